@@ -1,0 +1,17 @@
+import type { Command } from './command.js';
+import { hashCommands } from './hashes.js';
+import { keyCommands } from './keys.js';
+import { listCommands } from './lists.js';
+import { setCommands } from './sets.js';
+import { stringCommands } from './strings.js';
+import { zsetCommands } from './zsets.js';
+
+/** Every data-type command family; the server adds its connection and admin commands. */
+export const dataCommands: Command[] = [
+  ...stringCommands,
+  ...keyCommands,
+  ...listCommands,
+  ...hashCommands,
+  ...setCommands,
+  ...zsetCommands,
+];

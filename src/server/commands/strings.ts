@@ -1,0 +1,236 @@
+import { nullBulk, OK, ONE, ZERO, int, bulk, arrayHeader } from '../resp/encoder.js';
+import {
+  cmd,
+  rewrite,
+  wrongArgs,
+  parseInteger,
+  type Command,
+  type Ctx,
+  WRONGTYPE,
+  SYNTAX,
+  NOT_INT,
+  OVERFLOW,
+} from './command.js';
+
+/**
+ * String commands (t_string.c). Counters: Redis keeps 64-bit integers; JS numbers are exact
+ * only up to 2^53, so values or results beyond Number.MAX_SAFE_INTEGER are refused with
+ * "value is not an integer or out of range" / "increment or decrement would overflow"
+ * instead of being silently rounded.
+ */
+
+const NX = 1;
+const XX = 2;
+const GET = 4;
+const KEEPTTL = 8;
+const EX = 16;
+const PX = 32;
+const EXAT = 64;
+const PXAT = 128;
+const ANY_EXPIRE = EX | PX | EXAT | PXAT;
+
+/**
+ * An expire-time argument: the number, or 'range' for a valid int64 beyond 2^53 (Redis would
+ * overflow it into "invalid expire time" at the ms conversion; far-future *AT times that Redis
+ * accepts are refused here too), or null when not an integer at all.
+ */
+export function parseExpireArg(s: string): number | 'range' | null {
+  const n = parseInteger(s);
+  if (n !== null) return n;
+  if (s.length > 20 || !/^-?(0|[1-9][0-9]*)$/.test(s)) return null;
+  const b = BigInt(s);
+  return b >= -(2n ** 63n) && b < 2n ** 63n ? 'range' : null;
+}
+
+export function expireError(name: string): string {
+  return `-ERR invalid expire time in '${name}' command\r\n`;
+}
+
+/**
+ * getExpireMillisecondsOrReply: the absolute unix-ms expiry, or an error reply string.
+ * Relative forms are made absolute here so that propagation can use PXAT.
+ */
+function expireAt(name: string, raw: string, flags: number): number | string {
+  const n = parseExpireArg(raw);
+  if (n === null) return NOT_INT;
+  if (n === 'range' || n <= 0) return expireError(name);
+  let ms = flags & (EX | EXAT) ? n * 1000 : n;
+  if (flags & (EX | PX)) ms += Date.now();
+  if (!Number.isSafeInteger(ms)) return expireError(name);
+  return ms;
+}
+
+/** Replies like GET does; undefined when the key holds another type. */
+function getReply(ctx: Ctx, key: string): string | undefined {
+  const v = ctx.ks.get(key);
+  if (v === undefined) return nullBulk(ctx.resp);
+  if (typeof v !== 'string') return undefined;
+  return '$' + v.length + '\r\n' + v + '\r\n';
+}
+
+function set(ctx: Ctx, argv: string[]): string {
+  const key = argv[1]!;
+  const value = argv[2]!;
+  // Hot path: plain SET, no option parsing, no allocation beyond the reply.
+  if (argv.length === 3) {
+    ctx.ks.set(key, value);
+    return OK;
+  }
+  let flags = 0;
+  let rawExpire = '';
+  for (let j = 3; j < argv.length; j++) {
+    const opt = argv[j]!.toLowerCase();
+    const hasNext = j + 1 < argv.length;
+    if (opt === 'nx' && !(flags & XX)) flags |= NX;
+    else if (opt === 'xx' && !(flags & NX)) flags |= XX;
+    else if (opt === 'get') flags |= GET;
+    else if (opt === 'keepttl' && !(flags & ANY_EXPIRE)) flags |= KEEPTTL;
+    else if (hasNext && !(flags & KEEPTTL) && (opt === 'ex' || opt === 'px' || opt === 'exat' || opt === 'pxat')) {
+      const f = opt === 'ex' ? EX : opt === 'px' ? PX : opt === 'exat' ? EXAT : PXAT;
+      // Redis allows repeating the same unit (last wins) but not mixing units.
+      if (flags & ANY_EXPIRE & ~f) return SYNTAX;
+      flags |= f;
+      rawExpire = argv[++j]!;
+    } else return SYNTAX;
+  }
+  return setGeneric(ctx, 'set', key, value, flags, rawExpire, argv);
+}
+
+/** setGenericCommand: shared by SET, SETEX, PSETEX. `argv` is what was received. */
+function setGeneric(ctx: Ctx, name: string, key: string, value: string, flags: number, rawExpire: string, argv: string[]): string {
+  let at = 0;
+  if (flags & ANY_EXPIRE) {
+    const r = expireAt(name, rawExpire, flags);
+    if (typeof r === 'string') return r;
+    at = r;
+  }
+  let reply = OK;
+  if (flags & GET) {
+    const g = getReply(ctx, key);
+    if (g === undefined) return WRONGTYPE;
+    reply = g;
+  }
+  if (flags & (NX | XX)) {
+    const found = ctx.ks.get(key) !== undefined;
+    if ((flags & NX && found) || (flags & XX && !found)) return flags & GET ? reply : nullBulk(ctx.resp);
+  }
+  ctx.ks.set(key, value, (flags & KEEPTTL) !== 0);
+  if (flags & ANY_EXPIRE) {
+    ctx.ks.setExpire(key, at);
+    // Redis 7 propagates every expiring SET as SET key value PXAT <abs-ms>.
+    rewrite(ctx, ['SET', key, value, 'PXAT', String(at)]);
+  } else if (flags & GET) {
+    // GET is not propagated (it would be harmless, but Redis drops it).
+    rewrite(ctx, argv.filter((a, i) => i < 3 || a.toLowerCase() !== 'get'));
+  }
+  return reply;
+}
+
+function get(ctx: Ctx, argv: string[]): string {
+  const v = ctx.ks.get(argv[1]!);
+  if (v === undefined) return ctx.resp === 3 ? '_\r\n' : '$-1\r\n';
+  if (typeof v !== 'string') return WRONGTYPE;
+  return '$' + v.length + '\r\n' + v + '\r\n';
+}
+
+function getdel(ctx: Ctx, argv: string[]): string {
+  const key = argv[1]!;
+  const r = getReply(ctx, key);
+  if (r === undefined) return WRONGTYPE;
+  if (ctx.ks.delete(key)) rewrite(ctx, ['DEL', key]);
+  return r;
+}
+
+function getset(ctx: Ctx, argv: string[]): string {
+  const key = argv[1]!;
+  const r = getReply(ctx, key);
+  if (r === undefined) return WRONGTYPE;
+  ctx.ks.set(key, argv[2]!); // clears the TTL, as Redis's setKey does
+  rewrite(ctx, ['SET', key, argv[2]!]);
+  return r;
+}
+
+function setnx(ctx: Ctx, argv: string[]): string {
+  if (ctx.ks.get(argv[1]!) !== undefined) return ZERO;
+  ctx.ks.set(argv[1]!, argv[2]!);
+  return ONE;
+}
+
+function setex(unit: number, name: string) {
+  return (ctx: Ctx, argv: string[]): string => setGeneric(ctx, name, argv[1]!, argv[3]!, unit, argv[2]!, argv);
+}
+
+function mset(ctx: Ctx, argv: string[]): string {
+  if (argv.length % 2 === 0) return wrongArgs('mset');
+  for (let i = 1; i < argv.length; i += 2) ctx.ks.set(argv[i]!, argv[i + 1]!);
+  return OK;
+}
+
+function mget(ctx: Ctx, argv: string[]): string {
+  let out = arrayHeader(argv.length - 1);
+  for (let i = 1; i < argv.length; i++) {
+    const v = ctx.ks.get(argv[i]!);
+    out += typeof v === 'string' ? bulk(v) : nullBulk(ctx.resp);
+  }
+  return out;
+}
+
+/** incrDecrCommand. The TTL is kept (Redis overwrites the value in place). */
+function incrBy(ctx: Ctx, key: string, incr: number): string {
+  const v = ctx.ks.get(key);
+  let cur = 0;
+  if (v !== undefined) {
+    if (typeof v !== 'string') return WRONGTYPE;
+    const n = parseInteger(v);
+    if (n === null) return NOT_INT;
+    cur = n;
+  }
+  const next = cur + incr;
+  if (!Number.isSafeInteger(next)) return OVERFLOW;
+  ctx.ks.set(key, String(next), true);
+  return int(next);
+}
+
+function incrByArg(sign: number) {
+  return (ctx: Ctx, argv: string[]): string => {
+    const n = parseInteger(argv[2]!);
+    if (n === null) return NOT_INT;
+    return incrBy(ctx, argv[1]!, sign * n);
+  };
+}
+
+function append(ctx: Ctx, argv: string[]): string {
+  const key = argv[1]!;
+  const v = ctx.ks.get(key);
+  if (v !== undefined && typeof v !== 'string') return WRONGTYPE;
+  const next = v === undefined ? argv[2]! : v + argv[2]!;
+  ctx.ks.set(key, next, true);
+  return int(next.length);
+}
+
+function strlen(ctx: Ctx, argv: string[]): string {
+  const v = ctx.ks.get(argv[1]!);
+  if (v === undefined) return ZERO;
+  if (typeof v !== 'string') return WRONGTYPE;
+  return int(v.length);
+}
+
+const K1 = [1, 1, 1] as const;
+
+export const stringCommands: Command[] = [
+  cmd('set', -3, ['write'], K1, set),
+  cmd('get', 2, ['readonly', 'fast'], K1, get),
+  cmd('getdel', 2, ['write', 'fast'], K1, getdel),
+  cmd('getset', 3, ['write', 'fast'], K1, getset),
+  cmd('setnx', 3, ['write', 'fast'], K1, setnx),
+  cmd('setex', 4, ['write'], K1, setex(EX, 'setex')),
+  cmd('psetex', 4, ['write'], K1, setex(PX, 'psetex')),
+  cmd('mset', -3, ['write'], [1, -1, 2], mset),
+  cmd('mget', -2, ['readonly', 'fast'], [1, -1, 1], mget),
+  cmd('incr', 2, ['write', 'fast'], K1, (ctx, argv) => incrBy(ctx, argv[1]!, 1)),
+  cmd('decr', 2, ['write', 'fast'], K1, (ctx, argv) => incrBy(ctx, argv[1]!, -1)),
+  cmd('incrby', 3, ['write', 'fast'], K1, incrByArg(1)),
+  cmd('decrby', 3, ['write', 'fast'], K1, incrByArg(-1)),
+  cmd('append', 3, ['write'], K1, append),
+  cmd('strlen', 2, ['readonly', 'fast'], K1, strlen),
+];

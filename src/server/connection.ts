@@ -1,0 +1,118 @@
+import type { Socket } from 'node:net';
+import type { Client } from './commands/command.js';
+import { ProtocolError } from './resp/protocol-error.js';
+import { RequestDecoder } from './resp/decoder.js';
+import type { Proto } from './resp/encoder.js';
+
+/** What a connection needs from the server. */
+export interface Dispatcher {
+  execute(client: Connection, argv: string[]): string;
+  /** Replies must wait for the AOF flush (group commit) when true. */
+  deferReplies(): boolean;
+  queueReply(conn: Connection): void;
+  protoMaxBulkLen(): number;
+  queryBufferLimit(): number;
+  outputHardLimit(): number;
+  needsAuth(): boolean;
+  closed(conn: Connection): void;
+}
+
+/** Above this much unsent output we stop reading the client until it drains. */
+const PAUSE_AT = 1 << 20;
+
+/**
+ * One client socket: bytes → decoder → commands → replies. Replies of one read are
+ * written in one batch; with an AOF they wait for the server's flush (beforeSleep).
+ */
+export class Connection implements Client {
+  name = '';
+  resp: Proto = 2;
+  authenticated: boolean;
+  libName = '';
+  libVer = '';
+  scanKeys: string[] | null = null;
+  closeAfterReply = false;
+  /** Replies produced but not yet written (waiting for the AOF flush). */
+  out = '';
+  readonly createdAt = Date.now();
+  lastCommand = '';
+  private readonly decoder: RequestDecoder;
+  private dead = false;
+
+  constructor(
+    readonly id: number,
+    readonly socket: Socket,
+    private readonly server: Dispatcher,
+  ) {
+    this.authenticated = !server.needsAuth();
+    this.decoder = new RequestDecoder((argv) => this.onCommand(argv), {
+      maxBulkLen: server.protoMaxBulkLen(),
+      maxQueryBuffer: server.queryBufferLimit(),
+      isAuthenticated: () => this.authenticated,
+    });
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('drain', () => {
+      if (!this.dead) socket.resume();
+    });
+    socket.on('error', () => this.close());
+    socket.on('close', () => this.close());
+  }
+
+  get addr(): string {
+    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  private onCommand(argv: string[]): void {
+    if (this.closeAfterReply) return;
+    this.out += this.server.execute(this, argv);
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.dead) return;
+    try {
+      this.decoder.feed(chunk);
+    } catch (e) {
+      if (!(e instanceof ProtocolError)) throw e;
+      // Redis answers the error, then closes this connection only.
+      this.out += '-ERR ' + e.message + '\r\n';
+      this.closeAfterReply = true;
+      this.decoder.reset();
+    }
+    if (this.out.length === 0 && !this.closeAfterReply) return;
+    if (this.server.deferReplies()) this.server.queueReply(this);
+    else this.flush();
+  }
+
+  /** Writes pending replies; enforces the output limit; closes after QUIT/protocol errors. */
+  flush(): void {
+    if (this.dead) return;
+    if (this.out.length > 0) {
+      const out = this.out;
+      this.out = '';
+      this.socket.write(out, 'latin1');
+      const pending = this.socket.writableLength;
+      const hard = this.server.outputHardLimit();
+      if (hard > 0 && pending > hard) {
+        // A client that never reads: drop it rather than let memory grow without bound.
+        this.socket.destroy();
+        this.close();
+        return;
+      }
+      if (pending > PAUSE_AT) this.socket.pause();
+    }
+    if (this.closeAfterReply) {
+      this.dead = true;
+      this.socket.end();
+      this.server.closed(this);
+    }
+  }
+
+  close(): void {
+    if (this.dead) return;
+    this.dead = true;
+    this.out = '';
+    this.socket.destroy();
+    this.server.closed(this);
+  }
+}

@@ -1,0 +1,114 @@
+import fs from 'node:fs';
+import { encodeCommand } from '../../resp/encoder.js';
+
+export type FsyncPolicy = 'always' | 'everysec' | 'no';
+export type FlushResult = 'ok' | 'wait' | 'failed';
+
+/**
+ * Appends commands to the current incr file. feed() buffers; flush() is called once per
+ * event-loop turn before replies leave: write() always, fdatasync() too with `always`
+ * (one fsync covers every command of the turn). `everysec` syncs in the background about
+ * once a second; once a pending sync is 2 s old, flush() answers 'wait' and replies are
+ * held until it completes (counted in aof_delayed_fsync).
+ */
+export class AofWriter {
+  private buf = '';
+  private fsyncInFlightSince = 0;
+  private lastFsync = Date.now();
+  private unsynced = false;
+  private closed = false;
+  delayedFsync = 0;
+  lastWriteError: string | null = null;
+  /** Bytes in the current incr file. */
+  size: number;
+
+  constructor(
+    private fd: number,
+    private readonly policy: () => FsyncPolicy,
+    private readonly onSynced: () => void,
+  ) {
+    this.size = fs.fstatSync(fd).size;
+  }
+
+  feed(argv: readonly string[]): void {
+    this.buf += encodeCommand(argv);
+  }
+
+  get pendingBytes(): number {
+    return this.buf.length;
+  }
+
+  flush(): FlushResult {
+    if (this.buf.length === 0) return this.lastWriteError === null ? 'ok' : 'failed';
+    const policy = this.policy();
+    if (policy === 'everysec' && this.fsyncInFlightSince > 0 && Date.now() - this.fsyncInFlightSince >= 2000) {
+      this.delayedFsync++;
+      return 'wait';
+    }
+    const data = Buffer.from(this.buf, 'latin1');
+    try {
+      const n = fs.writeSync(this.fd, data);
+      if (n !== data.length) throw new Error(`short write (${n} of ${data.length} bytes)`);
+      if (policy === 'always') fs.fdatasyncSync(this.fd);
+    } catch (e) {
+      // Remove a partial command so the file stays loadable; keep the buffer to retry.
+      try {
+        fs.ftruncateSync(this.fd, this.size);
+      } catch {
+        /* the retry will find out */
+      }
+      this.lastWriteError = (e as Error).message;
+      return 'failed';
+    }
+    this.size += data.length;
+    this.buf = '';
+    this.lastWriteError = null;
+    this.unsynced = policy !== 'always';
+    if (policy === 'everysec') this.maybeBackgroundSync();
+    return 'ok';
+  }
+
+  /** everysec: start an fdatasync on the thread pool when the last one is ≥ 1 s old. */
+  maybeBackgroundSync(): void {
+    if (this.closed || !this.unsynced || this.fsyncInFlightSince > 0 || Date.now() - this.lastFsync < 1000) return;
+    this.fsyncInFlightSince = Date.now();
+    this.unsynced = false;
+    const fd = this.fd;
+    fs.fdatasync(fd, (err) => {
+      this.fsyncInFlightSince = 0;
+      this.lastFsync = Date.now();
+      if (err) {
+        this.unsynced = true;
+        this.lastWriteError = err.message;
+      }
+      this.onSynced();
+    });
+  }
+
+  /** Synchronously writes and fsyncs everything (shutdown, rewrite switch-over). */
+  syncNow(): void {
+    if (this.buf.length > 0) {
+      const data = Buffer.from(this.buf, 'latin1');
+      fs.writeSync(this.fd, data);
+      this.size += data.length;
+      this.buf = '';
+    }
+    fs.fsyncSync(this.fd);
+    this.unsynced = false;
+    this.lastFsync = Date.now();
+  }
+
+  /** Closes the file after an fsync (the fd must not be closed under an in-flight sync). */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    const fd = this.fd;
+    try {
+      fs.fsyncSync(fd);
+    } catch {
+      /* closing anyway */
+    }
+    if (this.fsyncInFlightSince > 0) setTimeout(() => fs.close(fd, () => {}), 5000);
+    else fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * RDB persistence: the format (encoder/decoder and their primitives) and whole-file
+ * helpers for the keyspace. The background snapshot drives RdbEncoder itself.
+ */
+import type { Keyspace, Value } from '../../keyspace.js';
+import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
+import { loadRdb, type LoadRdbOptions, type RdbLoadStats } from './decoder.js';
+
+export * from './constants.js';
+export { Crc64, crc64 } from './crc64.js';
+export { lzfCompress, lzfDecompress, lzfCompressInto, lzfDecompressInto } from './lzf.js';
+export { RdbError } from './rdb-error.js';
+export { RdbEncoder, type RdbEncoderOptions, type RdbSink } from './encoder.js';
+export { loadRdb, type LoadRdbOptions, type RdbEntryHandler, type RdbLoadStats } from './decoder.js';
+export { ziplistEntries } from './ziplist.js';
+export { listpackEntries } from './listpack.js';
+export { intsetMembers } from './intset.js';
+export { zipmapEntries } from './zipmap.js';
+export { AtomicFileWriter, writeFileAtomic, fsyncDir, tempFileName } from './save-file.js';
+
+/**
+ * The AUX fields redis-server writes (rdbSaveInfoAuxFields), overridable. `redis-ver` is
+ * the Redis version whose format we follow; `durabench` says who really wrote the file.
+ */
+export function defaultAux(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
+  return {
+    'redis-ver': '7.0.0',
+    'redis-bits': '64',
+    ctime: String(Math.floor(Date.now() / 1000)),
+    'used-mem': String(process.memoryUsage.rss()),
+    'aof-base': '0',
+    durabench: '1',
+    ...extra,
+  };
+}
+
+/** The whole dataset as one RDB file, synchronously. */
+export function encodeKeyspace(ks: Keyspace, aux?: Readonly<Record<string, string>>, options: RdbEncoderOptions = {}): Buffer {
+  const chunks: Buffer[] = [];
+  const enc = new RdbEncoder((c) => chunks.push(c), options);
+  enc.header(aux ?? defaultAux());
+  if (ks.data.size > 0) {
+    enc.selectDb(0, ks.data.size, ks.expires.size);
+    const expires = ks.expires;
+    const hasExpires = expires.size > 0;
+    for (const [key, value] of ks.data) enc.entry(key, value, hasExpires ? expires.get(key) : undefined);
+  }
+  enc.footer();
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+}
+
+export interface LoadIntoOptions extends LoadRdbOptions {
+  /** Drop keys whose TTL has passed (default true, as a Redis master does; not for AOF preambles). */
+  skipExpired?: boolean;
+  /** The clock for skipExpired (unix ms). */
+  now?: number;
+}
+
+export interface LoadIntoStats extends RdbLoadStats {
+  /** Keys added to the keyspace. */
+  loaded: number;
+  /** Keys dropped because they had already expired. */
+  expired: number;
+}
+
+/**
+ * Loads an RDB file into the keyspace (Keyspace.load: no hooks, no dirty count). The file
+ * is fully parsed and its checksum verified before the keyspace is touched, so an RdbError
+ * leaves the keyspace as it was.
+ */
+export function loadRdbInto(buf: Buffer, ks: Keyspace, options: LoadIntoOptions = {}): LoadIntoStats {
+  const skipExpired = options.skipExpired ?? true;
+  const now = options.now ?? Date.now();
+  const keys: string[] = [];
+  const values: Value[] = [];
+  const expireAts: (number | undefined)[] = [];
+  let expired = 0;
+  const stats = loadRdb(
+    buf,
+    (key, value, expireAt) => {
+      if (skipExpired && expireAt !== undefined && expireAt <= now) {
+        expired++;
+        return;
+      }
+      keys.push(key);
+      values.push(value);
+      expireAts.push(expireAt);
+    },
+    options,
+  );
+  for (let i = 0; i < keys.length; i++) ks.load(keys[i]!, values[i]!, expireAts[i]);
+  return { ...stats, loaded: keys.length, expired };
+}

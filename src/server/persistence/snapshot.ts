@@ -1,0 +1,89 @@
+import { cloneValue, type Keyspace, type Value, valueBytes } from '../keyspace.js';
+
+/**
+ * A point-in-time view of the keyspace without fork, as Dragonfly and Valkey's forkless
+ * save do it: starting is O(1) (take a live iterator, install the write hook); a step
+ * serializes a chunk of keys; before a write touches a key the iterator has not reached,
+ * its old value (or its absence) is preserved for the snapshot — copy-on-write at key
+ * granularity. What comes out is exactly the dataset at the instant of start().
+ */
+export type EntrySink = (key: string, value: Value, expireAt: number | undefined) => void;
+
+const ABSENT = Symbol('absent');
+interface Preserved {
+  value: Value;
+  expireAt: number | undefined;
+}
+
+export class CowSnapshot {
+  readonly startedAt = Date.now();
+  /** Keys and expires at the snapshot instant (for RESIZEDB). */
+  readonly keysAtStart: number;
+  readonly expiresAtStart: number;
+  /** Bytes preserved because a write arrived first (rdb_last_cow_size). */
+  cowBytes = 0;
+  keysWritten = 0;
+  private readonly iter: Iterator<[string, Value]>;
+  private readonly done = new Set<string>();
+  private readonly preserved = new Map<string, Preserved | typeof ABSENT>();
+  private finished = false;
+
+  constructor(private readonly ks: Keyspace) {
+    if (ks.beforeWrite !== null) throw new Error('a snapshot is already in progress');
+    this.keysAtStart = ks.size;
+    this.expiresAtStart = ks.expires.size;
+    this.iter = ks.data.entries();
+    ks.beforeWrite = (key) => this.preserve(key);
+  }
+
+  private preserve(key: string): void {
+    if (this.done.has(key) || this.preserved.has(key)) return;
+    const v = this.ks.data.get(key);
+    if (v === undefined) {
+      this.preserved.set(key, ABSENT);
+      return;
+    }
+    this.preserved.set(key, { value: cloneValue(v), expireAt: this.ks.expires.get(key) });
+    this.cowBytes += key.length + valueBytes(v);
+  }
+
+  /** Emits up to `max` keys; returns true when the whole snapshot has been emitted. */
+  step(max: number, sink: EntrySink): boolean {
+    if (this.finished) return true;
+    let n = 0;
+    while (n < max) {
+      const r = this.iter.next();
+      if (r.done) {
+        for (const [key, p] of this.preserved) {
+          if (p !== ABSENT && !this.done.has(key)) sink(key, p.value, p.expireAt);
+        }
+        this.keysWritten += n;
+        this.release();
+        return true;
+      }
+      const [key, value] = r.value;
+      // A key deleted and re-added after we emitted it comes round again: skip it.
+      if (this.done.has(key)) continue;
+      this.done.add(key);
+      const p = this.preserved.get(key);
+      if (p === undefined) sink(key, value, this.ks.expires.get(key));
+      else {
+        this.preserved.delete(key);
+        if (p === ABSENT) continue;
+        sink(key, p.value, p.expireAt);
+      }
+      n++;
+    }
+    this.keysWritten += n;
+    return false;
+  }
+
+  /** Stops preserving (on completion or abort). */
+  release(): void {
+    if (this.finished) return;
+    this.finished = true;
+    if (this.ks.beforeWrite !== null) this.ks.beforeWrite = null;
+    this.done.clear();
+    this.preserved.clear();
+  }
+}

@@ -1,0 +1,322 @@
+import net from 'node:net';
+import { adminCommands } from './commands/admin-cmds.js';
+import type { Client, Command, Ctx, ServerApi } from './commands/command.js';
+import { connectionCommands } from './commands/connection-cmds.js';
+import { dataCommands } from './commands/index.js';
+import type { Config } from './config.js';
+import { Connection, type Dispatcher } from './connection.js';
+import { renderInfo, type InfoSection } from './info.js';
+import { Keyspace } from './keyspace.js';
+import { Logger } from './log.js';
+import { Persistence } from './persistence/persistence.js';
+import * as R from './resp/encoder.js';
+import { Stats } from './stats.js';
+
+export const VERSION = '7.0.0';
+
+/**
+ * The built-in server: net → resp → commands → keyspace, with persistence fed through
+ * propagate() after each write (Redis's call() → propagate → feedAppendOnlyFile shape).
+ * With an AOF, replies wait for one flush per event-loop turn (beforeSleep), so every
+ * acknowledged write is in the file (and, with `always`, fsynced) before its reply leaves.
+ */
+export class Server implements Dispatcher, ServerApi {
+  readonly ks = new Keyspace();
+  readonly stats = new Stats();
+  readonly log: Logger;
+  readonly persistence: Persistence;
+  loading = false;
+  private readonly table = new Map<string, Command>();
+  private readonly all: Command[];
+  private readonly conns = new Map<number, Connection>();
+  private readonly pending = new Set<Connection>();
+  private readonly servers: net.Server[] = [];
+  private nextId = 1;
+  private flushScheduled = false;
+  private timers: NodeJS.Timeout[] = [];
+  private stopping = false;
+  private readonly ctx: Ctx;
+  private wroteThisTurn = new Set<Connection>();
+
+  constructor(readonly config: Config) {
+    this.log = new Logger(() => config.get('loglevel'), config.get('logfile'));
+    this.all = [...connectionCommands, ...adminCommands, ...dataCommands];
+    for (const c of this.all) {
+      this.table.set(c.name, c);
+      this.table.set(c.name.toUpperCase(), c);
+    }
+    this.persistence = new Persistence(this);
+    this.ks.onExpire = (key) => {
+      this.stats.expiredKeys++;
+      this.persistence.propagate(['DEL', key]);
+    };
+    this.ctx = { ks: this.ks, client: null as unknown as Client, server: this, resp: 2, rewritten: null };
+  }
+
+  /** Listens first, then loads: while loading, clients get -LOADING (measurable from outside). */
+  async start(): Promise<void> {
+    const port = this.config.num('port');
+    for (const addr of this.config.get('bind').split(/\s+/).filter(Boolean)) {
+      const srv = net.createServer({ noDelay: true }, (s) => this.accept(s));
+      srv.maxConnections = this.config.num('maxclients') + 32;
+      await new Promise<void>((resolve, reject) => {
+        srv.once('error', reject);
+        srv.listen({ port, host: addr.replace(/^-/, ''), backlog: this.config.num('tcp-backlog') }, () => resolve());
+      });
+      srv.on('error', (e) => this.log.warning(`Listener error: ${e.message}`));
+      this.servers.push(srv);
+    }
+    this.log.notice(`Server initialized, pid ${process.pid}, listening on ${this.config.get('bind')}:${port}`);
+    this.loading = true;
+    try {
+      await this.persistence.load();
+    } finally {
+      this.loading = false;
+    }
+    this.log.notice('Ready to accept connections tcp');
+    const hz = Math.max(1, this.config.num('hz'));
+    this.timers.push(setInterval(() => this.cron(), Math.floor(1000 / hz)));
+    this.timers.push(setInterval(() => this.stats.sample(), 100));
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.stopping || this.conns.size >= this.config.num('maxclients')) {
+      this.stats.rejectedConnections++;
+      socket.end('-ERR max number of clients reached\r\n');
+      return;
+    }
+    const conn = new Connection(this.nextId++, socket, this);
+    this.conns.set(conn.id, conn);
+    this.stats.totalConnections++;
+  }
+
+  private cron(): void {
+    this.ks.activeExpireCycle();
+    this.persistence.cron();
+  }
+
+  // ---- Dispatcher ----
+
+  execute(conn: Connection, argv: string[]): string {
+    const name = argv[0]!;
+    const c = this.table.get(name) ?? this.table.get(name.toLowerCase());
+    this.stats.totalCommands++;
+    if (c === undefined) {
+      const args = argv.slice(1, 10).map((a) => `'${a.slice(0, 128)}'`).join(' ');
+      return R.error(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}${args ? ' ' : ''}`);
+    }
+    const argc = argv.length;
+    if ((c.arity > 0 && argc !== c.arity) || argc < -c.arity) {
+      return R.error(`ERR wrong number of arguments for '${c.name}' command`);
+    }
+    if (!conn.authenticated && !c.flags.includes('noauth')) return '-NOAUTH Authentication required.\r\n';
+    if (this.loading && !c.flags.includes('loading')) return '-LOADING Redis is loading the dataset in memory\r\n';
+    const isWrite = c.flags.includes('write');
+    if (isWrite) {
+      const refused = this.persistence.writeRefusal();
+      if (refused !== null) return refused;
+    }
+    const ctx = this.ctx;
+    ctx.client = conn;
+    ctx.resp = conn.resp;
+    ctx.rewritten = null;
+    const dirty = this.ks.dirty;
+    const reply = c.handler(ctx, argv);
+    if (isWrite && this.ks.dirty !== dirty) {
+      const rewritten = ctx.rewritten as string[][] | null; // set by the handler
+      if (rewritten === null) this.persistence.propagate(argv);
+      else for (const a of rewritten) this.persistence.propagate(a);
+      this.wroteThisTurn.add(conn);
+    }
+    return reply;
+  }
+
+  /** Runs a command from the AOF while loading: no auth, no replies, no propagation. */
+  replay(argv: string[], client: Client): string {
+    const c = this.table.get(argv[0]!) ?? this.table.get(argv[0]!.toLowerCase());
+    if (c === undefined) throw new Error(`Unknown command '${argv[0]}' reading the append only file`);
+    const ctx = this.ctx;
+    ctx.client = client;
+    ctx.resp = 2;
+    ctx.rewritten = null;
+    return c.handler(ctx, argv);
+  }
+
+  deferReplies(): boolean {
+    return this.persistence.aofOn;
+  }
+
+  queueReply(conn: Connection): void {
+    this.pending.add(conn);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.beforeSleep());
+    }
+  }
+
+  /** One AOF flush for everything this turn produced, then the replies (group commit). */
+  beforeSleep(): void {
+    this.flushScheduled = false;
+    const r = this.persistence.flush();
+    if (r === 'wait') return; // persistence calls retryFlush() when it can go on
+    if (r === 'failed') {
+      // Never acknowledge a write the AOF did not take: drop the clients that wrote.
+      for (const c of this.wroteThisTurn) c.close();
+    }
+    this.wroteThisTurn = new Set();
+    for (const c of this.pending) c.flush();
+    this.pending.clear();
+  }
+
+  retryFlush(): void {
+    if (this.pending.size > 0 && !this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.beforeSleep());
+    }
+  }
+
+  protoMaxBulkLen(): number {
+    return this.config.num('proto-max-bulk-len');
+  }
+
+  queryBufferLimit(): number {
+    return this.config.num('client-query-buffer-limit');
+  }
+
+  outputHardLimit(): number {
+    return this.config.outputHardLimit();
+  }
+
+  needsAuth(): boolean {
+    return this.config.get('requirepass') !== '';
+  }
+
+  closed(conn: Connection): void {
+    this.conns.delete(conn.id);
+    this.pending.delete(conn);
+  }
+
+  // ---- ServerApi ----
+
+  info(section: string | undefined): string {
+    const mem = process.memoryUsage();
+    const sections: InfoSection[] = [
+      ['Server', {
+        redis_version: VERSION,
+        server_name: 'durabench',
+        redis_mode: 'standalone',
+        os: `${process.platform} ${process.arch}`,
+        arch_bits: 64,
+        process_id: process.pid,
+        tcp_port: this.config.num('port'),
+        uptime_in_seconds: Math.floor((Date.now() - this.stats.startedAt) / 1000),
+        hz: this.config.num('hz'),
+        executable: process.argv[1] ?? '',
+        node_version: process.version,
+      }],
+      ['Clients', { connected_clients: this.conns.size, maxclients: this.config.num('maxclients'), blocked_clients: 0 }],
+      ['Memory', {
+        used_memory: mem.heapUsed + mem.external,
+        used_memory_human: `${((mem.heapUsed + mem.external) / 1048576).toFixed(2)}M`,
+        used_memory_rss: mem.rss,
+        used_memory_rss_human: `${(mem.rss / 1048576).toFixed(2)}M`,
+        maxmemory: this.config.num('maxmemory'),
+      }],
+      ['Persistence', { loading: this.loading ? 1 : 0, ...this.persistence.infoPersistence() }],
+      ['Stats', {
+        total_connections_received: this.stats.totalConnections,
+        total_commands_processed: this.stats.totalCommands,
+        instantaneous_ops_per_sec: this.stats.opsPerSec(),
+        rejected_connections: this.stats.rejectedConnections,
+        expired_keys: this.stats.expiredKeys,
+        latest_fork_usec: this.persistence.latestForkUsec,
+        total_forks: this.persistence.totalForks,
+      }],
+      ['Replication', { role: 'master', connected_slaves: 0 }],
+      ['CPU', cpuInfo()],
+      ['Keyspace', this.ks.size > 0 ? { db0: `keys=${this.ks.size},expires=${this.ks.expires.size},avg_ttl=0` } : {}],
+    ];
+    return renderInfo(sections, section);
+  }
+
+  configGet(): Array<[string, string]> {
+    return this.config.matching(() => true);
+  }
+
+  configSet(name: string, value: string): void {
+    const before = this.config.get(name as never);
+    this.config.setAtRuntime(name, value);
+    this.persistence.configChanged(name, before);
+  }
+
+  resetStats(): void {
+    this.stats.reset();
+  }
+
+  clientCount(): number {
+    return this.conns.size;
+  }
+
+  requirepass(): string {
+    return this.config.get('requirepass');
+  }
+
+  commands(): readonly Command[] {
+    return this.all;
+  }
+
+  save(): string {
+    return this.persistence.save();
+  }
+
+  bgsave(schedule: boolean): string {
+    return this.persistence.bgsave(schedule);
+  }
+
+  bgrewriteaof(): string {
+    return this.persistence.bgrewriteaof();
+  }
+
+  lastsave(): number {
+    return this.persistence.lastSaveSec;
+  }
+
+  /** SHUTDOWN: persist as configured, then exit. Returns an error text if it refused. */
+  shutdown(mode: 'save' | 'nosave' | 'default'): string | null {
+    const err = this.persistence.prepareShutdown(mode);
+    if (err !== null) return err;
+    this.exit(0);
+    return null;
+  }
+
+  /** SIGTERM/SIGINT: as SHUTDOWN with the configured behaviour. */
+  signal(sig: string): void {
+    this.log.warning(`Received ${sig} scheduling shutdown...`);
+    const err = this.persistence.prepareShutdown('default');
+    if (err !== null) this.log.warning(`${err} — exiting anyway`);
+    this.exit(err === null ? 0 : 1);
+  }
+
+  private exit(code: number): void {
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const s of this.servers) s.close();
+    for (const c of this.conns.values()) c.close();
+    this.log.notice('Redis is now ready to exit, bye bye...');
+    process.exit(code);
+  }
+
+  /** Stops listening and closes clients without persisting (tests, embedding). */
+  async close(): Promise<void> {
+    this.stopping = true;
+    for (const t of this.timers) clearInterval(t);
+    this.persistence.close();
+    for (const c of this.conns.values()) c.close();
+    await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));
+  }
+}
+
+function cpuInfo(): Record<string, string> {
+  const u = process.cpuUsage();
+  return { used_cpu_sys: (u.system / 1e6).toFixed(6), used_cpu_user: (u.user / 1e6).toFixed(6) };
+}

@@ -1,0 +1,51 @@
+import type { TrialResult } from './result.js';
+
+/**
+ * The metrics gates, tables, CSV and compare speak of, with their unit and direction.
+ * Names are the ones users write in gate expressions: `lost[aof-always].max == 0`.
+ */
+export interface MetricDef {
+  field: keyof TrialResult;
+  unit: string;
+  better: 'lower' | 'higher';
+  label: string;
+}
+
+export const METRICS = {
+  acked: { field: 'acked', unit: 'writes', better: 'higher', label: 'acked writes' },
+  lost: { field: 'lost', unit: 'writes', better: 'lower', label: 'lost acked writes' },
+  loss_pct: { field: 'lossPct', unit: '%', better: 'lower', label: 'loss' },
+  loss_window_ms: { field: 'lossWindowMs', unit: 'ms', better: 'lower', label: 'loss window' },
+  recovered: { field: 'recovered', unit: 'writes', better: 'higher', label: 'in-flight recovered' },
+  unexpected: { field: 'unexpected', unit: 'values', better: 'lower', label: 'unexpected values' },
+  duplicated: { field: 'duplicated', unit: 'elements', better: 'lower', label: 'duplicated' },
+  reordered: { field: 'reordered', unit: 'elements', better: 'lower', label: 'reordered' },
+  recovery_ms: { field: 'recoveryMs', unit: 'ms', better: 'lower', label: 'recovery time' },
+  keys_recovered: { field: 'keysRecovered', unit: 'keys', better: 'higher', label: 'keys recovered' },
+  load_keys_per_sec: { field: 'loadKeysPerSec', unit: 'keys/s', better: 'higher', label: 'load rate' },
+  disk_bytes: { field: 'diskBytes', unit: 'B', better: 'lower', label: 'disk total' },
+  rdb_bytes: { field: 'rdbBytes', unit: 'B', better: 'lower', label: 'RDB size' },
+  aof_bytes: { field: 'aofBytes', unit: 'B', better: 'lower', label: 'AOF size' },
+  bytes_per_key: { field: 'bytesPerKey', unit: 'B/key', better: 'lower', label: 'disk per key' },
+  write_amplification: { field: 'writeAmplification', unit: 'x', better: 'lower', label: 'write amplification' },
+  fork_usec: { field: 'forkUsec', unit: 'us', better: 'lower', label: 'fork / snapshot start' },
+  cow_bytes: { field: 'cowBytes', unit: 'B', better: 'lower', label: 'copy-on-write' },
+  snapshot_max_latency_ms: { field: 'snapshotMaxLatencyMs', unit: 'ms', better: 'lower', label: 'max latency in snapshot' },
+  throughput: { field: 'throughputOps', unit: 'ops/s', better: 'higher', label: 'throughput' },
+  p50_ms: { field: 'p50Ms', unit: 'ms', better: 'lower', label: 'p50 latency' },
+  p99_ms: { field: 'p99Ms', unit: 'ms', better: 'lower', label: 'p99 latency' },
+  p999_ms: { field: 'p999Ms', unit: 'ms', better: 'lower', label: 'p99.9 latency' },
+  max_ms: { field: 'maxMs', unit: 'ms', better: 'lower', label: 'max latency' },
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricName = keyof typeof METRICS;
+
+export function isMetricName(s: string): s is MetricName {
+  return Object.prototype.hasOwnProperty.call(METRICS, s);
+}
+
+/** A trial's value for a metric, or null when the trial did not measure it. */
+export function metricValue(t: TrialResult, m: MetricName): number | null {
+  const v = t[METRICS[m].field];
+  return typeof v === 'number' && Number.isFinite(v) ? v : null;
+}

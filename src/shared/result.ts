@@ -1,0 +1,101 @@
+import type { FaultKind, Mode, Scenario, TargetKind } from './types.js';
+
+/** Everything one trial measured. Missing measurements are null, never NaN. */
+export interface TrialResult {
+  target: TargetKind;
+  mode: Mode;
+  fault: FaultKind;
+  trial: number;
+  seed: number;
+  /** The server flags this mode mapped to. */
+  flags: string[];
+  /** null when the trial completed; otherwise what went wrong (counts as a failure). */
+  error: string | null;
+  // loss (Jepsen-style set checker over the client's ledger)
+  attempted: number;
+  acked: number;
+  failed: number;
+  inFlight: number;
+  lost: number;
+  recovered: number;
+  unexpected: number;
+  /** list-append only: elements present twice / out of order */
+  duplicated: number;
+  reordered: number;
+  lossPct: number;
+  /** ms from the oldest lost acknowledgement to the kill; 0 when nothing was lost */
+  lossWindowMs: number;
+  // recovery
+  recoveryMs: number | null;
+  keysRecovered: number | null;
+  loadKeysPerSec: number | null;
+  loadMBPerSec: number | null;
+  // disk, after the kill, before restart
+  rdbBytes: number;
+  aofBytes: number;
+  diskBytes: number;
+  bytesPerKey: number | null;
+  /** bytes on disk / logical bytes acknowledged (keys + values) */
+  writeAmplification: number | null;
+  // snapshots
+  forkUsec: number | null;
+  cowBytes: number | null;
+  /** worst client latency while a snapshot was in progress, ms */
+  snapshotMaxLatencyMs: number | null;
+  // throughput and latency of acknowledged writes
+  throughputOps: number;
+  p50Ms: number | null;
+  p99Ms: number | null;
+  p999Ms: number | null;
+  maxMs: number | null;
+  /** write phase length, ms */
+  writeMs: number;
+}
+
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
+
+export interface SummaryRow {
+  target: TargetKind;
+  mode: Mode;
+  fault: FaultKind;
+  trials: number;
+  errors: number;
+  /** metric name (see METRICS) → stat across the trials that measured it */
+  metrics: Record<string, Stat>;
+}
+
+export interface SanityVerdict {
+  target: TargetKind;
+  mode: Mode;
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface Environment {
+  node: string;
+  os: string;
+  cpu: string;
+  cores: number;
+  memoryBytes: number;
+  /** target kind → version string (builtin: durabench version; redis: redis-server -v) */
+  targetVersions: Partial<Record<TargetKind, string>>;
+}
+
+export interface RunResult {
+  schemaVersion: 1;
+  kind: 'run';
+  tool: { name: 'durabench'; version: string };
+  scenario: Scenario;
+  environment: Environment;
+  startedAt: string;
+  wallMs: number;
+  trials: TrialResult[];
+  summary: SummaryRow[];
+  sanity: SanityVerdict[];
+}

@@ -1,0 +1,41 @@
+/** Vocabulary shared by every layer: the axes of a run. */
+export const MODES = ['none', 'rdb', 'aof-always', 'aof-everysec', 'aof-no', 'rdb+aof'] as const;
+export type Mode = (typeof MODES)[number];
+
+export const TARGETS = ['builtin', 'redis'] as const;
+export type TargetKind = (typeof TARGETS)[number];
+
+export const FAULTS = ['sigkill', 'sigkill-during-bgsave', 'sigkill-during-rewrite', 'sigterm'] as const;
+export type FaultKind = (typeof FAULTS)[number];
+
+export const WORKLOADS = ['unique-set', 'overwrite', 'counter', 'list-append', 'mixed'] as const;
+export type WorkloadKind = (typeof WORKLOADS)[number];
+
+/** A validated scenario: what `durabench run` executes. Durations in ms. */
+export interface Scenario {
+  name: string;
+  description: string;
+  targets: TargetKind[];
+  modes: Mode[];
+  trials: number;
+  seed: number;
+  /** Length of the write phase when the fault does not end it earlier. */
+  durationMs: number;
+  workload: WorkloadKind;
+  clients: number;
+  pipeline: number;
+  /** Open-loop target rate in ops/s across all clients; 0 = closed loop (as fast as it goes). */
+  rate: number;
+  valueSize: number;
+  /** Keyspace size for overwrite/counter/mixed; list count for list-append. */
+  keys: number;
+  /** Keys written before the measured phase (recovery and fork latency at size). */
+  preload: number;
+  fault: FaultKind;
+  /** The kill lands at a seeded random time in [min, max] ms after the write phase starts. */
+  killWindowMs: [number, number];
+  /** Save points for the rdb and rdb+aof modes, redis syntax ("60 1000 5 100"). */
+  savePoints: string;
+  /** Gate expressions evaluated by --gate / `durabench gate`. */
+  gates: string[];
+}
