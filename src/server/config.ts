@@ -145,7 +145,7 @@ export class Config {
   private readonly values = new Map<string, string>();
 
   constructor() {
-    for (const [name, def] of Object.entries(DEFS)) this.values.set(name, def.default);
+    for (const [name, def] of Object.entries(DEFS)) this.values.set(name, normalize(name, def.default));
   }
 
   get(name: ConfigName): string {

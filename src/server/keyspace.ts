@@ -28,8 +28,11 @@ export class ZSet {
     if (this.sorted === null) {
       const s = this.scores;
       this.sorted = [...s.keys()].sort((a, b) => {
-        const d = s.get(a)! - s.get(b)!;
-        return d !== 0 ? d : a < b ? -1 : a > b ? 1 : 0;
+        // Compare, not subtract: inf - inf is NaN.
+        const x = s.get(a)!;
+        const y = s.get(b)!;
+        if (x !== y) return x < y ? -1 : 1;
+        return a < b ? -1 : a > b ? 1 : 0;
       });
     }
     return this.sorted;

@@ -11,6 +11,7 @@
 export function globMatch(pattern: string, s: string): boolean {
   const pl = pattern.length;
   const sl = s.length;
+  if (sl === 0) return pl === 0; // stringmatchlen's loop never runs on an empty string
   let p = 0;
   let i = 0;
   let starP = -1; // pattern index just after the last `*` run

@@ -222,15 +222,13 @@ function zrangeGeneric(ctx: Ctx, argv: string[], fixedRev: boolean): string {
   if (withScores && by === 'lex') return err('syntax error, WITHSCORES not supported in combination with BYLEX');
   // With REV, BYSCORE/BYLEX ranges are written max first.
   const [minArg, maxArg] = rev && by !== 'rank' ? [argv[3]!, argv[2]!] : [argv[2]!, argv[3]!];
-  let members: string[];
+  // Parse the range fully before the lookup: argument errors win over WRONGTYPE, as in Redis.
+  let pick: (z: ZSet) => string[];
   if (by === 'rank') {
     const start = parseInteger(minArg);
     const end = parseInteger(maxArg);
     if (start === null || end === null) return NOT_INT;
-    const z = lookup(ctx, argv[1]!);
-    if (z === undefined) return EMPTY_ARRAY;
-    if (z === null) return WRONGTYPE;
-    members = rankRange(z, start, end, rev);
+    pick = (z) => rankRange(z, start, end, rev);
   } else {
     let gteMin: (m: string, s: number) => boolean;
     let lteMax: (m: string, s: number) => boolean;
@@ -251,11 +249,12 @@ function zrangeGeneric(ctx: Ctx, argv: string[], fixedRev: boolean): string {
       const c = lexCompare(lo, hi);
       empty = c > 0 || (c === 0 && (lo.ex || hi.ex));
     }
-    const z = lookup(ctx, argv[1]!);
-    if (z === undefined) return EMPTY_ARRAY;
-    if (z === null) return WRONGTYPE;
-    members = empty ? [] : walkRange(z, gteMin, lteMax, rev, offset, limit);
+    pick = (z) => (empty ? [] : walkRange(z, gteMin, lteMax, rev, offset, limit));
   }
+  const z = lookup(ctx, argv[1]!);
+  if (z === undefined) return EMPTY_ARRAY;
+  if (z === null) return WRONGTYPE;
+  const members = pick(z);
   if (!withScores) {
     let out = '*' + members.length + '\r\n';
     for (const m of members) out += bulk(m);
@@ -263,8 +262,7 @@ function zrangeGeneric(ctx: Ctx, argv: string[], fixedRev: boolean): string {
   }
   const r3 = ctx.resp === 3;
   let out = '*' + (r3 ? members.length : members.length * 2) + '\r\n';
-  const scores = (lookup(ctx, argv[1]!) as ZSet).scores;
-  for (const m of members) out += (r3 ? '*2\r\n' : '') + bulk(m) + double(scores.get(m)!, ctx.resp);
+  for (const m of members) out += (r3 ? '*2\r\n' : '') + bulk(m) + double(z.scores.get(m)!, ctx.resp);
   return out;
 }
 

@@ -78,15 +78,17 @@ export function double(d: number, resp: Proto): string {
   return resp === 3 ? ',' + s + '\r\n' : bulk(s);
 }
 
-/** Redis's human-friendly double formatting (%.17g, shortest round-trip, inf/-inf). */
+/** Redis 7.0's double formatting: %.17g (so 0.1 is 0.10000000000000001), inf/-inf. */
 export function formatDouble(d: number): string {
   if (d === Infinity) return 'inf';
   if (d === -Infinity) return '-inf';
   if (Object.is(d, -0)) return '-0';
-  const s = String(d);
-  if (!s.includes('e')) return s;
-  // JS prints 1e+21; Redis prints 1e+21 too, but small exponents like 1e-7 match as well.
-  return s;
+  if (Number.isInteger(d) && Math.abs(d) < 1e17) return String(d);
+  const s = d.toPrecision(17);
+  const [m, e] = s.split('e') as [string, string | undefined];
+  const mant = m.includes('.') ? m.replace(/\.?0+$/, '') : m;
+  if (e === undefined) return mant;
+  return mant + 'e' + (e[0] === '-' ? '-' : '+') + e.replace(/^[+-]/, '').padStart(2, '0');
 }
 
 /** A command as an array of bulk strings: the AOF's record format. */

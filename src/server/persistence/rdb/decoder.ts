@@ -98,11 +98,17 @@ function parseScore(s: string): number {
   throw new RdbError(`corrupt zset: score "${s}" is not a number`);
 }
 
+/** LZF strings up to this size are decompressed into a reused buffer. */
+const SCRATCH_MAX = 1 << 20;
+
 const EMPTY: unique symbol = Symbol('empty');
 
 class Reader {
   pos = 0;
   version = 0;
+  /** Length of the last LZF string decompressed into scratch. */
+  lzfLen = 0;
+  private scratch = Buffer.alloc(0);
   private readonly end: number;
 
   constructor(readonly buf: Buffer) {
@@ -224,22 +230,35 @@ class Reader {
         return String(buf.readInt32LE(p + 1));
       case RDB_ENC_LZF: {
         this.pos = p + 1;
-        const out = this.lzf(what);
-        return latin1Slice(out, 0, out.length);
+        const out = this.lzf(what, true);
+        return latin1Slice(out, 0, this.lzfLen);
       }
       default:
         throw new RdbError(`${what}: unknown string encoding ${enc}`, p);
     }
   }
 
-  /** rdbLoadLzfStringObject, after the encoding byte. */
-  private lzf(what: string): Buffer {
+  /**
+   * rdbLoadLzfStringObject, after the encoding byte. With `scratch`, the result is in a
+   * shared buffer (valid until the next call; length in lzfLen) to spare an allocation.
+   */
+  private lzf(what: string, scratch = false): Buffer {
     const clen = this.len(`${what} (compressed length)`);
     const ulen = this.len(`${what} (uncompressed length)`);
     const start = this.pos;
     if (start + clen > this.end) throw this.truncated(what);
     if (ulen > 0x7fffffff) throw new RdbError(`${what}: LZF length ${ulen} is too large`, start);
-    const out = Buffer.allocUnsafe(ulen);
+    // A compressed string of clen bytes expands to at most ~ clen * 264 / 3 bytes: a larger
+    // claimed length is corruption, not a reason to allocate it.
+    if (ulen > clen * 90 + 64) throw new RdbError(`${what}: LZF length ${ulen} is impossible for ${clen} compressed bytes`, start);
+    let out: Buffer;
+    if (scratch && ulen <= SCRATCH_MAX) {
+      if (this.scratch.length < ulen) this.scratch = Buffer.allocUnsafe(Math.max(ulen, 4096));
+      out = this.scratch;
+    } else {
+      out = Buffer.allocUnsafe(ulen);
+    }
+    this.lzfLen = ulen;
     try {
       lzfDecompressInto(this.buf, start, start + clen, out, 0, ulen);
     } catch (e) {

@@ -196,7 +196,15 @@ export function lzfDecompressInto(
       len += 2;
       if (op + len > outEnd) throw new Error('LZF data decompresses to more bytes than expected');
       if (ref < outStart) throw new Error('LZF back reference points before the start of the output');
-      while (len-- > 0) out[op++] = out[ref++]!;
+      if (len > 16 && op - ref === 1) {
+        out.fill(out[ref]!, op, op + len); // run of one byte
+        op += len;
+      } else if (len > 32 && op - ref >= len) {
+        out.copyWithin(op, ref, ref + len); // no overlap
+        op += len;
+      } else {
+        while (len-- > 0) out[op++] = out[ref++]!;
+      }
     }
   }
   if (op !== outEnd) {
