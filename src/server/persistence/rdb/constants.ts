@@ -43,8 +43,14 @@ export const RDB_TYPE_LIST_QUICKLIST_2 = 18;
 export const RDB_TYPE_STREAM_LISTPACKS_2 = 19;
 export const RDB_TYPE_SET_LISTPACK = 20;
 export const RDB_TYPE_STREAM_LISTPACKS_3 = 21;
-export const RDB_TYPE_HASH_METADATA = 22;
-export const RDB_TYPE_HASH_LISTPACK_EX = 23;
+/** Redis 7.4+ hashes with field expiry (22/23 from the 7.4 release candidates). */
+export const RDB_TYPE_HASH_METADATA_PRE_GA = 22;
+export const RDB_TYPE_HASH_LISTPACK_EX_PRE_GA = 23;
+export const RDB_TYPE_HASH_METADATA = 24;
+export const RDB_TYPE_HASH_LISTPACK_EX = 25;
+/** Newer stream encodings (Redis 8.x). */
+export const RDB_TYPE_STREAM_LISTPACKS_4 = 26;
+export const RDB_TYPE_STREAM_LISTPACKS_5 = 27;
 
 /** Opcodes. */
 export const RDB_OPCODE_SLOT_INFO = 0xf4;
@@ -95,6 +101,10 @@ export const RDB_TYPE_NAMES: Readonly<Record<number, string>> = {
   [RDB_TYPE_STREAM_LISTPACKS_2]: 'stream (v2)',
   [RDB_TYPE_SET_LISTPACK]: 'set (listpack)',
   [RDB_TYPE_STREAM_LISTPACKS_3]: 'stream (v3)',
+  [RDB_TYPE_HASH_METADATA_PRE_GA]: 'hash with field TTLs (7.4 RC)',
+  [RDB_TYPE_HASH_LISTPACK_EX_PRE_GA]: 'hash with field TTLs, listpack (7.4 RC)',
   [RDB_TYPE_HASH_METADATA]: 'hash with field TTLs',
-  [RDB_TYPE_HASH_LISTPACK_EX]: 'hash with field TTLs (listpack)',
+  [RDB_TYPE_HASH_LISTPACK_EX]: 'hash with field TTLs, listpack',
+  [RDB_TYPE_STREAM_LISTPACKS_4]: 'stream (v4)',
+  [RDB_TYPE_STREAM_LISTPACKS_5]: 'stream (v5)',
 };

@@ -74,6 +74,10 @@ export interface RdbLoadStats {
   functionsSkipped: number;
   /** Whether a checksum was verified (false: version < 5, or saved with rdbchecksum no). */
   checksumVerified: boolean;
+  /** Keys per RDB value type id (RDB_TYPE_*), e.g. {0: 10, 16: 2}. */
+  typeCounts: Record<number, number>;
+  /** LZF-compressed strings (values, keys or encoded blobs) that were decompressed. */
+  compressedStrings: number;
 }
 
 export interface LoadRdbOptions {
@@ -108,6 +112,7 @@ class Reader {
   version = 0;
   /** Length of the last LZF string decompressed into scratch. */
   lzfLen = 0;
+  lzfCount = 0;
   private scratch = Buffer.alloc(0);
   private readonly end: number;
 
@@ -259,6 +264,7 @@ class Reader {
       out = Buffer.allocUnsafe(ulen);
     }
     this.lzfLen = ulen;
+    this.lzfCount++;
     try {
       lzfDecompressInto(this.buf, start, start + clen, out, 0, ulen);
     } catch (e) {
@@ -457,7 +463,10 @@ export function loadRdb(buf: Buffer, onEntry: RdbEntryHandler, options: LoadRdbO
     emptySkipped: 0,
     functionsSkipped: 0,
     checksumVerified: false,
+    typeCounts: {},
+    compressedStrings: 0,
   };
+  const typeCounts = new Uint32Array(256);
   let db = 0;
   let expireAt: number | undefined;
   try {
@@ -523,6 +532,7 @@ export function loadRdb(buf: Buffer, onEntry: RdbEntryHandler, options: LoadRdbO
           if (db !== 0) {
             throw new RdbError(`key "${key}" is in database ${db}: only database 0 is supported`, keyAt);
           }
+          typeCounts[type]!++;
           if (value === EMPTY) stats.emptySkipped++;
           else {
             stats.keys++;
@@ -559,5 +569,9 @@ export function loadRdb(buf: Buffer, onEntry: RdbEntryHandler, options: LoadRdbO
     r.pos = eofEnd + 8;
   }
   stats.bytes = r.pos;
+  stats.compressedStrings = r.lzfCount;
+  typeCounts.forEach((n, t) => {
+    if (n > 0) stats.typeCounts[t] = n;
+  });
   return stats;
 }

@@ -1,0 +1,343 @@
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { hasBinary, rawExchange, type Spawned, startServer, tempDir } from '../helpers/spawn-server.js';
+
+// Persistence of the built-in server, judged from outside: acknowledged writes, SIGKILL,
+// restart, read back. Each test uses its own port and temp dir.
+const started: Spawned[] = [];
+async function start(args: string[], opts: Parameters<typeof startServer>[1] = {}): Promise<Spawned> {
+  const s = await startServer(args, opts);
+  started.push(s);
+  return s;
+}
+afterEach(async () => {
+  await Promise.all(started.splice(0).map((s) => s.stop()));
+});
+
+async function client(s: Spawned): Promise<Redis> {
+  const r = new Redis({ port: s.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  r.on('error', () => {}); // servers are killed on purpose here
+  await r.connect();
+  return r;
+}
+
+async function writeKeys(r: Redis, n: number, prefix = 'k', value = (i: number) => `v${i}`): Promise<void> {
+  for (let i = 0; i < n; i += 500) {
+    const p = r.pipeline();
+    for (let j = i; j < Math.min(n, i + 500); j++) p.set(`${prefix}${j}`, value(j));
+    await p.exec();
+  }
+}
+
+async function waitInfo(r: Redis, field: string, value: string, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const m = new RegExp(`${field}:(\\S+)`).exec(await r.info('persistence'));
+    if (m?.[1] === value) return;
+    if (Date.now() > deadline) throw new Error(`${field} never became ${value}`);
+    await new Promise((res) => setTimeout(res, 20));
+  }
+}
+
+const AOF = (fsync: string) => ['--save', '', '--appendonly', 'yes', '--appendfsync', fsync];
+
+describe('AOF', () => {
+  it.each(['always', 'everysec', 'no'])('acknowledged writes survive SIGKILL with appendfsync %s', async (fsync) => {
+    const a = await start(AOF(fsync));
+    const r = await client(a);
+    await writeKeys(r, 3000);
+    await r.rpush('list', 'a', 'b');
+    await r.hset('hash', 'f', 'v');
+    await r.set('ttl', 'v', 'EX', 1000);
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const b = await start(AOF(fsync), { dir: a.dir });
+    const r2 = await client(b);
+    expect(await r2.dbsize()).toBe(3003);
+    expect(await r2.get('k2999')).toBe('v2999');
+    expect(await r2.lrange('list', 0, -1)).toEqual(['a', 'b']);
+    expect(await r2.ttl('ttl')).toBeGreaterThan(900);
+    r2.disconnect();
+  });
+
+  it('rewrites into a new base + incr, and the result loads with the same data', async () => {
+    const a = await start(AOF('everysec'));
+    const r = await client(a);
+    await writeKeys(r, 2000);
+    await writeKeys(r, 2000, 'k', (i) => `w${i}`);
+    expect(await r.bgrewriteaof()).toContain('rewriting started');
+    await r.set('after', 'rewrite');
+    await waitInfo(r, 'aof_rewrite_in_progress', '0');
+    const files = fs.readdirSync(path.join(a.dir, 'appendonlydir')).sort();
+    expect(files).toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const b = await start(AOF('everysec'), { dir: a.dir });
+    const r2 = await client(b);
+    expect(await r2.dbsize()).toBe(2001);
+    expect(await r2.get('k5')).toBe('w5');
+    expect(await r2.get('after')).toBe('rewrite');
+    r2.disconnect();
+  });
+
+  it('trims a truncated last command (aof-load-truncated yes) and refuses with no', async () => {
+    const a = await start(AOF('always'));
+    const r = await client(a);
+    await writeKeys(r, 10);
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const incr = path.join(a.dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
+    const good = fs.statSync(incr).size;
+    fs.appendFileSync(incr, '*3\r\n$3\r\nSET\r\n$2\r\nzz\r\n$5\r\nab');
+    const refused = await start([...AOF('always'), '--aof-load-truncated', 'no'], { dir: a.dir, expectExit: true });
+    expect(await refused.stop('SIGCONT')).toBe(1);
+    expect(refused.output()).toMatch(/Unexpected end of file/);
+    const b = await start(AOF('always'), { dir: a.dir });
+    const r2 = await client(b);
+    expect(await r2.dbsize()).toBe(10);
+    expect(fs.statSync(incr).size).toBe(good);
+    expect(b.output()).toMatch(/short read/);
+    r2.disconnect();
+  });
+
+  it('refuses to start on corruption in the middle, naming the file', async () => {
+    const a = await start(AOF('always'));
+    const r = await client(a);
+    await writeKeys(r, 10);
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const incr = path.join(a.dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
+    const buf = fs.readFileSync(incr);
+    buf[40] = 0x21; // '!' where a '$' or digit was
+    fs.writeFileSync(incr, buf);
+    const b = await start(AOF('always'), { dir: a.dir, expectExit: true });
+    expect(await b.stop('SIGCONT')).toBe(1);
+    expect(b.output()).toMatch(/Bad file format reading the append only file appendonly\.aof\.1\.incr\.aof/);
+  });
+
+  it('refuses to start when the manifest names a missing file', async () => {
+    const a = await start(AOF('always'));
+    await a.stop('SIGKILL');
+    fs.rmSync(path.join(a.dir, 'appendonlydir', 'appendonly.aof.1.incr.aof'));
+    const b = await start(AOF('always'), { dir: a.dir, expectExit: true });
+    expect(await b.stop('SIGCONT')).toBe(1);
+    expect(b.output()).toMatch(/appendonly\.aof\.1\.incr\.aof listed in the manifest doesn't exist/);
+  });
+
+  it('CONFIG SET appendonly yes creates the first base in the background', async () => {
+    const a = await start(['--save', '', '--appendonly', 'no']);
+    const r = await client(a);
+    await writeKeys(r, 500);
+    expect(await r.config('SET', 'appendonly', 'yes')).toBe('OK');
+    await r.set('later', 'x');
+    await waitInfo(r, 'aof_rewrite_in_progress', '0');
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const b = await start(AOF('everysec'), { dir: a.dir });
+    const r2 = await client(b);
+    expect(await r2.dbsize()).toBe(501);
+    r2.disconnect();
+  });
+});
+
+describe('RDB', () => {
+  it('BGSAVE is point-in-time: writes after it started are not in the file', async () => {
+    const a = await start(['--save', '', '--appendonly', 'no']);
+    const r = await client(a);
+    await writeKeys(r, 50_000);
+    // BGSAVE, then (in the same pipeline, so in the same event-loop turns) overwrite,
+    // delete and add while the snapshot is being written.
+    const p = r.pipeline();
+    p.bgsave();
+    for (let i = 0; i < 50_000; i += 7) p.set(`k${i}`, 'changed');
+    for (let i = 1; i < 50_000; i += 11) p.del(`k${i}`);
+    for (let i = 0; i < 1000; i++) p.set(`new${i}`, 'x');
+    const replies = await p.exec();
+    expect(replies![0]![1]).toBe('Background saving started');
+    await waitInfo(r, 'rdb_bgsave_in_progress', '0');
+    const info = await r.info('persistence');
+    expect(info).toMatch(/rdb_last_bgsave_status:ok/);
+    expect(Number(/rdb_last_cow_size:(\d+)/.exec(info)![1])).toBeGreaterThan(0);
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const b = await start(['--save', '', '--appendonly', 'no'], { dir: a.dir });
+    const r2 = await client(b);
+    expect(await r2.dbsize()).toBe(50_000);
+    expect(await r2.get('k0')).toBe('v0');
+    expect(await r2.get('k1')).toBe('v1');
+    expect(await r2.get('new0')).toBeNull();
+    r2.disconnect();
+  });
+
+  it('saves at a save point, on SHUTDOWN SAVE and on SIGTERM when save points are set', async () => {
+    const a = await start(['--save', '1 1', '--appendonly', 'no']);
+    const r = await client(a);
+    await r.set('x', '1');
+    await new Promise((res) => setTimeout(res, 1500));
+    expect(fs.existsSync(path.join(a.dir, 'dump.rdb'))).toBe(true);
+    expect(Number(/rdb_saves:(\d+)/.exec(await r.info('persistence'))![1])).toBeGreaterThanOrEqual(1);
+    await r.set('y', '2');
+    r.disconnect();
+    expect(await a.stop('SIGTERM')).toBe(0);
+    const b = await start(['--save', '', '--appendonly', 'no'], { dir: a.dir });
+    const r2 = await client(b);
+    expect(await r2.get('y')).toBe('2');
+    await r2.set('z', '3');
+    await r2.call('SHUTDOWN', 'SAVE').catch(() => {});
+    r2.disconnect();
+    await b.stop('SIGCONT');
+    const c = await start(['--save', '', '--appendonly', 'no'], { dir: a.dir });
+    const r3 = await client(c);
+    expect(await r3.get('z')).toBe('3');
+    expect(Number(await r3.lastsave())).toBeGreaterThan(0);
+    r3.disconnect();
+  });
+
+  it('answers -MISCONF to writes after a failed background save', async () => {
+    const a = await start(['--save', '3600 1', '--appendonly', 'no']);
+    fs.mkdirSync(path.join(a.dir, 'dump.rdb')); // rename over a directory fails
+    const r = await client(a);
+    await r.set('x', '1');
+    await r.bgsave();
+    await waitInfo(r, 'rdb_last_bgsave_status', 'err');
+    await expect(r.set('y', '2')).rejects.toThrow(/^MISCONF/);
+    expect(await r.get('x')).toBe('1');
+    fs.rmdirSync(path.join(a.dir, 'dump.rdb'));
+    expect(await r.save()).toBe('OK');
+    expect(await r.set('y', '2')).toBe('OK');
+    r.disconnect();
+  });
+
+  it('refuses to start on a bad RDB checksum', async () => {
+    const a = await start(['--save', '', '--appendonly', 'no']);
+    const r = await client(a);
+    await writeKeys(r, 100);
+    await r.save();
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const file = path.join(a.dir, 'dump.rdb');
+    const buf = fs.readFileSync(file);
+    buf[buf.length - 20] ^= 0xff;
+    fs.writeFileSync(file, buf);
+    const b = await start(['--save', '', '--appendonly', 'no'], { dir: a.dir, expectExit: true });
+    expect(await b.stop('SIGCONT')).toBe(1);
+    expect(b.output()).toMatch(/checksum/i);
+  });
+});
+
+describe('crash safety', () => {
+  // A SIGKILL at any moment of SAVE, BGSAVE or a rewrite leaves a directory that loads.
+  it.each([
+    ['BGSAVE', ['--save', '', '--appendonly', 'no'], 'BGSAVE'],
+    ['SAVE', ['--save', '', '--appendonly', 'no'], 'SAVE'],
+    ['BGREWRITEAOF', AOF('everysec'), 'BGREWRITEAOF'],
+  ])('SIGKILL during %s', async (_name, flags, command) => {
+    const dir = tempDir();
+    const a = await start(flags, { dir });
+    const r = await client(a);
+    await writeKeys(r, 100_000, 'k', () => 'x'.repeat(50));
+    await r.save().catch(() => {});
+    r.disconnect();
+    await a.stop('SIGKILL');
+    for (const delay of [0, 5, 20, 60]) {
+      const s = await start(flags, { dir });
+      void rawExchange(s.port, `${command}\r\n`, 1000);
+      await new Promise((res) => setTimeout(res, delay));
+      await s.stop('SIGKILL');
+      const t = await start(flags, { dir });
+      const rt = await client(t);
+      expect(await rt.dbsize()).toBe(100_000);
+      rt.disconnect();
+      await t.stop('SIGKILL');
+    }
+  });
+});
+
+/** One PING on a fresh connection: its first reply line, or '' when refused. */
+function probe(port: number): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => s.write('PING\r\n'));
+    s.once('data', (d) => (s.destroy(), resolve(d.toString())));
+    s.once('error', () => setTimeout(() => resolve(''), 1));
+  });
+}
+
+describe('loading', () => {
+  it('answers -LOADING while a large AOF loads, then serves', async () => {
+    const a = await start(AOF('no'));
+    const r = await client(a);
+    await writeKeys(r, 300_000, 'k', () => 'x'.repeat(20));
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const b = await start(AOF('no'), { dir: a.dir, expectExit: true });
+    let sawLoading = false;
+    for (let i = 0; i < 20_000; i++) {
+      const reply = await probe(b.port);
+      if (reply.startsWith('-LOADING')) sawLoading = true;
+      if (reply.startsWith('+PONG')) break;
+    }
+    expect(sawLoading).toBe(true);
+    const r2 = await client(b);
+    expect(await r2.dbsize()).toBe(300_000);
+    r2.disconnect();
+    await b.stop();
+  });
+});
+
+describe.skipIf(!hasBinary('redis-server') || !hasBinary('redis-check-aof'))('interop with redis-server 7 (skipped: redis-server/redis-tools not installed)', () => {
+  for (const preamble of ['yes', 'no']) {
+    it(`redis-check-aof accepts our AOF and redis-server loads it (aof-use-rdb-preamble ${preamble})`, async () => {
+      const flags = [...AOF('always'), '--aof-use-rdb-preamble', preamble];
+      const a = await start(flags);
+      const r = await client(a);
+      await writeKeys(r, 300);
+      await r.rpush('l', 'a', 'b');
+      await r.zadd('z', 1.5, 'm');
+      await r.set('t', 'v', 'EX', 500);
+      await r.bgrewriteaof();
+      await waitInfo(r, 'aof_rewrite_in_progress', '0');
+      await r.sadd('s', 'x', 'y');
+      await r.hset('h', 'f', 'v');
+      r.disconnect();
+      await a.stop('SIGKILL');
+      const check = execFileSync('redis-check-aof', [path.join(a.dir, 'appendonlydir', 'appendonly.aof.manifest')], { encoding: 'utf8' });
+      expect(check).toMatch(/All AOF files and manifest are valid/);
+      const b = await start(flags, { dir: a.dir, binary: 'redis' });
+      const r2 = await client(b);
+      expect(await r2.dbsize()).toBe(305);
+      expect(await r2.lrange('l', 0, -1)).toEqual(['a', 'b']);
+      expect(Number(await r2.zscore('z', 'm'))).toBe(1.5);
+      expect((await r2.smembers('s')).sort()).toEqual(['x', 'y']);
+      expect(await r2.hget('h', 'f')).toBe('v');
+      expect(await r2.ttl('t')).toBeGreaterThan(400);
+      r2.disconnect();
+    });
+  }
+
+  it("loads redis-server's appendonlydir with the same contents", async () => {
+    const flags = AOF('always');
+    const a = await start(flags, { binary: 'redis' });
+    const r = await client(a);
+    await writeKeys(r, 300);
+    await r.rpush('l', 'a', 'b');
+    await r.hset('h', 'f', 'v');
+    await r.bgrewriteaof();
+    await new Promise((res) => setTimeout(res, 500));
+    await r.sadd('s', 'x');
+    await r.set('t', 'v', 'EX', 500);
+    r.disconnect();
+    await a.stop('SIGTERM');
+    const b = await start(flags, { dir: a.dir });
+    const r2 = await client(b);
+    expect(await r2.dbsize()).toBe(304);
+    expect(await r2.get('k7')).toBe('v7');
+    expect(await r2.lrange('l', 0, -1)).toEqual(['a', 'b']);
+    expect(await r2.ttl('t')).toBeGreaterThan(400);
+    r2.disconnect();
+  });
+});

@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { cloneValue, Keyspace, List, type Value } from '../../../src/server/keyspace.js';
+import { CowSnapshot } from '../../../src/server/persistence/snapshot.js';
+
+type Op =
+  | { t: 'set'; k: number; v: string }
+  | { t: 'del'; k: number }
+  | { t: 'push'; k: number; v: string }
+  | { t: 'expire'; k: number; at: number }
+  | { t: 'flush' }
+  | { t: 'step'; n: number };
+
+const key = (k: number) => `k${k}`;
+
+function apply(ks: Keyspace, op: Op): void {
+  switch (op.t) {
+    case 'set':
+      ks.set(key(op.k), op.v);
+      break;
+    case 'del':
+      ks.delete(key(op.k));
+      break;
+    case 'push': {
+      const cur = ks.get(key(op.k));
+      if (cur instanceof List) ks.mutate(key(op.k), cur).items.push(op.v);
+      else if (cur === undefined) ks.set(key(op.k), new List([op.v]));
+      break;
+    }
+    case 'expire':
+      if (ks.has(key(op.k))) ks.setExpire(key(op.k), op.at);
+      break;
+    case 'flush':
+      ks.flush();
+      break;
+    case 'step':
+      break;
+  }
+}
+
+function snapshotOf(ks: Keyspace): Map<string, [Value, number | undefined]> {
+  const m = new Map<string, [Value, number | undefined]>();
+  for (const [k, v] of ks.data) m.set(k, [cloneValue(v), ks.expires.get(k)]);
+  return m;
+}
+
+const opArb: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ t: fc.constant('set' as const), k: fc.nat(30), v: fc.string({ maxLength: 4 }) }),
+  fc.record({ t: fc.constant('del' as const), k: fc.nat(30) }),
+  fc.record({ t: fc.constant('push' as const), k: fc.nat(30), v: fc.string({ maxLength: 3 }) }),
+  fc.record({ t: fc.constant('expire' as const), k: fc.nat(30), at: fc.integer({ min: 1e12, max: 2e12 }) }),
+  fc.record({ t: fc.constant('step' as const), n: fc.integer({ min: 1, max: 5 }) }),
+  fc.constant({ t: 'flush' as const }),
+);
+
+describe('CowSnapshot', () => {
+  it('emits exactly the dataset at the start instant, whatever happens meanwhile', () => {
+    fc.assert(
+      fc.property(fc.array(opArb, { maxLength: 30 }), fc.array(opArb, { maxLength: 80 }), (setup, during) => {
+        const ks = new Keyspace();
+        ks.expireOnRead = false;
+        for (const op of setup) apply(ks, op);
+        const expected = snapshotOf(ks);
+        const got = new Map<string, [Value, number | undefined]>();
+        const sink = (k: string, v: Value, e: number | undefined) => {
+          expect(got.has(k)).toBe(false); // each key once
+          got.set(k, [cloneValue(v), e]);
+        };
+        const snap = new CowSnapshot(ks);
+        let finished = false;
+        for (const op of during) {
+          if (op.t === 'step' && !finished) finished = snap.step(op.n, sink);
+          else apply(ks, op);
+        }
+        while (!finished) finished = snap.step(3, sink);
+        expect(got).toEqual(expected);
+        expect(ks.beforeWrite).toBeNull();
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('counts preserved bytes as copy-on-write size', () => {
+    const ks = new Keyspace();
+    ks.set('a', 'x'.repeat(100));
+    const snap = new CowSnapshot(ks);
+    ks.set('a', 'y');
+    expect(snap.cowBytes).toBeGreaterThanOrEqual(100);
+    snap.release();
+  });
+
+  it('refuses a second concurrent snapshot', () => {
+    const ks = new Keyspace();
+    const s = new CowSnapshot(ks);
+    expect(() => new CowSnapshot(ks)).toThrow('already in progress');
+    s.release();
+  });
+});
