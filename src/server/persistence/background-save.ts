@@ -41,9 +41,10 @@ export class BackgroundSave {
   readonly startPauseUsec: number;
   readonly startedAt = Date.now();
   private readonly snapshot: CowSnapshot;
-  private readonly fd: number;
   private readonly tmp: string;
-  private readonly enc: SnapshotEncoder;
+  private readonly makeEncoder: EncoderFactory;
+  private fd = -1;
+  private enc: SnapshotEncoder | null = null;
   private bytes = 0;
   private aborted = false;
   private writeError: Error | null = null;
@@ -56,14 +57,25 @@ export class BackgroundSave {
     strategy: SnapshotStrategy,
     private readonly onDone: (o: SaveOutcome) => void,
   ) {
+    // The pause is only what must happen before clients run again: the snapshot epoch.
+    // Opening the file and the header happen in the first step, as in a forked child.
+    this.tmp = path.join(dir, `temp-${process.pid}-${Date.now()}.rdb`);
+    this.makeEncoder = makeEncoder;
     const t0 = performance.now();
     this.snapshot = new CowSnapshot(ks);
-    this.tmp = path.join(dir, `temp-${process.pid}-${Date.now()}.rdb`);
-    this.fd = fs.openSync(this.tmp, 'w');
-    this.enc = makeEncoder((chunk) => this.write(chunk), this.snapshot.keysAtStart, this.snapshot.expiresAtStart);
-    if (strategy === 'blocking') this.snapshot.step(Infinity, (k, v, e) => this.enc.entry(k, v, e));
+    if (strategy === 'blocking') {
+      const enc = this.open(makeEncoder);
+      this.snapshot.step(Infinity, (k, v, e) => enc.entry(k, v, e));
+    }
     this.startPauseUsec = Math.max(1, Math.round((performance.now() - t0) * 1000));
     setImmediate(() => this.step());
+  }
+
+  private open(makeEncoder: EncoderFactory): SnapshotEncoder {
+    if (this.enc !== null) return this.enc;
+    this.fd = fs.openSync(this.tmp, 'w');
+    this.enc = makeEncoder((chunk) => this.write(chunk), this.snapshot.keysAtStart, this.snapshot.expiresAtStart);
+    return this.enc;
   }
 
   get inProgress(): boolean {
@@ -83,7 +95,13 @@ export class BackgroundSave {
   private step(): void {
     if (this.aborted) return;
     const t0 = performance.now();
-    const sink = (k: string, v: Value, e: number | undefined) => this.enc.entry(k, v, e);
+    let enc: SnapshotEncoder;
+    try {
+      enc = this.open(this.makeEncoder);
+    } catch (e) {
+      return this.fail((e as Error).message);
+    }
+    const sink = (k: string, v: Value, e: number | undefined) => enc.entry(k, v, e);
     let done = false;
     while (!done && performance.now() - t0 < STEP_BUDGET_MS) done = this.snapshot.step(KEYS_PER_CHECK, sink);
     if (this.writeError) return this.fail(this.writeError.message);
@@ -91,7 +109,7 @@ export class BackgroundSave {
       setImmediate(() => this.step());
       return;
     }
-    this.enc.finish();
+    enc.finish();
     const err = this.writeError as Error | null; // set by the sink during finish()
     if (err) return this.fail(err.message);
     fs.fsync(this.fd, (err) => {
@@ -134,11 +152,13 @@ export class BackgroundSave {
   private cleanup(): void {
     this.aborted = true;
     this.snapshot.release();
-    try {
-      fs.closeSync(this.fd);
-    } catch {
-      /* already closed */
+    if (this.fd >= 0) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
+      fs.rmSync(this.tmp, { force: true });
     }
-    fs.rmSync(this.tmp, { force: true });
   }
 }

@@ -1,0 +1,242 @@
+/**
+ * RDB primitives for reading (rdbLoadLen, rdbGenericLoadStringObject, rdbLoadDoubleValue…),
+ * over a whole file in memory. Every read is bounds-checked: running off the end is an
+ * RdbError saying what was being read, never a RangeError or a garbage value.
+ */
+import {
+  RDB_ENC_INT16,
+  RDB_ENC_INT32,
+  RDB_ENC_INT8,
+  RDB_ENC_LZF,
+  RDB_MODULE_OPCODE_DOUBLE,
+  RDB_MODULE_OPCODE_EOF,
+  RDB_MODULE_OPCODE_FLOAT,
+  RDB_MODULE_OPCODE_SINT,
+  RDB_MODULE_OPCODE_STRING,
+  RDB_MODULE_OPCODE_UINT,
+} from './constants.js';
+import { latin1Slice } from './latin1.js';
+import { lzfDecompressInto } from './lzf.js';
+import { RdbError } from './rdb-error.js';
+
+/** Parses a zset score written as text (ZSET v1 and compact encodings: "inf", "1.5", "3"). */
+export function parseScore(s: string): number {
+  const x = Number(s);
+  if (!Number.isNaN(x) && s.length > 0) return x;
+  switch (s.toLowerCase()) {
+    case 'inf':
+    case '+inf':
+    case 'infinity':
+    case '+infinity':
+      return Infinity;
+    case '-inf':
+    case '-infinity':
+      return -Infinity;
+  }
+  throw new RdbError(`corrupt zset: score "${s}" is not a number`);
+}
+
+/** LZF strings up to this size are decompressed into a reused buffer. */
+const SCRATCH_MAX = 1 << 20;
+
+export class RdbReader {
+  pos = 0;
+  /** Length of the last LZF string decompressed into scratch. */
+  lzfLen = 0;
+  lzfCount = 0;
+  private scratch = Buffer.alloc(0);
+  private readonly end: number;
+
+  constructor(readonly buf: Buffer) {
+    this.end = buf.length;
+  }
+
+  truncated(what: string): RdbError {
+    return new RdbError(`RDB file is truncated: unexpected end of file while reading ${what}`, this.pos);
+  }
+
+  u8(what: string): number {
+    if (this.pos >= this.end) throw this.truncated(what);
+    return this.buf[this.pos++]!;
+  }
+
+  /** rdbLoadLen for a plain length (an encoded-value marker is an error here). */
+  len(what: string): number {
+    const buf = this.buf;
+    const p = this.pos;
+    if (p >= this.end) throw this.truncated(what);
+    const b = buf[p]!;
+    const kind = b >>> 6;
+    if (kind === 0) {
+      this.pos = p + 1;
+      return b;
+    }
+    if (kind === 1) {
+      if (p + 2 > this.end) throw this.truncated(what);
+      this.pos = p + 2;
+      return ((b & 0x3f) << 8) | buf[p + 1]!;
+    }
+    if (b === 0x80) {
+      if (p + 5 > this.end) throw this.truncated(what);
+      this.pos = p + 5;
+      return buf.readUInt32BE(p + 1);
+    }
+    if (b === 0x81) {
+      if (p + 9 > this.end) throw this.truncated(what);
+      const hi = buf.readUInt32BE(p + 1);
+      if (hi >= 0x200000) throw new RdbError(`${what}: length ${hi} * 2^32 is too large`, p);
+      this.pos = p + 9;
+      return hi * 0x100000000 + buf.readUInt32BE(p + 5);
+    }
+    throw new RdbError(`${what}: bad length encoding 0x${b.toString(16)}`, p);
+  }
+
+  /** A collection length, checked against the bytes left (each element takes >= 1 byte). */
+  count(what: string): number {
+    const n = this.len(what);
+    if (n > this.end - this.pos) throw this.truncated(what);
+    return n;
+  }
+
+  /** rdbGenericLoadStringObject as a latin1 string. */
+  string(what: string): string {
+    const buf = this.buf;
+    const p = this.pos;
+    if (p >= this.end) throw this.truncated(what);
+    const b = buf[p]!;
+    let n: number;
+    let start: number;
+    if (b < 0x40) {
+      n = b;
+      start = p + 1;
+    } else if (b < 0x80) {
+      if (p + 2 > this.end) throw this.truncated(what);
+      n = ((b & 0x3f) << 8) | buf[p + 1]!;
+      start = p + 2;
+    } else if (b >= 0xc0) {
+      return this.encodedString(b & 0x3f, what);
+    } else {
+      n = this.len(what);
+      start = this.pos;
+    }
+    const end = start + n;
+    if (end > this.end) {
+      this.pos = start;
+      throw this.truncated(what);
+    }
+    this.pos = end;
+    return latin1Slice(buf, start, end);
+  }
+
+  /** A string as raw bytes (ziplist/listpack/intset blobs): a view when stored raw. */
+  blob(what: string): Buffer {
+    const p = this.pos;
+    if (p >= this.end) throw this.truncated(what);
+    const b = this.buf[p]!;
+    if (b >= 0xc0) {
+      const enc = b & 0x3f;
+      if (enc === RDB_ENC_LZF) {
+        this.pos = p + 1;
+        return this.lzf(what);
+      }
+      return Buffer.from(this.encodedString(enc, what), 'latin1');
+    }
+    const n = this.len(what);
+    const start = this.pos;
+    if (start + n > this.end) throw this.truncated(what);
+    this.pos = start + n;
+    return this.buf.subarray(start, start + n);
+  }
+
+  private encodedString(enc: number, what: string): string {
+    const buf = this.buf;
+    const p = this.pos;
+    switch (enc) {
+      case RDB_ENC_INT8:
+        if (p + 2 > this.end) throw this.truncated(what);
+        this.pos = p + 2;
+        return String(buf.readInt8(p + 1));
+      case RDB_ENC_INT16:
+        if (p + 3 > this.end) throw this.truncated(what);
+        this.pos = p + 3;
+        return String(buf.readInt16LE(p + 1));
+      case RDB_ENC_INT32:
+        if (p + 5 > this.end) throw this.truncated(what);
+        this.pos = p + 5;
+        return String(buf.readInt32LE(p + 1));
+      case RDB_ENC_LZF: {
+        this.pos = p + 1;
+        const out = this.lzf(what, true);
+        return latin1Slice(out, 0, this.lzfLen);
+      }
+      default:
+        throw new RdbError(`${what}: unknown string encoding ${enc}`, p);
+    }
+  }
+
+  /**
+   * rdbLoadLzfStringObject, after the encoding byte. With `scratch`, the result is in a
+   * shared buffer (valid until the next call; length in lzfLen) to spare an allocation.
+   */
+  private lzf(what: string, scratch = false): Buffer {
+    const clen = this.len(`${what} (compressed length)`);
+    const ulen = this.len(`${what} (uncompressed length)`);
+    const start = this.pos;
+    if (start + clen > this.end) throw this.truncated(what);
+    if (ulen > 0x7fffffff) throw new RdbError(`${what}: LZF length ${ulen} is too large`, start);
+    // A compressed string of clen bytes expands to at most ~ clen * 264 / 3 bytes: a larger
+    // claimed length is corruption, not a reason to allocate it.
+    if (ulen > clen * 90 + 64) throw new RdbError(`${what}: LZF length ${ulen} is impossible for ${clen} compressed bytes`, start);
+    let out: Buffer;
+    if (scratch && ulen <= SCRATCH_MAX) {
+      if (this.scratch.length < ulen) this.scratch = Buffer.allocUnsafe(Math.max(ulen, 4096));
+      out = this.scratch;
+    } else {
+      out = Buffer.allocUnsafe(ulen);
+    }
+    this.lzfLen = ulen;
+    this.lzfCount++;
+    try {
+      lzfDecompressInto(this.buf, start, start + clen, out, 0, ulen);
+    } catch (e) {
+      throw new RdbError(`${what}: invalid LZF compressed string: ${(e as Error).message}`, start);
+    }
+    this.pos = start + clen;
+    return out;
+  }
+
+  /** rdbLoadBinaryDoubleValue. */
+  binaryDouble(what: string): number {
+    if (this.pos + 8 > this.end) throw this.truncated(what);
+    const d = this.buf.readDoubleLE(this.pos);
+    this.pos += 8;
+    return d;
+  }
+
+  /** rdbLoadDoubleValue: length byte (253 NaN, 254 +inf, 255 -inf) then ASCII. */
+  textDouble(what: string): number {
+    const n = this.u8(what);
+    if (n === 253) return NaN;
+    if (n === 254) return Infinity;
+    if (n === 255) return -Infinity;
+    if (this.pos + n > this.end) throw this.truncated(what);
+    const s = latin1Slice(this.buf, this.pos, this.pos + n);
+    this.pos += n;
+    return parseScore(s);
+  }
+
+  /** Skips a module's serialized value (rdbLoadCheckModuleValue). */
+  skipModuleValue(what: string): void {
+    for (;;) {
+      const op = this.len(what);
+      if (op === RDB_MODULE_OPCODE_EOF) return;
+      if (op === RDB_MODULE_OPCODE_SINT || op === RDB_MODULE_OPCODE_UINT) this.len(what);
+      else if (op === RDB_MODULE_OPCODE_STRING) this.blob(what);
+      else if (op === RDB_MODULE_OPCODE_FLOAT || op === RDB_MODULE_OPCODE_DOUBLE) {
+        const n = op === RDB_MODULE_OPCODE_FLOAT ? 4 : 8;
+        if (this.pos + n > this.end) throw this.truncated(what);
+        this.pos += n;
+      } else throw new RdbError(`${what}: unknown module opcode ${op}`, this.pos);
+    }
+  }
+}
