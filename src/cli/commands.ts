@@ -1,4 +1,15 @@
 import type { CommandModule } from 'yargs';
+import { compareCommand } from './compare.js';
+import { gateCommand } from './gate.js';
+import { microCommand } from './micro.js';
+import { reportCommand } from './report.js';
+import { runCommand } from './run.js';
 
 /** Every subcommand but `server`, which parses redis-server syntax itself. */
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [
+  reportCommand,
+  gateCommand,
+  compareCommand,
+  microCommand,
+  runCommand,
+];

@@ -14,6 +14,14 @@ import { Stats } from './stats.js';
 
 export const VERSION = '7.0.0';
 
+/** A command with its flags resolved once, so dispatch does no array scans. */
+interface Entry {
+  cmd: Command;
+  write: boolean;
+  noauth: boolean;
+  loading: boolean;
+}
+
 /**
  * The built-in server: net → resp → commands → keyspace, with persistence fed through
  * propagate() after each write (Redis's call() → propagate → feedAppendOnlyFile shape).
@@ -26,7 +34,7 @@ export class Server implements Dispatcher, ServerApi {
   readonly log: Logger;
   readonly persistence: Persistence;
   loading = false;
-  private readonly table = new Map<string, Command>();
+  private readonly table = new Map<string, Entry>();
   private readonly all: Command[];
   private readonly conns = new Map<number, Connection>();
   private readonly pending = new Set<Connection>();
@@ -37,14 +45,18 @@ export class Server implements Dispatcher, ServerApi {
   private stopping = false;
   private readonly ctx: Ctx;
   private wroteThisTurn = new Set<Connection>();
+  /** Parsed client-output-buffer-limit (normal class hard limit), cached off the hot path. */
+  private outputLimit: number;
 
   constructor(readonly config: Config) {
     this.log = new Logger(() => config.get('loglevel'), config.get('logfile'));
     this.all = [...connectionCommands, ...adminCommands, ...dataCommands];
     for (const c of this.all) {
-      this.table.set(c.name, c);
-      this.table.set(c.name.toUpperCase(), c);
+      const e: Entry = { cmd: c, write: c.flags.includes('write'), noauth: c.flags.includes('noauth'), loading: c.flags.includes('loading') };
+      this.table.set(c.name, e);
+      this.table.set(c.name.toUpperCase(), e);
     }
+    this.outputLimit = config.outputHardLimit();
     this.persistence = new Persistence(this);
     this.ks.onExpire = (key) => {
       this.stats.expiredKeys++;
@@ -99,19 +111,20 @@ export class Server implements Dispatcher, ServerApi {
 
   execute(conn: Connection, argv: string[]): string {
     const name = argv[0]!;
-    const c = this.table.get(name) ?? this.table.get(name.toLowerCase());
+    const e = this.table.get(name) ?? this.table.get(name.toLowerCase());
     this.stats.totalCommands++;
-    if (c === undefined) {
+    if (e === undefined) {
       const args = argv.slice(1, 10).map((a) => `'${a.slice(0, 128)}'`).join(' ');
       return R.error(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}${args ? ' ' : ''}`);
     }
+    const c = e.cmd;
     const argc = argv.length;
     if ((c.arity > 0 && argc !== c.arity) || argc < -c.arity) {
       return R.error(`ERR wrong number of arguments for '${c.name}' command`);
     }
-    if (!conn.authenticated && !c.flags.includes('noauth')) return '-NOAUTH Authentication required.\r\n';
-    if (this.loading && !c.flags.includes('loading')) return '-LOADING Redis is loading the dataset in memory\r\n';
-    const isWrite = c.flags.includes('write');
+    if (!conn.authenticated && !e.noauth) return '-NOAUTH Authentication required.\r\n';
+    if (this.loading && !e.loading) return '-LOADING Redis is loading the dataset in memory\r\n';
+    const isWrite = e.write;
     if (isWrite) {
       const refused = this.persistence.writeRefusal();
       if (refused !== null) return refused;
@@ -133,7 +146,7 @@ export class Server implements Dispatcher, ServerApi {
 
   /** Runs a command from the AOF while loading: no auth, no replies, no propagation. */
   replay(argv: string[], client: Client): string {
-    const c = this.table.get(argv[0]!) ?? this.table.get(argv[0]!.toLowerCase());
+    const c = (this.table.get(argv[0]!) ?? this.table.get(argv[0]!.toLowerCase()))?.cmd;
     if (c === undefined) throw new Error(`Unknown command '${argv[0]}' reading the append only file`);
     const ctx = this.ctx;
     ctx.client = client;
@@ -184,7 +197,7 @@ export class Server implements Dispatcher, ServerApi {
   }
 
   outputHardLimit(): number {
-    return this.config.outputHardLimit();
+    return this.outputLimit;
   }
 
   needsAuth(): boolean {
@@ -246,6 +259,7 @@ export class Server implements Dispatcher, ServerApi {
   configSet(name: string, value: string): void {
     const before = this.config.get(name as never);
     this.config.setAtRuntime(name, value);
+    this.outputLimit = this.config.outputHardLimit();
     this.persistence.configChanged(name, before);
   }
 

@@ -1,0 +1,200 @@
+/**
+ * `durabench run [scenario]`: wiring only. Load the scenario, apply the flags, run it with
+ * progress (a live line on a TTY, plain lines otherwise, nothing with --quiet), print the
+ * tables, write results/<timestamp>-<scenario>.json and .csv, set the exit code.
+ * Ctrl-C / SIGTERM kill every server the run started, remove its temp dirs, exit 130.
+ */
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { killAllChildren, runCleanups } from '../harness/targets/children.js';
+import { runScenario, type RunEvent } from '../harness/run.js';
+import { shouldColor } from '../report/color.js';
+import { renderCsv } from '../report/csv.js';
+import { renderJson } from '../report/json.js';
+import { renderTables } from '../report/table.js';
+import { applyOverrides, DEFAULT_SCENARIO_FILE, loadScenario } from '../scenario/index.js';
+import type { RunResult, TrialResult } from '../shared/result.js';
+import { FAULTS, MODES, TARGETS, WORKLOADS } from '../shared/types.js';
+import { writeOutput } from './report.js';
+
+interface RunArgs {
+  scenario?: string;
+  target?: string;
+  modes?: string;
+  trials?: number;
+  seed?: number;
+  duration?: string;
+  workload?: string;
+  clients?: number;
+  pipeline?: number;
+  rate?: number;
+  'value-size'?: number;
+  keys?: number;
+  preload?: number;
+  fault?: string;
+  out: string;
+  csv?: string;
+  json?: string;
+  quiet?: boolean;
+  keep?: boolean;
+  color?: boolean;
+}
+
+/** Progress: listens to run events, writes to a stream (stderr). */
+function progress(out: NodeJS.WriteStream, live: boolean): (e: RunEvent) => void {
+  let current = '';
+  let width = 0;
+  const status = (s: string): void => {
+    if (!live) return;
+    const cols = Math.max(20, (out.columns || 100) - 1);
+    const text = s.length > cols ? `${s.slice(0, cols - 1)}…` : s;
+    out.write(`\r${text.padEnd(width)}\r${text}`);
+    width = text.length;
+  };
+  const line = (s: string): void => {
+    if (live && width > 0) out.write(`\r${' '.repeat(width)}\r`);
+    width = 0;
+    out.write(`${s}\n`);
+  };
+  return (e) => {
+    switch (e.type) {
+      case 'start': {
+        const s = e.scenario;
+        const versions = Object.entries(e.targetVersions).map(([k, v]) => `${k}: ${v}`).join(', ');
+        line(`durabench run "${s.name}": ${e.total} trials (${s.modes.length} modes × ${s.trials} × ${s.targets.length} target${s.targets.length > 1 ? 's' : ''}), fault ${s.fault}, workload ${s.workload}, seed ${s.seed} — ${versions}`);
+        break;
+      }
+      case 'trial-start':
+        current = `[${e.index + 1}/${e.total}] ${e.target} ${e.mode} #${e.trial + 1} (${e.plan})`;
+        status(`${current} · starting`);
+        break;
+      case 'phase':
+        status(`${current} · ${e.phase}`);
+        break;
+      case 'trial':
+        line(trialLine(e.result, e.index, e.total, e.note, e.dir));
+        break;
+      case 'done':
+        line(`done in ${(e.result.wallMs / 1000).toFixed(1)} s`);
+        break;
+    }
+  };
+}
+
+function trialLine(t: TrialResult, index: number, total: number, note: string | null, dir: string | null): string {
+  const head = `[${index + 1}/${total}] ${t.target} ${t.mode} #${t.trial + 1}`;
+  const kept = dir ? ` (kept ${dir})` : '';
+  if (t.error) return `${head}: FAILED: ${t.error}${kept}`;
+  const rec = t.recoveryMs === null ? '—' : `${t.recoveryMs.toFixed(1)} ms`;
+  return (
+    `${head}: acked ${t.acked}, lost ${t.lost} (${t.lossPct}%), recovered ${t.recovered}, ` +
+    `${t.throughputOps} ops/s, recovery ${rec}${note ? ` · ${note}` : ''}${kept}`
+  );
+}
+
+function stamp(iso: string): string {
+  return iso.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
+}
+
+/** Kills every server and removes temp dirs on Ctrl-C / SIGTERM; returns the uninstaller. */
+function onInterrupt(): () => void {
+  const handler = (sig: NodeJS.Signals): void => {
+    killAllChildren();
+    runCleanups();
+    process.stderr.write(`\ndurabench: interrupted (${sig}): stopped every server this run started\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', handler);
+  process.once('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
+}
+
+export function resultFiles(result: RunResult, outDir: string): { json: string; csv: string } {
+  const base = path.join(outDir, `${stamp(result.startedAt)}-${result.scenario.name}`);
+  return { json: `${base}.json`, csv: `${base}.csv` };
+}
+
+export const runCommand: CommandModule<object, RunArgs> = {
+  command: 'run [scenario]',
+  describe: 'Run a scenario: every mode, kill, restart, measure loss/recovery/disk/fork (default: scenarios/default.json)',
+  builder: (y: Argv<object>) =>
+    y
+      .positional('scenario', { type: 'string', describe: 'scenario .json, or a preset name (default, quick, real-redis)' })
+      .option('target', { type: 'string', describe: `server(s) to run, comma list: ${TARGETS.join(', ')}` })
+      .option('modes', { type: 'string', describe: `comma list of ${MODES.join(', ')}` })
+      .option('trials', { type: 'number', describe: 'trials per mode and target' })
+      .option('seed', { type: 'number', describe: 'seed for keys and kill points' })
+      .option('duration', { type: 'string', describe: 'write phase length: 10s, 1500ms, 2m (bare number = s); scales the kill window' })
+      .option('workload', { type: 'string', describe: WORKLOADS.join(', ') })
+      .option('clients', { type: 'number', describe: 'client connections' })
+      .option('pipeline', { type: 'number', describe: 'commands outstanding per client' })
+      .option('rate', { type: 'number', describe: 'open loop: total ops/s (0 = closed loop, as fast as it goes)' })
+      .option('value-size', { type: 'number', describe: 'value bytes' })
+      .option('keys', { type: 'number', describe: 'keyspace size (lists for list-append)' })
+      .option('preload', { type: 'number', describe: 'keys written before the measured phase' })
+      .option('fault', { type: 'string', describe: FAULTS.join(', ') })
+      .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
+      .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })
+      .option('json', { type: 'string', nargs: 1, describe: 'also write the JSON here (- for stdout)' })
+      .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress' })
+      .option('keep', { type: 'boolean', describe: "keep each trial's temp dir (data files, server logs)" })
+      .option('color', { type: 'boolean', describe: 'colour the tables (default: only on a TTY outside CI)' })
+      .example('$0 run', 'the default scenario on the built-in server (~2 min)')
+      .example('$0 run quick --target builtin,redis', 'both servers side by side')
+      .example('$0 run scenarios/default.json --modes none,aof-always --trials 5 --json -', '') as unknown as Argv<RunArgs>,
+  handler: async (args) => {
+    const scenario = applyOverrides(await loadScenario(args.scenario ?? DEFAULT_SCENARIO_FILE), {
+      target: args.target,
+      modes: args.modes,
+      trials: args.trials,
+      seed: args.seed,
+      duration: args.duration,
+      workload: args.workload,
+      clients: args.clients,
+      pipeline: args.pipeline,
+      rate: args.rate,
+      valueSize: args['value-size'],
+      keys: args.keys,
+      preload: args.preload,
+      fault: args.fault,
+    });
+    // machine output on stdout → the human report goes to stderr
+    const stdoutTaken = args.json === '-' || args.csv === '-';
+    const human = stdoutTaken ? process.stderr : process.stdout;
+    const color = args.color ?? shouldColor(human.isTTY, process.env);
+
+    const uninstall = onInterrupt();
+    let result: RunResult;
+    try {
+      result = await runScenario(scenario, {
+        keep: args.keep,
+        ...(args.quiet ? {} : { onEvent: progress(process.stderr, process.stderr.isTTY === true) }),
+      });
+    } finally {
+      uninstall();
+    }
+
+    human.write(renderTables(result, { color, width: Math.min(120, human.columns || 100) }));
+    const files = resultFiles(result, args.out);
+    writeOutput(files.json, renderJson(result));
+    writeOutput(files.csv, renderCsv(result));
+    if (args.json) writeOutput(args.json, renderJson(result));
+    if (args.csv) writeOutput(args.csv, renderCsv(result));
+    if (!args.quiet) process.stderr.write(`wrote ${files.json} and ${files.csv}\n`);
+
+    const failedTrials = result.trials.filter((t) => t.error !== null).length;
+    const broken = result.sanity.filter((v) => !v.ok);
+    if (broken.length > 0) {
+      process.stderr.write(`durabench: SANITY CHECK FAILED (${broken.length}): ${broken.map((v) => `${v.target} ${v.mode}: ${v.check}`).join('; ')} — the tool or the server is wrong\n`);
+      process.exitCode = 1;
+    } else if (failedTrials > 0) {
+      process.stderr.write(`durabench: ${failedTrials} of ${result.trials.length} trials failed (see the table above)\n`);
+      process.exitCode = 1;
+    }
+  },
+};
+
+export default runCommand;

@@ -1,0 +1,191 @@
+import type { RunResult, SanityVerdict, TrialResult } from '../shared/result.js';
+import { ConfigError } from '../shared/errors.js';
+import { FAULTS, MODES, TARGETS } from '../shared/types.js';
+import type { MicroBenchmark, MicroResult } from './micro-result.js';
+import { summarize } from './summarize.js';
+
+/**
+ * Strict JSON: pretty, two spaces, trailing newline. NaN and ±Infinity cannot appear: they
+ * become null (the schema's "not measured"), and the text is checked before it leaves.
+ */
+export function renderJson(value: RunResult | MicroResult | unknown): string {
+  const text = JSON.stringify(value, finiteReplacer, 2);
+  if (text === undefined) throw new Error('internal: nothing to render as JSON');
+  // JSON.stringify already maps NaN/Infinity to null; the replacer makes it explicit and
+  // this catches a future change (e.g. a custom toJSON) that would sneak them in.
+  if (/(^|[^"\w])(NaN|-?Infinity)([^"\w]|$)/.test(stripStrings(text))) {
+    throw new Error('internal: non-finite number in JSON output');
+  }
+  return text + '\n';
+}
+
+function finiteReplacer(_key: string, v: unknown): unknown {
+  if (typeof v === 'number' && !Number.isFinite(v)) return null;
+  if (typeof v === 'bigint') return Number(v);
+  return v;
+}
+
+function stripStrings(json: string): string {
+  return json.replace(/"(?:[^"\\]|\\.)*"/g, '""');
+}
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+/** Parses and validates a saved run result; every problem is a ConfigError naming the file. */
+export function parseRunResult(text: string, file: string): RunResult {
+  const r = parseAnyResult(text, file);
+  if (r.kind !== 'run') {
+    throw new ConfigError(`${file}: is a '${r.kind}' result, expected a run result (from durabench run --json)`);
+  }
+  return r;
+}
+
+export function parseMicroResult(text: string, file: string): MicroResult {
+  const r = parseAnyResult(text, file);
+  if (r.kind !== 'micro') {
+    throw new ConfigError(`${file}: is a '${r.kind}' result, expected a micro-benchmark result (durabench micro --json)`);
+  }
+  return r;
+}
+
+/** A run or micro result, told apart by `kind`. */
+export function parseAnyResult(text: string, file: string): RunResult | MicroResult {
+  let data: Json;
+  try {
+    data = JSON.parse(text) as Json;
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const v = new Validator(file);
+  const o = v.object(data, '');
+  if (o.schemaVersion !== 1) {
+    throw new ConfigError(
+      `${file}: schemaVersion ${JSON.stringify(o.schemaVersion ?? null)} is not supported (expected 1)`,
+    );
+  }
+  if (o.kind === 'run') return validateRun(o, v);
+  if (o.kind === 'micro') return validateMicro(o, v);
+  throw new ConfigError(`${file}: kind ${JSON.stringify(o.kind ?? null)} is not a durabench result (expected "run" or "micro")`);
+}
+
+function validateRun(o: { [k: string]: Json }, v: Validator): RunResult {
+  const tool = v.object(o.tool, 'tool');
+  v.string(tool.version, 'tool.version');
+  const scenario = v.object(o.scenario, 'scenario');
+  v.string(scenario.name, 'scenario.name');
+  v.number(scenario.seed, 'scenario.seed');
+  if (scenario.gates === undefined) scenario.gates = [];
+  v.array(scenario.gates, 'scenario.gates').forEach((g, i) => v.string(g, `scenario.gates[${i}]`));
+  if (scenario.targets === undefined) scenario.targets = [];
+  if (scenario.modes === undefined) scenario.modes = [];
+  const trials = v.array(o.trials, 'trials');
+  trials.forEach((t, i) => validateTrial(t, `trials[${i}]`, v));
+  if (o.sanity === undefined) o.sanity = [];
+  v.array(o.sanity, 'sanity').forEach((s, i) => {
+    const so = v.object(s, `sanity[${i}]`);
+    v.string(so.target, `sanity[${i}].target`);
+    v.string(so.mode, `sanity[${i}].mode`);
+    v.string(so.check, `sanity[${i}].check`);
+    if (typeof so.ok !== 'boolean') v.fail(`sanity[${i}].ok`, 'must be true or false');
+  });
+  if (o.environment === undefined) {
+    o.environment = { node: '?', os: '?', cpu: '?', cores: 0, memoryBytes: 0, targetVersions: {} };
+  }
+  const env = v.object(o.environment, 'environment');
+  if (env.targetVersions === undefined) env.targetVersions = {};
+  if (o.startedAt === undefined) o.startedAt = '';
+  if (o.wallMs === undefined) o.wallMs = 0;
+  const result = o as unknown as RunResult;
+  if (o.summary === undefined) result.summary = summarize(result.trials);
+  else v.array(o.summary, 'summary');
+  result.sanity = result.sanity as SanityVerdict[];
+  return result;
+}
+
+const NULLABLE_NUMBERS = [
+  'recoveryMs', 'keysRecovered', 'loadKeysPerSec', 'loadMBPerSec', 'bytesPerKey', 'writeAmplification',
+  'forkUsec', 'cowBytes', 'snapshotMaxLatencyMs', 'p50Ms', 'p99Ms', 'p999Ms', 'maxMs',
+] as const satisfies ReadonlyArray<keyof TrialResult>;
+const NUMBERS = [
+  'trial', 'seed', 'attempted', 'acked', 'failed', 'inFlight', 'lost', 'recovered', 'unexpected', 'duplicated',
+  'reordered', 'lossPct', 'lossWindowMs', 'rdbBytes', 'aofBytes', 'diskBytes', 'throughputOps', 'writeMs',
+] as const satisfies ReadonlyArray<keyof TrialResult>;
+
+function validateTrial(t: Json, at: string, v: Validator): void {
+  const o = v.object(t, at);
+  v.oneOf(o.target, TARGETS, `${at}.target`);
+  v.oneOf(o.mode, MODES, `${at}.mode`);
+  v.oneOf(o.fault, FAULTS, `${at}.fault`);
+  if (o.error !== null && typeof o.error !== 'string') v.fail(`${at}.error`, 'must be a string or null');
+  if (o.flags === undefined) o.flags = [];
+  v.array(o.flags, `${at}.flags`);
+  for (const k of NUMBERS) {
+    // A crashed trial may not have measured anything; absent counts as 0 only then.
+    if (o[k] === undefined && o.error !== null) o[k] = 0;
+    // null (a NaN that renderJson turned into null) reads as "not measured"; trial/seed never.
+    if (o[k] === null && k !== 'trial' && k !== 'seed') continue;
+    v.number(o[k], `${at}.${k}`);
+  }
+  for (const k of NULLABLE_NUMBERS) {
+    if (o[k] === undefined) o[k] = null;
+    if (o[k] !== null) v.number(o[k], `${at}.${k}`);
+  }
+}
+
+function validateMicro(o: { [k: string]: Json }, v: Validator): MicroResult {
+  const tool = v.object(o.tool, 'tool');
+  v.string(tool.version, 'tool.version');
+  if (o.environment === undefined) o.environment = { node: '?', os: '?', cpu: '?', cores: 0, memoryBytes: 0 };
+  v.object(o.environment, 'environment');
+  if (o.startedAt === undefined) o.startedAt = '';
+  if (o.timeMs === undefined) o.timeMs = 0;
+  const seen = new Set<string>();
+  v.array(o.benchmarks, 'benchmarks').forEach((b, i) => {
+    const at = `benchmarks[${i}]`;
+    const bo = v.object(b, at);
+    const name = v.string(bo.name, `${at}.name`);
+    if (seen.has(name)) v.fail(`${at}.name`, `duplicate benchmark name '${name}'`);
+    seen.add(name);
+    for (const k of ['opsPerSec', 'meanMs', 'p99Ms', 'rme', 'samples'] as const satisfies ReadonlyArray<keyof MicroBenchmark>) {
+      v.number(bo[k], `${at}.${k}`);
+    }
+    if (bo.medianMs === undefined) bo.medianMs = bo.meanMs!;
+    v.number(bo.medianMs, `${at}.medianMs`);
+  });
+  return o as unknown as MicroResult;
+}
+
+class Validator {
+  constructor(private readonly file: string) {}
+
+  fail(at: string, what: string): never {
+    throw new ConfigError(`${this.file}: ${at || 'top level'} ${what}`);
+  }
+
+  object(x: Json | undefined, at: string): { [k: string]: Json } {
+    if (x === null || x === undefined || typeof x !== 'object' || Array.isArray(x)) this.fail(at, 'must be an object');
+    return x;
+  }
+
+  array(x: Json | undefined, at: string): Json[] {
+    if (!Array.isArray(x)) this.fail(at, 'must be an array');
+    return x;
+  }
+
+  string(x: Json | undefined, at: string): string {
+    if (typeof x !== 'string') this.fail(at, 'must be a string');
+    return x;
+  }
+
+  number(x: Json | undefined, at: string): number {
+    if (typeof x !== 'number' || !Number.isFinite(x)) this.fail(at, 'must be a number');
+    return x;
+  }
+
+  oneOf(x: Json | undefined, allowed: readonly string[], at: string): string {
+    if (typeof x !== 'string' || !allowed.includes(x)) {
+      this.fail(at, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(x ?? null)})`);
+    }
+    return x;
+  }
+}

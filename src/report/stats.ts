@@ -1,0 +1,30 @@
+/**
+ * Order statistics over small samples (trials). Inputs must be finite numbers; callers
+ * filter nulls first. Empty input is the caller's problem: these return NaN for it, so
+ * summarize() and the gate evaluator check `xs.length` before calling.
+ */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+export function min(xs: readonly number[]): number {
+  let m = Infinity;
+  for (const x of xs) if (x < m) m = x;
+  return xs.length === 0 ? NaN : m;
+}
+
+export function max(xs: readonly number[]): number {
+  let m = -Infinity;
+  for (const x of xs) if (x > m) m = x;
+  return xs.length === 0 ? NaN : m;
+}
+
+export function mean(xs: readonly number[]): number {
+  if (xs.length === 0) return NaN;
+  let s = 0;
+  for (const x of xs) s += x;
+  return s / xs.length;
+}

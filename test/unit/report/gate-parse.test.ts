@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { parseGate } from '../../../src/report/gate-parse.js';
+import { ConfigError } from '../../../src/shared/errors.js';
+
+describe('parseGate: good syntax', () => {
+  it('metric[mode].agg op number', () => {
+    expect(parseGate('lost[aof-always].max == 0')).toEqual({
+      text: 'lost[aof-always].max == 0',
+      lhs: { metric: 'lost', target: null, mode: 'aof-always', agg: 'max' },
+      op: '==',
+      rhs: { kind: 'number', value: 0 },
+    });
+  });
+
+  it('every operator, no spaces needed', () => {
+    for (const op of ['==', '!=', '<', '<=', '>', '>='] as const) {
+      expect(parseGate(`recovery_ms[rdb].median${op}2000`).op).toBe(op);
+    }
+  });
+
+  it('modes with + and -, wildcard, target qualifier', () => {
+    expect(parseGate('loss_pct[rdb+aof].mean < 1').lhs.mode).toBe('rdb+aof');
+    expect(parseGate('p99_ms[*].median <= 50').lhs).toMatchObject({ mode: '*', target: null });
+    expect(parseGate('throughput[redis:none].p50 > 1').lhs).toMatchObject({ target: 'redis', mode: 'none', agg: 'p50' });
+    expect(parseGate('throughput[*:*].min > 1').lhs).toMatchObject({ target: '*', mode: '*' });
+    expect(parseGate('  lost [ aof-always ] . max == 0 ').lhs.mode).toBe('aof-always');
+  });
+
+  it('numbers: decimals, exponents, negatives, separators, SI suffixes', () => {
+    const v = (s: string) => {
+      const r = parseGate(`throughput[none].median > ${s}`).rhs;
+      return r.kind === 'number' ? r.value : NaN;
+    };
+    expect(v('1.5')).toBe(1.5);
+    expect(v('.5')).toBe(0.5);
+    expect(v('2e3')).toBe(2000);
+    expect(v('-1')).toBe(-1);
+    expect(v('100_000')).toBe(100000);
+    expect(v('50k')).toBe(50000);
+    expect(v('1.2M')).toBe(1200000);
+  });
+
+  it('baseline, either order', () => {
+    expect(parseGate('p99_ms[*].median <= 1.2 * baseline').rhs).toEqual({ kind: 'baseline', factor: 1.2 });
+    expect(parseGate('p99_ms[*].median <= baseline * 1.2').rhs).toEqual({ kind: 'baseline', factor: 1.2 });
+    expect(parseGate('p99_ms[*].median <= baseline').rhs).toEqual({ kind: 'baseline', factor: 1 });
+  });
+
+  it('ratio between modes of one run', () => {
+    expect(parseGate('throughput[aof-always].median >= 0.5 * throughput[none].median').rhs).toEqual({
+      kind: 'ref',
+      factor: 0.5,
+      ref: { metric: 'throughput', target: null, mode: 'none', agg: 'median' },
+    });
+    expect(parseGate('throughput[redis:aof-always].median >= throughput[redis:none].median * 0.4').rhs).toMatchObject({
+      kind: 'ref',
+      factor: 0.4,
+      ref: { target: 'redis', mode: 'none' },
+    });
+  });
+});
+
+describe('parseGate: bad syntax is a ConfigError naming the gate and the problem', () => {
+  const cases: Array<[string, RegExp]> = [
+    ['', /empty gate/],
+    ['lost[aof-alwys].max == 0', /gate 'lost\[aof-alwys\]\.max == 0': unknown mode 'aof-alwys' \(did you mean 'aof-always'\?\)/],
+    ['lots[none].max == 0', /unknown metric 'lots' \(did you mean 'lost'\?\)/],
+    ['lost[none].maxx == 0', /unknown aggregate 'maxx' \(did you mean 'max'\?\)/],
+    ['lost[none].p95 == 0', /unknown aggregate 'p95'/],
+    ['lost[redis].max == 0', /'redis' is a target, not a mode/],
+    ['lost[redsi:none].max == 0', /unknown target 'redsi' \(did you mean 'redis'\?\)/],
+    ['lost.max == 0', /expected '\[' and a mode after 'lost'/],
+    ['lost[none] == 0', /expected '\.' and an aggregate/],
+    ['lost[none.max == 0', /missing '\]'|expected '\]'/],
+    ['lost[none].max 0', /expected a comparison \(== != < <= > >=\) after 'lost\[none\]\.max', found '0' at column 16/],
+    ['lost[none].max = 0', /'=' at column 16 is not an operator/],
+    ['lost[none].max == ', /expected a number, 'baseline' or a metric, found the end of the gate/],
+    ['lost[none].max == 0 0', /unexpected '0' at column 21 after the threshold/],
+    ['lost[none].max == 1x', /bad number/],
+    ['lost[none].max == 2 * baseline * 3', /unexpected '\*'/],
+    ['lost[none].max == baseline * lost[rdb].max', /baseline or another metric, not both/],
+    ['lost[none].max == 0.5 * lost[*].max', /the mode on the right must be a single mode/],
+    ['lost[none].max == 0.5 * lost[*:rdb].max', /the target on the right must be a single target/],
+    ['lost[none].max == 0 # comment', /unexpected character '#'/],
+    ['== 0', /expected a metric name at the start, found '==' at column 1/],
+  ];
+  for (const [text, re] of cases) {
+    it(JSON.stringify(text), () => {
+      let err: unknown;
+      try {
+        parseGate(text);
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as Error).message).toMatch(re);
+      expect((err as Error).message.startsWith(`gate '${text.trim()}': `)).toBe(true);
+    });
+  }
+});
