@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { compareCommand } from './compare.js';
+import { doctorCommand } from './doctor.js';
 import { gateCommand } from './gate.js';
 import { microCommand } from './micro.js';
 import { reportCommand } from './report.js';
@@ -11,5 +12,6 @@ export const commands: CommandModule<any, any>[] = [
   gateCommand,
   compareCommand,
   microCommand,
+  doctorCommand,
   runCommand,
 ];

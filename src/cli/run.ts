@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { killAllChildren, runCleanups } from '../harness/targets/children.js';
 import { runScenario, type RunEvent } from '../harness/run.js';
+import type { TrialPhase } from '../harness/trial.js';
 import { shouldColor } from '../report/color.js';
 import { renderCsv } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
@@ -40,20 +41,28 @@ interface RunArgs {
   color?: boolean;
 }
 
+const PHASES: Record<TrialPhase, string> = {
+  start: 'starting the server',
+  preload: 'preloading',
+  write: 'writing',
+  fault: 'fault injected, measuring the disk',
+  recover: 'restarting (recovery)',
+  check: 'reading back, checking',
+};
+
 /** Progress: listens to run events, writes to a stream (stderr). */
 function progress(out: NodeJS.WriteStream, live: boolean): (e: RunEvent) => void {
   let current = '';
-  let width = 0;
+  let shown = false;
   const status = (s: string): void => {
     if (!live) return;
     const cols = Math.max(20, (out.columns || 100) - 1);
-    const text = s.length > cols ? `${s.slice(0, cols - 1)}…` : s;
-    out.write(`\r${text.padEnd(width)}\r${text}`);
-    width = text.length;
+    out.write(`\r${s.length > cols ? `${s.slice(0, cols - 1)}…` : s}\x1b[K`);
+    shown = true;
   };
   const line = (s: string): void => {
-    if (live && width > 0) out.write(`\r${' '.repeat(width)}\r`);
-    width = 0;
+    if (shown) out.write('\r\x1b[K');
+    shown = false;
     out.write(`${s}\n`);
   };
   return (e) => {
@@ -66,10 +75,9 @@ function progress(out: NodeJS.WriteStream, live: boolean): (e: RunEvent) => void
       }
       case 'trial-start':
         current = `[${e.index + 1}/${e.total}] ${e.target} ${e.mode} #${e.trial + 1} (${e.plan})`;
-        status(`${current} · starting`);
         break;
       case 'phase':
-        status(`${current} · ${e.phase}`);
+        status(`${current} · ${PHASES[e.phase]}`);
         break;
       case 'trial':
         line(trialLine(e.result, e.index, e.total, e.note, e.dir));

@@ -1,0 +1,133 @@
+/**
+ * npm run bench:load — our load generator (the one every trial uses: raw-socket RESP clients,
+ * ledger, per-client HDR histograms) against redis-benchmark, same redis-server, same
+ * clients, pipeline depth, value size and keyspace, side by side. Rounds alternate which
+ * goes first so drift on a shared machine hits both; medians are compared.
+ * Goal: ours ≥ 0.8 × redis-benchmark ops/s.
+ *
+ * Env: CLIENTS (50), PIPELINES (comma list, "1,16"), SECONDS per measurement (3),
+ *      VALUE bytes (100), KEYS (100000), ROUNDS (3).
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Table from 'cli-table3';
+import { killAllChildren } from '../harness/targets/children.js';
+import { targets } from '../harness/targets/index.js';
+import { freePort } from '../harness/targets/ports.js';
+import { Driver } from '../harness/workload/driver.js';
+import { createWorkload } from '../harness/workload/generators.js';
+import { Ledger } from '../harness/workload/ledger.js';
+import { mergeHistograms, summarizeLatency } from '../harness/measure/latency.js';
+
+const CLIENTS = Number(process.env.CLIENTS ?? 50);
+const PIPELINES = (process.env.PIPELINES ?? '1,16').split(',').map(Number);
+const SECONDS = Number(process.env.SECONDS ?? 3);
+const VALUE = Number(process.env.VALUE ?? 100);
+const KEYS = Number(process.env.KEYS ?? 100_000);
+const ROUNDS = Number(process.env.ROUNDS ?? 3);
+const GOAL = 0.8;
+
+function fail(msg: string): never {
+  process.stderr.write(`bench:load: ${msg}\n`);
+  process.exit(1);
+}
+
+for (const [bin, pkg] of [['redis-server', 'redis-server'], ['redis-benchmark', 'redis-tools']] as const) {
+  if (spawnSync(bin, ['--version'], { stdio: 'ignore' }).error) fail(`${bin} not found on PATH: install it (apt-get install ${pkg})`);
+}
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    killAllChildren();
+    process.exit(130);
+  });
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const fmt = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
+
+async function ours(port: number, pipeline: number, seed: number): Promise<{ ops: number; p99: number | null }> {
+  const workload = createWorkload('overwrite', { seed, keys: KEYS, valueSize: VALUE, preload: 0 });
+  const ledger = new Ledger({ ...workload.ledgerOptions, initialCapacity: 1 << 22 });
+  const d = await Driver.connect({ port, clients: CLIENTS, pipeline, rate: 0, workload, ledger });
+  const t0 = performance.now();
+  d.start(t0);
+  await new Promise((r) => setTimeout(r, SECONDS * 1000));
+  d.halt();
+  const t1 = performance.now();
+  const completed = d.completed; // replies after the halt are not counted
+  await d.settled();
+  d.close();
+  if (d.errors > 0) fail(`the server refused ${d.errors} writes: ${d.firstError}`);
+  return { ops: completed / ((t1 - t0) / 1000), p99: summarizeLatency(mergeHistograms(d.histograms())).p99Ms };
+}
+
+function redisBenchmark(port: number, pipeline: number, n: number): number {
+  const args = ['-p', String(port), '-t', 'set', '-n', String(n), '-c', String(CLIENTS), '-P', String(pipeline), '-d', String(VALUE), '-r', String(KEYS), '--csv'];
+  const r = spawnSync('redis-benchmark', args, { encoding: 'utf8', maxBuffer: 1 << 24 });
+  if (r.error || r.status !== 0) fail(`redis-benchmark failed: ${r.error?.message ?? r.stderr}`);
+  const line = r.stdout.split('\n').find((l) => l.startsWith('"SET'));
+  if (!line) fail(`unexpected redis-benchmark output: ${r.stdout.slice(0, 200)}`);
+  return Number(JSON.parse(`[${line}]`)[1]);
+}
+
+async function main(): Promise<void> {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'durabench-bench-load-'));
+  const server = await targets.redis.start({
+    port: await freePort(),
+    dir: root,
+    mode: 'none',
+    savePoints: '',
+    logFile: path.join(root, 'server.log'),
+  });
+  process.stdout.write(
+    `bench:load — ${server.version}, mode none, SET on ${KEYS} random keys, ${VALUE} B values, ${CLIENTS} clients, ` +
+      `${ROUNDS} rounds × ${SECONDS} s, ${os.availableParallelism()} cores\n`,
+  );
+  const table = new Table({ style: { head: [], border: [] }, head: ['pipeline', 'durabench ops/s', 'redis-benchmark ops/s', 'ratio', 'durabench p99', 'goal', 'verdict'] });
+  let missed = false;
+  try {
+    for (const pipeline of PIPELINES) {
+      const a: number[] = [];
+      const b: number[] = [];
+      const p99: number[] = [];
+      for (let round = 0; round < ROUNDS; round++) {
+        const runOurs = async (): Promise<void> => {
+          const r = await ours(server.port, pipeline, round + 1);
+          a.push(r.ops);
+          if (r.p99 !== null) p99.push(r.p99);
+        };
+        // redis-benchmark gets as many requests as ours did in SECONDS (at least 100k)
+        const runTheirs = (): void => {
+          const estimate = a.length ? median(a) : 100_000 * pipeline;
+          b.push(redisBenchmark(server.port, pipeline, Math.max(100_000, Math.round(estimate * SECONDS))));
+        };
+        if (round % 2 === 0) {
+          await runOurs();
+          runTheirs();
+        } else {
+          runTheirs();
+          await runOurs();
+        }
+        process.stdout.write(`  pipeline ${pipeline} round ${round + 1}: durabench ${fmt(a.at(-1)!)} · redis-benchmark ${fmt(b.at(-1)!)} ops/s\n`);
+      }
+      const ratio = median(a) / median(b);
+      const ok = ratio >= GOAL;
+      missed ||= !ok;
+      table.push([pipeline, fmt(median(a)), fmt(median(b)), ratio.toFixed(2), p99.length ? `${median(p99).toFixed(2)} ms` : '—', `≥ ${GOAL}`, ok ? 'ok' : 'MISSED']);
+    }
+  } finally {
+    server.kill('SIGKILL');
+    await server.exited;
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+  process.stdout.write(`${table.toString()}\n`);
+  process.stdout.write('ops/s are medians over the rounds; ratio = durabench / redis-benchmark (same server, same settings).\n');
+  if (missed) process.exitCode = 1;
+}
+
+main().catch((err) => fail((err as Error).message));

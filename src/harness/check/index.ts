@@ -1,0 +1,46 @@
+/** The checker per workload: pure functions over the ledger and what read-back found. */
+import type { WorkloadKind } from '../../shared/types.js';
+import type { Ledger } from '../workload/ledger.js';
+import type { ReadBack } from '../workload/workload.js';
+import { checkCounter } from './check-counter.js';
+import { checkListAppend } from './check-list-append.js';
+import { checkOverwrite } from './check-overwrite.js';
+import { checkUniqueSet } from './check-unique-set.js';
+import type { CheckCounts } from './counts.js';
+
+type Checker = (ledger: Ledger, rb: ReadBack, killedAt: number) => CheckCounts;
+
+function expect<K extends ReadBack['kind']>(rb: ReadBack, ...kinds: K[]): Extract<ReadBack, { kind: K }> {
+  if (!(kinds as string[]).includes(rb.kind)) throw new Error(`checker for ${kinds.join('/')} got a ${rb.kind} read-back`);
+  return rb as Extract<ReadBack, { kind: K }>;
+}
+
+export const checkers = {
+  'unique-set': (l, rb, at) => {
+    const r = expect(rb, 'unique-set');
+    return checkUniqueSet(l, r.found, r.extraKeys, at);
+  },
+  overwrite: (l, rb, at) => {
+    const r = expect(rb, 'overwrite', 'mixed');
+    return checkOverwrite(l, r.found, r.extraKeys, at);
+  },
+  mixed: (l, rb, at) => {
+    const r = expect(rb, 'overwrite', 'mixed');
+    return checkOverwrite(l, r.found, r.extraKeys, at);
+  },
+  counter: (l, rb, at) => {
+    const r = expect(rb, 'counter');
+    return checkCounter(l, r.values, r.extraKeys, at);
+  },
+  'list-append': (l, rb, at) => {
+    const r = expect(rb, 'list-append');
+    return checkListAppend(l, r.lists, r.extraKeys, at);
+  },
+} satisfies Record<WorkloadKind, Checker>;
+
+export function check(kind: WorkloadKind, ledger: Ledger, rb: ReadBack, killedAt: number): CheckCounts {
+  return checkers[kind](ledger, rb, killedAt);
+}
+
+export type { CheckCounts } from './counts.js';
+export { sanityVerdicts } from './sanity.js';

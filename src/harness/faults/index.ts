@@ -1,0 +1,14 @@
+import type { FaultKind } from '../../shared/types.js';
+import type { Fault } from './fault.js';
+import { sigkill, sigterm } from './signal-faults.js';
+import { sigkillDuringBgsave, sigkillDuringRewrite } from './snapshot-faults.js';
+
+/** Every fault kind, checked by the compiler: a new FaultKind needs its record here. */
+export const faults = {
+  sigkill,
+  'sigkill-during-bgsave': sigkillDuringBgsave,
+  'sigkill-during-rewrite': sigkillDuringRewrite,
+  sigterm,
+} satisfies Record<FaultKind, Fault>;
+
+export type { Fault, FaultPlan, FaultContext, FaultOutcome, AfterExitContext } from './fault.js';

@@ -1,0 +1,97 @@
+/**
+ * runScenario: every trial of a scenario → a RunResult. Emits events (start, trial-start,
+ * phase, trial, done) like autocannon; progress rendering only listens. Trials run
+ * trial-major and interleave modes and targets, so slow drift of a shared machine spreads
+ * over all of them and side-by-side ratios stay fair. The trial seed depends on the mode and
+ * trial number, not the target: both targets get the same kill points.
+ */
+import os from 'node:os';
+import { summarize } from '../report/summarize.js';
+import type { Environment, RunResult, TrialResult } from '../shared/result.js';
+import type { Mode, Scenario, TargetKind } from '../shared/types.js';
+import { MODES } from '../shared/types.js';
+import { sanityVerdicts } from './check/sanity.js';
+import { faults } from './faults/index.js';
+import { toolVersion } from './repo.js';
+import { targets } from './targets/index.js';
+import { runTrial, type TrialPhase } from './trial.js';
+import { deriveSeed, Rng } from './workload/prng.js';
+
+export type RunEvent =
+  | { type: 'start'; scenario: Scenario; total: number; targetVersions: Partial<Record<TargetKind, string>> }
+  | { type: 'trial-start'; index: number; total: number; target: TargetKind; mode: Mode; trial: number; seed: number; plan: string }
+  | { type: 'phase'; index: number; total: number; phase: TrialPhase }
+  | { type: 'trial'; index: number; total: number; result: TrialResult; dir: string | null; note: string | null }
+  | { type: 'done'; result: RunResult };
+
+export interface RunOptions {
+  onEvent?: (e: RunEvent) => void;
+  /** keep each trial's temp dir (data files and server logs) */
+  keep?: boolean;
+  tmpRoot?: string;
+}
+
+export function trialSeed(scenario: Scenario, mode: Mode, trial: number): number {
+  return deriveSeed(scenario.seed, MODES.indexOf(mode), trial);
+}
+
+export function environment(targetVersions: Partial<Record<TargetKind, string>>): Environment {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    cpu: cpus[0]?.model?.trim() || 'unknown',
+    cores: typeof os.availableParallelism === 'function' ? os.availableParallelism() : cpus.length,
+    memoryBytes: os.totalmem(),
+    targetVersions,
+  };
+}
+
+export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+  const emit = opts.onEvent ?? (() => undefined);
+  const startedAt = new Date().toISOString();
+  const t0 = performance.now();
+  const targetVersions: Partial<Record<TargetKind, string>> = {};
+  for (const kind of scenario.targets) targetVersions[kind] = await targets[kind].check();
+
+  const total = scenario.trials * scenario.modes.length * scenario.targets.length;
+  emit({ type: 'start', scenario, total, targetVersions });
+  const trials: TrialResult[] = [];
+  let index = 0;
+  for (let trial = 0; trial < scenario.trials; trial++) {
+    for (const mode of scenario.modes) {
+      for (const kind of scenario.targets) {
+        const seed = trialSeed(scenario, mode, trial);
+        const i = index++;
+        const plan = faults[scenario.fault].plan(new Rng(seed).fork(), scenario);
+        emit({ type: 'trial-start', index: i, total, target: kind, mode, trial, seed, plan: faults[scenario.fault].describe(plan) });
+        const run = await runTrial({
+          scenario,
+          target: targets[kind],
+          mode,
+          trial,
+          seed,
+          keep: opts.keep,
+          tmpRoot: opts.tmpRoot,
+          onPhase: (phase) => emit({ type: 'phase', index: i, total, phase }),
+        });
+        trials.push(run.result);
+        emit({ type: 'trial', index: i, total, result: run.result, dir: run.dir, note: run.note });
+      }
+    }
+  }
+  const result: RunResult = {
+    schemaVersion: 1,
+    kind: 'run',
+    tool: { name: 'durabench', version: toolVersion() },
+    scenario,
+    environment: environment(targetVersions),
+    startedAt,
+    wallMs: Math.round(performance.now() - t0),
+    trials,
+    summary: summarize(trials),
+    sanity: sanityVerdicts(trials),
+  };
+  emit({ type: 'done', result });
+  return result;
+}

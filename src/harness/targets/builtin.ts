@@ -1,0 +1,39 @@
+/** The built-in TypeScript server: `node bin/durabench server <redis-server flags>`. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { RunError } from '../../shared/errors.js';
+import { repoRoot, toolVersion } from '../repo.js';
+import { baseFlags, flagsFor } from './modes.js';
+import { spawnServer } from './spawn.js';
+import type { LaunchSpec, StartOptions, Target } from './target.js';
+
+const BIN = path.join(repoRoot, 'bin', 'durabench');
+const COMPILED_CLI = path.join(repoRoot, 'dist', 'cli', 'index.js');
+
+/** True when the compiled CLI exists (the built-in server needs `npm run build`). */
+export function builtinAvailable(): boolean {
+  return fs.existsSync(COMPILED_CLI) && fs.existsSync(BIN);
+}
+
+export const builtinTarget: Target = {
+  kind: 'builtin',
+  async check() {
+    if (!builtinAvailable()) {
+      throw new RunError(`the built-in server is not built (${path.relative(process.cwd(), COMPILED_CLI) || COMPILED_CLI} missing): run \`npm run build\` first`);
+    }
+    return `durabench ${toolVersion()}`;
+  },
+  flagsFor,
+  launchSpec(opts: StartOptions): LaunchSpec {
+    return {
+      command: process.execPath,
+      args: [BIN, 'server', ...baseFlags(opts.port, opts.dir), ...flagsFor(opts.mode, opts.savePoints)],
+    };
+  },
+  async start(opts: StartOptions) {
+    const v = await this.check();
+    let spec = this.launchSpec(opts);
+    if (opts.wrapLaunch) spec = opts.wrapLaunch(spec);
+    return spawnServer('builtin', v, spec, opts, flagsFor(opts.mode, opts.savePoints));
+  },
+};

@@ -1,0 +1,73 @@
+/**
+ * Every server process the harness spawned, so that every way out kills them: normal end,
+ * error, timeout, Ctrl-C. Servers run in their own process group (detached), so a SIGKILL
+ * to the group also takes redis's fork children. Synchronous cleanups (temp dirs) run after.
+ */
+import fs from 'node:fs';
+
+const live = new Set<number>();
+const cleanups = new Set<() => void>();
+let exitHookInstalled = false;
+
+function killGroup(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export function trackChild(pid: number): void {
+  live.add(pid);
+  if (!exitHookInstalled) {
+    exitHookInstalled = true;
+    process.on('exit', () => {
+      killAllChildren();
+      runCleanups();
+    });
+  }
+}
+
+export function untrackChild(pid: number): void {
+  live.delete(pid);
+}
+
+export function liveChildren(): number[] {
+  return [...live];
+}
+
+/** SIGKILLs every live server (and its process group). Synchronous: safe in signal/exit handlers. */
+export function killAllChildren(): void {
+  for (const pid of live) killGroup(pid, 'SIGKILL');
+  live.clear();
+}
+
+export function killProcessGroup(pid: number, signal: NodeJS.Signals): void {
+  killGroup(pid, signal);
+}
+
+/** Registers a synchronous cleanup (e.g. removing a temp dir); returns its unregister function. */
+export function registerCleanup(fn: () => void): () => void {
+  cleanups.add(fn);
+  return () => cleanups.delete(fn);
+}
+
+export function runCleanups(): void {
+  for (const fn of cleanups) {
+    try {
+      fn();
+    } catch {
+      /* best effort */
+    }
+  }
+  cleanups.clear();
+}
+
+/** A temp dir removed by runCleanups() unless keep. */
+export function removeDirSync(dir: string): void {
+  fs.rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,117 @@
+/**
+ * Spawning a server process and waiting until it answers. Shared by both targets: the
+ * process gets its own group, its output goes to a log file, it is tracked for cleanup, and
+ * readiness is the recovery probe's clock (raw socket, first non-LOADING reply).
+ */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { RunError } from '../../shared/errors.js';
+import type { TargetKind } from '../../shared/types.js';
+import { probeReady } from '../measure/recovery-probe.js';
+import { killProcessGroup, trackChild, untrackChild } from './children.js';
+import type { ExitInfo, LaunchSpec, StartOptions, TargetHandle } from './target.js';
+
+export const DEFAULT_START_TIMEOUT_MS = 30_000;
+
+/** The last few lines of a server log, on one line, for error messages. */
+export function logTail(file: string, lines = 3): string {
+  try {
+    const text = fs.readFileSync(file, 'utf8').trim();
+    if (!text) return '';
+    return text
+      .split('\n')
+      .slice(-lines)
+      .map((l) => l.trim())
+      .join(' | ')
+      .slice(0, 400);
+  } catch {
+    return '';
+  }
+}
+
+export async function spawnServer(
+  kind: TargetKind,
+  version: string,
+  spec: LaunchSpec,
+  opts: StartOptions,
+  modeFlags: string[],
+): Promise<TargetHandle> {
+  const fd = fs.openSync(opts.logFile, 'a');
+  const spawnedAt = performance.now();
+  let child;
+  try {
+    child = spawn(spec.command, spec.args, { detached: true, stdio: ['ignore', fd, fd], env: spec.env ?? process.env });
+  } finally {
+    fs.closeSync(fd);
+  }
+  let spawnError: Error | null = null;
+  let isAlive = true;
+  const exited = new Promise<ExitInfo>((resolve) => {
+    child.once('error', (err) => {
+      spawnError = err;
+      isAlive = false;
+      resolve({ code: null, signal: null, at: performance.now() });
+    });
+    child.once('exit', (code, signal) => {
+      isAlive = false;
+      if (child.pid) untrackChild(child.pid);
+      resolve({ code, signal, at: performance.now() });
+    });
+  });
+  const pid = child.pid ?? -1;
+  if (pid > 0) trackChild(pid);
+
+  const kill = (signal: NodeJS.Signals): void => {
+    if (pid <= 0) return;
+    if (signal === 'SIGKILL') killProcessGroup(pid, 'SIGKILL');
+    else {
+      try {
+        process.kill(pid, signal);
+      } catch {
+        /* gone */
+      }
+    }
+  };
+
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+  try {
+    const ready = await probeReady({ port: opts.port, since: spawnedAt, timeoutMs, exited });
+    return {
+      kind,
+      port: opts.port,
+      pid,
+      dir: opts.dir,
+      logFile: opts.logFile,
+      version,
+      flags: modeFlags,
+      spawnedAt,
+      readyAt: ready.readyAt,
+      readyMs: ready.ms,
+      exited,
+      get alive() {
+        return isAlive;
+      },
+      kill,
+    };
+  } catch (err) {
+    kill('SIGKILL');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+    const why = spawnError ? (spawnError as Error).message : (err as Error).message;
+    const tail = logTail(opts.logFile);
+    throw new RunError(`${kind} server on port ${opts.port} did not start: ${why}${tail ? ` — log: ${tail}` : ''}`);
+  }
+}
+
+/** Waits for a process to exit; SIGKILLs it (group) after timeoutMs and throws RunError. */
+export async function waitExit(h: TargetHandle, timeoutMs: number, what: string): Promise<ExitInfo> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<null>((r) => {
+    timer = setTimeout(() => r(null), timeoutMs);
+  });
+  const info = await Promise.race([h.exited, timeout]);
+  clearTimeout(timer);
+  if (info) return info;
+  h.kill('SIGKILL');
+  await Promise.race([h.exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+  throw new RunError(`${h.kind} server (pid ${h.pid}) did not exit within ${timeoutMs} ms after ${what}; killed it`);
+}

@@ -1,0 +1,58 @@
+import type { Mode, TargetKind } from '../../shared/types.js';
+
+/** What to execute; a fault may wrap it (e.g. run the server under a syscall tracer). */
+export interface LaunchSpec {
+  command: string;
+  args: string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface StartOptions {
+  port: number;
+  /** the data directory (--dir) */
+  dir: string;
+  mode: Mode;
+  savePoints: string;
+  /** server stdout/stderr go here */
+  logFile: string;
+  /** spawn → ready limit, ms (a recovery at size may need long) */
+  timeoutMs?: number;
+  wrapLaunch?: (spec: LaunchSpec) => LaunchSpec;
+}
+
+export interface ExitInfo {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** performance.now() when the exit was seen */
+  at: number;
+}
+
+export interface TargetHandle {
+  kind: TargetKind;
+  port: number;
+  pid: number;
+  dir: string;
+  logFile: string;
+  version: string;
+  /** the mode flags this launch used */
+  flags: string[];
+  /** performance.now() at spawn and when the first non-LOADING reply came */
+  spawnedAt: number;
+  readyAt: number;
+  /** spawn → ready, ms (the recovery time on a restart) */
+  readyMs: number;
+  exited: Promise<ExitInfo>;
+  readonly alive: boolean;
+  /** SIGKILL goes to the whole process group (redis's fork children die too); others to the server only */
+  kill(signal: NodeJS.Signals): void;
+}
+
+export interface Target {
+  kind: TargetKind;
+  /** Checks the target can run here and returns its version; RunError (one line, how to fix) if not. */
+  check(): Promise<string>;
+  flagsFor(mode: Mode, savePoints: string): string[];
+  launchSpec(opts: StartOptions): LaunchSpec;
+  /** Spawns the server and waits until it answers (not -LOADING). RunError on failure/timeout. */
+  start(opts: StartOptions): Promise<TargetHandle>;
+}

@@ -1,0 +1,262 @@
+/**
+ * One trial, the harness's one-way flow: target → workload → fault → recovery → check →
+ * measure. Start the server in a fresh temp dir, (preload,) drive the workload, let the
+ * fault kill it, measure the disk, restart it on the same dir timing recovery, read
+ * everything back and judge it against the ledger. Every process is killed and the temp dir
+ * removed on every way out (unless keep).
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { RunError } from '../shared/errors.js';
+import type { TrialResult } from '../shared/result.js';
+import type { Mode, Scenario } from '../shared/types.js';
+import { emptyTrial } from './trial-result.js';
+import { check } from './check/index.js';
+import { faults, type Fault, type FaultOutcome } from './faults/index.js';
+import { diskUsage } from './measure/disk.js';
+import { maxLatencyDuring, mergeHistograms, summarizeLatency } from './measure/latency.js';
+import { forkFigures, SnapshotMonitor } from './measure/snapshot-monitor.js';
+import { registerCleanup, removeDirSync } from './targets/children.js';
+import { DATA_FILES, hasAof, hasSavePoints } from './targets/modes.js';
+import { freePort } from './targets/ports.js';
+import { logTail, waitExit } from './targets/spawn.js';
+import type { Target, TargetHandle } from './targets/target.js';
+import { Driver } from './workload/driver.js';
+import { createWorkload } from './workload/generators.js';
+import { Ledger } from './workload/ledger.js';
+import { preload, snapshotAndWait } from './workload/preload.js';
+import { Rng } from './workload/prng.js';
+import { RespConnection } from './workload/resp-connection.js';
+
+export type TrialPhase = 'start' | 'preload' | 'write' | 'fault' | 'recover' | 'check';
+
+export interface TrialSpec {
+  scenario: Scenario;
+  target: Target;
+  mode: Mode;
+  /** 0-based */
+  trial: number;
+  seed: number;
+  keep?: boolean;
+  tmpRoot?: string;
+  onPhase?: (phase: TrialPhase) => void;
+}
+
+export interface TrialRun {
+  result: TrialResult;
+  /** the trial's temp dir when kept, else null */
+  dir: string | null;
+  /** what the fault did, e.g. "BGSAVE in progress, killed 0.4 ms after issuing it" */
+  note: string | null;
+}
+
+/** The first launch failed: nothing was measured, and later trials would fail alike. */
+export class StartupError extends RunError {
+  override name = 'StartupError';
+}
+
+const RESTART_TIMEOUT_MS = 120_000;
+const READ_BACK_TIMEOUT_MS = 180_000;
+const CRASH_EXIT_TIMEOUT_MS = 10_000;
+const GRACEFUL_EXIT_TIMEOUT_MS = 60_000;
+
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    p.finally(() => clearTimeout(timer)),
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new RunError(`${what} took longer than ${ms} ms`)), ms);
+    }),
+  ]);
+}
+
+export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
+  const { scenario, target, mode } = spec;
+  const phase = spec.onPhase ?? (() => undefined);
+  const rng = new Rng(spec.seed);
+  const fault: Fault = faults[scenario.fault];
+  const plan = fault.plan(rng.fork(), scenario);
+  const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints));
+
+  const root = await fs.mkdtemp(path.join(spec.tmpRoot ?? os.tmpdir(), `durabench-${target.kind}-${mode.replace('+', '-')}-`));
+  const dataDir = path.join(root, 'data');
+  await fs.mkdir(dataDir);
+  const unregister = registerCleanup(() => {
+    if (!spec.keep) removeDirSync(root);
+  });
+  const handles: TargetHandle[] = [];
+  const conns: RespConnection[] = [];
+  let driver: Driver | null = null;
+  let note: string | null = null;
+  let started = false;
+
+  try {
+    // target
+    phase('start');
+    const first = await target.start({
+      port: await freePort(),
+      dir: dataDir,
+      mode,
+      savePoints: scenario.savePoints,
+      logFile: path.join(root, 'server.log'),
+      ...(fault.wrapLaunch ? { wrapLaunch: (s) => fault.wrapLaunch!(s, plan, dataDir) } : {}),
+    }).catch((err: Error) => {
+      throw new StartupError(err.message);
+    });
+    started = true;
+    handles.push(first);
+    const control = await RespConnection.connect(first.port);
+    conns.push(control);
+
+    let preloadBytes = 0;
+    if (scenario.preload > 0) {
+      phase('preload');
+      preloadBytes = await preload(control, scenario.preload, scenario.valueSize, spec.seed);
+      if (hasSavePoints(mode)) await snapshotAndWait(control, RESTART_TIMEOUT_MS);
+    }
+
+    // workload
+    const workload = createWorkload(scenario.workload, {
+      seed: spec.seed,
+      keys: scenario.keys,
+      valueSize: scenario.valueSize,
+      preload: scenario.preload,
+    });
+    const ledger = new Ledger(workload.ledgerOptions);
+    driver = await Driver.connect({
+      port: first.port,
+      clients: scenario.clients,
+      pipeline: scenario.pipeline,
+      rate: scenario.rate,
+      workload,
+      ledger,
+    });
+    const monitorConn = await RespConnection.connect(first.port);
+    conns.push(monitorConn);
+    const monitor = new SnapshotMonitor(monitorConn);
+    await monitor.start();
+    const faultConn = await RespConnection.connect(first.port);
+    conns.push(faultConn);
+
+    phase('write');
+    const d = driver;
+    const t0 = performance.now();
+    d.start(t0);
+    const endWrites = setTimeout(() => d.halt(), scenario.durationMs);
+    let outcome: FaultOutcome;
+    try {
+      outcome = await fault.inject({
+        scenario,
+        mode,
+        plan,
+        handle: first,
+        control: faultConn,
+        t0,
+        signal: (sig) => {
+          const at = performance.now();
+          first.kill(sig);
+          d.halt(at);
+          return at;
+        },
+      });
+    } finally {
+      clearTimeout(endWrites);
+    }
+    phase('fault');
+    const writeEnd = Math.min(d.haltedAt || outcome.killedAt, outcome.killedAt);
+    const exit = await waitExit(first, fault.style === 'graceful' ? GRACEFUL_EXIT_TIMEOUT_MS : CRASH_EXIT_TIMEOUT_MS, outcome.signal);
+    const observed = await monitor.stop(outcome.killedAt);
+    await withTimeout(d.settled(), 5000, 'closing the load connections after the kill').catch(() => undefined);
+    d.close();
+    for (const c of conns.splice(0)) c.close();
+
+    // measure the disk as the dead server left it
+    const disk = await diskUsage(dataDir, DATA_FILES.dbfilename, DATA_FILES.appenddirname);
+    if (fault.afterExit) outcome = (await fault.afterExit({ dataDir, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
+    note = outcome.note ?? null;
+
+    const lat = summarizeLatency(mergeHistograms(d.histograms()));
+    const writeMs = Math.max(0, writeEnd - t0);
+    const fork = forkFigures(observed.lastInfo);
+    Object.assign(result, {
+      ...ledger.counts(),
+      rdbBytes: disk.rdbBytes,
+      aofBytes: disk.aofBytes,
+      diskBytes: disk.diskBytes,
+      forkUsec: fork.forkUsec,
+      cowBytes: fork.cowBytes,
+      snapshotMaxLatencyMs: maxLatencyDuring(ledger, observed.intervals),
+      throughputOps: writeMs > 0 ? Math.round(d.completedAtHalt / (writeMs / 1000)) : 0,
+      p50Ms: lat.p50Ms,
+      p99Ms: lat.p99Ms,
+      p999Ms: lat.p999Ms,
+      maxMs: lat.maxMs,
+      writeMs: r3(writeMs),
+    } satisfies Partial<TrialResult>);
+    if (exit.at < outcome.killedAt) {
+      const tail = logTail(first.logFile);
+      throw new RunError(
+        `the server exited on its own ${Math.round(exit.at - t0)} ms into the write phase (code ${exit.code}, signal ${exit.signal}), before the fault${tail ? ` — log: ${tail}` : ''}`,
+      );
+    }
+    if (outcome.error) throw new RunError(outcome.error);
+    if (d.errors > 0) note = `${note ? `${note}; ` : ''}${d.errors} writes refused (${d.firstError})`;
+
+    // recovery
+    phase('recover');
+    let second: TargetHandle;
+    try {
+      second = await target.start({
+        port: await freePort(),
+        dir: dataDir,
+        mode,
+        savePoints: scenario.savePoints,
+        logFile: path.join(root, 'server-restart.log'),
+        timeoutMs: RESTART_TIMEOUT_MS,
+      });
+    } catch (err) {
+      // the data is unreadable: every acknowledged write is gone
+      Object.assign(result, { lost: result.acked, lossPct: result.acked > 0 ? 100 : 0 });
+      throw new RunError(`restart after ${outcome.signal} failed: ${(err as Error).message}`);
+    }
+    handles.push(second);
+    result.recoveryMs = r3(second.readyMs);
+
+    // check
+    phase('check');
+    const conn = await RespConnection.connect(second.port);
+    conns.push(conn);
+    const rb = await withTimeout(workload.readBack(conn, ledger), READ_BACK_TIMEOUT_MS, 'reading the recovered data back');
+    const counts = check(scenario.workload, ledger, rb, outcome.killedAt);
+    Object.assign(result, counts);
+
+    // measure: load rate over the whole recovery time (spawn → ready, so it includes the
+    // process start: a lower bound on the loader's speed, never an overestimate)
+    const keys = rb.dbsize;
+    result.keysRecovered = keys;
+    const loadedBytes = hasAof(mode) ? disk.aofBytes : disk.rdbBytes;
+    if (keys > 0 && second.readyMs > 0) {
+      result.loadKeysPerSec = Math.round(keys / (second.readyMs / 1000));
+      result.loadMBPerSec = r3(loadedBytes / 1e6 / (second.readyMs / 1000));
+    }
+    result.bytesPerKey = keys > 0 && disk.diskBytes > 0 ? r3(disk.diskBytes / keys) : null;
+    const logical = workload.logicalBytes(ledger) + preloadBytes;
+    result.writeAmplification = logical > 0 ? r3(disk.diskBytes / logical) : null;
+  } catch (err) {
+    if (!started) throw err;
+    result.error = (err as Error).message.split('\n')[0]!.slice(0, 300);
+  } finally {
+    driver?.close();
+    for (const c of conns) c.close();
+    for (const h of handles) {
+      if (h.alive) h.kill('SIGKILL');
+      await Promise.race([h.exited, new Promise((r) => setTimeout(r, 3000).unref())]);
+    }
+    if (!spec.keep) await fs.rm(root, { recursive: true, force: true }).catch(() => undefined);
+    unregister();
+  }
+  return { result, dir: spec.keep ? root : null, note };
+}

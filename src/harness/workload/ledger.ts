@@ -1,0 +1,101 @@
+/**
+ * The ledger of every write the workload sent: one slot per operation, in typed arrays so
+ * that millions of writes fit (17 bytes per op for unique-set, 29 with keys and replies).
+ * Times are performance.now() milliseconds. The op index is also the value's identity:
+ * values carry it, so the checker can tell which write a read-back value came from.
+ */
+export const IN_FLIGHT = 1;
+export const ACKED = 2;
+export const FAILED = 3;
+
+export interface LedgerOptions {
+  /** keep the key index of each op (all workloads but unique-set, where key = op) */
+  keys?: boolean;
+  /** keep the integer reply of each op (INCR value, RPUSH length) */
+  replies?: boolean;
+  initialCapacity?: number;
+}
+
+export class Ledger {
+  size = 0;
+  state: Uint8Array;
+  /** intended send time (open loop) or actual send time (closed loop) */
+  sendAt: Float64Array;
+  ackAt: Float64Array;
+  key: Uint32Array | null;
+  reply: Float64Array | null;
+  private capacity: number;
+
+  constructor(opts: LedgerOptions = {}) {
+    this.capacity = Math.max(16, opts.initialCapacity ?? 1 << 16);
+    this.state = new Uint8Array(this.capacity);
+    this.sendAt = new Float64Array(this.capacity);
+    this.ackAt = new Float64Array(this.capacity);
+    this.key = opts.keys ? new Uint32Array(this.capacity) : null;
+    this.reply = opts.replies ? new Float64Array(this.capacity) : null;
+  }
+
+  /** Records a write about to be sent; returns its op index. */
+  add(key: number, sendAt: number): number {
+    if (this.size === this.capacity) this.grow();
+    const i = this.size++;
+    this.state[i] = IN_FLIGHT;
+    this.sendAt[i] = sendAt;
+    if (this.key) this.key[i] = key;
+    return i;
+  }
+
+  ack(i: number, at: number, reply: number): void {
+    this.state[i] = ACKED;
+    this.ackAt[i] = at;
+    if (this.reply) this.reply[i] = reply;
+  }
+
+  fail(i: number, at: number): void {
+    this.state[i] = FAILED;
+    this.ackAt[i] = at;
+  }
+
+  /** Key index of op i (unique-set: the op itself). */
+  keyOf(i: number): number {
+    return this.key ? this.key[i]! : i;
+  }
+
+  counts(): { attempted: number; acked: number; failed: number; inFlight: number } {
+    let acked = 0;
+    let failed = 0;
+    let inFlight = 0;
+    const s = this.state;
+    for (let i = 0; i < this.size; i++) {
+      const v = s[i];
+      if (v === ACKED) acked++;
+      else if (v === FAILED) failed++;
+      else inFlight++;
+    }
+    return { attempted: this.size, acked, failed, inFlight };
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const state = new Uint8Array(cap);
+    state.set(this.state);
+    this.state = state;
+    const sendAt = new Float64Array(cap);
+    sendAt.set(this.sendAt);
+    this.sendAt = sendAt;
+    const ackAt = new Float64Array(cap);
+    ackAt.set(this.ackAt);
+    this.ackAt = ackAt;
+    if (this.key) {
+      const key = new Uint32Array(cap);
+      key.set(this.key);
+      this.key = key;
+    }
+    if (this.reply) {
+      const reply = new Float64Array(cap);
+      reply.set(this.reply);
+      this.reply = reply;
+    }
+    this.capacity = cap;
+  }
+}

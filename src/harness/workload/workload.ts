@@ -1,0 +1,38 @@
+import type { WorkloadKind } from '../../shared/types.js';
+import type { Ledger, LedgerOptions } from './ledger.js';
+import type { RespConnection } from './resp-connection.js';
+import type { CommandWriter } from './resp-writer.js';
+
+/** What read-back found, per workload; the checker turns it into counts. */
+export type ReadBack =
+  /** found[op] = the op whose value the key `u:<op>` holds, MISSING or MALFORMED */
+  | { kind: 'unique-set'; found: Int32Array; extraKeys: number; dbsize: number }
+  /** found[key] = the op whose value the key holds, MISSING or MALFORMED */
+  | { kind: 'overwrite' | 'mixed'; found: Int32Array; extraKeys: number; dbsize: number }
+  /** values[key] = the counter (MISSING when absent, MALFORMED when not an integer) */
+  | { kind: 'counter'; values: Float64Array; extraKeys: number; dbsize: number }
+  /** lists[key] = the elements in order (MALFORMED for anything not a number) */
+  | { kind: 'list-append'; lists: Int32Array[]; extraKeys: number; dbsize: number };
+
+export interface WorkloadParams {
+  seed: number;
+  keys: number;
+  valueSize: number;
+  /** keys `p:<i>` written before the measured phase */
+  preload: number;
+}
+
+/** A seeded generator of operations plus how to read its results back. */
+export interface Workload {
+  kind: WorkloadKind;
+  ledgerOptions: LedgerOptions;
+  /**
+   * Encodes the next operation into w. A write is recorded in the ledger (sendAt) and its
+   * op index returned; a read returns -1.
+   */
+  next(w: CommandWriter, ledger: Ledger, sendAt: number): number;
+  /** Keys + values of the acknowledged writes, bytes (the logical data size). */
+  logicalBytes(ledger: Ledger): number;
+  /** Reads everything the ledger could have written from a recovered server. */
+  readBack(conn: RespConnection, ledger: Ledger): Promise<ReadBack>;
+}

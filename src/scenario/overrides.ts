@@ -1,0 +1,72 @@
+/**
+ * applyOverrides: command-line flags on top of a scenario. Each flag is checked with the
+ * same field validators as the file; a bad one is a UsageError naming the flag.
+ * --duration takes 10s / 1500ms / 2m (a bare number is seconds) and scales the kill window
+ * with it, so the kill stays at the same relative point of the write phase.
+ */
+import { UsageError } from '../shared/errors.js';
+import type { Scenario } from '../shared/types.js';
+import { FIELDS } from './schema.js';
+import { showValue } from './validate.js';
+
+export interface ScenarioOverrides {
+  target?: string | string[];
+  modes?: string | string[];
+  trials?: number;
+  seed?: number;
+  duration?: string | number;
+  workload?: string;
+  clients?: number;
+  pipeline?: number;
+  rate?: number;
+  valueSize?: number;
+  keys?: number;
+  preload?: number;
+  fault?: string;
+}
+
+export function parseDurationMs(v: string | number): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? Math.round(v * 1000) : null;
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m)?\s*$/i.exec(v);
+  if (!m) return null;
+  const n = Number(m[1]);
+  const unit = (m[2] ?? 's').toLowerCase();
+  return Math.round(unit === 'ms' ? n : unit === 'm' ? n * 60_000 : n * 1000);
+}
+
+function list(v: string | string[]): string[] {
+  return (Array.isArray(v) ? v : [v])
+    .flatMap((x) => String(x).split(','))
+    .map((x) => x.trim())
+    .filter(Boolean);
+}
+
+export function applyOverrides(scenario: Scenario, flags: ScenarioOverrides): Scenario {
+  const s: Scenario = structuredClone(scenario);
+  const set = <K extends keyof Scenario>(flag: string, field: K, value: unknown): void => {
+    const problem = FIELDS[field](value);
+    if (problem) throw new UsageError(`--${flag} ${problem} (got ${showValue(value)})`);
+    s[field] = value as Scenario[K];
+  };
+  if (flags.target !== undefined) set('target', 'targets', [...new Set(list(flags.target))]);
+  if (flags.modes !== undefined) set('modes', 'modes', [...new Set(list(flags.modes))]);
+  if (flags.trials !== undefined) set('trials', 'trials', flags.trials);
+  if (flags.seed !== undefined) set('seed', 'seed', flags.seed);
+  if (flags.workload !== undefined) set('workload', 'workload', flags.workload);
+  if (flags.clients !== undefined) set('clients', 'clients', flags.clients);
+  if (flags.pipeline !== undefined) set('pipeline', 'pipeline', flags.pipeline);
+  if (flags.rate !== undefined) set('rate', 'rate', flags.rate);
+  if (flags.valueSize !== undefined) set('value-size', 'valueSize', flags.valueSize);
+  if (flags.keys !== undefined) set('keys', 'keys', flags.keys);
+  if (flags.preload !== undefined) set('preload', 'preload', flags.preload);
+  if (flags.fault !== undefined) set('fault', 'fault', flags.fault);
+  if (flags.duration !== undefined) {
+    const ms = parseDurationMs(flags.duration);
+    if (ms === null) throw new UsageError(`--duration must be a time like 10s, 1500ms or 2m (got ${showValue(flags.duration)})`);
+    const before = s.durationMs;
+    set('duration', 'durationMs', ms);
+    const scale = ms / before;
+    s.killWindowMs = [Math.round(s.killWindowMs[0] * scale), Math.round(s.killWindowMs[1] * scale)];
+  }
+  return s;
+}

@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { formatFlags, flagsFor } from '../../../src/harness/targets/modes.js';
+import { targets } from '../../../src/harness/targets/index.js';
+import { MODES } from '../../../src/shared/types.js';
+
+describe('mode → flags', () => {
+  it('maps every mode as the design says', () => {
+    const sp = '1 1000 5 100';
+    expect(formatFlags(flagsFor('none', sp))).toBe('--save "" --appendonly no');
+    expect(formatFlags(flagsFor('rdb', sp))).toBe('--save "1 1000 5 100" --appendonly no');
+    expect(formatFlags(flagsFor('aof-always', sp))).toBe('--save "" --appendonly yes --appendfsync always');
+    expect(formatFlags(flagsFor('aof-everysec', sp))).toBe('--save "" --appendonly yes --appendfsync everysec');
+    expect(formatFlags(flagsFor('aof-no', sp))).toBe('--save "" --appendonly yes --appendfsync no');
+    expect(formatFlags(flagsFor('rdb+aof', sp))).toBe('--save "1 1000 5 100" --appendonly yes --appendfsync everysec --aof-use-rdb-preamble yes');
+  });
+
+  it('both targets launch with the same flags', () => {
+    for (const mode of MODES) {
+      const opts = { port: 7000, dir: '/tmp/x', mode, savePoints: '1 1000', logFile: '/tmp/x.log' };
+      const b = targets.builtin.launchSpec(opts);
+      const r = targets.redis.launchSpec(opts);
+      expect(b.args.slice(b.args.indexOf('server') + 1)).toEqual(r.args);
+      expect(r.command).toBe('redis-server');
+      expect(b.command).toBe(process.execPath);
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { applyOverrides, parseDurationMs, validateScenario } from '../../../src/scenario/index.js';
+import { UsageError } from '../../../src/shared/errors.js';
+
+const base = validateScenario({ durationMs: 4000, killWindowMs: [1000, 3000] }, 'base.json');
+
+describe('applyOverrides', () => {
+  it('applies flags over the file', () => {
+    const s = applyOverrides(base, {
+      target: 'builtin,redis',
+      modes: 'none, aof-always',
+      trials: 5,
+      seed: 9,
+      workload: 'list-append',
+      clients: 4,
+      pipeline: 8,
+      rate: 1000,
+      valueSize: 64,
+      keys: 10,
+      preload: 100,
+      fault: 'sigterm',
+    });
+    expect(s).toMatchObject({
+      targets: ['builtin', 'redis'],
+      modes: ['none', 'aof-always'],
+      trials: 5,
+      seed: 9,
+      workload: 'list-append',
+      clients: 4,
+      pipeline: 8,
+      rate: 1000,
+      valueSize: 64,
+      keys: 10,
+      preload: 100,
+      fault: 'sigterm',
+    });
+    expect(base.trials).toBe(3); // not mutated
+  });
+
+  it('scales the kill window with --duration', () => {
+    const s = applyOverrides(base, { duration: '2s' });
+    expect(s.durationMs).toBe(2000);
+    expect(s.killWindowMs).toEqual([500, 1500]);
+  });
+
+  it('names the flag that is wrong', () => {
+    expect(() => applyOverrides(base, { modes: 'none,fast' })).toThrow(UsageError);
+    expect(() => applyOverrides(base, { modes: 'none,fast' })).toThrow(/^--modes has "fast", not one of/);
+    expect(() => applyOverrides(base, { trials: Number.NaN })).toThrow(/^--trials must be an integer/);
+    expect(() => applyOverrides(base, { valueSize: 0 })).toThrow(/^--value-size must be an integer/);
+    expect(() => applyOverrides(base, { duration: 'soon' })).toThrow(/^--duration must be a time like 10s/);
+    expect(() => applyOverrides(base, { target: 'memcached' })).toThrow(/^--target has "memcached"/);
+  });
+
+  it('parseDurationMs', () => {
+    expect(parseDurationMs('10s')).toBe(10_000);
+    expect(parseDurationMs('1500ms')).toBe(1500);
+    expect(parseDurationMs('2m')).toBe(120_000);
+    expect(parseDurationMs('3')).toBe(3000);
+    expect(parseDurationMs(1.5)).toBe(1500);
+    expect(parseDurationMs('x')).toBeNull();
+  });
+});
