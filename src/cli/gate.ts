@@ -4,7 +4,7 @@ import type { RunResult } from '../shared/result.js';
 import { ConfigError } from '../shared/errors.js';
 import { renderBenchJson } from '../report/bench-json.js';
 import { evaluateGates, type GateOutcome } from '../report/gate-eval.js';
-import { parseGates } from '../report/gate-parse.js';
+import { parseGates } from '../shared/gate-parse.js';
 import { renderGateTable } from '../report/gate-table.js';
 import { renderJunit } from '../report/junit.js';
 import { resolveScenarioPath } from '../scenario/load.js';

@@ -16,7 +16,9 @@ import { renderTables } from '../report/table.js';
 import { applyOverrides, DEFAULT_SCENARIO_FILE, loadScenario } from '../scenario/index.js';
 import type { RunResult, TrialResult } from '../shared/result.js';
 import { FAULTS, MODES, TARGETS, WORKLOADS } from '../shared/types.js';
-import { writeOutput } from './report.js';
+import { ConfigError, UsageError } from '../shared/errors.js';
+import { gateResult, writeGateFiles } from './gate.js';
+import { readRunResultFile, writeOutput } from './report.js';
 
 interface RunArgs {
   scenario?: string;
@@ -39,6 +41,10 @@ interface RunArgs {
   quiet?: boolean;
   keep?: boolean;
   color?: boolean;
+  gate?: boolean;
+  baseline?: string;
+  junit?: string;
+  'bench-json'?: string;
 }
 
 const PHASES: Record<TrialPhase, string> = {
@@ -150,7 +156,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress' })
       .option('keep', { type: 'boolean', describe: "keep each trial's temp dir (data files, server logs)" })
       .option('color', { type: 'boolean', describe: 'colour the tables (default: only on a TTY outside CI)' })
+      .option('gate', { type: 'boolean', describe: "evaluate the scenario's gates: exit 0 all pass, 99 one fails" })
+      .option('baseline', { type: 'string', nargs: 1, describe: 'baseline run result for `<n> * baseline` gates' })
+      .option('junit', { type: 'string', nargs: 1, describe: 'with --gate: write JUnit XML here (one testcase per gate)' })
+      .option('bench-json', { type: 'string', nargs: 1, describe: 'with --gate: github-action-benchmark JSON (FILE.bigger.json, FILE.smaller.json)' })
       .example('$0 run', 'the default scenario on the built-in server (~2 min)')
+      .example('$0 run ci-gate --gate --baseline results/baseline/ci-gate.json --junit gates.xml', 'a CI step')
       .example('$0 run quick --target builtin,redis', 'both servers side by side')
       .example('$0 run scenarios/default.json --modes none,aof-always --trials 5 --json -', '') as unknown as Argv<RunArgs>,
   handler: async (args) => {
@@ -169,29 +180,56 @@ export const runCommand: CommandModule<object, RunArgs> = {
       preload: args.preload,
       fault: args.fault,
     });
+    if ((args.junit || args['bench-json'] || args.baseline) && !args.gate) {
+      throw new UsageError('--junit, --bench-json and --baseline go with --gate');
+    }
+    // Read the baseline and check the gates before spending minutes on the run.
+    const baseline = args.gate && args.baseline ? readRunResultFile(args.baseline) : undefined;
+    if (args.gate && scenario.gates.length === 0) {
+      throw new ConfigError(`--gate: scenario '${scenario.name}' has no "gates" to evaluate`);
+    }
     // machine output on stdout → the human report goes to stderr
     const stdoutTaken = args.json === '-' || args.csv === '-';
     const human = stdoutTaken ? process.stderr : process.stdout;
     const color = args.color ?? shouldColor(human.isTTY, process.env);
+    // In CI (CI=true or not a TTY) a gated run prints only the gate table and a summary line.
+    const ci = process.env.CI === 'true' || !human.isTTY;
+    const quiet = args.quiet ?? (ci && (args.gate === true || process.env.CI === 'true'));
 
     const uninstall = onInterrupt();
     let result: RunResult;
     try {
       result = await runScenario(scenario, {
         keep: args.keep,
-        ...(args.quiet ? {} : { onEvent: progress(process.stderr, process.stderr.isTTY === true) }),
+        ...(quiet ? {} : { onEvent: progress(process.stderr, process.stderr.isTTY === true) }),
       });
     } finally {
       uninstall();
     }
 
-    human.write(renderTables(result, { color, width: Math.min(120, human.columns || 100) }));
+    if (!(args.gate && ci)) human.write(renderTables(result, { color, width: Math.min(120, human.columns || 100) }));
     const files = resultFiles(result, args.out);
     writeOutput(files.json, renderJson(result));
     writeOutput(files.csv, renderCsv(result));
     if (args.json) writeOutput(args.json, renderJson(result));
     if (args.csv) writeOutput(args.csv, renderCsv(result));
-    if (!args.quiet) process.stderr.write(`wrote ${files.json} and ${files.csv}\n`);
+    if (!quiet) process.stderr.write(`wrote ${files.json} and ${files.csv}\n`);
+
+    if (args.gate) {
+      const report = gateResult(result, {
+        baseline,
+        junit: args.junit !== undefined,
+        benchJson: args['bench-json'] !== undefined,
+        color,
+      });
+      human.write(report.text);
+      writeGateFiles(report, { junit: args.junit, benchJson: args['bench-json'] });
+      // A failed gate is 99; crashed trials already fail their gates (fail closed).
+      if (report.exitCode !== 0) {
+        process.exitCode = report.exitCode;
+        return;
+      }
+    }
 
     const failedTrials = result.trials.filter((t) => t.error !== null).length;
     const broken = result.sanity.filter((v) => !v.ok);

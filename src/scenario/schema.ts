@@ -3,6 +3,7 @@
  * the value is fine, else what is wrong ("must be an integer from 1 to 1000"). The record is
  * checked by the compiler to cover every Scenario field.
  */
+import { parseGate } from '../shared/gate-parse.js';
 import { FAULTS, MODES, TARGETS, WORKLOADS, type Scenario } from '../shared/types.js';
 
 export const DEFAULT_SCENARIO: Scenario = {
@@ -83,7 +84,18 @@ export const FIELDS = {
     return v[0] <= v[1] ? null : 'must have min <= max';
   },
   savePoints: validSavePoints,
-  gates: (v) => (Array.isArray(v) && v.every((g) => typeof g === 'string' && g.trim() !== '') ? null : 'must be an array of non-empty strings'),
+  gates: (v) => {
+    if (!Array.isArray(v) || !v.every((g) => typeof g === 'string' && g.trim() !== '')) return 'must be an array of non-empty strings';
+    // Parse every gate now: a bad expression is a config error before anything runs.
+    for (const g of v) {
+      try {
+        parseGate(g);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }
+    return null;
+  },
 } satisfies Record<keyof Scenario, FieldValidator>;
 
 export const FIELD_NAMES = Object.keys(FIELDS) as (keyof Scenario)[];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseGate } from '../../../src/report/gate-parse.js';
+import { parseGate } from '../../../src/shared/gate-parse.js';
 import { ConfigError } from '../../../src/shared/errors.js';
 
 describe('parseGate: good syntax', () => {

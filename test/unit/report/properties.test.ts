@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderCsv } from '../../../src/report/csv.js';
 import { stripAnsi } from '../../../src/report/format.js';
-import { parseGate } from '../../../src/report/gate-parse.js';
+import { parseGate } from '../../../src/shared/gate-parse.js';
 import { renderJson } from '../../../src/report/json.js';
 import { renderTables } from '../../../src/report/table.js';
 import { ConfigError } from '../../../src/shared/errors.js';

@@ -1,6 +1,6 @@
-import { ConfigError } from '../shared/errors.js';
-import { isMetricName, METRICS, type MetricName } from '../shared/metrics.js';
-import { MODES, TARGETS, type Mode, type TargetKind } from '../shared/types.js';
+import { ConfigError } from './errors.js';
+import { isMetricName, METRICS, type MetricName } from './metrics.js';
+import { MODES, TARGETS, type Mode, type TargetKind } from './types.js';
 import { didYouMean } from './suggest.js';
 
 /**
