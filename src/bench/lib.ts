@@ -1,113 +1,93 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { killAllChildren } from '../harness/targets/children.js';
+import { targets } from '../harness/targets/index.js';
+import { freePort } from '../harness/targets/ports.js';
+import type { Mode, TargetKind } from '../shared/types.js';
 
 /**
- * What the benchmark scripts share: start the built-in server or redis-server with the
- * same flags on a free port, drive redis-benchmark, read INFO. Benchmarks are scripts that
- * print side-by-side ratios, never timed tests.
+ * What the benchmark scripts share. Servers start through the harness's own targets (same
+ * flags, same readiness probe as every trial); redis-benchmark is driven with --csv; INFO is
+ * read on a raw socket. Benchmarks are scripts that print side-by-side ratios, never timed tests.
  */
-export type BenchTarget = 'builtin' | 'redis';
-
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../bin/durabench');
-const children = new Set<ChildProcess>();
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.on(sig, () => {
-    for (const c of children) c.kill('SIGKILL');
+    killAllChildren();
     process.exit(130);
   });
 }
-process.on('exit', () => {
-  for (const c of children) c.kill('SIGKILL');
-});
+process.on('exit', () => killAllChildren());
 
-export function requireBinary(name: string, pkg: string): void {
-  try {
-    execFileSync('sh', ['-c', `command -v ${name}`], { stdio: 'ignore' });
-  } catch {
-    process.stderr.write(`${name} not found on PATH: install it (apt-get install ${pkg}) to run this benchmark\n`);
-    process.exit(1);
-  }
+export function fail(script: string, msg: string): never {
+  process.stderr.write(`${script}: ${msg}\n`);
+  process.exit(1);
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
+export function requireBinaries(script: string): void {
+  for (const [bin, pkg] of [['redis-server', 'redis-server'], ['redis-benchmark', 'redis-tools']] as const) {
+    if (spawnSync(bin, ['--version'], { stdio: 'ignore' }).error) fail(script, `${bin} not found on PATH: install it (apt-get install ${pkg})`);
+  }
 }
 
 export interface Running {
-  target: BenchTarget;
   port: number;
   dir: string;
-  stop(): Promise<void>;
+  /** spawn → first reply that is not -LOADING, ms */
+  readyMs: number;
+  version: string;
+  /** SIGKILL, wait for exit; the data dir stays */
   kill(): Promise<void>;
+  /** kill and remove the data dir (unless it was given) */
+  stop(): Promise<void>;
 }
 
-export async function start(target: BenchTarget, flags: string[], dir?: string): Promise<Running> {
-  const port = await freePort();
-  const d = dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `durabench-bench-${target}-`));
-  const args = ['--port', String(port), '--dir', d, ...flags];
-  const proc =
-    target === 'redis'
-      ? spawn('redis-server', args, { stdio: 'ignore' })
-      : spawn(process.execPath, [BIN, 'server', ...args], { stdio: 'ignore' });
-  children.add(proc);
-  const exited = new Promise<void>((r) => proc.once('exit', () => (children.delete(proc), r())));
-  const deadline = Date.now() + 120_000;
-  while (!(await answers(port))) {
-    if (proc.exitCode !== null) throw new Error(`${target} exited with ${proc.exitCode} (flags: ${flags.join(' ')})`);
-    if (Date.now() > deadline) throw new Error(`${target} did not start`);
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  const end = async (sig: NodeJS.Signals) => {
-    if (proc.exitCode === null && proc.signalCode === null) proc.kill(sig);
-    await exited;
+/** Starts a target in a mode (plus extra flags) on a free port, in `dir` or a fresh temp dir. */
+export async function start(kind: TargetKind, mode: Mode, opts: { extra?: string[]; dir?: string; savePoints?: string } = {}): Promise<Running> {
+  const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `durabench-bench-${kind}-`));
+  const extra = opts.extra ?? [];
+  const h = await targets[kind].start({
+    port: await freePort(),
+    dir,
+    mode,
+    savePoints: opts.savePoints ?? '',
+    logFile: path.join(dir, 'server.log'),
+    timeoutMs: 300_000,
+    wrapLaunch: (spec) => ({ ...spec, args: [...spec.args, ...extra] }),
+  });
+  const kill = async () => {
+    if (h.alive) h.kill('SIGKILL');
+    await h.exited;
   };
   return {
-    target,
-    port,
-    dir: d,
+    port: h.port,
+    dir,
+    readyMs: h.readyMs,
+    version: h.version,
+    kill,
     stop: async () => {
-      await end('SIGKILL');
-      if (dir === undefined) fs.rmSync(d, { recursive: true, force: true });
+      await kill();
+      if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });
     },
-    kill: () => end('SIGKILL'),
   };
-}
-
-/** True once the server answers PING with anything but -LOADING. */
-export function answers(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(port, '127.0.0.1');
-    s.once('connect', () => s.write('PING\r\n'));
-    s.once('data', (d) => (s.destroy(), resolve(!d.toString().startsWith('-LOADING'))));
-    s.once('error', () => resolve(false));
-  });
 }
 
 /** redis-benchmark for one test; returns requests per second. */
-export function redisBenchmark(port: number, test: string, opts: { n: number; clients: number; pipeline: number; size: number; keys: number }): number {
+export function redisBenchmark(port: number, test: string, o: { n: number; clients: number; pipeline: number; size: number; keys: number }): number {
   const out = execFileSync(
     'redis-benchmark',
-    ['-p', String(port), '-t', test, '-n', String(opts.n), '-c', String(opts.clients), '-P', String(opts.pipeline), '-d', String(opts.size), '-r', String(opts.keys), '--csv'],
+    ['-p', String(port), '-t', test, '-n', String(o.n), '-c', String(o.clients), '-P', String(o.pipeline), '-d', String(o.size), '-r', String(o.keys), '--csv'],
     { encoding: 'utf8', maxBuffer: 1 << 24 },
   );
   const line = out.split('\n').find((l) => l.startsWith(`"${test.toUpperCase()}`));
-  if (!line) throw new Error(`unexpected redis-benchmark output: ${out}`);
+  if (!line) throw new Error(`unexpected redis-benchmark output: ${out.slice(0, 200)}`);
   return Number(JSON.parse(`[${line}]`)[1]);
 }
 
 /** Sends one command on a fresh connection and resolves with its (simple or bulk) reply. */
-export async function command(port: number, argv: string[]): Promise<string> {
+export function command(port: number, argv: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1');
     let buf = '';
@@ -130,6 +110,15 @@ export async function info(port: number, section: string): Promise<Record<string
     if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
   }
   return out;
+}
+
+/** Polls INFO until `field` reads "0" (a background save or rewrite finished). */
+export async function waitZero(port: number, section: string, field: string): Promise<Record<string, string>> {
+  for (;;) {
+    const p = await info(port, section);
+    if (p[field] === '0') return p;
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** Writes keys key:0..n-1 with `size`-byte values through pipelined SETs. */
@@ -170,4 +159,8 @@ export function median(xs: number[]): number {
 
 export function fmt(n: number): string {
   return n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(n < 10 ? 2 : 0);
+}
+
+export function verdict(ok: boolean): string {
+  return ok ? 'ok' : 'MISSED';
 }

@@ -8,18 +8,17 @@
  * Env: CLIENTS (50), PIPELINES (comma list, "1,16"), SECONDS per measurement (3),
  *      VALUE bytes (100), KEYS (100000), ROUNDS (3).
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
-import { killAllChildren } from '../harness/targets/children.js';
 import { targets } from '../harness/targets/index.js';
 import { freePort } from '../harness/targets/ports.js';
 import { Driver } from '../harness/workload/driver.js';
 import { createWorkload } from '../harness/workload/generators.js';
 import { Ledger } from '../harness/workload/ledger.js';
 import { mergeHistograms, summarizeLatency } from '../harness/measure/latency.js';
+import { fail as failScript, fmt, median, redisBenchmark, requireBinaries } from './lib.js';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 50);
 const PIPELINES = (process.env.PIPELINES ?? '1,16').split(',').map(Number);
@@ -29,26 +28,8 @@ const KEYS = Number(process.env.KEYS ?? 100_000);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const GOAL = 0.8;
 
-function fail(msg: string): never {
-  process.stderr.write(`bench:load: ${msg}\n`);
-  process.exit(1);
-}
-
-for (const [bin, pkg] of [['redis-server', 'redis-server'], ['redis-benchmark', 'redis-tools']] as const) {
-  if (spawnSync(bin, ['--version'], { stdio: 'ignore' }).error) fail(`${bin} not found on PATH: install it (apt-get install ${pkg})`);
-}
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(sig, () => {
-    killAllChildren();
-    process.exit(130);
-  });
-}
-
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
-const fmt = (n: number): string => (n >= 1e6 ? `${(n / 1e6).toFixed(2)}M` : n >= 1e3 ? `${(n / 1e3).toFixed(1)}k` : n.toFixed(0));
+const fail = (msg: string): never => failScript('bench:load', msg);
+requireBinaries('bench:load');
 
 async function ours(port: number, pipeline: number, seed: number): Promise<{ ops: number; p99: number | null }> {
   const workload = createWorkload('overwrite', { seed, keys: KEYS, valueSize: VALUE, preload: 0 });
@@ -64,15 +45,6 @@ async function ours(port: number, pipeline: number, seed: number): Promise<{ ops
   d.close();
   if (d.errors > 0) fail(`the server refused ${d.errors} writes: ${d.firstError}`);
   return { ops: completed / ((t1 - t0) / 1000), p99: summarizeLatency(mergeHistograms(d.histograms())).p99Ms };
-}
-
-function redisBenchmark(port: number, pipeline: number, n: number): number {
-  const args = ['-p', String(port), '-t', 'set', '-n', String(n), '-c', String(CLIENTS), '-P', String(pipeline), '-d', String(VALUE), '-r', String(KEYS), '--csv'];
-  const r = spawnSync('redis-benchmark', args, { encoding: 'utf8', maxBuffer: 1 << 24 });
-  if (r.error || r.status !== 0) fail(`redis-benchmark failed: ${r.error?.message ?? r.stderr}`);
-  const line = r.stdout.split('\n').find((l) => l.startsWith('"SET'));
-  if (!line) fail(`unexpected redis-benchmark output: ${r.stdout.slice(0, 200)}`);
-  return Number(JSON.parse(`[${line}]`)[1]);
 }
 
 async function main(): Promise<void> {
@@ -104,7 +76,7 @@ async function main(): Promise<void> {
         // redis-benchmark gets as many requests as ours did in SECONDS (at least 100k)
         const runTheirs = (): void => {
           const estimate = a.length ? median(a) : 100_000 * pipeline;
-          b.push(redisBenchmark(server.port, pipeline, Math.max(100_000, Math.round(estimate * SECONDS))));
+          b.push(redisBenchmark(server.port, 'set', { n: Math.max(100_000, Math.round(estimate * SECONDS)), clients: CLIENTS, pipeline, size: VALUE, keys: KEYS }));
         };
         if (round % 2 === 0) {
           await runOurs();

@@ -137,9 +137,11 @@ export class Server implements Dispatcher, ServerApi {
     const reply = c.handler(ctx, argv);
     if (isWrite && this.ks.dirty !== dirty) {
       const rewritten = ctx.rewritten as string[][] | null; // set by the handler
-      if (rewritten === null) this.persistence.propagate(argv);
-      else for (const a of rewritten) this.persistence.propagate(a);
-      this.wroteThisTurn.add(conn);
+      if (this.persistence.aofOn) {
+        if (rewritten === null) this.persistence.propagate(argv);
+        else for (const a of rewritten) this.persistence.propagate(a);
+        this.wroteThisTurn.add(conn);
+      }
     }
     return reply;
   }
