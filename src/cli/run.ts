@@ -35,6 +35,7 @@ interface RunArgs {
   keys?: number;
   preload?: number;
   fault?: string;
+  'snapshot-strategy'?: string;
   out: string;
   csv?: string;
   json?: string;
@@ -150,6 +151,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('keys', { type: 'number', describe: 'keyspace size (lists for list-append)' })
       .option('preload', { type: 'number', describe: 'keys written before the measured phase' })
       .option('fault', { type: 'string', describe: FAULTS.join(', ') })
+      .option('snapshot-strategy', { type: 'string', describe: 'built-in server snapshots: cow (copy-on-write) or blocking (all at once, like a copying fork)' })
       .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
       .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })
       .option('json', { type: 'string', nargs: 1, describe: 'also write the JSON here (- for stdout)' })
@@ -179,6 +181,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       keys: args.keys,
       preload: args.preload,
       fault: args.fault,
+      snapshotStrategy: args['snapshot-strategy'],
     });
     if ((args.junit || args['bench-json'] || args.baseline) && !args.gate) {
       throw new UsageError('--junit, --bench-json and --baseline go with --gate');

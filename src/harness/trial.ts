@@ -79,7 +79,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
   const rng = new Rng(spec.seed);
   const fault: Fault = faults[scenario.fault];
   const plan = fault.plan(rng.fork(), scenario);
-  const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints));
+  const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints, scenario.snapshotStrategy));
 
   const root = await fs.mkdtemp(path.join(spec.tmpRoot ?? os.tmpdir(), `durabench-${target.kind}-${mode.replace('+', '-')}-`));
   const dataDir = path.join(root, 'data');
@@ -101,6 +101,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       dir: dataDir,
       mode,
       savePoints: scenario.savePoints,
+      snapshotStrategy: scenario.snapshotStrategy,
       logFile: path.join(root, 'server.log'),
       ...(fault.wrapLaunch ? { wrapLaunch: (s) => fault.wrapLaunch!(s, plan, dataDir) } : {}),
     }).catch((err: Error) => {
@@ -214,6 +215,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
         dir: dataDir,
         mode,
         savePoints: scenario.savePoints,
+        snapshotStrategy: scenario.snapshotStrategy,
         logFile: path.join(root, 'server-restart.log'),
         timeoutMs: RESTART_TIMEOUT_MS,
       });

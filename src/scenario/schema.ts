@@ -4,7 +4,7 @@
  * checked by the compiler to cover every Scenario field.
  */
 import { parseGate } from '../shared/gate-parse.js';
-import { FAULTS, MODES, TARGETS, WORKLOADS, type Scenario } from '../shared/types.js';
+import { FAULTS, MODES, SNAPSHOT_STRATEGIES, TARGETS, WORKLOADS, type Scenario } from '../shared/types.js';
 
 export const DEFAULT_SCENARIO: Scenario = {
   name: 'scenario',
@@ -24,6 +24,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   fault: 'sigkill',
   killWindowMs: [1500, 3500],
   savePoints: '1 1000',
+  snapshotStrategy: 'cow',
   gates: [],
 };
 
@@ -84,6 +85,7 @@ export const FIELDS = {
     return v[0] <= v[1] ? null : 'must have min <= max';
   },
   savePoints: validSavePoints,
+  snapshotStrategy: oneOf(SNAPSHOT_STRATEGIES),
   gates: (v) => {
     if (!Array.isArray(v) || !v.every((g) => typeof g === 'string' && g.trim() !== '')) return 'must be an array of non-empty strings';
     // Parse every gate now: a bad expression is a config error before anything runs.

@@ -8,6 +8,9 @@ export type TargetKind = (typeof TARGETS)[number];
 export const FAULTS = ['sigkill', 'sigkill-during-bgsave', 'sigkill-during-rewrite', 'sigterm'] as const;
 export type FaultKind = (typeof FAULTS)[number];
 
+export const SNAPSHOT_STRATEGIES = ['cow', 'blocking'] as const;
+export type SnapshotStrategy = (typeof SNAPSHOT_STRATEGIES)[number];
+
 export const WORKLOADS = ['unique-set', 'overwrite', 'counter', 'list-append', 'mixed'] as const;
 export type WorkloadKind = (typeof WORKLOADS)[number];
 
@@ -36,6 +39,12 @@ export interface Scenario {
   killWindowMs: [number, number];
   /** Save points for the rdb and rdb+aof modes, redis syntax ("60 1000 5 100"). */
   savePoints: string;
+  /**
+   * How the built-in server takes snapshots: `cow` (copy-on-write, the default) or
+   * `blocking` (serialize everything at once, like a fork that copies the whole dataset),
+   * to show what copy-on-write buys. redis-server always forks.
+   */
+  snapshotStrategy: SnapshotStrategy;
   /** Gate expressions evaluated by --gate / `durabench gate`. */
   gates: string[];
 }

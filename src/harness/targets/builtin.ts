@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunError } from '../../shared/errors.js';
+import type { Mode, SnapshotStrategy } from '../../shared/types.js';
 import { repoRoot, toolVersion } from '../repo.js';
 import { baseFlags, flagsFor } from './modes.js';
 import { spawnServer } from './spawn.js';
@@ -15,6 +16,14 @@ export function builtinAvailable(): boolean {
   return fs.existsSync(COMPILED_CLI) && fs.existsSync(BIN);
 }
 
+/** The mode's flags, plus the snapshot strategy when it is not the default. */
+function builtinFlags(mode: Mode, savePoints: string, strategy?: SnapshotStrategy): string[] {
+  const flags = flagsFor(mode, savePoints);
+  return strategy === 'blocking' ? [...flags, '--snapshot-strategy', 'blocking'] : flags;
+}
+
+const modeFlags = (opts: StartOptions): string[] => builtinFlags(opts.mode, opts.savePoints, opts.snapshotStrategy);
+
 export const builtinTarget: Target = {
   kind: 'builtin',
   async check() {
@@ -23,17 +32,17 @@ export const builtinTarget: Target = {
     }
     return `durabench ${toolVersion()}`;
   },
-  flagsFor,
+  flagsFor: builtinFlags,
   launchSpec(opts: StartOptions): LaunchSpec {
     return {
       command: process.execPath,
-      args: [BIN, 'server', ...baseFlags(opts.port, opts.dir), ...flagsFor(opts.mode, opts.savePoints)],
+      args: [BIN, 'server', ...baseFlags(opts.port, opts.dir), ...modeFlags(opts)],
     };
   },
   async start(opts: StartOptions) {
     const v = await this.check();
     let spec = this.launchSpec(opts);
     if (opts.wrapLaunch) spec = opts.wrapLaunch(spec);
-    return spawnServer('builtin', v, spec, opts, flagsFor(opts.mode, opts.savePoints));
+    return spawnServer('builtin', v, spec, opts, modeFlags(opts));
   },
 };

@@ -1,4 +1,4 @@
-import type { Mode, TargetKind } from '../../shared/types.js';
+import type { Mode, SnapshotStrategy, TargetKind } from '../../shared/types.js';
 
 /** What to execute; a fault may wrap it (e.g. run the server under a syscall tracer). */
 export interface LaunchSpec {
@@ -13,6 +13,8 @@ export interface StartOptions {
   dir: string;
   mode: Mode;
   savePoints: string;
+  /** built-in server only (redis-server always forks); default cow */
+  snapshotStrategy?: SnapshotStrategy;
   /** server stdout/stderr go here */
   logFile: string;
   /** spawn → ready limit, ms (a recovery at size may need long) */
@@ -51,7 +53,8 @@ export interface Target {
   kind: TargetKind;
   /** Checks the target can run here and returns its version; RunError (one line, how to fix) if not. */
   check(): Promise<string>;
-  flagsFor(mode: Mode, savePoints: string): string[];
+  /** The flags a mode maps to (the built-in server adds a non-default snapshot strategy). */
+  flagsFor(mode: Mode, savePoints: string, snapshotStrategy?: SnapshotStrategy): string[];
   launchSpec(opts: StartOptions): LaunchSpec;
   /** Spawns the server and waits until it answers (not -LOADING). RunError on failure/timeout. */
   start(opts: StartOptions): Promise<TargetHandle>;

@@ -64,6 +64,7 @@ export function scenario(over: Partial<Scenario> = {}): Scenario {
     fault: 'sigkill',
     killWindowMs: [1000, 4000],
     savePoints: '60 1000',
+    snapshotStrategy: 'cow',
     gates: [],
     ...over,
   };

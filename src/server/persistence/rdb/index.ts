@@ -4,7 +4,7 @@
  */
 import type { Keyspace, Value } from '../../keyspace.js';
 import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
-import { loadRdb, type LoadRdbOptions, type RdbLoadStats } from './decoder.js';
+import { loadRdb, RdbLoader, type LoadRdbOptions, type RdbEntryHandler, type RdbLoadStats } from './decoder.js';
 
 export * from './constants.js';
 export { Crc64, crc64 } from './crc64.js';
@@ -13,7 +13,7 @@ export { RdbError } from './rdb-error.js';
 export { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
 export { RdbWriter, type RdbSink, type RdbWriterOptions } from './writer.js';
 export { RdbReader } from './reader.js';
-export { loadRdb, type LoadRdbOptions, type RdbEntryHandler, type RdbLoadStats } from './decoder.js';
+export { loadRdb, RdbLoader, type LoadRdbOptions, type RdbEntryHandler, type RdbLoadStats } from './decoder.js';
 export { ziplistEntries } from './ziplist.js';
 export { listpackEntries } from './listpack.js';
 export { intsetMembers } from './intset.js';
@@ -65,31 +65,73 @@ export interface LoadIntoStats extends RdbLoadStats {
   expired: number;
 }
 
+/** Entries collected while a file is parsed, applied once its checksum has passed. */
+class Collected {
+  readonly keys: string[] = [];
+  readonly values: Value[] = [];
+  readonly expireAts: (number | undefined)[] = [];
+  expired = 0;
+  readonly onEntry: RdbEntryHandler;
+
+  constructor(options: LoadIntoOptions) {
+    const skipExpired = options.skipExpired ?? true;
+    const now = options.now ?? Date.now();
+    this.onEntry = (key, value, expireAt) => {
+      if (skipExpired && expireAt !== undefined && expireAt <= now) {
+        this.expired++;
+        return;
+      }
+      this.keys.push(key);
+      this.values.push(value);
+      this.expireAts.push(expireAt);
+    };
+  }
+
+  /** Applies entries [from, to) to the keyspace. */
+  apply(ks: Keyspace, from: number, to: number): void {
+    const { keys, values, expireAts } = this;
+    for (let i = from; i < to; i++) ks.load(keys[i]!, values[i]!, expireAts[i]);
+  }
+}
+
 /**
  * Loads an RDB file into the keyspace (Keyspace.load: no hooks, no dirty count). The file
  * is fully parsed and its checksum verified before the keyspace is touched, so an RdbError
  * leaves the keyspace as it was.
  */
 export function loadRdbInto(buf: Buffer, ks: Keyspace, options: LoadIntoOptions = {}): LoadIntoStats {
-  const skipExpired = options.skipExpired ?? true;
-  const now = options.now ?? Date.now();
-  const keys: string[] = [];
-  const values: Value[] = [];
-  const expireAts: (number | undefined)[] = [];
-  let expired = 0;
-  const stats = loadRdb(
-    buf,
-    (key, value, expireAt) => {
-      if (skipExpired && expireAt !== undefined && expireAt <= now) {
-        expired++;
-        return;
-      }
-      keys.push(key);
-      values.push(value);
-      expireAts.push(expireAt);
-    },
-    options,
-  );
-  for (let i = 0; i < keys.length; i++) ks.load(keys[i]!, values[i]!, expireAts[i]);
-  return { ...stats, loaded: keys.length, expired };
+  const c = new Collected(options);
+  const stats = loadRdb(buf, c.onEntry, options);
+  c.apply(ks, 0, c.keys.length);
+  return { ...stats, loaded: c.keys.length, expired: c.expired };
+}
+
+export interface LoadIntoAsyncOptions extends LoadIntoOptions {
+  /** Keys parsed (then applied) per step; the event loop runs between steps. Default 50_000. */
+  yieldEvery?: number;
+}
+
+export const DEFAULT_LOAD_YIELD_EVERY = 50_000;
+
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * loadRdbInto that lets the event loop run every `yieldEvery` keys, so a server loading a
+ * large file keeps answering (-LOADING), as Redis does with processEventsWhileBlocked.
+ * Same guarantee: the keyspace is touched only after the whole file parsed and its checksum
+ * verified; a rejected promise (RdbError) leaves it as it was. Nothing else may write to
+ * the keyspace until the promise settles.
+ */
+export async function loadRdbIntoAsync(buf: Buffer, ks: Keyspace, options: LoadIntoAsyncOptions = {}): Promise<LoadIntoStats> {
+  const every = options.yieldEvery ?? DEFAULT_LOAD_YIELD_EVERY;
+  if (!(every >= 1)) throw new RangeError(`yieldEvery must be at least 1, got ${every}`);
+  const c = new Collected(options);
+  const loader = new RdbLoader(buf, c.onEntry, options);
+  while (!loader.step(every)) await nextTurn();
+  const n = c.keys.length;
+  for (let i = 0; i < n; i += every) {
+    if (i > 0) await nextTurn();
+    c.apply(ks, i, Math.min(n, i + every));
+  }
+  return { ...loader.stats, loaded: n, expired: c.expired };
 }
