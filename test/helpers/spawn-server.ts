@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { afterAll } from 'vitest';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 export const BIN = path.join(ROOT, 'bin/durabench');
@@ -27,8 +28,11 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** A temp dir removed when the test process exits. */
 export function tempDir(prefix = 'durabench-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  dirs.add(d);
+  return d;
 }
 
 export interface Spawned {
@@ -40,9 +44,19 @@ export interface Spawned {
 }
 
 const live = new Set<ChildProcess>();
-process.on('exit', () => {
+const dirs = new Set<string>();
+function cleanup(): void {
   for (const p of live) p.kill('SIGKILL');
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  dirs.clear();
+}
+// Vitest imports this module once per test file: clean up after each file, and on exit.
+afterAll(async () => {
+  for (const p of live) p.kill('SIGKILL');
+  await new Promise((r) => setTimeout(r, 50));
+  cleanup();
 });
+process.on('exit', cleanup);
 
 /** Starts `durabench server` (or redis-server) and waits until it answers PING. */
 export async function startServer(

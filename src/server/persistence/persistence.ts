@@ -7,9 +7,9 @@ import { AofBaseEncoder } from './aof/base-aof.js';
 import { Aof } from './aof/aof.js';
 import type { FlushResult } from './aof/writer.js';
 import { BackgroundSave, type EncoderFactory, type SaveOutcome, type SnapshotStrategy } from './background-save.js';
-import { defaultAux, encodeKeyspace, loadRdbInto, RdbEncoder, writeFileAtomic } from './rdb/index.js';
+import { defaultAux, encodeKeyspace, loadRdbIntoAsync, RdbEncoder, writeFileAtomic } from './rdb/index.js';
 
-const BGSAVE_RETRY_MS = 5000;
+const BGSAVE_RETRY_SEC = 5;
 const MISCONF =
   "-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.\r\n";
 
@@ -68,6 +68,7 @@ export class Persistence {
       aofEncoder: (sink) => new AofBaseEncoder(sink),
       log: this.server.log,
       onSynced: () => this.server.retryFlush(),
+      onRewriteStart: (usec) => this.rewriteStarted(usec),
     });
   }
 
@@ -98,8 +99,9 @@ export class Persistence {
         this.aof.open(ks);
       } else if (fs.existsSync(this.rdbPath())) {
         const buf = fs.readFileSync(this.rdbPath());
-        loadRdbInto(buf, ks);
-        this.server.log.notice(`DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds`);
+        // Yields between steps: clients get -LOADING meanwhile instead of nothing.
+        const st = await loadRdbIntoAsync(buf, ks);
+        this.server.log.notice(`DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds (${st.loaded} keys)`);
       }
     } finally {
       ks.expireOnRead = true;
@@ -139,10 +141,12 @@ export class Persistence {
       this.startBgsave();
       return;
     }
-    const now = Date.now();
+    // Redis's rule (serverCron), in whole seconds: strictly more than `seconds` since the
+    // last successful save, and after a failure not again before the retry delay.
+    const nowSec = Math.floor(Date.now() / 1000);
+    const retryOk = this.lastBgsaveStatus === 'ok' || nowSec - Math.floor(this.lastBgsaveTry / 1000) > BGSAVE_RETRY_SEC;
     for (const sp of this.savePoints) {
-      if (ks.dirty >= sp.changes && now - this.lastSaveSec * 1000 >= sp.seconds * 1000) {
-        if (this.lastBgsaveStatus === 'err' && now - this.lastBgsaveTry < BGSAVE_RETRY_MS) return;
+      if (ks.dirty >= sp.changes && nowSec - this.lastSaveSec > sp.seconds && retryOk) {
         this.server.log.notice(`${sp.changes} changes in ${sp.seconds} seconds. Saving...`);
         this.startBgsave();
         return;
@@ -220,6 +224,12 @@ export class Persistence {
     this.server.log.notice(`Background saving terminated with success (${o.keys} keys, ${o.bytes} bytes, cow ${o.cowBytes} B)`);
   }
 
+  /** Called by the AOF when it starts a rewrite (BGREWRITEAOF or automatic). */
+  private rewriteStarted(pauseUsec: number): void {
+    this.latestForkUsec = pauseUsec;
+    this.totalForks++;
+  }
+
   bgrewriteaof(): string {
     if (this.aof === null) return '-ERR Background AOF rewrite needs appendonly yes\r\n';
     if (this.aof.rewriting) return '-ERR Background append only file rewriting already in progress\r\n';
@@ -228,8 +238,6 @@ export class Persistence {
       return '+Background append only file rewriting scheduled\r\n';
     }
     this.aof.startRewrite(this.ks);
-    this.latestForkUsec = this.aof.lastForkUsec;
-    this.totalForks++;
     return '+Background append only file rewriting started\r\n';
   }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Keyspace } from '../../keyspace.js';
 import type { Logger } from '../../log.js';
 import { BackgroundSave, type EncoderFactory, type SaveOutcome, type SnapshotStrategy } from '../background-save.js';
-import { loadRdbInto } from '../rdb/index.js';
+import { loadRdbIntoAsync } from '../rdb/index.js';
 import { AofError } from './aof-error.js';
 import { type AofFile, manifestName, parseManifest, writeManifest } from './manifest.js';
 import { AofParser } from './parser.js';
@@ -21,6 +21,8 @@ export interface AofOptions {
   aofEncoder: EncoderFactory;
   log: Logger;
   onSynced: () => void;
+  /** A rewrite began; its snapshot-start pause in µs (latest_fork_usec, total_forks). */
+  onRewriteStart: (pauseUsec: number) => void;
 }
 
 const COMMANDS_PER_STEP = 20_000;
@@ -43,7 +45,6 @@ export class Aof {
   lastCowSize = 0;
   baseSize = 0;
   rewriteScheduled = false;
-  lastForkUsec = 0;
 
   constructor(private readonly o: AofOptions) {
     this.dirPath = path.join(o.dir, o.dirname);
@@ -67,7 +68,7 @@ export class Aof {
       const buf = fs.readFileSync(file);
       if (f.type === 'b') this.baseSize = buf.length;
       if (buf.length >= 5 && buf.latin1Slice(0, 5) === 'REDIS') {
-        loadRdbInto(buf, ks);
+        await loadRdbIntoAsync(buf, ks);
         continue;
       }
       const parser = new AofParser(buf);
@@ -232,7 +233,7 @@ export class Aof {
     const enc = this.o.preamble() ? this.o.rdbEncoder : this.o.aofEncoder;
     const started = Date.now();
     this.rewriteJob = new BackgroundSave(ks, this.dirPath, base.name, enc, this.o.strategy(), (out) => this.rewriteDone(out, base, newIncr, started));
-    this.lastForkUsec = this.rewriteJob.startPauseUsec;
+    this.o.onRewriteStart(this.rewriteJob.startPauseUsec);
     this.o.log.notice(`Background append only file rewriting started`);
   }
 
@@ -283,10 +284,15 @@ export class Aof {
     }
   }
 
-  /** Turning appendonly off at runtime. */
+  /** Turning appendonly off at runtime: what was fed still reaches the file. */
   close(): void {
     this.rewriteJob?.abort();
     this.rewriteJob = null;
+    try {
+      this.writer?.syncNow();
+    } catch (e) {
+      this.o.log.warning(`Error flushing the AOF while turning it off: ${(e as Error).message}`);
+    }
     this.writer?.close();
     this.writer = null;
   }
