@@ -366,3 +366,24 @@ describe.skipIf(!hasBinary('redis-server') || !hasBinary('redis-check-aof'))('in
     r2.disconnect();
   });
 });
+
+describe('shutdown while loading', () => {
+  it('SIGTERM during a load never saves a partial dataset over dump.rdb', async () => {
+    const flags = ['--save', '3600 1', '--appendonly', 'no'];
+    const a = await start(flags);
+    const r = await client(a);
+    await writeKeys(r, 300_000, 'k', () => 'x'.repeat(20));
+    await r.save();
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const b = await start(flags, { dir: a.dir, expectExit: true });
+    let loading = false;
+    for (let i = 0; i < 20_000 && !loading; i++) loading = (await probe(b.port)).startsWith('-LOADING');
+    expect(loading).toBe(true); // the SIGTERM lands mid-load
+    expect(await b.stop('SIGTERM')).toBe(0);
+    const c = await start(flags, { dir: a.dir });
+    const r2 = await client(c);
+    expect(await r2.dbsize()).toBe(300_000);
+    r2.disconnect();
+  });
+});

@@ -283,7 +283,9 @@ export class Persistence {
   }
 
   /** Before exit: finish the AOF, save when asked or when save points are set. */
-  prepareShutdown(mode: 'save' | 'nosave' | 'default'): string | null {
+  prepareShutdown(requested: 'save' | 'nosave' | 'default'): string | null {
+    // As Redis: shutting down while loading never saves (it would save a partial dataset).
+    const mode = this.server.loading ? 'nosave' : requested;
     this.bgsaveJob?.abort();
     this.bgsaveJob = null;
     try {

@@ -68,7 +68,8 @@ export class Aof {
       const buf = fs.readFileSync(file);
       if (f.type === 'b') this.baseSize = buf.length;
       if (buf.length >= 5 && buf.latin1Slice(0, 5) === 'REDIS') {
-        await loadRdbIntoAsync(buf, ks);
+        // As Redis loads an AOF preamble: expired keys stay; active expiry removes them later.
+        await loadRdbIntoAsync(buf, ks, { skipExpired: false });
         continue;
       }
       const parser = new AofParser(buf);

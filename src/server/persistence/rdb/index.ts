@@ -66,32 +66,42 @@ export interface LoadIntoStats extends RdbLoadStats {
 }
 
 /** Entries collected while a file is parsed, applied once its checksum has passed. */
-class Collected {
-  readonly keys: string[] = [];
-  readonly values: Value[] = [];
-  readonly expireAts: (number | undefined)[] = [];
-  expired = 0;
-  readonly onEntry: RdbEntryHandler;
+interface Collected {
+  keys: string[];
+  values: Value[];
+  expireAts: (number | undefined)[];
+  expired: number;
+  onEntry: RdbEntryHandler;
+}
 
-  constructor(options: LoadIntoOptions) {
-    const skipExpired = options.skipExpired ?? true;
-    const now = options.now ?? Date.now();
-    this.onEntry = (key, value, expireAt) => {
+function collector(options: LoadIntoOptions): Collected {
+  const skipExpired = options.skipExpired ?? true;
+  const now = options.now ?? Date.now();
+  const keys: string[] = [];
+  const values: Value[] = [];
+  const expireAts: (number | undefined)[] = [];
+  const c: Collected = {
+    keys,
+    values,
+    expireAts,
+    expired: 0,
+    onEntry: (key, value, expireAt) => {
       if (skipExpired && expireAt !== undefined && expireAt <= now) {
-        this.expired++;
+        c.expired++;
         return;
       }
-      this.keys.push(key);
-      this.values.push(value);
-      this.expireAts.push(expireAt);
-    };
-  }
+      keys.push(key);
+      values.push(value);
+      expireAts.push(expireAt);
+    },
+  };
+  return c;
+}
 
-  /** Applies entries [from, to) to the keyspace. */
-  apply(ks: Keyspace, from: number, to: number): void {
-    const { keys, values, expireAts } = this;
-    for (let i = from; i < to; i++) ks.load(keys[i]!, values[i]!, expireAts[i]);
-  }
+/** Applies collected entries [from, to) to the keyspace. */
+function apply(c: Collected, ks: Keyspace, from: number, to: number): void {
+  const { keys, values, expireAts } = c;
+  for (let i = from; i < to; i++) ks.load(keys[i]!, values[i]!, expireAts[i]);
 }
 
 /**
@@ -100,9 +110,9 @@ class Collected {
  * leaves the keyspace as it was.
  */
 export function loadRdbInto(buf: Buffer, ks: Keyspace, options: LoadIntoOptions = {}): LoadIntoStats {
-  const c = new Collected(options);
+  const c = collector(options);
   const stats = loadRdb(buf, c.onEntry, options);
-  c.apply(ks, 0, c.keys.length);
+  apply(c, ks, 0, c.keys.length);
   return { ...stats, loaded: c.keys.length, expired: c.expired };
 }
 
@@ -119,19 +129,20 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
  * loadRdbInto that lets the event loop run every `yieldEvery` keys, so a server loading a
  * large file keeps answering (-LOADING), as Redis does with processEventsWhileBlocked.
  * Same guarantee: the keyspace is touched only after the whole file parsed and its checksum
- * verified; a rejected promise (RdbError) leaves it as it was. Nothing else may write to
- * the keyspace until the promise settles.
+ * verified; a rejected promise (RdbError) leaves it as it was. Until the promise settles
+ * the keyspace is partial: nothing else may write it, and nothing may save it (a shutdown
+ * while loading must not save, as Redis forces NOSAVE then).
  */
 export async function loadRdbIntoAsync(buf: Buffer, ks: Keyspace, options: LoadIntoAsyncOptions = {}): Promise<LoadIntoStats> {
   const every = options.yieldEvery ?? DEFAULT_LOAD_YIELD_EVERY;
   if (!(every >= 1)) throw new RangeError(`yieldEvery must be at least 1, got ${every}`);
-  const c = new Collected(options);
+  const c = collector(options);
   const loader = new RdbLoader(buf, c.onEntry, options);
   while (!loader.step(every)) await nextTurn();
   const n = c.keys.length;
   for (let i = 0; i < n; i += every) {
     if (i > 0) await nextTurn();
-    c.apply(ks, i, Math.min(n, i + every));
+    apply(c, ks, i, Math.min(n, i + every));
   }
   return { ...loader.stats, loaded: n, expired: c.expired };
 }
