@@ -387,3 +387,28 @@ describe('shutdown while loading', () => {
     r2.disconnect();
   });
 });
+
+describe('one snapshot at a time', () => {
+  it('schedules BGREWRITEAOF during BGSAVE and BGSAVE SCHEDULE during a rewrite', async () => {
+    const a = await start(['--save', '', ...AOF('everysec').slice(2)]);
+    const r = await client(a);
+    await writeKeys(r, 100_000);
+    const p = r.pipeline();
+    p.bgsave();
+    p.bgrewriteaof();
+    const replies = await p.exec();
+    expect(replies!.map(([, v]) => v)).toEqual(['Background saving started', 'Background append only file rewriting scheduled']);
+    await waitInfo(r, 'rdb_bgsave_in_progress', '0');
+    for (let i = 0; i < 100 && !/aof_rewrites:1/.test(await r.info('persistence')); i++) await new Promise((res) => setTimeout(res, 50));
+    expect(await r.info('persistence')).toMatch(/aof_rewrites:1/);
+    const q = r.pipeline();
+    q.bgrewriteaof();
+    q.bgsave('SCHEDULE');
+    const replies2 = await q.exec();
+    expect(replies2![1]![1]).toMatch(/Background saving (scheduled|started)/);
+    await waitInfo(r, 'aof_rewrite_in_progress', '0');
+    for (let i = 0; i < 100 && !/rdb_saves:2/.test(await r.info('persistence')); i++) await new Promise((res) => setTimeout(res, 50));
+    expect(await r.info('persistence')).toMatch(/rdb_saves:2/);
+    r.disconnect();
+  });
+});

@@ -3,10 +3,8 @@ import path from 'node:path';
 import type { Keyspace } from '../../keyspace.js';
 import type { Logger } from '../../log.js';
 import { BackgroundSave, type EncoderFactory, type SaveOutcome, type SnapshotStrategy } from '../background-save.js';
-import { loadRdbIntoAsync } from '../rdb/index.js';
-import { AofError } from './aof-error.js';
+import { loadAofFiles } from './loader.js';
 import { type AofFile, manifestName, parseManifest, writeManifest } from './manifest.js';
-import { AofParser } from './parser.js';
 import { type FlushResult, type FsyncPolicy, AofWriter } from './writer.js';
 
 export interface AofOptions {
@@ -24,8 +22,6 @@ export interface AofOptions {
   /** A rewrite began; its snapshot-start pause in µs (latest_fork_usec, total_forks). */
   onRewriteStart: (pauseUsec: number) => void;
 }
-
-const COMMANDS_PER_STEP = 20_000;
 
 /**
  * Redis 7's multi-part AOF: `<dir>/<appenddirname>/` holds a manifest, one base file and
@@ -59,41 +55,9 @@ export class Aof {
   async load(ks: Keyspace, exec: (argv: string[]) => void): Promise<number> {
     const where = path.join(this.dirPath, this.manifest);
     this.files = parseManifest(fs.readFileSync(where, 'latin1'), where);
-    const live = this.files.filter((f) => f.type !== 'h').sort((a, b) => (a.type === b.type ? a.seq - b.seq : a.type === 'b' ? -1 : 1));
-    let commands = 0;
-    for (let i = 0; i < live.length; i++) {
-      const f = live[i]!;
-      const file = path.join(this.dirPath, f.name);
-      if (!fs.existsSync(file)) throw new AofError(`The AOF file ${f.name} listed in the manifest doesn't exist`);
-      const buf = fs.readFileSync(file);
-      if (f.type === 'b') this.baseSize = buf.length;
-      if (buf.length >= 5 && buf.latin1Slice(0, 5) === 'REDIS') {
-        // As Redis loads an AOF preamble: expired keys stay; active expiry removes them later.
-        await loadRdbIntoAsync(buf, ks, { skipExpired: false });
-        continue;
-      }
-      const parser = new AofParser(buf);
-      for (;;) {
-        const st = parser.step(COMMANDS_PER_STEP, exec);
-        if (st === 'more') {
-          await new Promise((r) => setImmediate(r));
-          continue;
-        }
-        if (st === 'eof') break;
-        const last = i === live.length - 1;
-        if (st === 'truncated' && last && this.o.loadTruncated()) {
-          this.o.log.warning(`!!! Warning: short read while loading the AOF file ${f.name}!!! AOF loaded anyway because aof-load-truncated is enabled; truncating ${buf.length - parser.valid} bytes at offset ${parser.valid}`);
-          fs.truncateSync(file, parser.valid);
-          break;
-        }
-        if (st === 'truncated') {
-          throw new AofError(`Unexpected end of file reading the append only file ${f.name} at offset ${parser.valid}${last ? ' (aof-load-truncated is no)' : ''}. Check it with redis-check-aof --fix`);
-        }
-        throw new AofError(`Bad file format reading the append only file ${f.name}: ${parser.error}. Check it with redis-check-aof`);
-      }
-      commands += parser.commands;
-    }
-    return commands;
+    const r = await loadAofFiles(this.dirPath, this.files, ks, exec, { loadTruncated: this.o.loadTruncated(), log: this.o.log });
+    this.baseSize = r.baseSize;
+    return r.commands;
   }
 
   /** After loading: create the layout if missing (base from the dataset), open the last incr file. */
@@ -161,10 +125,11 @@ export class Aof {
     return this.rewriteJob !== null;
   }
 
-  cron(ks: Keyspace, pct: number, minSize: number): void {
+  /** everysec syncs, write retries, and scheduled or automatic rewrites (one snapshot at a time). */
+  cron(ks: Keyspace, pct: number, minSize: number, otherSnapshotRunning: boolean): void {
     this.writer?.maybeBackgroundSync();
     if (this.writer?.lastWriteError) this.writer.flush();
-    if (this.rewriteJob !== null) return;
+    if (this.rewriteJob !== null || otherSnapshotRunning) return;
     const size = this.currentSize();
     if (this.rewriteScheduled || (pct > 0 && size > minSize && this.baseSize > 0 && ((size - this.baseSize) * 100) / this.baseSize >= pct)) {
       if (!this.rewriteScheduled) this.o.log.notice(`Starting automatic rewriting of AOF on ${Math.round(((size - this.baseSize) * 100) / this.baseSize)}% growth`);

@@ -1,0 +1,61 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Keyspace } from '../../keyspace.js';
+import type { Logger } from '../../log.js';
+import { loadRdbIntoAsync } from '../rdb/index.js';
+import { AofError } from './aof-error.js';
+import type { AofFile } from './manifest.js';
+import { AofParser } from './parser.js';
+
+const COMMANDS_PER_STEP = 20_000;
+
+/**
+ * Replays the files a manifest lists, base first then incr files by sequence, yielding to
+ * the event loop between steps so clients get -LOADING. A base that starts with "REDIS" is
+ * an RDB. A truncated last command of the last file is trimmed when aof-load-truncated is
+ * on (as Redis does); anything else unreadable is an AofError that names the file.
+ */
+export async function loadAofFiles(
+  dir: string,
+  files: readonly AofFile[],
+  ks: Keyspace,
+  exec: (argv: string[]) => void,
+  o: { loadTruncated: boolean; log: Logger },
+): Promise<{ commands: number; baseSize: number }> {
+  const live = files.filter((f) => f.type !== 'h').sort((a, b) => (a.type === b.type ? a.seq - b.seq : a.type === 'b' ? -1 : 1));
+  let commands = 0;
+  let baseSize = 0;
+  for (let i = 0; i < live.length; i++) {
+    const f = live[i]!;
+    const file = path.join(dir, f.name);
+    if (!fs.existsSync(file)) throw new AofError(`The AOF file ${f.name} listed in the manifest doesn't exist`);
+    const buf = fs.readFileSync(file);
+    if (f.type === 'b') baseSize = buf.length;
+    if (buf.length >= 5 && buf.latin1Slice(0, 5) === 'REDIS') {
+      // As Redis loads an AOF preamble: expired keys stay; active expiry removes them later.
+      await loadRdbIntoAsync(buf, ks, { skipExpired: false });
+      continue;
+    }
+    const parser = new AofParser(buf);
+    for (;;) {
+      const st = parser.step(COMMANDS_PER_STEP, exec);
+      if (st === 'more') {
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      if (st === 'eof') break;
+      const last = i === live.length - 1;
+      if (st === 'truncated' && last && o.loadTruncated) {
+        o.log.warning(`!!! Warning: short read while loading the AOF file ${f.name}!!! AOF loaded anyway because aof-load-truncated is enabled; truncating ${buf.length - parser.valid} bytes at offset ${parser.valid}`);
+        fs.truncateSync(file, parser.valid);
+        break;
+      }
+      if (st === 'truncated') {
+        throw new AofError(`Unexpected end of file reading the append only file ${f.name} at offset ${parser.valid}${last ? ' (aof-load-truncated is no)' : ''}. Check it with redis-check-aof --fix`);
+      }
+      throw new AofError(`Bad file format reading the append only file ${f.name}: ${parser.error}. Check it with redis-check-aof`);
+    }
+    commands += parser.commands;
+  }
+  return { commands, baseSize };
+}
