@@ -1,3 +1,4 @@
+import { VERSION } from '../server/version.js';
 import fs from 'node:fs';
 import { ConfigValueError, parseServerArgs } from '../server/config.js';
 import { Server } from '../server/server.js';
@@ -23,7 +24,7 @@ export async function runServerCli(args: string[]): Promise<void> {
     return;
   }
   if (args.includes('--version') || args.includes('-v')) {
-    process.stdout.write('durabench server v=7.0.0 (Redis-compatible)\n');
+    process.stdout.write(`durabench server v=${VERSION} (Redis-compatible)\n`);
     return;
   }
   let server: Server;

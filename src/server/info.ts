@@ -1,4 +1,7 @@
-/** INFO rendering: "# Section\r\nfield:value\r\n" blocks, Redis's layout and names. */
+import type { Server } from './server.js';
+import { VERSION } from './version.js';
+
+/** INFO: the server's state as Redis's sections and field names, and their rendering. */
 export type InfoSection = [title: string, fields: Record<string, string | number>];
 
 const DEFAULT = new Set(['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'keyspace']);
@@ -16,4 +19,47 @@ export function renderInfo(sections: InfoSection[], wanted?: string): string {
     out.push(block);
   }
   return out.join('\r\n');
+}
+
+/** The sections, with Redis's field names, so one parser reads both targets. */
+export function infoSections(s: Server): InfoSection[] {
+  const mem = process.memoryUsage();
+  const cpu = process.cpuUsage();
+  const used = mem.heapUsed + mem.external;
+  return [
+    ['Server', {
+      redis_version: VERSION,
+      server_name: 'durabench',
+      redis_mode: 'standalone',
+      os: `${process.platform} ${process.arch}`,
+      arch_bits: 64,
+      process_id: process.pid,
+      tcp_port: s.config.num('port'),
+      uptime_in_seconds: Math.floor((Date.now() - s.stats.startedAt) / 1000),
+      hz: s.config.num('hz'),
+      executable: process.argv[1] ?? '',
+      node_version: process.version,
+    }],
+    ['Clients', { connected_clients: s.clientCount(), maxclients: s.config.num('maxclients'), blocked_clients: 0 }],
+    ['Memory', {
+      used_memory: used,
+      used_memory_human: `${(used / 1048576).toFixed(2)}M`,
+      used_memory_rss: mem.rss,
+      used_memory_rss_human: `${(mem.rss / 1048576).toFixed(2)}M`,
+      maxmemory: s.config.num('maxmemory'),
+    }],
+    ['Persistence', { loading: s.loading ? 1 : 0, ...s.persistence.infoPersistence() }],
+    ['Stats', {
+      total_connections_received: s.stats.totalConnections,
+      total_commands_processed: s.stats.totalCommands,
+      instantaneous_ops_per_sec: s.stats.opsPerSec(),
+      rejected_connections: s.stats.rejectedConnections,
+      expired_keys: s.stats.expiredKeys,
+      latest_fork_usec: s.persistence.latestForkUsec,
+      total_forks: s.persistence.totalForks,
+    }],
+    ['Replication', { role: 'master', connected_slaves: 0 }],
+    ['CPU', { used_cpu_sys: (cpu.system / 1e6).toFixed(6), used_cpu_user: (cpu.user / 1e6).toFixed(6) }],
+    ['Keyspace', s.ks.size > 0 ? { db0: `keys=${s.ks.size},expires=${s.ks.expires.size},avg_ttl=0` } : {}],
+  ];
 }

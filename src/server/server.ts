@@ -5,14 +5,13 @@ import { connectionCommands } from './commands/connection-cmds.js';
 import { dataCommands } from './commands/index.js';
 import type { Config } from './config.js';
 import { Connection, type Dispatcher } from './connection.js';
-import { renderInfo, type InfoSection } from './info.js';
+import { infoSections, renderInfo } from './info.js';
 import { Keyspace } from './keyspace.js';
 import { Logger } from './log.js';
 import { Persistence } from './persistence/persistence.js';
 import * as R from './resp/encoder.js';
 import { Stats } from './stats.js';
 
-export const VERSION = '7.0.0';
 
 /** A command with its flags resolved once, so dispatch does no array scans. */
 interface Entry {
@@ -214,44 +213,7 @@ export class Server implements Dispatcher, ServerApi {
   // ---- ServerApi ----
 
   info(section: string | undefined): string {
-    const mem = process.memoryUsage();
-    const sections: InfoSection[] = [
-      ['Server', {
-        redis_version: VERSION,
-        server_name: 'durabench',
-        redis_mode: 'standalone',
-        os: `${process.platform} ${process.arch}`,
-        arch_bits: 64,
-        process_id: process.pid,
-        tcp_port: this.config.num('port'),
-        uptime_in_seconds: Math.floor((Date.now() - this.stats.startedAt) / 1000),
-        hz: this.config.num('hz'),
-        executable: process.argv[1] ?? '',
-        node_version: process.version,
-      }],
-      ['Clients', { connected_clients: this.conns.size, maxclients: this.config.num('maxclients'), blocked_clients: 0 }],
-      ['Memory', {
-        used_memory: mem.heapUsed + mem.external,
-        used_memory_human: `${((mem.heapUsed + mem.external) / 1048576).toFixed(2)}M`,
-        used_memory_rss: mem.rss,
-        used_memory_rss_human: `${(mem.rss / 1048576).toFixed(2)}M`,
-        maxmemory: this.config.num('maxmemory'),
-      }],
-      ['Persistence', { loading: this.loading ? 1 : 0, ...this.persistence.infoPersistence() }],
-      ['Stats', {
-        total_connections_received: this.stats.totalConnections,
-        total_commands_processed: this.stats.totalCommands,
-        instantaneous_ops_per_sec: this.stats.opsPerSec(),
-        rejected_connections: this.stats.rejectedConnections,
-        expired_keys: this.stats.expiredKeys,
-        latest_fork_usec: this.persistence.latestForkUsec,
-        total_forks: this.persistence.totalForks,
-      }],
-      ['Replication', { role: 'master', connected_slaves: 0 }],
-      ['CPU', cpuInfo()],
-      ['Keyspace', this.ks.size > 0 ? { db0: `keys=${this.ks.size},expires=${this.ks.expires.size},avg_ttl=0` } : {}],
-    ];
-    return renderInfo(sections, section);
+    return renderInfo(infoSections(this), section);
   }
 
   configGet(): Array<[string, string]> {
@@ -330,9 +292,4 @@ export class Server implements Dispatcher, ServerApi {
     for (const c of this.conns.values()) c.close();
     await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));
   }
-}
-
-function cpuInfo(): Record<string, string> {
-  const u = process.cpuUsage();
-  return { used_cpu_sys: (u.system / 1e6).toFixed(6), used_cpu_user: (u.user / 1e6).toFixed(6) };
 }

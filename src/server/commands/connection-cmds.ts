@@ -1,3 +1,4 @@
+import { VERSION } from '../version.js';
 import * as R from '../resp/encoder.js';
 import { cmd, type Command, type Ctx, NOT_INT, SYNTAX } from './command.js';
 
@@ -6,7 +7,7 @@ import { cmd, type Command, type Ctx, NOT_INT, SYNTAX } from './command.js';
 function helloReply(ctx: Ctx): string {
   const pairs: Array<[string, string]> = [
     ['server', R.bulk('redis')],
-    ['version', R.bulk('7.0.0')],
+    ['version', R.bulk(VERSION)],
     ['proto', R.int(ctx.client.resp)],
     ['id', R.int(ctx.client.id)],
     ['mode', R.bulk('standalone')],

@@ -2,6 +2,7 @@
  * RDB persistence: the format (encoder/decoder and their primitives) and whole-file
  * helpers for the keyspace. The background snapshot drives RdbEncoder itself.
  */
+import { VERSION } from '../../version.js';
 import type { Keyspace, Value } from '../../keyspace.js';
 import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
 import { loadRdb, RdbLoader, type LoadRdbOptions, type RdbEntryHandler, type RdbLoadStats } from './decoder.js';
@@ -26,7 +27,7 @@ export { AtomicFileWriter, writeFileAtomic, fsyncDir, tempFileName } from './sav
  */
 export function defaultAux(extra: Readonly<Record<string, string>> = {}): Record<string, string> {
   return {
-    'redis-ver': '7.0.0',
+    'redis-ver': VERSION,
     'redis-bits': '64',
     ctime: String(Math.floor(Date.now() / 1000)),
     'used-mem': String(process.memoryUsage.rss()),
