@@ -2,8 +2,11 @@
  * `durabench run [scenario]`: wiring only. Load the scenario, apply the flags, run it with
  * progress (a live line on a TTY, plain lines otherwise, nothing with --quiet), print the
  * tables, write results/<timestamp>-<scenario>.json and .csv, set the exit code.
- * Ctrl-C / SIGTERM kill every server the run started, remove its temp dirs, exit 130.
+ * Ctrl-C, SIGTERM, SIGHUP (terminal closed) and SIGQUIT kill every server the run started,
+ * remove its temp dirs and exit 128 + the signal's number (130 for Ctrl-C). A SIGKILL runs
+ * no handler: the reaper process (harness/targets/reaper.ts) cleans up then.
  */
+import os from 'node:os';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { killAllChildren, runCleanups } from '../harness/targets/children.js';
@@ -111,19 +114,28 @@ function stamp(iso: string): string {
   return iso.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
 }
 
-/** Kills every server and removes temp dirs on Ctrl-C / SIGTERM; returns the uninstaller. */
+/**
+ * The signals that end a run by default. Servers run detached (their own process groups), so
+ * a terminal's SIGHUP or SIGQUIT never reaches them: without a handler here they outlive us.
+ */
+const INTERRUPTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const satisfies readonly NodeJS.Signals[];
+
+/** Kills every server and removes temp dirs on an interrupting signal; returns the uninstaller. */
 function onInterrupt(): () => void {
   const handler = (sig: NodeJS.Signals): void => {
     killAllChildren();
     runCleanups();
-    process.stderr.write(`\ndurabench: interrupted (${sig}): stopped every server this run started\n`);
-    process.exit(130);
+    try {
+      // after SIGHUP the terminal may be gone: a failed write must not skip the exit
+      process.stderr.write(`\ndurabench: interrupted (${sig}): stopped every server this run started\n`);
+    } catch {
+      /* no terminal */
+    }
+    process.exit(128 + (os.constants.signals[sig] ?? 2));
   };
-  process.once('SIGINT', handler);
-  process.once('SIGTERM', handler);
+  for (const sig of INTERRUPTS) process.once(sig, handler);
   return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
+    for (const sig of INTERRUPTS) process.off(sig, handler);
   };
 }
 

@@ -27,6 +27,7 @@ export function emptyTrial(
     lossPct: 0,
     lossWindowMs: 0,
     recoveryMs: null,
+    loadMs: null,
     keysRecovered: null,
     loadKeysPerSec: null,
     loadMBPerSec: null,
@@ -34,7 +35,7 @@ export function emptyTrial(
     aofBytes: 0,
     diskBytes: 0,
     bytesPerKey: null,
-    writeAmplification: null,
+    spaceAmplification: null,
     forkUsec: null,
     cowBytes: null,
     snapshotMaxLatencyMs: null,
@@ -43,6 +44,11 @@ export function emptyTrial(
     p99Ms: null,
     p999Ms: null,
     maxMs: null,
+    sendLagP99Ms: null,
+    sendLagMaxMs: null,
+    unsentDue: null,
+    readThroughputOps: null,
+    readP99Ms: null,
     writeMs: 0,
   };
 }

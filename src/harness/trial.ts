@@ -15,9 +15,11 @@ import { emptyTrial } from './trial-result.js';
 import { check } from './check/index.js';
 import { faults, type Fault, type FaultOutcome } from './faults/index.js';
 import { diskUsage } from './measure/disk.js';
-import { maxLatencyDuring, mergeHistograms, summarizeLatency } from './measure/latency.js';
-import { forkFigures, SnapshotMonitor } from './measure/snapshot-monitor.js';
-import { registerCleanup, removeDirSync } from './targets/children.js';
+import { parseInfo } from './measure/info.js';
+import { maxLatencyDuring } from './measure/latency.js';
+import { SnapshotMonitor } from './measure/snapshot-monitor.js';
+import { recoveryFigures, writeFigures } from './measure/trial-figures.js';
+import { registerTempDir } from './targets/children.js';
 import { DATA_FILES, hasAof, hasSavePoints } from './targets/modes.js';
 import { freePort } from './targets/ports.js';
 import { logTail, waitExit } from './targets/spawn.js';
@@ -27,7 +29,7 @@ import { createWorkload } from './workload/generators.js';
 import { Ledger } from './workload/ledger.js';
 import { preload, snapshotAndWait } from './workload/preload.js';
 import { Rng } from './workload/prng.js';
-import { RespConnection } from './workload/resp-connection.js';
+import { replyText, RespConnection } from './workload/resp-connection.js';
 
 export type TrialPhase = 'start' | 'preload' | 'write' | 'fault' | 'recover' | 'check';
 
@@ -60,8 +62,8 @@ const RESTART_TIMEOUT_MS = 120_000;
 const READ_BACK_TIMEOUT_MS = 180_000;
 const CRASH_EXIT_TIMEOUT_MS = 10_000;
 const GRACEFUL_EXIT_TIMEOUT_MS = 60_000;
-
-const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+/** how long the INFO right before a kill may hold the kill back */
+const FINAL_INFO_TIMEOUT_MS = 50;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -84,9 +86,8 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
   const root = await fs.mkdtemp(path.join(spec.tmpRoot ?? os.tmpdir(), `durabench-${target.kind}-${mode.replace('+', '-')}-`));
   const dataDir = path.join(root, 'data');
   await fs.mkdir(dataDir);
-  const unregister = registerCleanup(() => {
-    if (!spec.keep) removeDirSync(root);
-  });
+  // kept dirs are the user's: no cleanup, no reaper
+  const unregister = spec.keep ? () => undefined : registerTempDir(root);
   const handles: TargetHandle[] = [];
   const conns: RespConnection[] = [];
   let driver: Driver | null = null;
@@ -137,10 +138,12 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     });
     const monitorConn = await RespConnection.connect(first.port);
     conns.push(monitorConn);
-    const monitor = new SnapshotMonitor(monitorConn);
-    await monitor.start();
     const faultConn = await RespConnection.connect(first.port);
     conns.push(faultConn);
+    // its first reading is the baseline of the fork figures: taken after the preload's BGSAVE
+    // finished, right before the writes start
+    const monitor = new SnapshotMonitor(monitorConn);
+    await monitor.start();
 
     phase('write');
     const d = driver;
@@ -162,6 +165,12 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
           d.halt(at);
           return at;
         },
+        observe: (info) => monitor.record(info),
+        finalInfo: () =>
+          withTimeout(faultConn.call('INFO'), FINAL_INFO_TIMEOUT_MS, 'INFO before the kill').then(
+            (r) => monitor.record(parseInfo(replyText(r))),
+            () => undefined, // no reading: the monitor's last poll stands
+          ),
       });
     } finally {
       clearTimeout(endWrites);
@@ -179,23 +188,15 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     if (fault.afterExit) outcome = (await fault.afterExit({ dataDir, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
     note = outcome.note ?? null;
 
-    const lat = summarizeLatency(mergeHistograms(d.histograms()));
-    const writeMs = Math.max(0, writeEnd - t0);
-    const fork = forkFigures(observed.lastInfo);
     Object.assign(result, {
       ...ledger.counts(),
       rdbBytes: disk.rdbBytes,
       aofBytes: disk.aofBytes,
       diskBytes: disk.diskBytes,
-      forkUsec: fork.forkUsec,
-      cowBytes: fork.cowBytes,
+      forkUsec: observed.fork.forkUsec,
+      cowBytes: observed.fork.cowBytes,
       snapshotMaxLatencyMs: maxLatencyDuring(ledger, observed.intervals),
-      throughputOps: writeMs > 0 ? Math.round(d.completedAtHalt / (writeMs / 1000)) : 0,
-      p50Ms: lat.p50Ms,
-      p99Ms: lat.p99Ms,
-      p999Ms: lat.p999Ms,
-      maxMs: lat.maxMs,
-      writeMs: r3(writeMs),
+      ...writeFigures(d, Math.max(0, writeEnd - t0)),
     } satisfies Partial<TrialResult>);
     if (exit.at < outcome.killedAt) {
       const tail = logTail(first.logFile);
@@ -225,7 +226,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       throw new RunError(`restart after ${outcome.signal} failed: ${(err as Error).message}`);
     }
     handles.push(second);
-    result.recoveryMs = r3(second.readyMs);
+    result.recoveryMs = Math.round(second.readyMs * 1000) / 1000;
 
     // check
     phase('check');
@@ -235,18 +236,20 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     const counts = check(scenario.workload, ledger, rb, outcome.killedAt);
     Object.assign(result, counts);
 
-    // measure: load rate over the whole recovery time (spawn → ready, so it includes the
-    // process start: a lower bound on the loader's speed, never an overestimate)
-    const keys = rb.dbsize;
-    result.keysRecovered = keys;
-    const loadedBytes = hasAof(mode) ? disk.aofBytes : disk.rdbBytes;
-    if (keys > 0 && second.readyMs > 0) {
-      result.loadKeysPerSec = Math.round(keys / (second.readyMs / 1000));
-      result.loadMBPerSec = r3(loadedBytes / 1e6 / (second.readyMs / 1000));
-    }
-    result.bytesPerKey = keys > 0 && disk.diskBytes > 0 ? r3(disk.diskBytes / keys) : null;
-    const logical = workload.logicalBytes(ledger) + preloadBytes;
-    result.writeAmplification = logical > 0 ? r3(disk.diskBytes / logical) : null;
+    // measure: recovery time, load rate (over listening → ready), space
+    result.keysRecovered = rb.dbsize;
+    Object.assign(
+      result,
+      recoveryFigures({
+        spawnedAt: second.spawnedAt,
+        listeningAt: second.listeningAt,
+        readyAt: second.readyAt,
+        keys: rb.dbsize,
+        disk,
+        loadedBytes: hasAof(mode) ? disk.aofBytes : disk.rdbBytes,
+        logicalBytes: workload.logicalBytes(ledger) + preloadBytes,
+      }),
+    );
   } catch (err) {
     if (!started) throw err;
     result.error = (err as Error).message.split('\n')[0]!.slice(0, 300);

@@ -10,7 +10,7 @@ import { summarize } from './summarize.js';
  */
 const CSV_NAME: Partial<Record<MetricName, string>> = {
   throughput: 'throughput_ops_per_sec',
-  write_amplification: 'write_amplification_ratio',
+  space_amplification: 'space_amplification_ratio',
 };
 
 export function csvMetricColumn(m: MetricName): string {
@@ -25,6 +25,10 @@ const EXTRAS = [
   ['failed', 'failed'],
   ['in_flight', 'inFlight'],
   ['load_mb_per_sec', 'loadMBPerSec'],
+  ['send_lag_max_ms', 'sendLagMaxMs'],
+  ['unsent_due', 'unsentDue'],
+  ['read_throughput_ops_per_sec', 'readThroughputOps'],
+  ['read_p99_ms', 'readP99Ms'],
   ['write_ms', 'writeMs'],
 ] as const satisfies ReadonlyArray<readonly [string, keyof TrialResult]>;
 

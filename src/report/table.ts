@@ -60,7 +60,12 @@ const CONCERNS: Concern[] = [
   },
   {
     title: 'Recovery',
-    columns: [col('recovery_ms', 'recovery'), col('keys_recovered', 'keys loaded'), col('load_keys_per_sec', 'load rate')],
+    columns: [
+      col('recovery_ms', 'recovery'),
+      col('load_ms', 'load\n(listening→ready)'),
+      col('keys_recovered', 'keys loaded'),
+      col('load_keys_per_sec', 'load rate'),
+    ],
     empty: 'no recovery measurements',
   },
   {
@@ -70,7 +75,7 @@ const CONCERNS: Concern[] = [
       bytes('rdb_bytes', 'RDB'),
       bytes('aof_bytes', 'AOF'),
       col('bytes_per_key', 'per key'),
-      col('write_amplification', 'write\namplification'),
+      col('space_amplification', 'disk per\nlogical byte'),
     ],
     empty: 'no disk measurements',
   },
@@ -92,6 +97,7 @@ const CONCERNS: Concern[] = [
       col('p99_ms', 'p99'),
       col('p999_ms', 'p99.9'),
       col('max_ms', 'max'),
+      col('send_lag_p99_ms', 'send lag\np99'),
     ],
     empty: 'no throughput measurements',
   },

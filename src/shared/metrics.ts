@@ -21,13 +21,14 @@ export const METRICS = {
   duplicated: { field: 'duplicated', unit: 'elements', better: 'lower', label: 'duplicated' },
   reordered: { field: 'reordered', unit: 'elements', better: 'lower', label: 'reordered' },
   recovery_ms: { field: 'recoveryMs', unit: 'ms', better: 'lower', label: 'recovery time' },
+  load_ms: { field: 'loadMs', unit: 'ms', better: 'lower', label: 'dataset load time: listening → ready' },
   keys_recovered: { field: 'keysRecovered', unit: 'keys', better: 'higher', label: 'keys recovered' },
   load_keys_per_sec: { field: 'loadKeysPerSec', unit: 'keys/s', better: 'higher', label: 'load rate' },
   disk_bytes: { field: 'diskBytes', unit: 'B', better: 'lower', label: 'disk total' },
   rdb_bytes: { field: 'rdbBytes', unit: 'B', better: 'lower', label: 'RDB size' },
   aof_bytes: { field: 'aofBytes', unit: 'B', better: 'lower', label: 'AOF size' },
   bytes_per_key: { field: 'bytesPerKey', unit: 'B/key', better: 'lower', label: 'disk per key' },
-  write_amplification: { field: 'writeAmplification', unit: 'x', better: 'lower', label: 'write amplification' },
+  space_amplification: { field: 'spaceAmplification', unit: 'x', better: 'lower', label: 'disk bytes per logical byte acked' },
   fork_usec: { field: 'forkUsec', unit: 'us', better: 'lower', label: 'fork / snapshot start' },
   cow_bytes: { field: 'cowBytes', unit: 'B', better: 'lower', label: 'copy-on-write' },
   snapshot_max_latency_ms: { field: 'snapshotMaxLatencyMs', unit: 'ms', better: 'lower', label: 'max latency in snapshot' },
@@ -36,6 +37,7 @@ export const METRICS = {
   p99_ms: { field: 'p99Ms', unit: 'ms', better: 'lower', label: 'p99 latency' },
   p999_ms: { field: 'p999Ms', unit: 'ms', better: 'lower', label: 'p99.9 latency' },
   max_ms: { field: 'maxMs', unit: 'ms', better: 'lower', label: 'max latency' },
+  send_lag_p99_ms: { field: 'sendLagP99Ms', unit: 'ms', better: 'lower', label: 'load generator send lag p99 (open loop)' },
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricName = keyof typeof METRICS;

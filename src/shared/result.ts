@@ -26,8 +26,12 @@ export interface TrialResult {
   /** ms from the oldest lost acknowledgement to the kill; 0 when nothing was lost */
   lossWindowMs: number;
   // recovery
+  /** spawn → first reply that is not -LOADING, ms: what a user waits for, process start included */
   recoveryMs: number | null;
+  /** listening (first accepted connection) → ready, ms: the dataset load, without process start-up */
+  loadMs: number | null;
   keysRecovered: number | null;
+  /** keys / loadMs and loaded file bytes / loadMs */
   loadKeysPerSec: number | null;
   loadMBPerSec: number | null;
   // disk, after the kill, before restart
@@ -35,8 +39,11 @@ export interface TrialResult {
   aofBytes: number;
   diskBytes: number;
   bytesPerKey: number | null;
-  /** bytes on disk / logical bytes acknowledged (keys + values) */
-  writeAmplification: number | null;
+  /**
+   * bytes on disk after the kill / logical bytes acknowledged (keys + values, preload
+   * included): space, not bytes written. null when nothing is on disk or nothing was acked.
+   */
+  spaceAmplification: number | null;
   // snapshots
   forkUsec: number | null;
   cowBytes: number | null;
@@ -48,6 +55,19 @@ export interface TrialResult {
   p99Ms: number | null;
   p999Ms: number | null;
   maxMs: number | null;
+  /**
+   * Open loop only (null in closed loop): the load generator's own lateness, actual send −
+   * the moment the op could first go out (its due time, or the reply that freed a slot of a
+   * full window), ms. Latency counts from the due time, so a large send lag means the
+   * latency figures include the generator's delays, not only the server's.
+   */
+  sendLagP99Ms: number | null;
+  sendLagMaxMs: number | null;
+  /** open loop only: ops due before the halt but never sent (their wait is in the latency as a lower bound) */
+  unsentDue: number | null;
+  /** reads (the mixed workload): completed per second of the write phase, and their p99 latency; null without reads */
+  readThroughputOps: number | null;
+  readP99Ms: number | null;
   /** write phase length, ms */
   writeMs: number;
 }

@@ -61,8 +61,12 @@ for (const kind of ['redis', 'builtin'] as const) {
       expect(always!.aofBytes).toBeGreaterThan(0);
       expect(always!.keysRecovered).toBe(always!.acked + always!.recovered);
       expect(always!.recoveryMs).toBeGreaterThan(0);
+      expect(always!.loadMs).toBeGreaterThanOrEqual(0);
+      expect(always!.loadMs).toBeLessThanOrEqual(always!.recoveryMs!);
       expect(always!.p50Ms).toBeGreaterThan(0);
+      expect(always!.sendLagP99Ms).toBeNull(); // closed loop
       expect(rdb!.lost).toBe(rdb!.acked); // no save point fires in 0.6 s: nothing on disk
+      expect(none!.spaceAmplification).toBeNull(); // nothing on disk: not 0
       expect(r.environment.targetVersions[kind]).toBeTruthy();
       expect(r.sanity.length).toBeGreaterThanOrEqual(2);
     });
@@ -84,7 +88,21 @@ for (const kind of ['redis', 'builtin'] as const) {
         expect(t.acked, workload).toBeGreaterThan(10);
         expect(t.lost, workload).toBe(0);
         expect(t.reordered, workload).toBe(0);
+        // throughput counts acknowledged writes only, reads (mixed) on their own
+        expect(t.throughputOps * (t.writeMs / 1000), workload).toBeLessThanOrEqual(t.acked * 1.01 + 1);
+        if (workload === 'mixed') expect(t.readThroughputOps).toBeGreaterThan(0);
+        else expect(t.readThroughputOps, workload).toBeNull();
       }
+    });
+
+    it("fork figures ignore the harness's own BGSAVE after the preload", async () => {
+      const r = await runScenario(small(kind, { modes: ['rdb'], preload: 5000, savePoints: '3600 100000000' }));
+      expectClean(r);
+      const t = r.trials[0]!;
+      expect(t.rdbBytes).toBeGreaterThan(0); // the preload's snapshot is on disk...
+      expect(t.forkUsec).toBeNull(); // ...but it ran before the write phase
+      expect(t.cowBytes).toBeNull();
+      expect(t.spaceAmplification).toBeGreaterThan(0);
     });
 
     it('open loop at a fixed rate sends about that rate', async () => {
@@ -93,6 +111,8 @@ for (const kind of ['redis', 'builtin'] as const) {
       const t = r.trials[0]!;
       expect(t.attempted).toBeGreaterThan(1000);
       expect(t.attempted).toBeLessThan(2100);
+      expect(t.sendLagP99Ms).not.toBeNull(); // the generator's own lateness, kept apart
+      expect(t.unsentDue).not.toBeNull();
     });
 
     it('SIGKILL during BGSAVE: the half-written snapshot is not loaded, the preload one is', async () => {

@@ -31,6 +31,14 @@ export interface FaultContext {
    * workload from issuing more writes, in that order and synchronously. Returns the instant.
    */
   signal(sig: NodeJS.Signals): number;
+  /** Hands an INFO the fault read (e.g. while the snapshot it started ran) to the snapshot monitor. */
+  observe(info: Record<string, string>): void;
+  /**
+   * Reads INFO once more and hands it to the monitor; call it right before the kill, so a
+   * snapshot that began since the monitor's last poll still counts. Never throws, and waits
+   * a bounded time (a hung server must not move the kill much).
+   */
+  finalInfo(): Promise<void>;
 }
 
 export interface FaultOutcome {

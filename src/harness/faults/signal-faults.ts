@@ -1,4 +1,8 @@
-/** The plain signal faults: SIGKILL (a crash) and SIGTERM (a graceful shutdown) at a seeded time. */
+/**
+ * The plain signal faults: SIGKILL (a crash) and SIGTERM (a graceful shutdown) at a seeded
+ * time. The INFO read just before the signal lets a snapshot that started since the last
+ * monitor poll count in the fork figures.
+ */
 import { planKillTime, sleepUntil, type Fault } from './fault.js';
 
 export const sigkill = {
@@ -8,6 +12,7 @@ export const sigkill = {
   plan: (rng, scenario) => ({ kind: 'sigkill', atMs: planKillTime(rng, scenario) }),
   async inject(ctx) {
     await sleepUntil(ctx.t0 + ctx.plan.atMs);
+    await ctx.finalInfo();
     return { signal: 'SIGKILL', killedAt: ctx.signal('SIGKILL') };
   },
 } satisfies Fault;
@@ -19,6 +24,7 @@ export const sigterm = {
   plan: (rng, scenario) => ({ kind: 'sigterm', atMs: planKillTime(rng, scenario) }),
   async inject(ctx) {
     await sleepUntil(ctx.t0 + ctx.plan.atMs);
+    await ctx.finalInfo();
     return { signal: 'SIGTERM', killedAt: ctx.signal('SIGTERM') };
   },
 } satisfies Fault;

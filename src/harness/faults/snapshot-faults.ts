@@ -3,7 +3,10 @@
  * INFO until the server says it is in progress, then kill the process group at once (redis's
  * fork child dies with it, as in a crash of the machine's process tree). If the snapshot was
  * never seen running, or a BGSAVE's file was complete before the kill, the fault missed and
- * the trial says so rather than report a sigkill as a kill-during-snapshot.
+ * the trial says so rather than report a sigkill as a kill-during-snapshot. Every INFO read
+ * while waiting is handed to the trial's snapshot monitor (ctx.observe): a save killed a few
+ * ms after it started falls between the monitor's polls, and would otherwise leave no trace
+ * in fork_usec / cow_bytes.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -31,6 +34,7 @@ async function killWhenInProgress(
       // without an AOF there may be nothing to rewrite (the built-in server refuses, redis
       // rewrites a file it will not load): the kill is then a plain SIGKILL, and says so
       if (command === 'BGREWRITEAOF' && !hasAof(ctx.mode)) {
+        await ctx.finalInfo();
         return { signal: 'SIGKILL', killedAt: ctx.signal('SIGKILL'), note: `${command} refused in a mode without AOF (${r.message}): plain SIGKILL` };
       }
       error = `${command} refused: ${r.message}`;
@@ -42,7 +46,10 @@ async function killWhenInProgress(
   const deadline = performance.now() + OBSERVE_TIMEOUT_MS;
   while (!error && performance.now() < deadline) {
     try {
-      const info = parseInfo(replyText(await ctx.control.call('INFO', 'persistence')));
+      // the whole INFO, not just # Persistence: the fork figures are in # Stats, and this
+      // reading, taken while the save runs, may be the only one that sees it
+      const info = parseInfo(replyText(await ctx.control.call('INFO')));
+      ctx.observe(info);
       if (infoNumber(info, field) === 1) {
         seen = true;
         break;

@@ -1,18 +1,22 @@
 /**
  * Watches a server's INFO during the write phase: when snapshots (BGSAVE, AOF rewrite) run,
- * and the fork / snapshot-start figures. Intervals are widened to the previous poll so a
- * fork pause right at the start is inside them; a snapshot that starts and ends between two
- * polls is still seen through the fork counters (total_forks, rdb_saves, aof_rewrites,
- * latest_fork_usec).
+ * and the fork / snapshot-start figures (fork-figures.ts). Intervals are widened to the
+ * previous reading so a fork pause right at the start is inside them; a snapshot that starts
+ * and ends between two readings is still seen through the fork counters (total_forks,
+ * rdb_saves, aof_rewrites, latest_fork_usec). Besides its own polls, the monitor takes the
+ * INFOs a fault reads (record()), so a snapshot started and killed within one poll interval
+ * is not missed.
  */
 import { replyText, type RespConnection } from '../workload/resp-connection.js';
-import { infoNumber, parseInfo, snapshotInProgress } from './info.js';
+import { ForkTally, type ForkFigures } from './fork-figures.js';
+import { parseInfo, snapshotInProgress } from './info.js';
 import type { Interval } from './latency.js';
 
 export interface SnapshotObservation {
   intervals: Interval[];
-  /** the last INFO read, parsed ({} if none) */
-  lastInfo: Record<string, string>;
+  /** fork_usec / cow_bytes of snapshots that started during the write phase */
+  fork: ForkFigures;
+  /** INFO readings taken (polls and the fault's) */
   polls: number;
 }
 
@@ -24,7 +28,7 @@ function forkMark(info: Record<string, string>): string {
 
 export class SnapshotMonitor {
   private readonly intervals: Interval[] = [];
-  private lastInfo: Record<string, string> = {};
+  private readonly tally = new ForkTally();
   private openSince: number | null = null;
   private lastPoll = 0;
   private lastMark = '';
@@ -37,7 +41,7 @@ export class SnapshotMonitor {
     private readonly everyMs = 10,
   ) {}
 
-  /** Takes a first reading (the baseline), then polls until stop(). */
+  /** Takes a first reading (the baseline: call it when the write phase starts), then polls until stop(). */
   async start(): Promise<void> {
     await this.poll();
     this.loop = (async () => {
@@ -54,10 +58,14 @@ export class SnapshotMonitor {
   }
 
   private async poll(): Promise<void> {
-    const text = replyText(await this.conn.call('INFO'));
-    const now = performance.now();
-    const info = parseInfo(text);
+    this.record(parseInfo(replyText(await this.conn.call('INFO'))));
+  }
+
+  /** One INFO reading, taken now (by the monitor or by a fault), in the order they were read. */
+  record(info: Record<string, string>, now = performance.now()): void {
+    if (this.stopped) return;
     this.polls++;
+    this.tally.add(info);
     const prev = this.lastPoll || now;
     const running = snapshotInProgress(info);
     const mark = forkMark(info);
@@ -66,11 +74,10 @@ export class SnapshotMonitor {
       this.intervals.push([this.openSince, now]);
       this.openSince = null;
     } else if (!running && this.lastMark !== '' && mark !== this.lastMark) {
-      this.intervals.push([prev, now]); // began and ended between two polls
+      this.intervals.push([prev, now]); // began and ended between two readings
     }
     this.lastMark = mark;
     this.lastPoll = now;
-    this.lastInfo = info;
   }
 
   /** Stops polling; a snapshot still running is closed at `at` (the kill). */
@@ -82,15 +89,6 @@ export class SnapshotMonitor {
       this.intervals.push([this.openSince, at]);
       this.openSince = null;
     }
-    return { intervals: [...this.intervals], lastInfo: this.lastInfo, polls: this.polls };
+    return { intervals: [...this.intervals], fork: this.tally.figures(), polls: this.polls };
   }
-}
-
-/** latest_fork_usec / rdb_last_cow_size as trial figures: null when no snapshot ever started. */
-export function forkFigures(info: Record<string, string>): { forkUsec: number | null; cowBytes: number | null } {
-  const fork = infoNumber(info, 'latest_fork_usec');
-  const forks = infoNumber(info, 'total_forks');
-  const started = (fork ?? 0) > 0 || (forks ?? 0) > 0;
-  const cow = Math.max(infoNumber(info, 'rdb_last_cow_size') ?? -1, infoNumber(info, 'aof_last_cow_size') ?? -1);
-  return { forkUsec: started ? fork : null, cowBytes: started && cow >= 0 ? cow : null };
 }

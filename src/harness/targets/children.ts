@@ -1,9 +1,12 @@
 /**
  * Every server process the harness spawned, so that every way out kills them: normal end,
- * error, timeout, Ctrl-C. Servers run in their own process group (detached), so a SIGKILL
- * to the group also takes redis's fork children. Synchronous cleanups (temp dirs) run after.
+ * error, timeout, Ctrl-C and the other terminal signals. Servers run in their own process
+ * group (detached), so a SIGKILL to the group also takes redis's fork children. Synchronous
+ * cleanups (temp dirs) run after. Ways out that run no JavaScript (kill -9 of the harness)
+ * are covered by the reaper process (reaper.ts), told of every group and temp dir here.
  */
 import fs from 'node:fs';
+import { forgetDir, forgetGroup, reapDirIfOrphaned, reapGroupIfOrphaned } from './reaper.js';
 
 const live = new Set<number>();
 const cleanups = new Set<() => void>();
@@ -23,6 +26,7 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
 
 export function trackChild(pid: number): void {
   live.add(pid);
+  reapGroupIfOrphaned(pid);
   if (!exitHookInstalled) {
     exitHookInstalled = true;
     process.on('exit', () => {
@@ -33,7 +37,7 @@ export function trackChild(pid: number): void {
 }
 
 export function untrackChild(pid: number): void {
-  live.delete(pid);
+  if (live.delete(pid)) forgetGroup(pid);
 }
 
 export function liveChildren(): number[] {
@@ -42,7 +46,10 @@ export function liveChildren(): number[] {
 
 /** SIGKILLs every live server (and its process group). Synchronous: safe in signal/exit handlers. */
 export function killAllChildren(): void {
-  for (const pid of live) killGroup(pid, 'SIGKILL');
+  for (const pid of live) {
+    killGroup(pid, 'SIGKILL');
+    forgetGroup(pid);
+  }
   live.clear();
 }
 
@@ -67,7 +74,21 @@ export function runCleanups(): void {
   cleanups.clear();
 }
 
-/** A temp dir removed by runCleanups() unless keep. */
+/** Removes a dir tree, synchronously (safe in signal/exit handlers). */
 export function removeDirSync(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * A temp dir to remove on every way out: by runCleanups() (signals, exit), or by the reaper
+ * if the harness dies without running any. Returns the unregister function, to call once the
+ * owner removed it itself.
+ */
+export function registerTempDir(dir: string): () => void {
+  reapDirIfOrphaned(dir);
+  const unregister = registerCleanup(() => removeDirSync(dir));
+  return () => {
+    unregister();
+    forgetDir(dir);
+  };
 }

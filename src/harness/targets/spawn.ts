@@ -87,6 +87,7 @@ export async function spawnServer(
       spawnedAt,
       readyAt: ready.readyAt,
       readyMs: ready.ms,
+      listeningAt: ready.listeningAt,
       exited,
       get alive() {
         return isAlive;

@@ -43,6 +43,8 @@ export interface TargetHandle {
   readyAt: number;
   /** spawn → ready, ms (the recovery time on a restart) */
   readyMs: number;
+  /** performance.now() when the server first accepted a connection: listening → ready is the data load */
+  listeningAt: number;
   exited: Promise<ExitInfo>;
   readonly alive: boolean;
   /** SIGKILL goes to the whole process group (redis's fork children die too); others to the server only */

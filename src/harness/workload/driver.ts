@@ -1,6 +1,6 @@
 /**
- * The load generator: `clients` raw-socket RESP connections, each keeping up to `pipeline`
- * commands outstanding.
+ * The load generator: `clients` raw-socket RESP connections (load-client.ts), each keeping
+ * up to `pipeline` commands outstanding.
  *
  * Why not ioredis: it allocates a Promise and a Command object per call, sends HELLO 3 and
  * CLIENT SETINFO on connect, and its ready check is the wrong clock during loading. A lean
@@ -9,14 +9,17 @@
  * histogram, which is what it takes to keep up with redis-benchmark (see `npm run bench:load`).
  *
  * Closed loop (rate 0): a reply frees a slot, the slot is refilled at once.
- * Open loop (rate > 0): op k of a client is due at t0 + k/rate_per_client; it is sent when
- * due and a slot is free, and its latency is measured from the due time, so a slow server
- * cannot hide its stalls by slowing the generator down (no coordinated omission).
+ * Open loop (rate > 0): op k of a client is due at t0 + offset + k/rate_per_client; its
+ * latency is measured from the due time, so a slow server cannot hide its stalls by slowing
+ * the generator down (no coordinated omission). Because that clock charges every wait to
+ * the server, the generator must not add its own: it wakes precisely (precise-wake.ts) and
+ * sends everything due at once, and it records how late it sent each op (`lagHistograms`)
+ * so a report can tell the generator's lateness from the server's latency.
  */
-import net from 'node:net';
-import { newHistogram, type Histogram } from '../measure/latency.js';
+import type { Histogram } from '../measure/latency.js';
 import type { Ledger } from './ledger.js';
-import { RespError, RespReader, type Reply } from './resp-reader.js';
+import { connectSockets, LoadClient, type ClientHost } from './load-client.js';
+import { PreciseWake } from './precise-wake.js';
 import { CommandWriter } from './resp-writer.js';
 import type { Workload } from './workload.js';
 
@@ -34,97 +37,31 @@ export interface DriverOptions {
   connectTimeoutMs?: number;
 }
 
-class LoadClient {
-  readonly hist = newHistogram();
-  /** ring of outstanding ops: op index (-1 for a read) and its send (or due) time */
-  private readonly ops: Int32Array;
-  private readonly due: Float64Array;
-  private head = 0;
-  count = 0;
-  closed = false;
-  /** open loop: how many due slots this client has used */
-  slot = 0;
-  private now = 0;
-  private readonly reader: RespReader;
-
-  constructor(
-    private readonly d: Driver,
-    readonly socket: net.Socket,
-    private readonly window: number,
-    /** open loop: this client's share of the interval, so clients do not send in lockstep */
-    readonly offsetMs: number,
-  ) {
-    this.ops = new Int32Array(window);
-    this.due = new Float64Array(window);
-    this.reader = new RespReader((r) => this.onReply(r));
-    socket.on('data', (chunk: Buffer) => {
-      this.now = performance.now();
-      try {
-        this.reader.feed(chunk);
-      } catch (err) {
-        socket.destroy(err as Error);
-        return;
-      }
-      this.d.pump(this, this.now);
-      if (this.count === 0) this.d.checkSettled();
-    });
-    socket.on('error', () => {
-      /* the close event follows; outstanding ops stay in flight */
-    });
-    socket.on('close', () => {
-      this.closed = true;
-      this.d.checkSettled();
-    });
-  }
-
-  get free(): number {
-    return this.window - this.count;
-  }
-
-  push(op: number, at: number): void {
-    const i = (this.head + this.count) % this.window;
-    this.ops[i] = op;
-    this.due[i] = at;
-    this.count++;
-  }
-
-  private onReply(r: Reply): void {
-    if (this.count === 0) throw new Error('RESP protocol error: unexpected reply');
-    const op = this.ops[this.head]!;
-    const at = this.due[this.head]!;
-    this.head = this.head + 1 === this.window ? 0 : this.head + 1;
-    this.count--;
-    const ledger = this.d.ledger;
-    if (r instanceof RespError) {
-      if (op >= 0) ledger.fail(op, this.now);
-      this.d.errors++;
-      this.d.firstError ??= r.message;
-      return;
-    }
-    if (op >= 0) ledger.ack(op, this.now, typeof r === 'number' ? r : 0);
-    const us = Math.round((this.now - at) * 1000);
-    this.hist.recordValue(us > 0 ? us : 1);
-    this.d.completed++;
-  }
-}
-
-export class Driver {
+export class Driver implements ClientHost {
   readonly ledger: Ledger;
-  completed = 0;
-  /** completed when the driver halted (what throughput counts) */
-  completedAtHalt = 0;
   errors = 0;
   firstError: string | null = null;
   issued = 0;
   startedAt = 0;
   haltedAt = 0;
+  /** acknowledged writes / successful reads when the driver halted (what throughput counts) */
+  writesAtHalt = 0;
+  readsAtHalt = 0;
+  /**
+   * Open loop: operations that were due before the halt but never sent (window full behind a
+   * stalled server, a closed connection, or a late generator). Their wait (halt − due) is a
+   * lower bound of their latency and is recorded as such, as wrk2 does; null in closed loop.
+   */
+  unsentDue: number | null = null;
   private running = false;
   private readonly clients: LoadClient[] = [];
   private readonly writer = new CommandWriter();
   private readonly workload: Workload;
   private readonly limit: number;
   private readonly intervalMs: number;
-  private ticker: NodeJS.Timeout | null = null;
+  private readonly wake = new PreciseWake(() => this.tick());
+  /** inside tick(): it arms the wake-up once for all clients */
+  private ticking = false;
   private settledWaiters: (() => void)[] = [];
 
   private constructor(private readonly o: DriverOptions) {
@@ -136,54 +73,31 @@ export class Driver {
 
   static async connect(o: DriverOptions): Promise<Driver> {
     const d = new Driver(o);
-    const host = o.host ?? '127.0.0.1';
-    const timeout = o.connectTimeoutMs ?? 5000;
-    const sockets = await Promise.allSettled(
-      Array.from(
-        { length: o.clients },
-        () =>
-          new Promise<net.Socket>((resolve, reject) => {
-            const s = net.connect({ port: o.port, host, noDelay: true });
-            const timer = setTimeout(() => {
-              s.destroy();
-              reject(new Error(`connect timeout after ${timeout} ms`));
-            }, timeout);
-            s.once('connect', () => {
-              clearTimeout(timer);
-              s.removeAllListeners('error');
-              resolve(s);
-            });
-            s.once('error', (e) => {
-              clearTimeout(timer);
-              reject(e);
-            });
-          }),
-      ),
-    );
-    const failed = sockets.find((s) => s.status === 'rejected');
-    if (failed) {
-      for (const s of sockets) if (s.status === 'fulfilled') s.value.destroy();
-      throw new Error(`load client could not connect to ${host}:${o.port}: ${(failed as PromiseRejectedResult).reason?.message}`);
-    }
-    sockets.forEach((s, i) => {
-      const socket = (s as PromiseFulfilledResult<net.Socket>).value;
+    const sockets = await connectSockets(o.port, o.host ?? '127.0.0.1', o.clients, o.connectTimeoutMs ?? 5000);
+    sockets.forEach((socket, i) => {
       d.clients.push(new LoadClient(d, socket, o.pipeline, (i / o.clients) * d.intervalMs));
     });
     return d;
+  }
+
+  /** Successful replies so far, writes and reads. */
+  get completed(): number {
+    let n = 0;
+    for (const c of this.clients) n += c.writes + c.reads;
+    return n;
+  }
+
+  get openLoop(): boolean {
+    return this.intervalMs > 0;
   }
 
   /** Starts sending; t0 is the write phase's time origin. */
   start(t0 = performance.now()): void {
     this.startedAt = t0;
     this.running = true;
-    if (this.intervalMs > 0) {
-      const tick = (): void => {
-        if (!this.running) return;
-        const now = performance.now();
-        for (const c of this.clients) this.pump(c, now);
-        this.ticker = setTimeout(tick, 1);
-      };
-      tick();
+    if (this.openLoop) {
+      this.unsentDue = 0;
+      this.tick();
     } else {
       for (const c of this.clients) this.pump(c, t0);
     }
@@ -194,9 +108,14 @@ export class Driver {
     if (!this.running) return;
     this.running = false;
     this.haltedAt = at;
-    this.completedAtHalt = this.completed;
-    if (this.ticker) clearTimeout(this.ticker);
-    this.ticker = null;
+    this.writesAtHalt = 0;
+    this.readsAtHalt = 0;
+    for (const c of this.clients) {
+      this.writesAtHalt += c.writes;
+      this.readsAtHalt += c.reads;
+    }
+    this.wake.cancel();
+    if (this.openLoop && this.issued < this.limit) this.accountUnsent(at);
     this.checkSettled();
   }
 
@@ -204,7 +123,26 @@ export class Driver {
     return this.running;
   }
 
-  /** Fills a client's free slots and sends them in one write. */
+  private dueAt(c: LoadClient, slot: number): number {
+    return this.startedAt + c.offsetMs + slot * this.intervalMs;
+  }
+
+  /** Open loop: sends what is due on every client, then sleeps until the next op falls due. */
+  private tick(): void {
+    if (!this.running) return;
+    const now = performance.now();
+    let next = Infinity;
+    this.ticking = true;
+    for (const c of this.clients) {
+      this.pump(c, now);
+      // a client whose window is full is pumped again by its next reply, not by the clock
+      if (!c.closed && c.free > 0) next = Math.min(next, this.dueAt(c, c.slot));
+    }
+    this.ticking = false;
+    if (next < Infinity) this.wake.at(next);
+  }
+
+  /** Fills a client's free slots (closed loop) or sends all its due ops (open loop), in one write. */
   pump(c: LoadClient, now: number): void {
     if (!this.running || c.closed) return;
     const w = this.writer;
@@ -212,13 +150,12 @@ export class Driver {
     const ledger = this.ledger;
     let n = c.free;
     if (this.issued + n > this.limit) n = this.limit - this.issued;
-    if (this.intervalMs === 0) {
+    if (!this.openLoop) {
       for (let i = 0; i < n; i++) c.push(wl.next(w, ledger, now), now);
     } else {
-      const offset = c.offsetMs;
       let sent = 0;
       for (; sent < n; sent++) {
-        const due = this.startedAt + offset + c.slot * this.intervalMs;
+        const due = this.dueAt(c, c.slot);
         if (due > now) break;
         c.slot++;
         c.push(wl.next(w, ledger, due), due);
@@ -227,9 +164,44 @@ export class Driver {
     }
     if (n > 0) {
       this.issued += n;
+      const sentAt = performance.now();
       c.socket.write(w.take());
+      if (this.openLoop) {
+        for (let k = 0; k < n; k++) {
+          const us = Math.round((sentAt - Math.max(c.dueOfNewest(k), c.availAt)) * 1000);
+          c.lagHist.recordValue(us > 0 ? us : 0);
+        }
+      }
       if (this.issued >= this.limit) this.halt(now);
     }
+    // a reply freed a slot: the clock must wake for this client's next op too
+    if (this.openLoop && c.free > 0 && !this.ticking && this.running) this.wake.at(this.dueAt(c, c.slot));
+  }
+
+  /**
+   * At the halt, the ops each client should have sent by then but did not: counted, and their
+   * wait so far recorded as a lower bound of their latency. The kind of an unsent op is not
+   * known (it was never generated), so reads are apportioned by the workload's read share.
+   */
+  private accountUnsent(at: number): void {
+    let unsent = 0;
+    let readCredit = 0;
+    const share = this.workload.readShare;
+    for (const c of this.clients) {
+      const last = Math.floor((at - this.startedAt - c.offsetMs) / this.intervalMs);
+      for (let k = c.slot; k <= last; k++) {
+        const us = Math.round((at - this.dueAt(c, k)) * 1000);
+        readCredit += share;
+        if (readCredit >= 1) {
+          readCredit -= 1;
+          c.readHist.recordValue(us > 0 ? us : 1);
+        } else {
+          c.hist.recordValue(us > 0 ? us : 1);
+        }
+        unsent++;
+      }
+    }
+    this.unsentDue = unsent;
   }
 
   /** Resolves once no client has an outstanding op (replied, or its connection closed). */
@@ -251,8 +223,18 @@ export class Driver {
     for (const w of ws) w();
   }
 
+  /** Write-latency histograms (µs, from the intended send time), one per client. */
   histograms(): Histogram[] {
     return this.clients.map((c) => c.hist);
+  }
+
+  readHistograms(): Histogram[] {
+    return this.clients.map((c) => c.readHist);
+  }
+
+  /** Open loop: the generator's send lag (µs), one per client. */
+  lagHistograms(): Histogram[] {
+    return this.clients.map((c) => c.lagHist);
   }
 
   close(): void {

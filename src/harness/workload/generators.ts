@@ -43,6 +43,7 @@ function uniqueSet(p: WorkloadParams): Workload {
   return {
     kind: 'unique-set',
     ledgerOptions: {},
+    readShare: 0,
     next(w: CommandWriter, ledger: Ledger, sendAt: number): number {
       const op = ledger.add(0, sendAt);
       w.raw(SET);
@@ -73,6 +74,7 @@ function hotKeys(p: WorkloadParams, kind: 'overwrite' | 'mixed'): Workload {
   return {
     kind,
     ledgerOptions: { keys: true },
+    readShare,
     next(w: CommandWriter, ledger: Ledger, sendAt: number): number {
       if (readShare > 0 && rng.next() < readShare) {
         w.raw(GET);
@@ -106,6 +108,7 @@ function counter(p: WorkloadParams): Workload {
   return {
     kind: 'counter',
     ledgerOptions: { keys: true, replies: true },
+    readShare: 0,
     next(w: CommandWriter, ledger: Ledger, sendAt: number): number {
       const k = rng.int(p.keys);
       const op = ledger.add(k, sendAt);
@@ -133,6 +136,7 @@ function listAppend(p: WorkloadParams): Workload {
   return {
     kind: 'list-append',
     ledgerOptions: { keys: true, replies: true },
+    readShare: 0,
     next(w: CommandWriter, ledger: Ledger, sendAt: number): number {
       const k = rng.int(p.keys);
       const op = ledger.add(k, sendAt);

@@ -26,6 +26,8 @@ export interface WorkloadParams {
 export interface Workload {
   kind: WorkloadKind;
   ledgerOptions: LedgerOptions;
+  /** fraction of operations that are reads (0 for the write-only workloads) */
+  readShare: number;
   /**
    * Encodes the next operation into w. A write is recorded in the ledger (sendAt) and its
    * op index returned; a read returns -1.

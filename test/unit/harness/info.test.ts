@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { infoNumber, parseInfo, snapshotInProgress } from '../../../src/harness/measure/info.js';
-import { forkFigures } from '../../../src/harness/measure/snapshot-monitor.js';
 
 const SAMPLE = [
   '# Server',
@@ -40,13 +39,11 @@ describe('parseInfo', () => {
     expect(parseInfo(SAMPLE).db0).toBe('keys=24100,expires=0,avg_ttl=0');
   });
 
-  it('infoNumber / snapshotInProgress / forkFigures', () => {
+  it('infoNumber / snapshotInProgress', () => {
     const info = parseInfo(SAMPLE);
     expect(infoNumber(info, 'rdb_last_cow_size')).toBe(1228800);
     expect(infoNumber(info, 'config_file')).toBeNull();
     expect(infoNumber(info, 'nope')).toBeNull();
     expect(snapshotInProgress(info)).toBe(true);
-    expect(forkFigures(info)).toEqual({ forkUsec: 547, cowBytes: 1228800 });
-    expect(forkFigures(parseInfo('latest_fork_usec:0\ntotal_forks:0\nrdb_last_cow_size:0\n'))).toEqual({ forkUsec: null, cowBytes: null });
   });
 });

@@ -1,0 +1,100 @@
+/**
+ * The parent-death reaper. Signal handlers and the exit hook (children.ts) cover every way out
+ * that runs JavaScript; `kill -9` of the harness, an OOM kill or a crash of Node itself run
+ * none, and the servers (detached, in their own process groups, so a terminal's signals do
+ * not reach them either) would live on with their temp dirs.
+ *
+ * So the first tracked server or dir starts one small detached process per harness process,
+ * whose stdin is a pipe from the harness. The harness writes a line per change:
+ *   +g <pgid>  a server's process group      -g <pgid>  it exited: forget it
+ *   +d <dir>   a temp dir to remove          -d <dir>   removed (or kept): forget it
+ * When the reaper's stdin ends (the kernel closes the pipe when the harness dies, however it
+ * dies, and at a normal exit after the harness cleaned up itself), it SIGKILLs every group
+ * still recorded, removes every dir still recorded, and exits. Forgetting what was cleaned
+ * up normally keeps it from signalling a process group id that the system has reused since.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+
+/** CommonJS for `node -e`; no dependencies, so it starts in ~40 ms and cannot fail to load. */
+const REAPER_SOURCE = `
+const fs = require('fs');
+const groups = new Set();
+const dirs = new Set();
+let pending = '';
+const apply = (line) => {
+  const arg = line.slice(3);
+  if (line.startsWith('+g ')) groups.add(Number(arg));
+  else if (line.startsWith('-g ')) groups.delete(Number(arg));
+  else if (line.startsWith('+d ')) dirs.add(arg);
+  else if (line.startsWith('-d ')) dirs.delete(arg);
+};
+const reap = () => {
+  for (const g of groups) {
+    if (!(g > 1)) continue;
+    try { process.kill(-g, 'SIGKILL'); } catch {}
+  }
+  for (const d of dirs) {
+    try { fs.rmSync(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); } catch {}
+  }
+  process.exit(0);
+};
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk) => {
+  pending += chunk;
+  let eol;
+  while ((eol = pending.indexOf('\\n')) >= 0) {
+    apply(pending.slice(0, eol));
+    pending = pending.slice(eol + 1);
+  }
+});
+process.stdin.on('end', reap);
+process.stdin.on('error', reap);
+`;
+
+let reaper: ChildProcess | null = null;
+let broken = false;
+
+function send(line: string): void {
+  if (broken) return;
+  if (reaper === null) {
+    try {
+      reaper = spawn(process.execPath, ['-e', REAPER_SOURCE], { detached: true, stdio: ['pipe', 'ignore', 'ignore'] });
+    } catch {
+      broken = true; // no reaper: the in-process cleanups still run on every ordinary way out
+      return;
+    }
+    reaper.on('error', () => {
+      broken = true;
+    });
+    reaper.stdin!.on('error', () => {
+      broken = true; // the reaper is gone (EPIPE); nothing more to tell it
+    });
+    // neither the process nor its pipe may keep the harness alive
+    reaper.unref();
+    (reaper.stdin as unknown as { unref?: () => void }).unref?.();
+  }
+  // Small writes to a pipe complete at once (libuv tries a synchronous write first), so a
+  // line written just before a SIGKILL of the harness is already in the kernel's buffer.
+  reaper.stdin!.write(`${line}\n`);
+}
+
+export function reapGroupIfOrphaned(pgid: number): void {
+  send(`+g ${pgid}`);
+}
+
+export function forgetGroup(pgid: number): void {
+  send(`-g ${pgid}`);
+}
+
+export function reapDirIfOrphaned(dir: string): void {
+  if (!dir.includes('\n')) send(`+d ${dir}`);
+}
+
+export function forgetDir(dir: string): void {
+  if (!dir.includes('\n')) send(`-d ${dir}`);
+}
+
+/** The reaper's pid (tests), or null before anything was tracked. */
+export function reaperPid(): number | null {
+  return reaper?.pid ?? null;
+}

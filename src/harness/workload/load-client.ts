@@ -1,0 +1,150 @@
+/**
+ * One load connection of the driver: a ring of outstanding operations (op index, -1 for a
+ * read, and the time its latency counts from), and per-connection HDR histograms merged in
+ * one place later (measure/latency.ts). Writes and reads are kept apart: throughput and the
+ * latency percentiles are about acknowledged writes, and a `mixed` workload's GETs must not
+ * inflate them.
+ */
+import net from 'node:net';
+import { newHistogram } from '../measure/latency.js';
+import type { Ledger } from './ledger.js';
+import { RespError, RespReader, type Reply } from './resp-reader.js';
+
+/** What a client needs from its driver. */
+export interface ClientHost {
+  readonly ledger: Ledger;
+  errors: number;
+  firstError: string | null;
+  pump(c: LoadClient, now: number): void;
+  checkSettled(): void;
+}
+
+export class LoadClient {
+  /** acknowledged writes: intended send → reply, µs */
+  readonly hist = newHistogram();
+  /** successful reads, same clock */
+  readonly readHist = newHistogram();
+  /** open loop: actual send − the moment the op could first have gone out, µs (the generator's own lateness) */
+  readonly lagHist = newHistogram();
+  /** acknowledged writes / successful reads so far */
+  writes = 0;
+  reads = 0;
+  private readonly ops: Int32Array;
+  private readonly due: Float64Array;
+  private head = 0;
+  count = 0;
+  closed = false;
+  /** open loop: how many due slots this client has used */
+  slot = 0;
+  /**
+   * When the window last went from full to having a free slot (a reply arrived). An op due
+   * while the window was full could not be sent before then: that wait is the server's
+   * (latency still counts it, from the due time), not the generator's.
+   */
+  availAt = 0;
+  private now = 0;
+  private readonly reader: RespReader;
+
+  constructor(
+    private readonly host: ClientHost,
+    readonly socket: net.Socket,
+    readonly window: number,
+    /** open loop: this client's share of the interval, so clients do not send in lockstep */
+    readonly offsetMs: number,
+  ) {
+    this.ops = new Int32Array(window);
+    this.due = new Float64Array(window);
+    this.reader = new RespReader((r) => this.onReply(r));
+    socket.on('data', (chunk: Buffer) => {
+      this.now = performance.now();
+      try {
+        this.reader.feed(chunk);
+      } catch (err) {
+        socket.destroy(err as Error);
+        return;
+      }
+      this.host.pump(this, this.now);
+      if (this.count === 0) this.host.checkSettled();
+    });
+    socket.on('error', () => {
+      /* the close event follows; outstanding ops stay in flight */
+    });
+    socket.on('close', () => {
+      this.closed = true;
+      this.host.checkSettled();
+    });
+  }
+
+  get free(): number {
+    return this.window - this.count;
+  }
+
+  push(op: number, at: number): void {
+    const i = (this.head + this.count) % this.window;
+    this.ops[i] = op;
+    this.due[i] = at;
+    this.count++;
+  }
+
+  /** Intended send time of the k-th newest outstanding op (0 = the last pushed). */
+  dueOfNewest(k: number): number {
+    return this.due[(this.head + this.count - 1 - k) % this.window]!;
+  }
+
+  private onReply(r: Reply): void {
+    if (this.count === 0) throw new Error('RESP protocol error: unexpected reply');
+    if (this.count === this.window) this.availAt = this.now;
+    const op = this.ops[this.head]!;
+    const at = this.due[this.head]!;
+    this.head = this.head + 1 === this.window ? 0 : this.head + 1;
+    this.count--;
+    const ledger = this.host.ledger;
+    if (r instanceof RespError) {
+      if (op >= 0) ledger.fail(op, this.now);
+      this.host.errors++;
+      this.host.firstError ??= r.message;
+      return;
+    }
+    const us = Math.round((this.now - at) * 1000);
+    if (op >= 0) {
+      ledger.ack(op, this.now, typeof r === 'number' ? r : 0);
+      this.hist.recordValue(us > 0 ? us : 1);
+      this.writes++;
+    } else {
+      this.readHist.recordValue(us > 0 ? us : 1);
+      this.reads++;
+    }
+  }
+}
+
+/** Opens `n` load connections; all or nothing (a partial set is closed, and the first error thrown). */
+export async function connectSockets(port: number, host: string, n: number, timeoutMs: number): Promise<net.Socket[]> {
+  const sockets = await Promise.allSettled(
+    Array.from(
+      { length: n },
+      () =>
+        new Promise<net.Socket>((resolve, reject) => {
+          const s = net.connect({ port, host, noDelay: true });
+          const timer = setTimeout(() => {
+            s.destroy();
+            reject(new Error(`connect timeout after ${timeoutMs} ms`));
+          }, timeoutMs);
+          s.once('connect', () => {
+            clearTimeout(timer);
+            s.removeAllListeners('error');
+            resolve(s);
+          });
+          s.once('error', (e) => {
+            clearTimeout(timer);
+            reject(e);
+          });
+        }),
+    ),
+  );
+  const failed = sockets.find((s) => s.status === 'rejected');
+  if (failed) {
+    for (const s of sockets) if (s.status === 'fulfilled') s.value.destroy();
+    throw new Error(`load client could not connect to ${host}:${port}: ${(failed as PromiseRejectedResult).reason?.message}`);
+  }
+  return sockets.map((s) => (s as PromiseFulfilledResult<net.Socket>).value);
+}
