@@ -51,7 +51,6 @@ export class Connection implements Client {
       isAuthenticated: () => this.authenticated,
     });
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => this.onData(chunk));
     socket.on('drain', () => {
       if (!this.dead) socket.resume();
     });
@@ -68,7 +67,8 @@ export class Connection implements Client {
     this.out += this.server.execute(this, argv);
   }
 
-  private onData(chunk: Buffer): void {
+  /** Bytes read from the socket; valid only during this call (a shared read buffer). */
+  onData(chunk: Buffer): void {
     if (this.dead) return;
     try {
       this.decoder.feed(chunk);

@@ -5,6 +5,7 @@ import { connectionCommands } from './commands/connection-cmds.js';
 import { dataCommands } from './commands/index.js';
 import type { Config } from './config.js';
 import { Connection, type Dispatcher } from './connection.js';
+import { readIntoShared } from './shared-read.js';
 import { infoSections, renderInfo } from './info.js';
 import { Keyspace } from './keyspace.js';
 import { Logger } from './log.js';
@@ -68,7 +69,7 @@ export class Server implements Dispatcher, ServerApi {
   async start(): Promise<void> {
     const port = this.config.num('port');
     for (const addr of this.config.get('bind').split(/\s+/).filter(Boolean)) {
-      const srv = net.createServer({ noDelay: true }, (s) => this.accept(s));
+      const srv = net.createServer({ noDelay: true, pauseOnConnect: true }, (s) => this.accept(s, srv));
       srv.maxConnections = this.config.num('maxclients') + 32;
       await new Promise<void>((resolve, reject) => {
         srv.once('error', reject);
@@ -90,13 +91,15 @@ export class Server implements Dispatcher, ServerApi {
     this.timers.push(setInterval(() => this.stats.sample(), 100));
   }
 
-  private accept(socket: net.Socket): void {
+  private accept(accepted: net.Socket, srv: net.Server): void {
     if (this.stopping || this.conns.size >= this.config.num('maxclients')) {
       this.stats.rejectedConnections++;
-      socket.end('-ERR max number of clients reached\r\n');
+      accepted.end('-ERR max number of clients reached\r\n');
       return;
     }
-    const conn = new Connection(this.nextId++, socket, this);
+    let conn: Connection | null = null;
+    const socket = readIntoShared(accepted, srv, (chunk) => conn!.onData(chunk));
+    conn = new Connection(this.nextId++, socket, this);
     this.conns.set(conn.id, conn);
     this.stats.totalConnections++;
   }

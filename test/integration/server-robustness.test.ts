@@ -114,6 +114,25 @@ describe('limits', () => {
   });
 });
 
+describe('maxclients', () => {
+  it('refuses the client over the limit with Redis\'s error and accepts again after one leaves', async () => {
+    const m = await startServer(['--save', '', '--maxclients', '3']);
+    try {
+      const socks = await Promise.all(Array.from({ length: 3 }, () => new Promise<net.Socket>((res) => {
+        const s = net.connect(m.port, '127.0.0.1', () => res(s));
+      })));
+      const over = await rawExchange(m.port, 'PING\r\n');
+      expect(over.reply).toBe('-ERR max number of clients reached\r\n');
+      socks[0]!.destroy();
+      await new Promise((r) => setTimeout(r, 100));
+      expect((await rawExchange(m.port, 'PING\r\n')).reply).toBe('+PONG\r\n');
+      socks.forEach((s) => s.destroy());
+    } finally {
+      await m.stop();
+    }
+  });
+});
+
 describe('auth', () => {
   let a: Spawned;
   beforeAll(async () => {

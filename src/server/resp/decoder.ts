@@ -43,7 +43,7 @@ export class RequestDecoder {
   feed(chunk: Buffer): void {
     let b = chunk;
     if (this.pendingLen > 0) {
-      this.pending.push(chunk);
+      this.pending.push(Buffer.from(chunk));
       this.pendingLen += chunk.length;
       if (this.pendingLen > this.limits.maxQueryBuffer) {
         throw new ProtocolError('Protocol error: query buffer limit reached');
@@ -56,7 +56,8 @@ export class RequestDecoder {
     }
     const p = this.parse(b);
     if (p < b.length) {
-      const rest = b.subarray(p);
+      // Copied: the caller may reuse its read buffer.
+      const rest = Buffer.from(b.subarray(p));
       this.pending.push(rest);
       this.pendingLen = rest.length;
       if (this.pendingLen > this.limits.maxQueryBuffer) {
@@ -72,11 +73,9 @@ export class RequestDecoder {
     while (p < len) {
       if (this.argv === null) {
         if (b[p] === STAR) {
-          const cr = b.indexOf(CR, p);
-          if (cr < 0 || cr + 1 >= len) {
-            if (len - p > MAX_INLINE) throw new ProtocolError('Protocol error: too big mbulk count string');
-            return p;
-          }
+          const cr = findHeaderEnd(b, p + 1, len);
+          if (cr === TOO_LONG) throw new ProtocolError('Protocol error: invalid multibulk length');
+          if (cr < 0 || cr + 1 >= len) return p;
           const n = parseLength(b, p + 1, cr);
           if (b[cr + 1] !== LF || n === null || n > MAX_MULTIBULK) {
             throw new ProtocolError('Protocol error: invalid multibulk length');
@@ -108,11 +107,9 @@ export class RequestDecoder {
           if (b[p] !== DOLLAR) {
             throw new ProtocolError(`Protocol error: expected '$', got '${String.fromCharCode(b[p]!)}'`);
           }
-          const cr = b.indexOf(CR, p);
-          if (cr < 0 || cr + 1 >= len) {
-            if (len - p > MAX_INLINE) throw new ProtocolError('Protocol error: too big bulk count string');
-            return p;
-          }
+          const cr = findHeaderEnd(b, p + 1, len);
+          if (cr === TOO_LONG) throw new ProtocolError('Protocol error: invalid bulk length');
+          if (cr < 0 || cr + 1 >= len) return p;
           const n = parseLength(b, p + 1, cr);
           if (b[cr + 1] !== LF || n === null || n < 0 || n > this.limits.maxBulkLen) {
             throw new ProtocolError('Protocol error: invalid bulk length');
@@ -143,6 +140,25 @@ export class RequestDecoder {
     this.remaining = 0;
     this.bulkLen = -1;
   }
+}
+
+const INCOMPLETE = -1;
+const TOO_LONG = -2;
+/** A length never needs more than 20 characters: no valid header is longer. */
+const MAX_HEADER = 21;
+
+/**
+ * The CR ending a "*N" / "$N" header, scanned in JS (a Buffer.indexOf call per header
+ * costs more than the scan on these few bytes). INCOMPLETE when the buffer ends first,
+ * TOO_LONG when no valid header could be this long.
+ */
+function findHeaderEnd(b: Buffer, from: number, len: number): number {
+  const end = from + MAX_HEADER;
+  for (let i = from; i < len; i++) {
+    if (b[i] === CR) return i;
+    if (i >= end) return TOO_LONG;
+  }
+  return INCOMPLETE;
 }
 
 /** Decimal integer in b[start, end), or null when it is not one. */
