@@ -15,7 +15,7 @@ import { faults } from './faults/index.js';
 import { toolVersion } from './repo.js';
 import { targets } from './targets/index.js';
 import { runTrial, type TrialPhase } from './trial.js';
-import { deriveSeed, Rng } from './workload/prng.js';
+import { deriveSeed, Rng } from '../shared/prng.js';
 
 export type RunEvent =
   | { type: 'start'; scenario: Scenario; total: number; targetVersions: Partial<Record<TargetKind, string>> }

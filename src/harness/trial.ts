@@ -28,7 +28,7 @@ import { Driver } from './workload/driver.js';
 import { createWorkload } from './workload/generators.js';
 import { Ledger } from './workload/ledger.js';
 import { preload, snapshotAndWait } from './workload/preload.js';
-import { Rng } from './workload/prng.js';
+import { Rng } from '../shared/prng.js';
 import { replyText, RespConnection } from './workload/resp-connection.js';
 
 export type TrialPhase = 'start' | 'preload' | 'write' | 'fault' | 'recover' | 'check';

@@ -1,15 +1,10 @@
 import { Keyspace } from '../server/keyspace.js';
+import { Rng } from '../shared/prng.js';
 
-/** A small deterministic PRNG (mulberry32) so every run benchmarks the same bytes. */
+/** A deterministic float source (the harness's seeded PRNG) so every run benchmarks the same bytes. */
 export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** A latin1 value of `size` printable bytes. */

@@ -32,6 +32,10 @@ export class Connection implements Client {
   libVer = '';
   scanKeys: string[] | null = null;
   closeAfterReply = false;
+  /** In the server's list of connections waiting for the AOF flush. */
+  queued = false;
+  /** Ran a write command since the last flush (dropped, never acknowledged, if the flush fails). */
+  wroteThisTurn = false;
   /** Replies produced but not yet written (waiting for the AOF flush). */
   out = '';
   readonly createdAt = Date.now();

@@ -37,14 +37,14 @@ export class Server implements Dispatcher, ServerApi {
   private readonly table = new Map<string, Entry>();
   private readonly all: Command[];
   private readonly conns = new Map<number, Connection>();
-  private readonly pending = new Set<Connection>();
+  /** Connections with replies waiting for this turn's AOF flush (each at most once). */
+  private pending: Connection[] = [];
   private readonly servers: net.Server[] = [];
   private nextId = 1;
   private flushScheduled = false;
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
   private readonly ctx: Ctx;
-  private wroteThisTurn = new Set<Connection>();
   /** Parsed client-output-buffer-limit (normal class hard limit), cached off the hot path. */
   private outputLimit: number;
 
@@ -142,7 +142,7 @@ export class Server implements Dispatcher, ServerApi {
       if (this.persistence.aofOn) {
         if (rewritten === null) this.persistence.propagate(argv);
         else for (const a of rewritten) this.persistence.propagate(a);
-        this.wroteThisTurn.add(conn);
+        conn.wroteThisTurn = true;
       }
     }
     return reply;
@@ -164,7 +164,9 @@ export class Server implements Dispatcher, ServerApi {
   }
 
   queueReply(conn: Connection): void {
-    this.pending.add(conn);
+    if (conn.queued) return;
+    conn.queued = true;
+    this.pending.push(conn);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.beforeSleep());
@@ -178,15 +180,19 @@ export class Server implements Dispatcher, ServerApi {
     if (r === 'wait') return; // persistence calls retryFlush() when it can go on
     if (r === 'failed') {
       // Never acknowledge a write the AOF did not take: drop the clients that wrote.
-      for (const c of this.wroteThisTurn) c.close();
+      for (const c of this.pending) if (c.wroteThisTurn) c.close();
     }
-    this.wroteThisTurn = new Set();
-    for (const c of this.pending) c.flush();
-    this.pending.clear();
+    const conns = this.pending;
+    this.pending = [];
+    for (const c of conns) {
+      c.queued = false;
+      c.wroteThisTurn = false;
+      c.flush();
+    }
   }
 
   retryFlush(): void {
-    if (this.pending.size > 0 && !this.flushScheduled) {
+    if (this.pending.length > 0 && !this.flushScheduled) {
       this.flushScheduled = true;
       setImmediate(() => this.beforeSleep());
     }
@@ -210,7 +216,6 @@ export class Server implements Dispatcher, ServerApi {
 
   closed(conn: Connection): void {
     this.conns.delete(conn.id);
-    this.pending.delete(conn);
   }
 
   // ---- ServerApi ----

@@ -1,23 +1,10 @@
-/** What a checker returns: Jepsen set-checker counts over the ledger. */
-export interface CheckCounts {
-  attempted: number;
-  acked: number;
-  failed: number;
-  inFlight: number;
-  /** acknowledged, but missing or overwritten by something older after recovery */
-  lost: number;
-  /** in flight at the kill, and present after recovery */
-  recovered: number;
-  /** values (or keys, or increments) nobody wrote */
-  unexpected: number;
-  /** list-append: elements present more than once (extra copies) */
-  duplicated: number;
-  /** list-append: acknowledged elements out of their acknowledged order */
-  reordered: number;
-  lossPct: number;
-  /** ms from the oldest lost acknowledgement to the kill; 0 when nothing was lost */
-  lossWindowMs: number;
-}
+import type { TrialResult } from '../../shared/result.js';
+
+/** What a checker returns: Jepsen set-checker counts over the ledger (fields as in TrialResult). */
+export type CheckCounts = Pick<
+  TrialResult,
+  'attempted' | 'acked' | 'failed' | 'inFlight' | 'lost' | 'recovered' | 'unexpected' | 'duplicated' | 'reordered' | 'lossPct' | 'lossWindowMs'
+>;
 
 /** Accumulates counts; finish() derives loss % and the loss window. */
 export class Tally {

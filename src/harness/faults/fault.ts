@@ -8,7 +8,7 @@
  */
 import type { FaultKind, Mode, Scenario } from '../../shared/types.js';
 import type { LaunchSpec, TargetHandle } from '../targets/target.js';
-import type { Rng } from '../workload/prng.js';
+import type { Rng } from '../../shared/prng.js';
 import type { RespConnection } from '../workload/resp-connection.js';
 
 export interface FaultPlan {

@@ -5,7 +5,7 @@
 import type { WorkloadKind } from '../../shared/types.js';
 import type { Ledger } from './ledger.js';
 import { ACKED } from './ledger.js';
-import { Rng } from './prng.js';
+import { Rng } from '../../shared/prng.js';
 import { countExisting, dbsize, mgetAll, readLists } from './read-back.js';
 import type { RespConnection } from './resp-connection.js';
 import { commandHead, type CommandWriter } from './resp-writer.js';

@@ -3,7 +3,7 @@
  * filler up to the value size. Incompressible enough that RDB/LZF sizes are realistic, and
  * checkable byte for byte, so a torn or foreign value is told apart from a lost one.
  */
-import { Rng } from './prng.js';
+import { Rng } from '../../shared/prng.js';
 import { digitCount, type CommandWriter } from './resp-writer.js';
 
 /** Read-back markers: the key is absent / holds something no write of ours produced. */

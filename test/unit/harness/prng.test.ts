@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveSeed, Rng } from '../../../src/harness/workload/prng.js';
+import { deriveSeed, Rng } from '../../../src/shared/prng.js';
 
 describe('Rng (mulberry32)', () => {
   it('is deterministic for a seed', () => {

@@ -1,16 +1,11 @@
 /** Shared test data for the RDB tests: a keyspace exercising every type and encoding. */
 import { Keyspace, List, ZSet, type Value } from '../../../src/server/keyspace.js';
+import { Rng } from '../../../src/shared/prng.js';
 
-/** Deterministic PRNG (mulberry32). */
+/** Deterministic float source (the project's seeded PRNG). */
 export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const r = new Rng(seed);
+  return () => r.next();
 }
 
 /** n random bytes as a latin1 string. */
