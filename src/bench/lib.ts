@@ -48,15 +48,20 @@ export interface Running {
 export async function start(kind: TargetKind, mode: Mode, opts: { extra?: string[]; dir?: string; savePoints?: string } = {}): Promise<Running> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `durabench-bench-${kind}-`));
   const extra = opts.extra ?? [];
-  const h = await targets[kind].start({
-    port: await freePort(),
-    dir,
-    mode,
-    savePoints: opts.savePoints ?? '',
-    logFile: path.join(dir, 'server.log'),
-    timeoutMs: 300_000,
-    wrapLaunch: (spec) => ({ ...spec, args: [...spec.args, ...extra] }),
-  });
+  const h = await targets[kind]
+    .start({
+      port: await freePort(),
+      dir,
+      mode,
+      savePoints: opts.savePoints ?? '',
+      logFile: path.join(dir, 'server.log'),
+      timeoutMs: 300_000,
+      wrapLaunch: (spec) => ({ ...spec, args: [...spec.args, ...extra] }),
+    })
+    .catch((e: unknown) => {
+      if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });
+      throw e;
+    });
   const kill = async () => {
     if (h.alive) h.kill('SIGKILL');
     await h.exited;
