@@ -56,6 +56,8 @@ export interface RdbLoadStats {
 export interface LoadRdbOptions {
   /** Verify the CRC-64 footer (default true), as Redis does unless rdbchecksum is off. */
   verifyChecksum?: boolean;
+  /** RESIZEDB's hints (keys, keys with a TTL), so a loader can size its tables as Redis does. */
+  onResize?: (dbSize: number, expiresSize: number) => void;
 }
 
 /** Reads a whole RDB file, calling onEntry for every key in file order. */
@@ -84,12 +86,14 @@ export class RdbLoader {
   private expireAt: number | undefined;
   private state: 'loading' | 'done' | 'failed' = 'loading';
   private failure: unknown;
+  private readonly onResize: LoadRdbOptions['onResize'];
 
   constructor(
     private readonly buf: Buffer,
     private readonly onEntry: RdbEntryHandler,
     options: LoadRdbOptions = {},
   ) {
+    this.onResize = options.onResize;
     const r = new RdbReader(buf);
     const magicLen = Math.min(5, buf.length);
     if (buf.toString('latin1', 0, magicLen) !== 'REDIS'.slice(0, magicLen)) {
@@ -192,10 +196,12 @@ export class RdbLoader {
           case RDB_OPCODE_SELECTDB:
             db = r.len('a database number');
             continue;
-          case RDB_OPCODE_RESIZEDB:
-            r.len('the db size hint');
-            r.len('the expires size hint');
+          case RDB_OPCODE_RESIZEDB: {
+            const dbSize = r.len('the db size hint');
+            const expiresSize = r.len('the expires size hint');
+            this.onResize?.(dbSize, expiresSize);
             continue;
+          }
           case RDB_OPCODE_SLOT_INFO:
             r.len('slot info');
             r.len('slot info');

@@ -66,43 +66,61 @@ export interface LoadIntoStats extends RdbLoadStats {
   expired: number;
 }
 
-/** Entries collected while a file is parsed, applied once its checksum has passed. */
+/**
+ * Entries collected while a file is parsed, applied once its checksum has passed. The
+ * arrays are sized from RESIZEDB when the file has it (as Redis sizes its dict), and
+ * expiry times are kept only for keys that have one.
+ */
 interface Collected {
   keys: string[];
   values: Value[];
-  expireAts: (number | undefined)[];
+  count: number;
+  ttlKeys: string[];
+  ttls: number[];
   expired: number;
   onEntry: RdbEntryHandler;
+  onResize: (dbSize: number) => void;
 }
 
-function collector(options: LoadIntoOptions): Collected {
+function collector(options: LoadIntoOptions, fileBytes: number): Collected {
   const skipExpired = options.skipExpired ?? true;
   const now = options.now ?? Date.now();
-  const keys: string[] = [];
-  const values: Value[] = [];
-  const expireAts: (number | undefined)[] = [];
   const c: Collected = {
-    keys,
-    values,
-    expireAts,
+    keys: [],
+    values: [],
+    count: 0,
+    ttlKeys: [],
+    ttls: [],
     expired: 0,
     onEntry: (key, value, expireAt) => {
-      if (skipExpired && expireAt !== undefined && expireAt <= now) {
-        c.expired++;
-        return;
+      if (expireAt !== undefined) {
+        if (skipExpired && expireAt <= now) {
+          c.expired++;
+          return;
+        }
+        c.ttlKeys.push(key);
+        c.ttls.push(expireAt);
       }
-      keys.push(key);
-      values.push(value);
-      expireAts.push(expireAt);
+      const n = c.count++;
+      c.keys[n] = key;
+      c.values[n] = value;
+    },
+    onResize: (dbSize) => {
+      // A hint, not trusted: every key takes at least 2 bytes of the file.
+      if (c.count === 0 && dbSize > 0 && dbSize <= fileBytes / 2) {
+        c.keys = new Array(dbSize);
+        c.values = new Array(dbSize);
+      }
     },
   };
   return c;
 }
 
-/** Applies collected entries [from, to) to the keyspace. */
+/** Applies collected entries [from, to) to the keyspace (TTLs with the last slice). */
 function apply(c: Collected, ks: Keyspace, from: number, to: number): void {
-  const { keys, values, expireAts } = c;
-  for (let i = from; i < to; i++) ks.load(keys[i]!, values[i]!, expireAts[i]);
+  const { keys, values } = c;
+  for (let i = from; i < to; i++) ks.load(keys[i]!, values[i]!);
+  if (to === c.count) for (let i = 0; i < c.ttlKeys.length; i++) ks.expires.set(c.ttlKeys[i]!, c.ttls[i]!);
 }
 
 /**
@@ -111,10 +129,10 @@ function apply(c: Collected, ks: Keyspace, from: number, to: number): void {
  * leaves the keyspace as it was.
  */
 export function loadRdbInto(buf: Buffer, ks: Keyspace, options: LoadIntoOptions = {}): LoadIntoStats {
-  const c = collector(options);
-  const stats = loadRdb(buf, c.onEntry, options);
-  apply(c, ks, 0, c.keys.length);
-  return { ...stats, loaded: c.keys.length, expired: c.expired };
+  const c = collector(options, buf.length);
+  const stats = loadRdb(buf, c.onEntry, { ...options, onResize: c.onResize });
+  apply(c, ks, 0, c.count);
+  return { ...stats, loaded: c.count, expired: c.expired };
 }
 
 export interface LoadIntoAsyncOptions extends LoadIntoOptions {
@@ -137,10 +155,10 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export async function loadRdbIntoAsync(buf: Buffer, ks: Keyspace, options: LoadIntoAsyncOptions = {}): Promise<LoadIntoStats> {
   const every = options.yieldEvery ?? DEFAULT_LOAD_YIELD_EVERY;
   if (!(every >= 1)) throw new RangeError(`yieldEvery must be at least 1, got ${every}`);
-  const c = collector(options);
-  const loader = new RdbLoader(buf, c.onEntry, options);
+  const c = collector(options, buf.length);
+  const loader = new RdbLoader(buf, c.onEntry, { ...options, onResize: c.onResize });
   while (!loader.step(every)) await nextTurn();
-  const n = c.keys.length;
+  const n = c.count;
   for (let i = 0; i < n; i += every) {
     if (i > 0) await nextTurn();
     apply(c, ks, i, Math.min(n, i + every));
