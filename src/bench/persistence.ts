@@ -11,7 +11,8 @@ import { command, fill, fmt, info, median, redisBenchmark, requireBinaries, star
  *  2. at 1M and 4M keys × 100 B: BGSAVE start pause (latest_fork_usec; goal < 1 ms on ours),
  *     RDB size (≤ 1.05×), load time from RDB (≤ 1.0×) and from AOF (≤ 1.5×), each from
  *     spawn to the first reply that is not -LOADING (the harness's recovery clock).
- * Env: ROUNDS (3), N requests per run at pipeline 1 (100000; ×4 at 16), SIZES (1000000,4000000).
+ * Env: ROUNDS (3), N requests per run at pipeline 1 (100000; ×4 at 16), SIZES (1000000,4000000),
+ *      ONLY (throughput | sizes: run one part).
  */
 requireBinaries('bench:persistence');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -30,8 +31,9 @@ async function setOps(kind: TargetKind, mode: Mode, pipeline: number): Promise<n
   }
 }
 
+const ONLY = process.env.ONLY ?? '';
 const tput = new Table({ style: { head: [], border: [] }, head: ['SET, 50 clients, 100 B (ops/s)', 'built-in', 'redis', 'ratio', 'goal', 'verdict'] });
-for (const mode of MODES) {
+for (const mode of ONLY === 'sizes' ? [] : MODES) {
   for (const pipeline of [1, 16]) {
     const runs: Record<TargetKind, number[]> = { builtin: [], redis: [] };
     for (let r = 0; r < ROUNDS; r++) for (const k of r % 2 ? [...kinds].reverse() : kinds) runs[k].push(await setOps(k, mode, pipeline));
@@ -41,7 +43,7 @@ for (const mode of MODES) {
     tput.push(row(`${mode} -P ${pipeline}`, b, rd, '', `≥ ${goal}`, b / rd >= goal));
   }
 }
-process.stdout.write(`bench:persistence — built-in vs redis-server, ${ROUNDS} interleaved rounds (median)\n${tput.toString()}\n`);
+if (ONLY !== 'sizes') process.stdout.write(`bench:persistence — built-in vs redis-server, ${ROUNDS} interleaved rounds (median)\n${tput.toString()}\n`);
 
 interface AtSize {
   forkUsec: number;
@@ -82,7 +84,7 @@ async function atSize(kind: TargetKind, keys: number): Promise<AtSize> {
   return out;
 }
 
-for (const keys of SIZES) {
+for (const keys of ONLY === 'throughput' ? [] : SIZES) {
   const m = { builtin: await atSize('builtin', keys), redis: await atSize('redis', keys) };
   const b = m.builtin;
   const r = m.redis;
