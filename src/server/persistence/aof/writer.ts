@@ -45,10 +45,11 @@ export class AofWriter {
       this.delayedFsync++;
       return 'wait';
     }
-    const data = Buffer.from(this.buf, 'latin1');
+    // latin1: one char per byte, so the string's length is the byte count.
+    const bytes = this.buf.length;
     try {
-      const n = fs.writeSync(this.fd, data);
-      if (n !== data.length) throw new Error(`short write (${n} of ${data.length} bytes)`);
+      const n = fs.writeSync(this.fd, this.buf, null, 'latin1');
+      if (n !== bytes) throw new Error(`short write (${n} of ${bytes} bytes)`);
       if (policy === 'always') fs.fdatasyncSync(this.fd);
     } catch (e) {
       // Remove a partial command so the file stays loadable; keep the buffer to retry.
@@ -60,7 +61,7 @@ export class AofWriter {
       this.lastWriteError = (e as Error).message;
       return 'failed';
     }
-    this.size += data.length;
+    this.size += bytes;
     this.buf = '';
     this.lastWriteError = null;
     this.unsynced = policy !== 'always';
