@@ -10,14 +10,14 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { killAllChildren, runCleanups } from '../harness/targets/children.js';
-import { runScenario, type RunEvent } from '../harness/run.js';
-import type { TrialPhase } from '../harness/trial.js';
+import { runScenario } from '../harness/run.js';
+import { progress } from './progress.js';
 import { shouldColor } from '../report/color.js';
 import { renderCsv } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
 import { renderTables } from '../report/table.js';
 import { applyOverrides, DEFAULT_SCENARIO_FILE, loadScenario } from '../scenario/index.js';
-import type { RunResult, TrialResult } from '../shared/result.js';
+import type { RunResult } from '../shared/result.js';
 import { FAULTS, MODES, TARGETS, WORKLOADS } from '../shared/types.js';
 import { ConfigError, UsageError } from '../shared/errors.js';
 import { gateResult, writeGateFiles } from './gate.js';
@@ -49,65 +49,6 @@ interface RunArgs {
   baseline?: string;
   junit?: string;
   'bench-json'?: string;
-}
-
-const PHASES: Record<TrialPhase, string> = {
-  start: 'starting the server',
-  preload: 'preloading',
-  write: 'writing',
-  fault: 'fault injected, measuring the disk',
-  recover: 'restarting (recovery)',
-  check: 'reading back, checking',
-};
-
-/** Progress: listens to run events, writes to a stream (stderr). */
-function progress(out: NodeJS.WriteStream, live: boolean): (e: RunEvent) => void {
-  let current = '';
-  let shown = false;
-  const status = (s: string): void => {
-    if (!live) return;
-    const cols = Math.max(20, (out.columns || 100) - 1);
-    out.write(`\r${s.length > cols ? `${s.slice(0, cols - 1)}…` : s}\x1b[K`);
-    shown = true;
-  };
-  const line = (s: string): void => {
-    if (shown) out.write('\r\x1b[K');
-    shown = false;
-    out.write(`${s}\n`);
-  };
-  return (e) => {
-    switch (e.type) {
-      case 'start': {
-        const s = e.scenario;
-        const versions = Object.entries(e.targetVersions).map(([k, v]) => `${k}: ${v}`).join(', ');
-        line(`durabench run "${s.name}": ${e.total} trials (${s.modes.length} modes × ${s.trials} × ${s.targets.length} target${s.targets.length > 1 ? 's' : ''}), fault ${s.fault}, workload ${s.workload}, seed ${s.seed} — ${versions}`);
-        break;
-      }
-      case 'trial-start':
-        current = `[${e.index + 1}/${e.total}] ${e.target} ${e.mode} #${e.trial + 1} (${e.plan})`;
-        break;
-      case 'phase':
-        status(`${current} · ${PHASES[e.phase]}`);
-        break;
-      case 'trial':
-        line(trialLine(e.result, e.index, e.total, e.note, e.dir));
-        break;
-      case 'done':
-        line(`done in ${(e.result.wallMs / 1000).toFixed(1)} s`);
-        break;
-    }
-  };
-}
-
-function trialLine(t: TrialResult, index: number, total: number, note: string | null, dir: string | null): string {
-  const head = `[${index + 1}/${total}] ${t.target} ${t.mode} #${t.trial + 1}`;
-  const kept = dir ? ` (kept ${dir})` : '';
-  if (t.error) return `${head}: FAILED: ${t.error}${kept}`;
-  const rec = t.recoveryMs === null ? '—' : `${t.recoveryMs.toFixed(1)} ms`;
-  return (
-    `${head}: acked ${t.acked}, lost ${t.lost} (${t.lossPct}%), recovered ${t.recovered}, ` +
-    `${t.throughputOps} ops/s, recovery ${rec}${note ? ` · ${note}` : ''}${kept}`
-  );
 }
 
 function stamp(iso: string): string {
