@@ -64,7 +64,7 @@ export class Driver implements ClientHost {
   private ticking = false;
   private settledWaiters: (() => void)[] = [];
 
-  private constructor(private readonly o: DriverOptions) {
+  private constructor(o: DriverOptions) {
     this.ledger = o.ledger;
     this.workload = o.workload;
     this.limit = o.limitOps ?? Infinity;

@@ -4,6 +4,7 @@ import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
 import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
+import { zrangeCommands } from './zrange.js';
 import { zsetCommands } from './zsets.js';
 
 /** Every data-type command family; the server adds its connection and admin commands. */
@@ -14,4 +15,5 @@ export const dataCommands: Command[] = [
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
+  ...zrangeCommands,
 ];
