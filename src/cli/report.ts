@@ -69,16 +69,22 @@ export function readRunResultFile(file: string): RunResult {
   return parseRunResult(readUserFile(file, 'result file'), file);
 }
 
-/** Writes text to a file (creating its directory) or to stdout for '-'. */
+/**
+ * Writes text to a file (creating its directory) or to stdout for '-'. The file appears
+ * whole or not at all: written beside it under a temp name, then renamed.
+ */
 export function writeOutput(file: string, text: string): void {
   if (file === '-') {
     process.stdout.write(text);
     return;
   }
+  const tmp = `${file}.tmp-${process.pid}`;
   try {
     fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    fs.writeFileSync(file, text);
+    fs.writeFileSync(tmp, text);
+    fs.renameSync(tmp, file);
   } catch (e) {
+    fs.rmSync(tmp, { force: true });
     throw new UsageError(`cannot write ${file}: ${(e as Error).message}`);
   }
 }

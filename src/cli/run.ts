@@ -7,6 +7,7 @@
  * no handler: the reaper process (harness/targets/reaper.ts) cleans up then.
  */
 import os from 'node:os';
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { killAllChildren, runCleanups } from '../harness/targets/children.js';
@@ -152,6 +153,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const ci = process.env.CI === 'true' || !human.isTTY;
     const quiet = args.quiet ?? (ci && (args.gate === true || process.env.CI === 'true'));
 
+    // Find an unwritable --out before minutes of trials, not after.
+    try {
+      fs.mkdirSync(args.out, { recursive: true });
+      fs.accessSync(args.out, fs.constants.W_OK);
+    } catch (e) {
+      throw new UsageError(`--out ${args.out}: cannot write there (${(e as Error).message})`);
+    }
     const uninstall = onInterrupt();
     let result: RunResult;
     try {
