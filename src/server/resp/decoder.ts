@@ -28,6 +28,7 @@ export class RequestDecoder {
   private argv: string[] | null = null;
   private remaining = 0;
   private bulkLen = -1;
+  private lastName = '';
 
   constructor(
     private readonly onCommand: (argv: string[]) => void,
@@ -121,7 +122,7 @@ export class RequestDecoder {
           p = cr + 2;
         }
         if (len - p < this.bulkLen + 2) return p;
-        argv.push(b.latin1Slice(p, p + this.bulkLen));
+        argv.push(argv.length === 0 ? this.commandName(b, p, this.bulkLen) : b.latin1Slice(p, p + this.bulkLen));
         p += this.bulkLen + 2;
         this.bulkLen = -1;
         this.remaining--;
@@ -130,6 +131,23 @@ export class RequestDecoder {
       this.onCommand(argv);
     }
     return p;
+  }
+
+  /**
+   * The command name, reusing the previous one's string when the bytes match: a client
+   * mostly repeats one command, and a reused string skips an allocation and keeps its
+   * hash for the command-table lookup.
+   */
+  private commandName(b: Buffer, p: number, n: number): string {
+    const last = this.lastName;
+    if (n === last.length && n <= 16) {
+      let i = 0;
+      while (i < n && b[p + i] === last.charCodeAt(i)) i++;
+      if (i === n) return last;
+    }
+    const name = b.latin1Slice(p, p + n);
+    if (n <= 16) this.lastName = name;
+    return name;
   }
 
   /** Drops buffered state (used after a protocol error). */
