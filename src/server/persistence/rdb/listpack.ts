@@ -5,7 +5,6 @@
  *   <total-bytes u32le> <num-elements u16le, 65535 = unknown> <entry>... <0xFF>
  *   entry = <encoding+data> <backlen: 1..5 bytes, the size of encoding+data>
  */
-import { latin1Slice } from './latin1.js';
 import { RdbError } from './rdb-error.js';
 
 const LP_EOF = 0xff;
@@ -92,7 +91,7 @@ export function listpackEntries(blob: Buffer): string[] {
     }
     const end = start + size;
     if (end > last) throw corrupt('entry past the end');
-    out.push(v ?? latin1Slice(blob, start, end));
+    out.push(v ?? blob.latin1Slice(start, end));
     p = end + backlenSize(end - p);
   }
   if (p !== last) throw corrupt('entry backlen runs past the end marker');

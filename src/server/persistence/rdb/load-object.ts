@@ -26,7 +26,6 @@ import {
   RDB_TYPE_ZSET_ZIPLIST,
 } from './constants.js';
 import { intsetMembers } from './intset.js';
-import { latin1Slice } from './latin1.js';
 import { listpackEntries } from './listpack.js';
 import { RdbError } from './rdb-error.js';
 import { parseScore, type RdbReader } from './reader.js';
@@ -109,7 +108,7 @@ export function loadObject(r: RdbReader, type: number, key: string): Value | typ
         const container = r.len('quicklist container');
         if (container === QUICKLIST_NODE_CONTAINER_PLAIN) {
           const b = r.blob('quicklist plain node');
-          items.push(latin1Slice(b, 0, b.length));
+          items.push(b.latin1Slice(0, b.length));
         } else if (container === QUICKLIST_NODE_CONTAINER_PACKED) {
           items = concat(items, listpackEntries(r.blob('quicklist listpack')));
         } else {

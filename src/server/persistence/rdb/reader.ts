@@ -15,7 +15,6 @@ import {
   RDB_MODULE_OPCODE_STRING,
   RDB_MODULE_OPCODE_UINT,
 } from './constants.js';
-import { latin1Slice } from './latin1.js';
 import { lzfDecompressInto } from './lzf.js';
 import { RdbError } from './rdb-error.js';
 
@@ -125,7 +124,7 @@ export class RdbReader {
       throw this.truncated(what);
     }
     this.pos = end;
-    return latin1Slice(buf, start, end);
+    return buf.latin1Slice(start, end);
   }
 
   /** A string as raw bytes (ziplist/listpack/intset blobs): a view when stored raw. */
@@ -167,7 +166,7 @@ export class RdbReader {
       case RDB_ENC_LZF: {
         this.pos = p + 1;
         const out = this.lzf(what, true);
-        return latin1Slice(out, 0, this.lzfLen);
+        return out.latin1Slice(0, this.lzfLen);
       }
       default:
         throw new RdbError(`${what}: unknown string encoding ${enc}`, p);
@@ -220,7 +219,7 @@ export class RdbReader {
     if (n === 254) return Infinity;
     if (n === 255) return -Infinity;
     if (this.pos + n > this.end) throw this.truncated(what);
-    const s = latin1Slice(this.buf, this.pos, this.pos + n);
+    const s = this.buf.latin1Slice(this.pos, this.pos + n);
     this.pos += n;
     return parseScore(s);
   }

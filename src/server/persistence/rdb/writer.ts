@@ -6,7 +6,6 @@
  */
 import { RDB_64BITLEN, RDB_32BITLEN, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF } from './constants.js';
 import { Crc64 } from './crc64.js';
-import { latin1Write } from './latin1.js';
 import { lzfCompressInto } from './lzf.js';
 
 /** Receives output chunks; it owns them afterwards (the writer never reuses a chunk). */
@@ -84,7 +83,7 @@ export class RdbWriter {
   /** ASCII text without a length prefix (the magic). */
   ascii(s: string): void {
     this.room(s.length);
-    this.pos += latin1Write(this.buf, s, this.pos);
+    this.pos += this.buf.latin1Write(s, this.pos, s.length);
   }
 
   /** rdbSaveLen: 6-bit, 14-bit, 32-bit or 64-bit big-endian length. */
@@ -162,14 +161,14 @@ export class RdbWriter {
     }
     this.len(n);
     if (this.pos + n <= this.buf.length) {
-      this.pos += latin1Write(this.buf, s, this.pos);
+      this.pos += this.buf.latin1Write(s, this.pos, s.length);
     } else if (n <= this.chunkSize) {
       this.emit(true);
-      this.pos += latin1Write(this.buf, s, this.pos);
+      this.pos += this.buf.latin1Write(s, this.pos, s.length);
     } else {
       this.emit(true);
       const big = Buffer.allocUnsafe(n);
-      latin1Write(big, s, 0);
+      big.latin1Write(s, 0, s.length);
       this.emitExternal(big);
     }
   }
@@ -200,7 +199,7 @@ export class RdbWriter {
     if (this.scratchOut.length < n) this.scratchOut = Buffer.allocUnsafe(Math.max(n, 256));
     const src = this.scratchIn;
     const dst = this.scratchOut;
-    latin1Write(src, s, 0);
+    src.latin1Write(s, 0, s.length);
     const clen = lzfCompressInto(src, 0, n, dst, 0, n - 4);
     if (clen === 0) {
       this.len(n);

@@ -5,7 +5,6 @@
  *   <zlbytes u32le> <zltail u32le> <zllen u16le> <entry>... <0xFF>
  *   entry = <prevlen: 1 byte < 254, or 0xFE + u32le> <encoding> <data>
  */
-import { latin1Slice } from './latin1.js';
 import { RdbError } from './rdb-error.js';
 
 const ZIP_END = 0xff;
@@ -47,7 +46,7 @@ export function ziplistEntries(blob: Buffer): string[] {
         p += 5;
       }
       if (p + slen > len - 1) throw corrupt('string entry past the end');
-      out.push(latin1Slice(blob, p, p + slen));
+      out.push(blob.latin1Slice(p, p + slen));
       p += slen;
       continue;
     }

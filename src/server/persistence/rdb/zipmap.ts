@@ -4,7 +4,6 @@
  *   <zmlen 1 byte> (<len>key <len><free>value <free bytes>)... <0xFF>
  *   len = 1 byte < 254, or 254 + u32le; 255 ends the map.
  */
-import { latin1Slice } from './latin1.js';
 import { RdbError } from './rdb-error.js';
 
 const ZIPMAP_BIGLEN = 254;
@@ -32,7 +31,7 @@ export function zipmapEntries(blob: Buffer): string[] {
     const klen = readLen();
     if (klen < 0) break;
     if (p + klen > len) throw new RdbError('corrupt zipmap: field past the end');
-    const field = latin1Slice(blob, p, p + klen);
+    const field = blob.latin1Slice(p, p + klen);
     p += klen;
     const vlen = readLen();
     if (vlen < 0) throw new RdbError('corrupt zipmap: field without a value');
@@ -40,7 +39,7 @@ export function zipmapEntries(blob: Buffer): string[] {
     const free = blob[p]!;
     p += 1;
     if (p + vlen + free > len) throw new RdbError('corrupt zipmap: value past the end');
-    out.push(field, latin1Slice(blob, p, p + vlen));
+    out.push(field, blob.latin1Slice(p, p + vlen));
     p += vlen + free;
   }
   if (p !== len - 1) throw new RdbError('corrupt zipmap: data after the end marker');
