@@ -41,6 +41,8 @@ export class Aof {
   lastCowSize = 0;
   baseSize = 0;
   rewriteScheduled = false;
+  /** Bytes of live incr files no longer appended to (the current one is the writer's size). */
+  private closedIncrBytes = 0;
 
   constructor(private readonly o: AofOptions) {
     this.dirPath = path.join(o.dir, o.dirname);
@@ -77,6 +79,10 @@ export class Aof {
       this.files.push(incr);
       writeManifest(this.dirPath, this.manifest, this.files);
     }
+    const current = incr;
+    this.closedIncrBytes = this.files
+      .filter((f) => f.type === 'i' && f !== current)
+      .reduce((n, f) => n + fs.statSync(path.join(this.dirPath, f.name)).size, 0);
     this.writer = this.openWriter(incr.name);
   }
 
@@ -138,21 +144,9 @@ export class Aof {
     }
   }
 
+  /** Base plus live incr files, kept from the writes themselves (no stat per cron tick). */
   currentSize(): number {
-    return this.baseSize + this.incrSizes();
-  }
-
-  private incrSizes(): number {
-    let n = 0;
-    for (const f of this.files) {
-      if (f.type !== 'i') continue;
-      try {
-        n += fs.statSync(path.join(this.dirPath, f.name)).size;
-      } catch {
-        /* removed meanwhile */
-      }
-    }
-    return n;
+    return this.baseSize + this.closedIncrBytes + (this.writer?.size ?? 0);
   }
 
   /**
@@ -164,6 +158,7 @@ export class Aof {
     if (this.rewriteJob !== null || this.writer === null) return;
     this.writer.syncNow();
     this.writer.close();
+    this.closedIncrBytes += this.writer.size;
     this.beginRewrite(ks, true);
   }
 
@@ -214,6 +209,7 @@ export class Aof {
     }
     const old = this.files.filter((f) => f !== incr);
     this.files = [base, incr];
+    this.closedIncrBytes = 0;
     writeManifest(this.dirPath, this.manifest, this.files);
     for (const f of old) if (f.name !== base.name) fs.rmSync(path.join(this.dirPath, f.name), { force: true });
     this.baseSize = out.bytes;
