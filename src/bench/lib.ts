@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { parseInfo } from '../harness/measure/info.js';
 import { killAllChildren } from '../harness/targets/children.js';
 import { targets } from '../harness/targets/index.js';
 import { freePort } from '../harness/targets/ports.js';
@@ -108,13 +109,7 @@ export function command(port: number, argv: string[]): Promise<string> {
 }
 
 export async function info(port: number, section: string): Promise<Record<string, string>> {
-  const text = await command(port, ['INFO', section]);
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && !line.startsWith('#')) out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
+  return parseInfo(await command(port, ['INFO', section]));
 }
 
 /** Polls INFO until `field` reads "0" (a background save or rewrite finished). */

@@ -1,3 +1,4 @@
+import { DEFAULT_SCENARIO } from '../../../src/scenario/schema.js';
 import type { RunResult, TrialResult } from '../../../src/shared/result.js';
 import type { Scenario } from '../../../src/shared/types.js';
 import { summarize } from '../../../src/report/summarize.js';
@@ -53,25 +54,16 @@ export function trial(over: Partial<TrialResult> = {}): TrialResult {
 
 export function scenario(over: Partial<Scenario> = {}): Scenario {
   return {
+    ...DEFAULT_SCENARIO,
     name: 'unit',
     description: 'crafted for tests',
-    targets: ['builtin'],
     modes: ['none', 'aof-always'],
     trials: 3,
     seed: 42,
     durationMs: 5000,
-    workload: 'unique-set',
     clients: 4,
-    pipeline: 1,
-    rate: 0,
-    valueSize: 100,
-    keys: 10_000,
-    preload: 0,
-    fault: 'sigkill',
     killWindowMs: [1000, 4000],
     savePoints: '60 1000',
-    snapshotStrategy: 'cow',
-    gates: [],
     ...over,
   };
 }
