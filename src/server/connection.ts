@@ -38,8 +38,6 @@ export class Connection implements Client {
   wroteThisTurn = false;
   /** Replies produced but not yet written (waiting for the AOF flush). */
   out = '';
-  readonly createdAt = Date.now();
-  lastCommand = '';
   private readonly decoder: RequestDecoder;
   private dead = false;
 
@@ -60,10 +58,6 @@ export class Connection implements Client {
     });
     socket.on('error', () => this.close());
     socket.on('close', () => this.close());
-  }
-
-  get addr(): string {
-    return `${this.socket.remoteAddress}:${this.socket.remotePort}`;
   }
 
   private onCommand(argv: string[]): void {

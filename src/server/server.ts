@@ -69,7 +69,7 @@ export class Server implements Dispatcher, ServerApi {
   async start(): Promise<void> {
     const port = this.config.num('port');
     for (const addr of this.config.get('bind').split(/\s+/).filter(Boolean)) {
-      const srv = net.createServer({ noDelay: true, pauseOnConnect: true }, (s) => this.accept(s, srv));
+      const srv = net.createServer({ pauseOnConnect: true }, (s) => this.accept(s, srv));
       srv.maxConnections = this.config.num('maxclients') + 32;
       await new Promise<void>((resolve, reject) => {
         srv.once('error', reject);
@@ -113,7 +113,7 @@ export class Server implements Dispatcher, ServerApi {
 
   execute(conn: Connection, argv: string[]): string {
     const name = argv[0]!;
-    const e = this.table.get(name) ?? this.table.get(name.toLowerCase());
+    const e = this.lookup(name);
     this.stats.totalCommands++;
     if (e === undefined) {
       const args = argv.slice(1, 10).map((a) => `'${a.slice(0, 128)}'`).join(' ');
@@ -148,9 +148,14 @@ export class Server implements Dispatcher, ServerApi {
     return reply;
   }
 
+  /** The table holds lower- and upper-case names; anything else is lowered once. */
+  private lookup(name: string): Entry | undefined {
+    return this.table.get(name) ?? this.table.get(name.toLowerCase());
+  }
+
   /** Runs a command from the AOF while loading: no auth, no replies, no propagation. */
   replay(argv: string[], client: Client): string {
-    const c = (this.table.get(argv[0]!) ?? this.table.get(argv[0]!.toLowerCase()))?.cmd;
+    const c = this.lookup(argv[0]!)?.cmd;
     if (c === undefined) throw new Error(`Unknown command '${argv[0]}' reading the append only file`);
     const ctx = this.ctx;
     ctx.client = client;

@@ -5,8 +5,6 @@ export class Stats {
   totalConnections = 0;
   rejectedConnections = 0;
   expiredKeys = 0;
-  netInputBytes = 0;
-  netOutputBytes = 0;
   private samples: number[] = [];
   private lastCount = 0;
   private lastAt = performance.now();
@@ -32,8 +30,6 @@ export class Stats {
     this.totalConnections = 0;
     this.rejectedConnections = 0;
     this.expiredKeys = 0;
-    this.netInputBytes = 0;
-    this.netOutputBytes = 0;
     this.samples = [];
     this.lastCount = 0;
   }

@@ -7,7 +7,6 @@ export type Proto = 2 | 3;
 
 export const OK = '+OK\r\n';
 export const PONG = '+PONG\r\n';
-export const QUEUED = '+QUEUED\r\n';
 export const ZERO = ':0\r\n';
 export const ONE = ':1\r\n';
 export const EMPTY_ARRAY = '*0\r\n';
