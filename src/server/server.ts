@@ -172,10 +172,7 @@ export class Server implements Dispatcher, ServerApi {
     if (conn.queued) return;
     conn.queued = true;
     this.pending.push(conn);
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(() => this.beforeSleep());
-    }
+    this.retryFlush();
   }
 
   /** One AOF flush for everything this turn produced, then the replies (group commit). */
@@ -196,6 +193,7 @@ export class Server implements Dispatcher, ServerApi {
     }
   }
 
+  /** Schedules beforeSleep for this turn when replies wait (also after an fsync completes). */
   retryFlush(): void {
     if (this.pending.length > 0 && !this.flushScheduled) {
       this.flushScheduled = true;
