@@ -33,6 +33,16 @@ async function writeKeys(r: Redis, n: number, prefix = 'k', value = (i: number) 
   }
 }
 
+/** A server that acknowledged `n` SETs (k0..), then was SIGKILLed: its dir is ready to restart from. */
+async function killedAfterWrites(args: string[], n: number, value?: (i: number) => string): Promise<Spawned> {
+  const a = await start(args);
+  const r = await client(a);
+  await writeKeys(r, n, 'k', value);
+  r.disconnect();
+  await a.stop('SIGKILL');
+  return a;
+}
+
 async function waitInfo(r: Redis, field: string, value: string, ms = 20_000): Promise<void> {
   const deadline = Date.now() + ms;
   for (;;) {
@@ -85,11 +95,7 @@ describe('AOF', () => {
   });
 
   it('trims a truncated last command (aof-load-truncated yes) and refuses with no', async () => {
-    const a = await start(AOF('always'));
-    const r = await client(a);
-    await writeKeys(r, 10);
-    r.disconnect();
-    await a.stop('SIGKILL');
+    const a = await killedAfterWrites(AOF('always'), 10);
     const incr = path.join(a.dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
     const good = fs.statSync(incr).size;
     fs.appendFileSync(incr, '*3\r\n$3\r\nSET\r\n$2\r\nzz\r\n$5\r\nab');
@@ -105,11 +111,7 @@ describe('AOF', () => {
   });
 
   it('refuses to start on corruption in the middle, naming the file', async () => {
-    const a = await start(AOF('always'));
-    const r = await client(a);
-    await writeKeys(r, 10);
-    r.disconnect();
-    await a.stop('SIGKILL');
+    const a = await killedAfterWrites(AOF('always'), 10);
     const incr = path.join(a.dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
     const buf = fs.readFileSync(incr);
     buf[40] = 0x21; // '!' where a '$' or digit was
@@ -270,11 +272,7 @@ function probe(port: number): Promise<string> {
 
 describe('loading', () => {
   it('answers -LOADING while a large AOF loads, then serves', async () => {
-    const a = await start(AOF('no'));
-    const r = await client(a);
-    await writeKeys(r, 300_000, 'k', () => 'x'.repeat(20));
-    r.disconnect();
-    await a.stop('SIGKILL');
+    const a = await killedAfterWrites(AOF('no'), 300_000, () => 'x'.repeat(20));
     const b = await start(AOF('no'), { dir: a.dir, expectExit: true });
     let sawLoading = false;
     for (let i = 0; i < 20_000; i++) {
