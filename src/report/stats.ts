@@ -7,7 +7,8 @@ export function median(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
   const s = [...xs].sort((a, b) => a - b);
   const mid = s.length >> 1;
-  return s.length % 2 === 1 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  // Halve first: (a + b) / 2 overflows to Infinity near Number.MAX_VALUE.
+  return s.length % 2 === 1 ? s[mid]! : s[mid - 1]! / 2 + s[mid]! / 2;
 }
 
 export function min(xs: readonly number[]): number {
@@ -24,7 +25,8 @@ export function max(xs: readonly number[]): number {
 
 export function mean(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
+  // Divide each term first so a sum near Number.MAX_VALUE cannot overflow.
   let s = 0;
-  for (const x of xs) s += x;
-  return s / xs.length;
+  for (const x of xs) s += x / xs.length;
+  return s;
 }
