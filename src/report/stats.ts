@@ -25,8 +25,11 @@ export function max(xs: readonly number[]): number {
 
 export function mean(xs: readonly number[]): number {
   if (xs.length === 0) return NaN;
-  // Divide each term first so a sum near Number.MAX_VALUE cannot overflow.
+  // Scale by the largest magnitude so the sum cannot overflow near Number.MAX_VALUE.
+  let scale = 0;
+  for (const x of xs) scale = Math.max(scale, Math.abs(x));
+  if (scale === 0) return 0;
   let s = 0;
-  for (const x of xs) s += x / xs.length;
-  return s;
+  for (const x of xs) s += x / scale;
+  return (s / xs.length) * scale;
 }

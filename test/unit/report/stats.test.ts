@@ -5,6 +5,7 @@ describe('stats', () => {
   it('median of an odd and an even sample', () => {
     expect(median([3, 1, 2])).toBe(2);
     expect(median([4, 1, 3, 2])).toBe(2.5);
+    expect(mean([1, 2, 3])).toBeCloseTo(2, 12);
   });
 
   it('median and mean of values near Number.MAX_VALUE stay finite (no overflow in a + b)', () => {
