@@ -1,3 +1,5 @@
+import { KeyTable } from './key-table.js';
+
 /**
  * The dataset: keys → values plus expiry times. No I/O. Strings are latin1 JS strings
  * (one char per byte). Every mutation goes through here so that two hooks see it first:
@@ -86,7 +88,7 @@ export function valueBytes(v: Value): number {
 }
 
 export class Keyspace {
-  readonly data = new Map<string, Value>();
+  readonly data = new KeyTable<Value>();
   /** key → absolute expiry in unix ms */
   readonly expires = new Map<string, number>();
   /** Called before any change to `key` (value, TTL or existence). */

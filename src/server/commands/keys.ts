@@ -163,12 +163,8 @@ function randomkey(ctx: Ctx): string {
   const ks = ctx.ks;
   // Retry a few times when the picked key turns out to be expired (get() deletes it).
   for (let tries = 0; tries < 100 && ks.size > 0; tries++) {
-    let i = Math.floor(Math.random() * ks.size);
-    for (const k of ks.data.keys()) {
-      if (i-- > 0) continue;
-      if (ks.get(k) !== undefined) return bulk(k);
-      break;
-    }
+    const k = ks.data.randomKey();
+    if (k !== undefined && ks.get(k) !== undefined) return bulk(k);
   }
   return nullBulk(ctx.resp);
 }

@@ -1,3 +1,4 @@
+import type { KeyCursor } from '../key-table.js';
 import { cloneValue, type Keyspace, type Value, valueBytes } from '../keyspace.js';
 
 /**
@@ -23,7 +24,7 @@ export class CowSnapshot {
   /** Bytes preserved because a write arrived first (rdb_last_cow_size). */
   cowBytes = 0;
   keysWritten = 0;
-  private readonly iter: Iterator<[string, Value]>;
+  private readonly iter: KeyCursor<Value>;
   private readonly done = new Set<string>();
   private readonly preserved = new Map<string, Preserved | typeof ABSENT>();
   private finished = false;
@@ -32,7 +33,7 @@ export class CowSnapshot {
     if (ks.beforeWrite !== null) throw new Error('a snapshot is already in progress');
     this.keysAtStart = ks.size;
     this.expiresAtStart = ks.expires.size;
-    this.iter = ks.data.entries();
+    this.iter = ks.data.cursor();
     ks.beforeWrite = (key) => this.preserve(key);
   }
 
@@ -53,7 +54,7 @@ export class CowSnapshot {
     let n = 0;
     while (n < max) {
       const r = this.iter.next();
-      if (r.done) {
+      if (r === undefined) {
         for (const [key, p] of this.preserved) {
           if (p !== ABSENT && !this.done.has(key)) sink(key, p.value, p.expireAt);
         }
@@ -61,7 +62,7 @@ export class CowSnapshot {
         this.release();
         return true;
       }
-      const [key, value] = r.value;
+      const [key, value] = r;
       // A key deleted and re-added after we emitted it comes round again: skip it.
       if (this.done.has(key)) continue;
       this.done.add(key);
@@ -82,6 +83,7 @@ export class CowSnapshot {
   release(): void {
     if (this.finished) return;
     this.finished = true;
+    this.iter.close();
     if (this.ks.beforeWrite !== null) this.ks.beforeWrite = null;
     this.done.clear();
     this.preserved.clear();

@@ -119,6 +119,8 @@ function collector(options: LoadIntoOptions, fileBytes: number): Collected {
 /** Applies collected entries [from, to) to the keyspace (TTLs with the last slice). */
 function apply(c: Collected, ks: Keyspace, from: number, to: number): void {
   const { keys, values } = c;
+  // Size the table once for the whole file, as Redis sizes its dict from RESIZEDB.
+  if (from === 0) ks.data.reserve(ks.size + c.count);
   for (let i = from; i < to; i++) ks.load(keys[i]!, values[i]!);
   if (to === c.count) for (let i = 0; i < c.ttlKeys.length; i++) ks.expires.set(c.ttlKeys[i]!, c.ttls[i]!);
 }
