@@ -42,6 +42,8 @@ export interface KeyCursor<V> {
   /** The next live entry, or undefined at the end (which also closes the cursor). */
   next(): [string, V] | undefined;
   close(): void;
+  /** Entries at positionOf() below this have been returned (or were deleted when passed). */
+  readonly position: number;
 }
 
 export class KeyTable<V> {
@@ -151,7 +153,15 @@ export class KeyTable<V> {
         return undefined;
       },
       close,
+      get position() {
+        return pos;
+      },
     };
+  }
+
+  /** Where `key` is in iteration order (stable while a cursor is open), or -1. */
+  positionOf(key: string): number {
+    return this.find(key, hashKey(key));
   }
 
   *entries(): IterableIterator<[string, V]> {

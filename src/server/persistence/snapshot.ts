@@ -25,7 +25,6 @@ export class CowSnapshot {
   cowBytes = 0;
   keysWritten = 0;
   private readonly iter: KeyCursor<Value>;
-  private readonly done = new Set<string>();
   private readonly preserved = new Map<string, Preserved | typeof ABSENT>();
   private finished = false;
 
@@ -38,12 +37,15 @@ export class CowSnapshot {
   }
 
   private preserve(key: string): void {
-    if (this.done.has(key) || this.preserved.has(key)) return;
-    const v = this.ks.data.get(key);
-    if (v === undefined) {
+    if (this.preserved.has(key)) return;
+    const at = this.ks.data.positionOf(key);
+    if (at < 0) {
+      // Absent now: whatever is written here later is not part of the snapshot.
       this.preserved.set(key, ABSENT);
       return;
     }
+    if (at < this.iter.position) return; // already emitted
+    const v = this.ks.data.get(key)!;
     this.preserved.set(key, { value: cloneValue(v), expireAt: this.ks.expires.get(key) });
     this.cowBytes += key.length + valueBytes(v);
   }
@@ -56,16 +58,13 @@ export class CowSnapshot {
       const r = this.iter.next();
       if (r === undefined) {
         for (const [key, p] of this.preserved) {
-          if (p !== ABSENT && !this.done.has(key)) sink(key, p.value, p.expireAt);
+          if (p !== ABSENT) sink(key, p.value, p.expireAt);
         }
         this.keysWritten += n;
         this.release();
         return true;
       }
       const [key, value] = r;
-      // A key deleted and re-added after we emitted it comes round again: skip it.
-      if (this.done.has(key)) continue;
-      this.done.add(key);
       const p = this.preserved.get(key);
       if (p === undefined) sink(key, value, this.ks.expires.get(key));
       else {
@@ -85,7 +84,6 @@ export class CowSnapshot {
     this.finished = true;
     this.iter.close();
     if (this.ks.beforeWrite !== null) this.ks.beforeWrite = null;
-    this.done.clear();
     this.preserved.clear();
   }
 }
