@@ -17,7 +17,7 @@ const EMPTY = 0;
 const DELETED = -1;
 const MIN_SLOTS = 16;
 
-/** A per-process seed, so that colliding keys cannot be chosen in advance (hash flooding). */
+/** A per-process seed, so that colliding keys are hard to choose in advance (hash flooding). */
 const SEED = (Math.random() * 0x100000000) | 0;
 
 /** FNV-1a over the key's char codes (latin1: one per byte) with a murmur3 finaliser. */
