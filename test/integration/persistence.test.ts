@@ -144,6 +144,26 @@ describe('AOF', () => {
     expect(await r2.dbsize()).toBe(501);
     r2.disconnect();
   });
+
+  it('BGREWRITEAOF with appendonly no writes a base alone, as Redis 7 does, and it loads', async () => {
+    const a = await start(['--save', '', '--appendonly', 'no']);
+    const r = await client(a);
+    await writeKeys(r, 300);
+    const dir = path.join(a.dir, 'appendonlydir');
+    for (const seq of [1, 2]) {
+      expect(await r.bgrewriteaof()).toBe('Background append only file rewriting started');
+      await waitInfo(r, 'aof_rewrite_in_progress', '0');
+      expect(fs.readFileSync(path.join(dir, 'appendonly.aof.manifest'), 'latin1')).toBe(`file appendonly.aof.${seq}.base.rdb seq ${seq} type b\n`);
+      expect(fs.readdirSync(dir).sort()).toEqual([`appendonly.aof.${seq}.base.rdb`, 'appendonly.aof.manifest']);
+    }
+    expect(await r.info('persistence')).toMatch(/aof_enabled:0[\s\S]*aof_rewrites:2/);
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const b = await start(AOF('everysec'), { dir: a.dir });
+    const r2 = await client(b);
+    expect(await r2.dbsize()).toBe(300);
+    r2.disconnect();
+  });
 });
 
 describe('RDB', () => {

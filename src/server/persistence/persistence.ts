@@ -17,6 +17,8 @@ import { RdbSaves } from './rdb-saves.js';
  */
 export class Persistence {
   aof: Aof | null = null;
+  /** With appendonly no: what BGREWRITEAOF uses (it writes a base file alone, as Redis 7). */
+  private baseOnly: Aof | null = null;
   readonly rdb: RdbSaves;
   latestForkUsec = 0;
   totalForks = 0;
@@ -79,6 +81,11 @@ export class Persistence {
     return path.join(this.cfg.get('dir'), this.cfg.get('dbfilename'));
   }
 
+  /** The AOF, or the appendonly-no rewriter when BGREWRITEAOF has been used without one. */
+  private get rewriter(): Aof | null {
+    return this.aof ?? this.baseOnly;
+  }
+
   get aofOn(): boolean {
     return this.aof !== null;
   }
@@ -134,7 +141,8 @@ export class Persistence {
 
   cron(): void {
     if (this.aof !== null) this.aof.cron(this.ks, this.cfg.num('auto-aof-rewrite-percentage'), this.cfg.num('auto-aof-rewrite-min-size'), this.rdb.inProgress);
-    this.rdb.cron(this.aof?.rewriting ?? false);
+    else this.baseOnly?.cron(this.ks, 0, 0, this.rdb.inProgress); // scheduled rewrites only
+    this.rdb.cron(this.rewriter?.rewriting ?? false);
   }
 
   save(): string {
@@ -142,7 +150,7 @@ export class Persistence {
   }
 
   bgsave(schedule: boolean): string {
-    return this.rdb.bgsave(schedule, this.aof?.rewriting ?? false);
+    return this.rdb.bgsave(schedule, this.rewriter?.rewriting ?? false);
   }
 
   /** A BGSAVE or an AOF rewrite (BGREWRITEAOF or automatic) took its snapshot. */
@@ -152,19 +160,21 @@ export class Persistence {
   }
 
   bgrewriteaof(): string {
-    if (this.aof === null) return '-ERR Background AOF rewrite needs appendonly yes\r\n';
-    if (this.aof.rewriting) return '-ERR Background append only file rewriting already in progress\r\n';
+    const aof = this.rewriter ?? (this.baseOnly = this.makeAof());
+    if (aof.rewriting) return '-ERR Background append only file rewriting already in progress\r\n';
     if (this.rdb.inProgress) {
-      this.aof.rewriteScheduled = true;
+      aof.rewriteScheduled = true;
       return '+Background append only file rewriting scheduled\r\n';
     }
-    this.aof.startRewrite(this.ks);
+    aof.startRewrite(this.ks);
     return '+Background append only file rewriting started\r\n';
   }
 
   configChanged(name: string, before: string): void {
     if (name === 'save') this.rdb.savePointsChanged();
     if (name === 'appendonly' && before !== this.cfg.get('appendonly')) {
+      this.baseOnly?.close();
+      this.baseOnly = null;
       if (this.cfg.yes('appendonly')) {
         this.rdb.abort();
         this.aof = this.makeAof();
@@ -181,17 +191,25 @@ export class Persistence {
       async_loading: 0,
       ...this.rdb.info(this.ks.dirty),
       aof_enabled: this.aof ? 1 : 0,
-      ...(this.aof?.info() ?? {
-        aof_rewrite_in_progress: 0,
-        aof_rewrite_scheduled: 0,
-        aof_last_rewrite_time_sec: -1,
-        aof_current_rewrite_time_sec: -1,
-        aof_last_bgrewrite_status: 'ok',
-        aof_rewrites: 0,
-        aof_last_write_status: 'ok',
-        aof_last_cow_size: 0,
-      }),
+      ...(this.aof?.info() ?? this.aofOffInfo()),
     };
+  }
+
+  /** The AOF fields Redis shows with appendonly no (BGREWRITEAOF still counts there). */
+  private aofOffInfo(): Record<string, string | number> {
+    const off: Record<string, string | number> = {
+      aof_rewrite_in_progress: 0,
+      aof_rewrite_scheduled: 0,
+      aof_last_rewrite_time_sec: -1,
+      aof_current_rewrite_time_sec: -1,
+      aof_last_bgrewrite_status: 'ok',
+      aof_rewrites: 0,
+      aof_last_write_status: 'ok',
+      aof_last_cow_size: 0,
+    };
+    const live = this.baseOnly?.info();
+    if (live) for (const k of Object.keys(off)) off[k] = live[k]!;
+    return off;
   }
 
   /** Before exit: finish the AOF, save when asked or when save points are set. */
@@ -199,6 +217,7 @@ export class Persistence {
     // As Redis: shutting down while loading never saves (it would save a partial dataset).
     const mode = this.server.loading ? 'nosave' : requested;
     this.rdb.abort();
+    this.baseOnly?.close();
     try {
       this.aof?.closeForShutdown();
     } catch (e) {
@@ -215,6 +234,7 @@ export class Persistence {
 
   close(): void {
     this.rdb.abort();
+    this.baseOnly?.close();
     this.aof?.close();
   }
 }

@@ -155,7 +155,13 @@ export class Aof {
    * base is complete the manifest lists old base, old incrs and the new incr.
    */
   startRewrite(ks: Keyspace): void {
-    if (this.rewriteJob !== null || this.writer === null) return;
+    if (this.rewriteJob !== null) return;
+    if (this.writer === null) {
+      // BGREWRITEAOF with appendonly no, as Redis 7 does it: the dataset becomes a new base
+      // and the manifest then names that base alone (nothing is appended, so no incr file).
+      this.enableAtRuntime(ks, false);
+      return;
+    }
     this.writer.syncNow();
     this.writer.close();
     this.closedIncrBytes += this.writer.size;
@@ -166,7 +172,7 @@ export class Aof {
    * CONFIG SET appendonly yes: whatever is in the directory is stale, so the first base is
    * written in the background and the manifest only names the new files once it is done.
    */
-  enableAtRuntime(ks: Keyspace): void {
+  enableAtRuntime(ks: Keyspace, withIncr = true): void {
     fs.mkdirSync(this.dirPath, { recursive: true });
     try {
       const where = path.join(this.dirPath, this.manifest);
@@ -174,22 +180,28 @@ export class Aof {
     } catch {
       this.files = [];
     }
-    this.beginRewrite(ks, false);
+    this.beginRewrite(ks, false, withIncr);
   }
 
-  private beginRewrite(ks: Keyspace, filesAreLive: boolean): void {
+  /**
+   * `live`: the current files stay in the manifest until the new base is done (a running
+   * AOF); otherwise the manifest only changes then. `withIncr`: appends go to a new incr file.
+   */
+  private beginRewrite(ks: Keyspace, filesAreLive: boolean, withIncr = true): void {
     const incrSeq = Math.max(0, ...this.files.filter((f) => f.type === 'i').map((f) => f.seq)) + 1;
     const baseSeq = Math.max(0, ...this.files.filter((f) => f.type === 'b').map((f) => f.seq)) + 1;
-    const newIncr: AofFile = { name: this.incrName(incrSeq), seq: incrSeq, type: 'i' };
-    fs.closeSync(fs.openSync(path.join(this.dirPath, newIncr.name), 'a'));
-    if (filesAreLive) {
-      const during = [...this.files.filter((f) => f.type !== 'h'), newIncr];
-      writeManifest(this.dirPath, this.manifest, during);
-      this.files = during;
-    } else {
-      this.files = [...this.files, newIncr];
+    const newIncr: AofFile | null = withIncr ? { name: this.incrName(incrSeq), seq: incrSeq, type: 'i' } : null;
+    if (newIncr !== null) {
+      fs.closeSync(fs.openSync(path.join(this.dirPath, newIncr.name), 'a'));
+      if (filesAreLive) {
+        const during = [...this.files.filter((f) => f.type !== 'h'), newIncr];
+        writeManifest(this.dirPath, this.manifest, during);
+        this.files = during;
+      } else {
+        this.files = [...this.files, newIncr];
+      }
+      this.writer = this.openWriter(newIncr.name);
     }
-    this.writer = this.openWriter(newIncr.name);
     const base: AofFile = { name: this.baseName(baseSeq), seq: baseSeq, type: 'b' };
     const enc = this.o.preamble() ? this.o.rdbEncoder : this.o.aofEncoder;
     const started = Date.now();
@@ -198,7 +210,7 @@ export class Aof {
     this.o.log.notice(`Background append only file rewriting started`);
   }
 
-  private rewriteDone(out: SaveOutcome, base: AofFile, incr: AofFile, started: number): void {
+  private rewriteDone(out: SaveOutcome, base: AofFile, incr: AofFile | null, started: number): void {
     this.rewriteJob = null;
     this.lastRewriteTimeSec = Math.round((Date.now() - started) / 1000);
     this.lastCowSize = out.cowBytes;
@@ -208,7 +220,7 @@ export class Aof {
       return;
     }
     const old = this.files.filter((f) => f !== incr);
-    this.files = [base, incr];
+    this.files = incr === null ? [base] : [base, incr];
     this.closedIncrBytes = 0;
     writeManifest(this.dirPath, this.manifest, this.files);
     for (const f of old) if (f.name !== base.name) fs.rmSync(path.join(this.dirPath, f.name), { force: true });
