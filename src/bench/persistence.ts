@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Table from 'cli-table3';
 import { MODES, type Mode, type TargetKind } from '../shared/types.js';
-import { command, fill, fmt, info, median, redisBenchmark, requireBinaries, start, verdict, waitZero } from './lib.js';
+import { command, fail, fill, fmt, info, median, redisBenchmark, requireBinaries, start, verdict, waitZero } from './lib.js';
 
 /**
  * npm run bench:persistence — the built-in server vs redis-server, side by side in one run:
@@ -12,7 +12,7 @@ import { command, fill, fmt, info, median, redisBenchmark, requireBinaries, star
  *     RDB size (≤ 1.05×), load time from RDB (≤ 1.0×) and from AOF (≤ 1.5×), each from
  *     spawn to the first reply that is not -LOADING (the harness's recovery clock).
  * Env: ROUNDS (3), N requests per run at pipeline 1 (100000; ×4 at 16), SIZES (1000000,4000000),
- *      ONLY (throughput | sizes: run one part).
+ *      ONLY (throughput | sizes: run one part), MODES and PIPELINES (comma lists: a subset).
  */
 requireBinaries('bench:persistence');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
@@ -20,6 +20,10 @@ const N = Number(process.env.N ?? 100_000);
 const SIZES = (process.env.SIZES ?? '1000000,4000000').split(',').map(Number);
 const SAVE = '10 10000';
 const kinds: TargetKind[] = ['builtin', 'redis'];
+const modes = process.env.MODES ? (process.env.MODES.split(',') as Mode[]) : MODES;
+const bad = modes.filter((m) => !MODES.includes(m));
+if (bad.length > 0) fail('bench:persistence', `MODES: unknown mode ${bad.join(', ')} (known: ${MODES.join(', ')})`);
+const pipelines = (process.env.PIPELINES ?? '1,16').split(',').map(Number);
 const row = (name: string, b: number, r: number, unit: string, goal: string, ok: boolean): string[] => [name, `${fmt(b)}${unit}`, `${fmt(r)}${unit}`, (b / r).toFixed(2), goal, verdict(ok)];
 
 async function setOps(kind: TargetKind, mode: Mode, pipeline: number): Promise<number> {
@@ -33,8 +37,8 @@ async function setOps(kind: TargetKind, mode: Mode, pipeline: number): Promise<n
 
 const ONLY = process.env.ONLY ?? '';
 const tput = new Table({ style: { head: [], border: [] }, head: ['SET, 50 clients, 100 B (ops/s)', 'built-in', 'redis', 'ratio', 'goal', 'verdict'] });
-for (const mode of ONLY === 'sizes' ? [] : MODES) {
-  for (const pipeline of [1, 16]) {
+for (const mode of ONLY === 'sizes' ? [] : modes) {
+  for (const pipeline of pipelines) {
     const runs: Record<TargetKind, number[]> = { builtin: [], redis: [] };
     for (let r = 0; r < ROUNDS; r++) for (const k of r % 2 ? [...kinds].reverse() : kinds) runs[k].push(await setOps(k, mode, pipeline));
     const b = median(runs.builtin);

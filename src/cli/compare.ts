@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { UsageError } from '../shared/errors.js';
-import { compareResults, hasRegression, renderCompare, scenarioDifferences } from '../report/compare.js';
+import { compareResults, hasRegression, scenarioDifferences } from '../report/compare.js';
+import { renderCompare } from '../report/compare-table.js';
 import { renderJson } from '../report/json.js';
 import { readResultFile, stdoutColor, writeOutput } from './report.js';
 

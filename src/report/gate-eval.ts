@@ -3,7 +3,8 @@ import { metricValue, type MetricName } from '../shared/metrics.js';
 import type { FaultKind, Mode, TargetKind } from '../shared/types.js';
 import { fmtNum } from './format.js';
 import { modeRank, targetRank } from './header.js';
-import { parseGate, refText, type Agg, type Gate, type MetricRef, type Op } from '../shared/gate-parse.js';
+import { parseGate } from '../shared/gate-parse.js';
+import { refText, type Agg, type Gate, type MetricRef, type Op } from '../shared/gate.js';
 import { max, mean, median, min } from './stats.js';
 
 /** One check of one gate on one target/mode/fault. Numbers are finite or null (JSON-safe). */

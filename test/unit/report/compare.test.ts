@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compareResults, hasRegression, renderCompare, scenarioDifferences } from '../../../src/report/compare.js';
+import { compareResults, hasRegression, scenarioDifferences } from '../../../src/report/compare.js';
+import { renderCompare } from '../../../src/report/compare-table.js';
 import type { MicroResult } from '../../../src/report/micro-result.js';
 import type { TrialResult } from '../../../src/shared/result.js';
 import { result, trial, typicalTrials } from './fixtures.js';
