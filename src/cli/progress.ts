@@ -1,5 +1,5 @@
 import type { RunEvent } from '../harness/run.js';
-import type { TrialPhase } from '../harness/trial.js';
+import type { TrialPhase } from '../harness/trial-spec.js';
 import type { TrialResult } from '../shared/result.js';
 
 /**

@@ -14,7 +14,8 @@ import { sanityVerdicts } from './check/sanity.js';
 import { faults } from './faults/index.js';
 import { toolVersion } from './repo.js';
 import { targets } from './targets/index.js';
-import { runTrial, type TrialPhase } from './trial.js';
+import { runTrial } from './trial.js';
+import type { TrialPhase } from './trial-spec.js';
 import { deriveSeed, Rng } from '../shared/prng.js';
 
 export type RunEvent =

@@ -5,75 +5,33 @@
  * everything back and judge it against the ledger. Every process is killed and the temp dir
  * removed on every way out (unless keep).
  */
-import fs from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { RunError } from '../shared/errors.js';
-import type { TrialResult } from '../shared/result.js';
-import type { Mode, Scenario } from '../shared/types.js';
 import { emptyTrial } from './trial-result.js';
+import { TrialSandbox } from './trial-sandbox.js';
+import { StartupError, type TrialRun, type TrialSpec } from './trial-spec.js';
 import { check } from './check/index.js';
+import { faultContext } from './fault-context.js';
 import { faults, type Fault, type FaultOutcome } from './faults/index.js';
 import { diskUsage } from './measure/disk.js';
-import { parseInfo } from './measure/info.js';
-import { maxLatencyDuring } from './measure/latency.js';
 import { SnapshotMonitor } from './measure/snapshot-monitor.js';
-import { recoveryFigures, writeFigures } from './measure/trial-figures.js';
-import { registerTempDir } from './targets/children.js';
+import { afterKillFigures, recoveryFigures } from './measure/trial-figures.js';
 import { DATA_FILES, hasAof, hasSavePoints } from './targets/modes.js';
 import { freePort } from './targets/ports.js';
 import { logTail, waitExit } from './targets/spawn.js';
-import type { Target, TargetHandle } from './targets/target.js';
+import type { TargetHandle } from './targets/target.js';
 import { Driver } from './workload/driver.js';
 import { createWorkload } from './workload/generators.js';
 import { Ledger } from './workload/ledger.js';
 import { preload, snapshotAndWait } from './workload/preload.js';
 import { Rng } from '../shared/prng.js';
-import { replyText, RespConnection } from './workload/resp-connection.js';
-
-export type TrialPhase = 'start' | 'preload' | 'write' | 'fault' | 'recover' | 'check';
-
-export interface TrialSpec {
-  scenario: Scenario;
-  target: Target;
-  mode: Mode;
-  /** 0-based */
-  trial: number;
-  seed: number;
-  keep?: boolean;
-  tmpRoot?: string;
-  onPhase?: (phase: TrialPhase) => void;
-}
-
-export interface TrialRun {
-  result: TrialResult;
-  /** the trial's temp dir when kept, else null */
-  dir: string | null;
-  /** what the fault did, e.g. "BGSAVE in progress, killed 0.4 ms after issuing it" */
-  note: string | null;
-}
-
-/** The first launch failed: nothing was measured, and later trials would fail alike. */
-export class StartupError extends RunError {
-  override name = 'StartupError';
-}
+import { RespConnection } from './workload/resp-connection.js';
+import { withTimeout } from './with-timeout.js';
 
 const RESTART_TIMEOUT_MS = 120_000;
 const READ_BACK_TIMEOUT_MS = 180_000;
 const CRASH_EXIT_TIMEOUT_MS = 10_000;
 const GRACEFUL_EXIT_TIMEOUT_MS = 60_000;
-/** how long the INFO right before a kill may hold the kill back */
-const FINAL_INFO_TIMEOUT_MS = 50;
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p.finally(() => clearTimeout(timer)),
-    new Promise<T>((_, reject) => {
-      timer = setTimeout(() => reject(new RunError(`${what} took longer than ${ms} ms`)), ms);
-    }),
-  ]);
-}
 
 export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
   const { scenario, target, mode } = spec;
@@ -83,14 +41,8 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
   const plan = fault.plan(rng.fork(), scenario);
   const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints, scenario.snapshotStrategy));
 
-  const root = await fs.mkdtemp(path.join(spec.tmpRoot ?? os.tmpdir(), `durabench-${target.kind}-${mode.replace('+', '-')}-`));
-  const dataDir = path.join(root, 'data');
-  await fs.mkdir(dataDir);
-  // kept dirs are the user's: no cleanup, no reaper
-  const unregister = spec.keep ? () => undefined : registerTempDir(root);
-  const handles: TargetHandle[] = [];
-  const conns: RespConnection[] = [];
-  let driver: Driver | null = null;
+  const box = await TrialSandbox.create(spec);
+  const { root, dataDir, handles, conns } = box;
   let note: string | null = null;
   let started = false;
 
@@ -128,7 +80,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       preload: scenario.preload,
     });
     const ledger = new Ledger(workload.ledgerOptions);
-    driver = await Driver.connect({
+    const d = await Driver.connect({
       port: first.port,
       clients: scenario.clients,
       pipeline: scenario.pipeline,
@@ -136,6 +88,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       workload,
       ledger,
     });
+    box.driver = d;
     const monitorConn = await RespConnection.connect(first.port);
     conns.push(monitorConn);
     const faultConn = await RespConnection.connect(first.port);
@@ -146,32 +99,12 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     await monitor.start();
 
     phase('write');
-    const d = driver;
     const t0 = performance.now();
     d.start(t0);
     const endWrites = setTimeout(() => d.halt(), scenario.durationMs);
     let outcome: FaultOutcome;
     try {
-      outcome = await fault.inject({
-        scenario,
-        mode,
-        plan,
-        handle: first,
-        control: faultConn,
-        t0,
-        signal: (sig) => {
-          const at = performance.now();
-          first.kill(sig);
-          d.halt(at);
-          return at;
-        },
-        observe: (info) => monitor.record(info),
-        finalInfo: () =>
-          withTimeout(faultConn.call('INFO'), FINAL_INFO_TIMEOUT_MS, 'INFO before the kill').then(
-            (r) => monitor.record(parseInfo(replyText(r))),
-            () => undefined, // no reading: the monitor's last poll stands
-          ),
-      });
+      outcome = await fault.inject(faultContext({ scenario, mode, plan, handle: first, control: faultConn, t0 }, d, monitor));
     } finally {
       clearTimeout(endWrites);
     }
@@ -188,16 +121,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     if (fault.afterExit) outcome = (await fault.afterExit({ dataDir, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
     note = outcome.note ?? null;
 
-    Object.assign(result, {
-      ...ledger.counts(),
-      rdbBytes: disk.rdbBytes,
-      aofBytes: disk.aofBytes,
-      diskBytes: disk.diskBytes,
-      forkUsec: observed.fork.forkUsec,
-      cowBytes: observed.fork.cowBytes,
-      snapshotMaxLatencyMs: maxLatencyDuring(ledger, observed.intervals),
-      ...writeFigures(d, Math.max(0, writeEnd - t0)),
-    } satisfies Partial<TrialResult>);
+    Object.assign(result, afterKillFigures(ledger, disk, observed, d, Math.max(0, writeEnd - t0)));
     if (exit.at < outcome.killedAt) {
       const tail = logTail(first.logFile);
       throw new RunError(
@@ -254,14 +178,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     if (!started) throw err;
     result.error = (err as Error).message.split('\n')[0]!.slice(0, 300);
   } finally {
-    driver?.close();
-    for (const c of conns) c.close();
-    for (const h of handles) {
-      if (h.alive) h.kill('SIGKILL');
-      await Promise.race([h.exited, new Promise((r) => setTimeout(r, 3000).unref())]);
-    }
-    if (!spec.keep) await fs.rm(root, { recursive: true, force: true }).catch(() => undefined);
-    unregister();
+    await box.dispose();
   }
   return { result, dir: spec.keep ? root : null, note };
 }

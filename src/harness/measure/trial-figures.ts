@@ -1,12 +1,15 @@
 /**
  * The derived figures of a trial: write-phase throughput and latency from the load driver,
- * and the load rate and space figures after recovery. Kept apart from trial.ts, which only
+ * the ledger, disk and fork figures after the kill, and the load rate and space figures
+ * after recovery. Kept apart from trial.ts, which only
  * sequences the phases.
  */
 import type { TrialResult } from '../../shared/result.js';
 import type { Driver } from '../workload/driver.js';
+import type { Ledger } from '../workload/ledger.js';
 import type { DiskUsage } from './disk.js';
-import { mergeHistograms, summarizeLatency } from './latency.js';
+import { maxLatencyDuring, mergeHistograms, summarizeLatency } from './latency.js';
+import type { SnapshotObservation } from './snapshot-monitor.js';
 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
@@ -37,6 +40,20 @@ export function writeFigures(d: Driver, writeMs: number): WriteFigures {
     readThroughputOps: reads.count > 0 ? perSec(d.readsAtHalt) : null,
     readP99Ms: reads.p99Ms,
     writeMs: r3(writeMs),
+  };
+}
+
+/** Everything known once the server is dead: the ledger's counts, its disk, its forks, the writes. */
+export function afterKillFigures(ledger: Ledger, disk: DiskUsage, observed: SnapshotObservation, d: Driver, writeMs: number): Partial<TrialResult> {
+  return {
+    ...ledger.counts(),
+    rdbBytes: disk.rdbBytes,
+    aofBytes: disk.aofBytes,
+    diskBytes: disk.diskBytes,
+    forkUsec: observed.fork.forkUsec,
+    cowBytes: observed.fork.cowBytes,
+    snapshotMaxLatencyMs: maxLatencyDuring(ledger, observed.intervals),
+    ...writeFigures(d, writeMs),
   };
 }
 

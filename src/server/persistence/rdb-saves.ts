@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { parseSavePoints, type SavePoint } from '../config.js';
+import { parseSavePoints, type SavePoint } from '../config-options.js';
 import type { Keyspace } from '../keyspace.js';
 import type { Logger } from '../log.js';
 import { BackgroundSave, type EncoderFactory, type SaveOutcome, type SnapshotStrategy } from './background-save.js';

@@ -52,7 +52,9 @@ async function drive(port: number, o: { rate: number; ms: number; workload?: Wor
 }
 
 describe('load driver', () => {
-  it('open loop: sends on time, so a fast server shows sub-millisecond latency (no timer-tick floor)', async () => {
+  // Timing-sensitive: on a loaded 2-core runner the scheduler alone can push one run's
+  // median past the bound. A real timer-tick floor fails every retry.
+  it('open loop: sends on time, so a fast server shows sub-millisecond latency (no timer-tick floor)', { retry: 3 }, async () => {
     const port = await fakeServer('now');
     const { d } = await drive(port, { rate: 2000, ms: 600 });
     const lat = summarizeLatency(mergeHistograms(d.histograms()));
@@ -64,7 +66,7 @@ describe('load driver', () => {
     expect(lag.p50Ms!).toBeLessThan(0.2);
   });
 
-  it('open loop: about the rate asked for', async () => {
+  it('open loop: about the rate asked for', { retry: 3 }, async () => {
     const port = await fakeServer('now');
     const { d, elapsedMs } = await drive(port, { rate: 1000, ms: 500 });
     const expected = (1000 * elapsedMs) / 1000;

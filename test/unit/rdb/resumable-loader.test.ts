@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Keyspace, type Value } from '../../../src/server/keyspace.js';
-import { loadRdb, RdbLoader, type RdbLoadStats } from '../../../src/server/persistence/rdb/decoder.js';
+import { loadRdb, RdbLoader } from '../../../src/server/persistence/rdb/decoder.js';
+import type { RdbLoadStats } from '../../../src/server/persistence/rdb/load-types.js';
 import { encodeKeyspace, loadRdbInto, loadRdbIntoAsync } from '../../../src/server/persistence/rdb/index.js';
 import { RdbError } from '../../../src/server/persistence/rdb/rdb-error.js';
 import { rdbFile, rdbRecord, rdbString } from './blobs.js';

@@ -1,22 +1,15 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import type { Keyspace } from '../../keyspace.js';
 import type { Logger } from '../../log.js';
-import { BackgroundSave, type EncoderFactory, type SaveOutcome, type SnapshotStrategy } from '../background-save.js';
+import { BackgroundSave, type SaveOutcome, type SnapshotStrategy } from '../background-save.js';
+import { AofLayout, type AofLayoutOptions } from './layout.js';
 import { loadAofFiles } from './loader.js';
-import { type AofFile, manifestName, parseManifest, writeManifest } from './manifest.js';
+import type { AofFile } from './manifest.js';
 import { type FlushResult, type FsyncPolicy, AofWriter } from './writer.js';
 
-export interface AofOptions {
-  dir: string;
-  dirname: string;
-  filename: string;
+export interface AofOptions extends AofLayoutOptions {
   policy: () => FsyncPolicy;
-  preamble: () => boolean;
   loadTruncated: () => boolean;
   strategy: () => SnapshotStrategy;
-  rdbEncoder: EncoderFactory;
-  aofEncoder: EncoderFactory;
   log: Logger;
   onSynced: () => void;
   /** A rewrite began; its snapshot-start pause in µs (latest_fork_usec, total_forks). */
@@ -30,11 +23,9 @@ export interface AofOptions {
  * file; the manifest is swapped atomically and the old files removed.
  */
 export class Aof {
-  private files: AofFile[] = [];
+  private readonly layout: AofLayout;
   private writer: AofWriter | null = null;
   private rewriteJob: BackgroundSave | null = null;
-  private readonly dirPath: string;
-  private readonly manifest: string;
   rewrites = 0;
   lastRewriteStatus: 'ok' | 'err' = 'ok';
   lastRewriteTimeSec = -1;
@@ -45,74 +36,35 @@ export class Aof {
   private closedIncrBytes = 0;
 
   constructor(private readonly o: AofOptions) {
-    this.dirPath = path.join(o.dir, o.dirname);
-    this.manifest = manifestName(o.filename);
+    this.layout = new AofLayout(o);
   }
 
   exists(): boolean {
-    return fs.existsSync(path.join(this.dirPath, this.manifest));
+    return this.layout.exists();
   }
 
   /** Replays the AOF into the keyspace, yielding between steps. Throws AofError when unloadable. */
   async load(ks: Keyspace, exec: (argv: string[]) => void): Promise<number> {
-    const where = path.join(this.dirPath, this.manifest);
-    this.files = parseManifest(fs.readFileSync(where, 'latin1'), where);
-    const r = await loadAofFiles(this.dirPath, this.files, ks, exec, { loadTruncated: this.o.loadTruncated(), log: this.o.log });
+    this.layout.read();
+    const r = await loadAofFiles(this.layout.dirPath, this.layout.files, ks, exec, { loadTruncated: this.o.loadTruncated(), log: this.o.log });
     this.baseSize = r.baseSize;
     return r.commands;
   }
 
   /** After loading: create the layout if missing (base from the dataset), open the last incr file. */
   open(ks: Keyspace): void {
-    fs.mkdirSync(this.dirPath, { recursive: true });
-    if (!this.exists()) {
-      const base = this.baseName(1);
-      this.writeBaseSync(ks, base);
-      this.files = [{ name: base, seq: 1, type: 'b' }, { name: this.incrName(1), seq: 1, type: 'i' }];
-      fs.closeSync(fs.openSync(path.join(this.dirPath, this.incrName(1)), 'a'));
-      writeManifest(this.dirPath, this.manifest, this.files);
-      this.o.log.notice(`Creating AOF base file ${base} on server start`);
+    const created = this.layout.createIfMissing(ks);
+    if (created !== null) {
+      this.baseSize = created.bytes;
+      this.o.log.notice(`Creating AOF base file ${created.name} on server start`);
     }
-    let incr = this.files.filter((f) => f.type === 'i').at(-1);
-    if (incr === undefined) {
-      incr = { name: this.incrName(1), seq: 1, type: 'i' };
-      this.files.push(incr);
-      writeManifest(this.dirPath, this.manifest, this.files);
-    }
-    const current = incr;
-    this.closedIncrBytes = this.files
-      .filter((f) => f.type === 'i' && f !== current)
-      .reduce((n, f) => n + fs.statSync(path.join(this.dirPath, f.name)).size, 0);
+    const incr = this.layout.currentIncr();
+    this.closedIncrBytes = this.layout.incrBytesExcept(incr);
     this.writer = this.openWriter(incr.name);
   }
 
   private openWriter(name: string): AofWriter {
-    const fd = fs.openSync(path.join(this.dirPath, name), 'a');
-    return new AofWriter(fd, this.o.policy, this.o.onSynced);
-  }
-
-  private writeBaseSync(ks: Keyspace, name: string): void {
-    const chunks: Buffer[] = [];
-    const enc = (this.o.preamble() ? this.o.rdbEncoder : this.o.aofEncoder)((c) => chunks.push(c), ks.size, ks.expires.size);
-    for (const [k, v] of ks.data) enc.entry(k, v, ks.expires.get(k));
-    enc.finish();
-    const file = path.join(this.dirPath, name);
-    const fd = fs.openSync(file, 'w');
-    try {
-      for (const c of chunks) fs.writeSync(fd, c);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-    this.baseSize = fs.statSync(file).size;
-  }
-
-  private baseName(seq: number): string {
-    return `${this.o.filename}.${seq}.base.${this.o.preamble() ? 'rdb' : 'aof'}`;
-  }
-
-  private incrName(seq: number): string {
-    return `${this.o.filename}.${seq}.incr.aof`;
+    return new AofWriter(this.layout.openAppend(name), this.o.policy, this.o.onSynced);
   }
 
   feed(argv: readonly string[]): void {
@@ -173,13 +125,7 @@ export class Aof {
    * written in the background and the manifest only names the new files once it is done.
    */
   enableAtRuntime(ks: Keyspace, withIncr = true): void {
-    fs.mkdirSync(this.dirPath, { recursive: true });
-    try {
-      const where = path.join(this.dirPath, this.manifest);
-      this.files = this.exists() ? parseManifest(fs.readFileSync(where, 'latin1'), where) : [];
-    } catch {
-      this.files = [];
-    }
+    this.layout.readIfAny();
     this.beginRewrite(ks, false, withIncr);
   }
 
@@ -188,24 +134,12 @@ export class Aof {
    * AOF); otherwise the manifest only changes then. `withIncr`: appends go to a new incr file.
    */
   private beginRewrite(ks: Keyspace, filesAreLive: boolean, withIncr = true): void {
-    const incrSeq = Math.max(0, ...this.files.filter((f) => f.type === 'i').map((f) => f.seq)) + 1;
-    const baseSeq = Math.max(0, ...this.files.filter((f) => f.type === 'b').map((f) => f.seq)) + 1;
-    const newIncr: AofFile | null = withIncr ? { name: this.incrName(incrSeq), seq: incrSeq, type: 'i' } : null;
-    if (newIncr !== null) {
-      fs.closeSync(fs.openSync(path.join(this.dirPath, newIncr.name), 'a'));
-      if (filesAreLive) {
-        const during = [...this.files.filter((f) => f.type !== 'h'), newIncr];
-        writeManifest(this.dirPath, this.manifest, during);
-        this.files = during;
-      } else {
-        this.files = [...this.files, newIncr];
-      }
-      this.writer = this.openWriter(newIncr.name);
-    }
-    const base: AofFile = { name: this.baseName(baseSeq), seq: baseSeq, type: 'b' };
-    const enc = this.o.preamble() ? this.o.rdbEncoder : this.o.aofEncoder;
+    const newIncr = withIncr ? this.layout.addIncr(filesAreLive) : null;
+    if (newIncr !== null) this.writer = this.openWriter(newIncr.name);
+    const base = this.layout.nextBase();
+    const enc = this.layout.baseEncoder();
     const started = Date.now();
-    this.rewriteJob = new BackgroundSave(ks, this.dirPath, base.name, enc, this.o.strategy(), (out) => this.rewriteDone(out, base, newIncr, started));
+    this.rewriteJob = new BackgroundSave(ks, this.layout.dirPath, base.name, enc, this.o.strategy(), (out) => this.rewriteDone(out, base, newIncr, started));
     this.o.onRewriteStart(this.rewriteJob.startPauseUsec);
     this.o.log.notice(`Background append only file rewriting started`);
   }
@@ -219,11 +153,8 @@ export class Aof {
       this.o.log.warning(`Background AOF rewrite failed: ${out.error}`);
       return;
     }
-    const old = this.files.filter((f) => f !== incr);
-    this.files = incr === null ? [base] : [base, incr];
     this.closedIncrBytes = 0;
-    writeManifest(this.dirPath, this.manifest, this.files);
-    for (const f of old) if (f.name !== base.name) fs.rmSync(path.join(this.dirPath, f.name), { force: true });
+    this.layout.commit(base, incr);
     this.baseSize = out.bytes;
     this.rewrites++;
     this.lastRewriteStatus = 'ok';

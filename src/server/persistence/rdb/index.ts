@@ -5,7 +5,8 @@
 import { VERSION } from '../../version.js';
 import type { Keyspace, Value } from '../../keyspace.js';
 import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
-import { loadRdb, RdbLoader, type LoadRdbOptions, type RdbEntryHandler, type RdbLoadStats } from './decoder.js';
+import { loadRdb, RdbLoader } from './decoder.js';
+import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats } from './load-types.js';
 
 export * from './constants.js';
 export { Crc64, crc64 } from './crc64.js';
@@ -14,7 +15,8 @@ export { RdbError } from './rdb-error.js';
 export { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
 export { RdbWriter, type RdbSink, type RdbWriterOptions } from './writer.js';
 export { RdbReader } from './reader.js';
-export { loadRdb, RdbLoader, type LoadRdbOptions, type RdbEntryHandler, type RdbLoadStats } from './decoder.js';
+export { loadRdb, RdbLoader } from './decoder.js';
+export type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats } from './load-types.js';
 export { ziplistEntries } from './ziplist.js';
 export { listpackEntries } from './listpack.js';
 export { intsetMembers } from './intset.js';

@@ -1,0 +1,67 @@
+/**
+ * The options of `durabench run` and the arguments yargs parses from them; the order here is
+ * the order --help lists them in.
+ */
+import type { Argv } from 'yargs';
+import { FAULTS, MODES, TARGETS, WORKLOADS } from '../shared/types.js';
+
+export interface RunArgs {
+  scenario?: string;
+  target?: string;
+  modes?: string;
+  trials?: number;
+  seed?: number;
+  duration?: string;
+  workload?: string;
+  clients?: number;
+  pipeline?: number;
+  rate?: number;
+  'value-size'?: number;
+  keys?: number;
+  preload?: number;
+  fault?: string;
+  'snapshot-strategy'?: string;
+  out: string;
+  csv?: string;
+  json?: string;
+  quiet?: boolean;
+  keep?: boolean;
+  color?: boolean;
+  gate?: boolean;
+  baseline?: string;
+  junit?: string;
+  'bench-json'?: string;
+}
+
+export function runOptions(y: Argv<object>): Argv<RunArgs> {
+  return y
+    .positional('scenario', { type: 'string', describe: 'scenario .json, or a preset name (default, quick, real-redis)' })
+    .option('target', { type: 'string', describe: `server(s) to run, comma list: ${TARGETS.join(', ')}` })
+    .option('modes', { type: 'string', describe: `comma list of ${MODES.join(', ')}` })
+    .option('trials', { type: 'number', describe: 'trials per mode and target' })
+    .option('seed', { type: 'number', describe: 'seed for keys and kill points' })
+    .option('duration', { type: 'string', describe: 'write phase length: 10s, 1500ms, 2m (bare number = s); scales the kill window' })
+    .option('workload', { type: 'string', describe: WORKLOADS.join(', ') })
+    .option('clients', { type: 'number', describe: 'client connections' })
+    .option('pipeline', { type: 'number', describe: 'commands outstanding per client' })
+    .option('rate', { type: 'number', describe: 'open loop: total ops/s (0 = closed loop, as fast as it goes)' })
+    .option('value-size', { type: 'number', describe: 'value bytes' })
+    .option('keys', { type: 'number', describe: 'keyspace size (lists for list-append)' })
+    .option('preload', { type: 'number', describe: 'keys written before the measured phase' })
+    .option('fault', { type: 'string', describe: FAULTS.join(', ') })
+    .option('snapshot-strategy', { type: 'string', describe: 'built-in server snapshots: cow (copy-on-write) or blocking (all at once, like a copying fork)' })
+    .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
+    .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })
+    .option('json', { type: 'string', nargs: 1, describe: 'also write the JSON here (- for stdout)' })
+    .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress' })
+    .option('keep', { type: 'boolean', describe: "keep each trial's temp dir (data files, server logs)" })
+    .option('color', { type: 'boolean', describe: 'colour the tables (default: only on a TTY outside CI)' })
+    .option('gate', { type: 'boolean', describe: "evaluate the scenario's gates: exit 0 all pass, 99 one fails" })
+    .option('baseline', { type: 'string', nargs: 1, describe: 'baseline run result for `<n> * baseline` gates' })
+    .option('junit', { type: 'string', nargs: 1, describe: 'with --gate: write JUnit XML here (one testcase per gate)' })
+    .option('bench-json', { type: 'string', nargs: 1, describe: 'with --gate: github-action-benchmark JSON (FILE.bigger.json, FILE.smaller.json)' })
+    .example('$0 run', 'the default scenario on the built-in server (~2 min)')
+    .example('$0 run ci-gate --gate --baseline results/baseline/ci-gate.json --junit gates.xml', 'a CI step')
+    .example('$0 run quick --target builtin,redis', 'both servers side by side')
+    .example('$0 run scenarios/default.json --modes none,aof-always --trials 5 --json -', '') as unknown as Argv<RunArgs>;
+}

@@ -1,0 +1,34 @@
+/**
+ * The FaultContext a trial hands its fault: the live server, a connection of the fault's own,
+ * and the hooks that tie a kill to the load driver and an INFO to the snapshot monitor.
+ */
+import type { FaultContext } from './faults/index.js';
+import { parseInfo } from './measure/info.js';
+import type { SnapshotMonitor } from './measure/snapshot-monitor.js';
+import type { Driver } from './workload/driver.js';
+import { replyText } from './workload/resp-connection.js';
+import { withTimeout } from './with-timeout.js';
+
+/** how long the INFO right before a kill may hold the kill back */
+const FINAL_INFO_TIMEOUT_MS = 50;
+
+export type FaultContextBase = Omit<FaultContext, 'signal' | 'observe' | 'finalInfo'>;
+
+export function faultContext(base: FaultContextBase, d: Driver, monitor: SnapshotMonitor): FaultContext {
+  const { handle, control } = base;
+  return {
+    ...base,
+    signal: (sig) => {
+      const at = performance.now();
+      handle.kill(sig);
+      d.halt(at);
+      return at;
+    },
+    observe: (info) => monitor.record(info),
+    finalInfo: () =>
+      withTimeout(control.call('INFO'), FINAL_INFO_TIMEOUT_MS, 'INFO before the kill').then(
+        (r) => monitor.record(parseInfo(replyText(r))),
+        () => undefined, // no reading: the monitor's last poll stands
+      ),
+  };
+}

@@ -1,0 +1,141 @@
+/**
+ * redis-server's option names, types, defaults and validation. Used for the command line
+ * (`--port 7000 --save "60 1000"`), an optional redis.conf-style file, and CONFIG GET/SET.
+ * A bad name or value is a ConfigValueError whose message reads like Redis's.
+ */
+export class ConfigValueError extends Error {
+  override name = 'ConfigValueError';
+}
+
+type Kind =
+  | { t: 'int'; min: number; max: number }
+  | { t: 'mem' }
+  | { t: 'bool' }
+  | { t: 'enum'; values: readonly string[] }
+  | { t: 'string'; check?: (v: string) => string | null }
+  | { t: 'save' };
+
+interface Def {
+  kind: Kind;
+  default: string;
+  /** false: only at startup (CONFIG SET refuses it) */
+  mutable: boolean;
+}
+
+const int = (min: number, max: number): Kind => ({ t: 'int', min, max });
+const bool: Kind = { t: 'bool' };
+const mem: Kind = { t: 'mem' };
+const str: Kind = { t: 'string' };
+const oneOf = (...values: string[]): Kind => ({ t: 'enum', values });
+const noSlash = (what: string): Kind => ({
+  t: 'string',
+  check: (v) => (v.includes('/') ? `${what} can't be a path, just a filename` : v === '' ? `${what} can't be empty` : null),
+});
+
+export const DEFS: Record<string, Def> = {
+  port: { kind: int(0, 65535), default: '6379', mutable: false },
+  bind: { kind: str, default: '127.0.0.1', mutable: false },
+  requirepass: { kind: str, default: '', mutable: true },
+  dir: { kind: str, default: '.', mutable: false },
+  dbfilename: { kind: noSlash('dbfilename'), default: 'dump.rdb', mutable: true },
+  save: { kind: { t: 'save' }, default: '3600 1 300 100 60 10000', mutable: true },
+  appendonly: { kind: bool, default: 'no', mutable: true },
+  appendfsync: { kind: oneOf('always', 'everysec', 'no'), default: 'everysec', mutable: true },
+  appendfilename: { kind: noSlash('appendfilename'), default: 'appendonly.aof', mutable: false },
+  appenddirname: { kind: noSlash('appenddirname'), default: 'appendonlydir', mutable: false },
+  'aof-use-rdb-preamble': { kind: bool, default: 'yes', mutable: true },
+  'aof-load-truncated': { kind: bool, default: 'yes', mutable: true },
+  'auto-aof-rewrite-percentage': { kind: int(0, 2 ** 31 - 1), default: '100', mutable: true },
+  'auto-aof-rewrite-min-size': { kind: mem, default: '64mb', mutable: true },
+  'stop-writes-on-bgsave-error': { kind: bool, default: 'yes', mutable: true },
+  rdbcompression: { kind: bool, default: 'yes', mutable: true },
+  rdbchecksum: { kind: bool, default: 'yes', mutable: false },
+  maxclients: { kind: int(1, 1_000_000), default: '10000', mutable: true },
+  'proto-max-bulk-len': { kind: mem, default: '512mb', mutable: true },
+  'client-query-buffer-limit': { kind: mem, default: '1gb', mutable: true },
+  // Redis lets a normal client's output grow without limit by default; we cap it.
+  'client-output-buffer-limit': { kind: str, default: 'normal 64mb 0 0', mutable: true },
+  loglevel: { kind: oneOf('debug', 'verbose', 'notice', 'warning', 'nothing'), default: 'notice', mutable: true },
+  logfile: { kind: str, default: '', mutable: false },
+  daemonize: { kind: oneOf('no'), default: 'no', mutable: false },
+  timeout: { kind: int(0, 2 ** 31 - 1), default: '0', mutable: true },
+  hz: { kind: int(1, 500), default: '10', mutable: true },
+  databases: { kind: int(1, 1_000_000), default: '16', mutable: false },
+  maxmemory: { kind: mem, default: '0', mutable: true },
+  'protected-mode': { kind: bool, default: 'yes', mutable: true },
+  'tcp-backlog': { kind: int(0, 65535), default: '511', mutable: false },
+  'latency-tracking': { kind: bool, default: 'yes', mutable: true },
+  // durabench's own: how BGSAVE serializes (copy-on-write chunks, or all at once like a fork
+  // that copies everything) — so tables can show what copy-on-write buys.
+  'snapshot-strategy': { kind: oneOf('cow', 'blocking'), default: 'cow', mutable: true },
+};
+
+export type ConfigName = keyof typeof DEFS;
+
+export function isConfigName(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(DEFS, name);
+}
+
+/** Parses a memory amount as Redis's memtoull: 1k=1000, 1kb=1024, m/mb, g/gb. */
+export function parseMemory(v: string): number | null {
+  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(v.trim());
+  if (!m) return null;
+  const n = Number(m[1]);
+  const mul: Record<string, number> = { b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
+  return n * mul[(m[2] ?? 'b').toLowerCase()]!;
+}
+
+/** Validates and normalizes one value; throws ConfigValueError with Redis-like wording. */
+export function normalize(name: string, value: string): string {
+  const def = DEFS[name];
+  if (!def) throw new ConfigValueError(`Bad directive or wrong number of arguments: '${name}'`);
+  const k = def.kind;
+  switch (k.t) {
+    case 'int': {
+      if (!/^-?\d+$/.test(value)) throw new ConfigValueError(`argument couldn't be parsed into an integer`);
+      const n = Number(value);
+      if (n < k.min || n > k.max) throw new ConfigValueError(`argument must be between ${k.min} and ${k.max} inclusive`);
+      return String(n);
+    }
+    case 'mem': {
+      const n = parseMemory(value);
+      if (n === null) throw new ConfigValueError(`argument must be a memory value`);
+      return String(n);
+    }
+    case 'bool': {
+      const l = value.toLowerCase();
+      if (l !== 'yes' && l !== 'no') throw new ConfigValueError(`argument must be 'yes' or 'no'`);
+      return l;
+    }
+    case 'enum': {
+      const l = value.toLowerCase();
+      if (!k.values.includes(l)) throw new ConfigValueError(`argument(s) must be one of the following: ${k.values.join(', ')}`);
+      return l;
+    }
+    case 'string': {
+      const err = k.check?.(value);
+      if (err) throw new ConfigValueError(err);
+      return value;
+    }
+    case 'save': {
+      parseSavePoints(value);
+      return value.trim().split(/\s+/).filter(Boolean).join(' ');
+    }
+  }
+}
+
+export interface SavePoint {
+  seconds: number;
+  changes: number;
+}
+
+export function parseSavePoints(v: string): SavePoint[] {
+  const parts = v.trim().split(/\s+/).filter(Boolean);
+  if (parts.length % 2 !== 0) throw new ConfigValueError('Invalid save parameters');
+  const out: SavePoint[] = [];
+  for (let i = 0; i < parts.length; i += 2) {
+    if (!/^\d+$/.test(parts[i]!) || !/^\d+$/.test(parts[i + 1]!)) throw new ConfigValueError('Invalid save parameters');
+    out.push({ seconds: Number(parts[i]), changes: Number(parts[i + 1]) });
+  }
+  return out;
+}

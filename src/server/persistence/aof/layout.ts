@@ -1,0 +1,156 @@
+/**
+ * The multi-part AOF directory on disk: file naming, the manifest's list of files and every
+ * change to it, and base files written synchronously. Aof decides when; this does the disk.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Keyspace } from '../../keyspace.js';
+import type { EncoderFactory } from '../background-save.js';
+import { type AofFile, manifestName, parseManifest, writeManifest } from './manifest.js';
+
+/** What the directory layout needs from AofOptions. */
+export interface AofLayoutOptions {
+  dir: string;
+  dirname: string;
+  filename: string;
+  preamble: () => boolean;
+  rdbEncoder: EncoderFactory;
+  aofEncoder: EncoderFactory;
+}
+
+/**
+ * `<dir>/<appenddirname>/` as Redis 7 lays it out: a manifest naming one base file
+ * (`<appendfilename>.<seq>.base.rdb|aof`) and incr files (`<appendfilename>.<seq>.incr.aof`).
+ */
+export class AofLayout {
+  readonly dirPath: string;
+  private readonly manifest: string;
+  /** The manifest's files; while a first base is written, also the new incr it doesn't list yet. */
+  files: AofFile[] = [];
+
+  constructor(private readonly o: AofLayoutOptions) {
+    this.dirPath = path.join(o.dir, o.dirname);
+    this.manifest = manifestName(o.filename);
+  }
+
+  exists(): boolean {
+    return fs.existsSync(path.join(this.dirPath, this.manifest));
+  }
+
+  /** Reads the manifest into `files`. Throws AofError when it is malformed. */
+  read(): void {
+    const where = path.join(this.dirPath, this.manifest);
+    this.files = parseManifest(fs.readFileSync(where, 'latin1'), where);
+  }
+
+  /** Creates the directory; `files` are the manifest's, or none when it is missing or unreadable. */
+  readIfAny(): void {
+    fs.mkdirSync(this.dirPath, { recursive: true });
+    try {
+      if (this.exists()) this.read();
+      else this.files = [];
+    } catch {
+      this.files = [];
+    }
+  }
+
+  /**
+   * Startup: creates the directory and, when there is no manifest, base 1 from the dataset
+   * plus an empty incr 1. Returns the base written then (name, size), or null.
+   */
+  createIfMissing(ks: Keyspace): { name: string; bytes: number } | null {
+    fs.mkdirSync(this.dirPath, { recursive: true });
+    if (this.exists()) return null;
+    const base = this.baseName(1);
+    const bytes = this.writeBaseSync(ks, base);
+    this.files = [{ name: base, seq: 1, type: 'b' }, { name: this.incrName(1), seq: 1, type: 'i' }];
+    fs.closeSync(fs.openSync(path.join(this.dirPath, this.incrName(1)), 'a'));
+    writeManifest(this.dirPath, this.manifest, this.files);
+    return { name: base, bytes };
+  }
+
+  /** The incr file appends go to: the last one listed (incr 1 is listed when there is none). */
+  currentIncr(): AofFile {
+    let incr = this.files.filter((f) => f.type === 'i').at(-1);
+    if (incr === undefined) {
+      incr = { name: this.incrName(1), seq: 1, type: 'i' };
+      this.files.push(incr);
+      writeManifest(this.dirPath, this.manifest, this.files);
+    }
+    return incr;
+  }
+
+  /** Bytes of the listed incr files other than `current` (stat once, at open). */
+  incrBytesExcept(current: AofFile): number {
+    return this.files
+      .filter((f) => f.type === 'i' && f !== current)
+      .reduce((n, f) => n + fs.statSync(path.join(this.dirPath, f.name)).size, 0);
+  }
+
+  /** Opens a file of the directory for appending; returns its fd. */
+  openAppend(name: string): number {
+    return fs.openSync(path.join(this.dirPath, name), 'a');
+  }
+
+  /**
+   * Creates the next incr file. `live`: the manifest lists it at once, next to the current
+   * files (a running AOF); otherwise only `files` does, until the new base is done.
+   */
+  addIncr(live: boolean): AofFile {
+    const seq = Math.max(0, ...this.files.filter((f) => f.type === 'i').map((f) => f.seq)) + 1;
+    const incr: AofFile = { name: this.incrName(seq), seq, type: 'i' };
+    fs.closeSync(fs.openSync(path.join(this.dirPath, incr.name), 'a'));
+    if (live) {
+      const during = [...this.files.filter((f) => f.type !== 'h'), incr];
+      writeManifest(this.dirPath, this.manifest, during);
+      this.files = during;
+    } else {
+      this.files = [...this.files, incr];
+    }
+    return incr;
+  }
+
+  /** The base a rewrite writes next (its file is written by the caller's BackgroundSave). */
+  nextBase(): AofFile {
+    const seq = Math.max(0, ...this.files.filter((f) => f.type === 'b').map((f) => f.seq)) + 1;
+    return { name: this.baseName(seq), seq, type: 'b' };
+  }
+
+  /** A rewrite's base is complete: the manifest names it (and `incr`) alone; the old files go. */
+  commit(base: AofFile, incr: AofFile | null): void {
+    const old = this.files.filter((f) => f !== incr);
+    this.files = incr === null ? [base] : [base, incr];
+    writeManifest(this.dirPath, this.manifest, this.files);
+    for (const f of old) if (f.name !== base.name) fs.rmSync(path.join(this.dirPath, f.name), { force: true });
+  }
+
+  /** RDB-preamble base or AOF-commands base, as aof-use-rdb-preamble says now. */
+  baseEncoder(): EncoderFactory {
+    return this.o.preamble() ? this.o.rdbEncoder : this.o.aofEncoder;
+  }
+
+  /** Writes the dataset as base `name` and fsyncs it; returns its size. */
+  private writeBaseSync(ks: Keyspace, name: string): number {
+    const chunks: Buffer[] = [];
+    const enc = this.baseEncoder()((c) => chunks.push(c), ks.size, ks.expires.size);
+    for (const [k, v] of ks.data) enc.entry(k, v, ks.expires.get(k));
+    enc.finish();
+    const file = path.join(this.dirPath, name);
+    const fd = fs.openSync(file, 'w');
+    try {
+      for (const c of chunks) fs.writeSync(fd, c);
+      fs.fsyncSync(fd);
+    } finally {
+      fs.closeSync(fd);
+    }
+    return fs.statSync(file).size;
+  }
+
+  private baseName(seq: number): string {
+    return `${this.o.filename}.${seq}.base.${this.o.preamble() ? 'rdb' : 'aof'}`;
+  }
+
+  private incrName(seq: number): string {
+    return `${this.o.filename}.${seq}.incr.aof`;
+  }
+}
