@@ -10,15 +10,18 @@ import { command, fail, fill, fmt, info, median, redisBenchmark, requireBinaries
  *     median of interleaved rounds, a fresh server and data dir per run;
  *  2. at 1M and 4M keys × 100 B: BGSAVE start pause (latest_fork_usec; goal < 1 ms on ours),
  *     RDB size (≤ 1.05×), load time from RDB (≤ 1.0×) and from AOF (≤ 1.5×), each from
- *     spawn to the first reply that is not -LOADING (the harness's recovery clock).
+ *     spawn to the first reply that is not -LOADING (the harness's recovery clock), median of
+ *     LOADS restarts.
  * Env: ROUNDS (3), N requests per run at pipeline 1 (100000; ×4 at 16), SIZES (1000000,4000000),
- *      ONLY (throughput | sizes: run one part), MODES and PIPELINES (comma lists: a subset).
+ *      ONLY (throughput | sizes: run one part), MODES and PIPELINES (comma lists: a subset),
+ *      LOADS (3: restarts timed per load figure, median).
  */
 requireBinaries('bench:persistence');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const N = Number(process.env.N ?? 100_000);
 const SIZES = (process.env.SIZES ?? '1000000,4000000').split(',').map(Number);
 const SAVE = '10 10000';
+const LOADS = Number(process.env.LOADS ?? 3);
 const kinds: TargetKind[] = ['builtin', 'redis'];
 const modes = process.env.MODES ? (process.env.MODES.split(',') as Mode[]) : MODES;
 const bad = modes.filter((m) => !MODES.includes(m));
@@ -56,6 +59,17 @@ interface AtSize {
   aofLoadMs: number;
 }
 
+/** Median spawn → ready of LOADS restarts on the same directory (one load is too noisy). */
+async function loadMs(kind: TargetKind, mode: Mode, opts: Parameters<typeof start>[2]): Promise<number> {
+  const times: number[] = [];
+  for (let i = 0; i < LOADS; i++) {
+    const again = await start(kind, mode, opts);
+    await again.kill();
+    times.push(again.readyMs);
+  }
+  return median(times);
+}
+
 /** Fill, BGSAVE, read the pause and the file; restart and time the RDB load; same for an AOF. */
 async function atSize(kind: TargetKind, keys: number): Promise<AtSize> {
   const s = await start(kind, 'none');
@@ -67,9 +81,7 @@ async function atSize(kind: TargetKind, keys: number): Promise<AtSize> {
     const forkUsec = Number((await info(s.port, 'stats')).latest_fork_usec);
     await s.kill();
     const rdbBytes = fs.statSync(path.join(s.dir, 'dump.rdb')).size;
-    const again = await start(kind, 'none', { dir: s.dir });
-    await again.kill();
-    out = { forkUsec, rdbBytes, rdbLoadMs: again.readyMs, aofLoadMs: 0 };
+    out = { forkUsec, rdbBytes, rdbLoadMs: await loadMs(kind, 'none', { dir: s.dir }), aofLoadMs: 0 };
   } finally {
     await s.stop();
   }
@@ -79,9 +91,7 @@ async function atSize(kind: TargetKind, keys: number): Promise<AtSize> {
   try {
     await fill(a.port, keys, 100);
     await a.kill();
-    const again = await start(kind, 'aof-no', { extra: noRewrite, dir: a.dir });
-    await again.kill();
-    out.aofLoadMs = again.readyMs;
+    out.aofLoadMs = await loadMs(kind, 'aof-no', { extra: noRewrite, dir: a.dir });
   } finally {
     await a.stop();
   }
