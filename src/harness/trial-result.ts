@@ -25,6 +25,7 @@ export function emptyTrial(
     duplicated: 0,
     reordered: 0,
     lossPct: 0,
+    staleReads: null,
     lossWindowMs: 0,
     recoveryMs: null,
     loadMs: null,

@@ -54,8 +54,9 @@ const CONCERNS: Concern[] = [
       col('unexpected', 'unexpected'),
       col('duplicated', 'duplicated'),
       col('reordered', 'reordered'),
+      col('stale_reads', 'stale\nreads'),
     ],
-    optional: ['duplicated', 'reordered'],
+    optional: ['duplicated', 'reordered', 'stale_reads'],
     empty: 'no loss measurements',
   },
   {

@@ -20,6 +20,7 @@ export const METRICS = {
   unexpected: { field: 'unexpected', unit: 'values', better: 'lower', label: 'unexpected values' },
   duplicated: { field: 'duplicated', unit: 'elements', better: 'lower', label: 'duplicated' },
   reordered: { field: 'reordered', unit: 'elements', better: 'lower', label: 'reordered' },
+  stale_reads: { field: 'staleReads', unit: 'reads', better: 'lower', label: 'stale reads' },
   recovery_ms: { field: 'recoveryMs', unit: 'ms', better: 'lower', label: 'recovery time' },
   load_ms: { field: 'loadMs', unit: 'ms', better: 'lower', label: 'dataset load time: listening → ready' },
   keys_recovered: { field: 'keysRecovered', unit: 'keys', better: 'higher', label: 'keys recovered' },

@@ -23,6 +23,12 @@ export interface TrialResult {
   duplicated: number;
   reordered: number;
   lossPct: number;
+  /**
+   * mixed only (else null, and null when no read was answered): reads of the live server that
+   * returned a value certainly older than a write acknowledged before the read was sent, or
+   * none at all (see check-stale-reads)
+   */
+  staleReads: number | null;
   /** ms from the oldest lost acknowledgement to the kill; 0 when nothing was lost */
   lossWindowMs: number;
   // recovery

@@ -90,8 +90,13 @@ for (const kind of ['redis', 'builtin'] as const) {
         expect(t.reordered, workload).toBe(0);
         // throughput counts acknowledged writes only, reads (mixed) on their own
         expect(t.throughputOps * (t.writeMs / 1000), workload).toBeLessThanOrEqual(t.acked * 1.01 + 1);
-        if (workload === 'mixed') expect(t.readThroughputOps).toBeGreaterThan(0);
-        else expect(t.readThroughputOps, workload).toBeNull();
+        if (workload === 'mixed') {
+          expect(t.readThroughputOps).toBeGreaterThan(0);
+          expect(t.staleReads).toBe(0); // every GET of the live server saw the latest write or a concurrent one
+        } else {
+          expect(t.readThroughputOps, workload).toBeNull();
+          expect(t.staleReads, workload).toBeNull();
+        }
       }
     });
 

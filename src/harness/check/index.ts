@@ -5,6 +5,7 @@ import type { ReadBack } from '../workload/workload.js';
 import { checkCounter } from './check-counter.js';
 import { checkListAppend } from './check-list-append.js';
 import { checkOverwrite } from './check-overwrite.js';
+import { checkStaleReads } from './check-stale-reads.js';
 import { checkUniqueSet } from './check-unique-set.js';
 import type { CheckCounts } from './counts.js';
 
@@ -38,8 +39,10 @@ export const checkers = {
   },
 } satisfies Record<WorkloadKind, Checker>;
 
-export function check(kind: WorkloadKind, ledger: Ledger, rb: ReadBack, killedAt: number): CheckCounts {
-  return checkers[kind](ledger, rb, killedAt);
+/** The workload's checker over the recovered data, plus the stale-read check when reads were logged. */
+export function check(kind: WorkloadKind, ledger: Ledger, rb: ReadBack, killedAt: number): CheckCounts & { staleReads: number | null } {
+  const staleReads = ledger.reads === null ? null : checkStaleReads(ledger, ledger.reads);
+  return { ...checkers[kind](ledger, rb, killedAt), staleReads };
 }
 
 export type { CheckCounts } from './counts.js';

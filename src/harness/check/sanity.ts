@@ -34,6 +34,12 @@ const RULES: Rule[] = [
     show: (t) => `lost ${t.lost} of ${t.acked} acked`,
   },
   {
+    check: 'no stale read of the live server (mixed)',
+    applies: (t) => typeof t.staleReads === 'number',
+    holds: (t) => t.staleReads === 0,
+    show: (t) => `${t.staleReads} stale`,
+  },
+  {
     check: 'no value nobody wrote, no duplicated element',
     applies: () => true,
     holds: (t) => t.unexpected === 0 && t.duplicated === 0,

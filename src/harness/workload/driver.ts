@@ -39,6 +39,7 @@ export interface DriverOptions {
 
 export class Driver implements ClientHost {
   readonly ledger: Ledger;
+  readonly decodeRead: ((v: Buffer | null) => number) | null;
   errors = 0;
   firstError: string | null = null;
   issued = 0;
@@ -67,6 +68,7 @@ export class Driver implements ClientHost {
   private constructor(o: DriverOptions) {
     this.ledger = o.ledger;
     this.workload = o.workload;
+    this.decodeRead = o.workload.decodeRead ?? null;
     this.limit = o.limitOps ?? Infinity;
     this.intervalMs = o.rate > 0 ? (1000 * o.clients) / o.rate : 0;
   }

@@ -73,13 +73,14 @@ function hotKeys(p: WorkloadParams, kind: 'overwrite' | 'mixed'): Workload {
   const readShare = kind === 'mixed' ? 0.5 : 0;
   return {
     kind,
-    ledgerOptions: { keys: true },
+    ledgerOptions: { keys: true, reads: readShare > 0 },
     readShare,
     next(w: CommandWriter, ledger: Ledger, sendAt: number): number {
       if (readShare > 0 && rng.next() < readShare) {
+        const k = rng.int(p.keys);
         w.raw(GET);
-        w.argNum('k:', rng.int(p.keys));
-        return -1;
+        w.argNum('k:', k);
+        return ledger.reads!.add(k, sendAt);
       }
       const k = rng.int(p.keys);
       const op = ledger.add(k, sendAt);
@@ -88,6 +89,7 @@ function hotKeys(p: WorkloadParams, kind: 'overwrite' | 'mixed'): Workload {
       codec.write(w, op);
       return op;
     },
+    decodeRead: (v) => (v === null ? MISSING : codec.decode(v)),
     logicalBytes: (ledger) => sumAcked(ledger, (op) => keyName.hot(ledger.keyOf(op)).length + codec.length(op)),
     async readBack(conn): Promise<ReadBack> {
       const found = new Int32Array(p.keys).fill(MISSING);

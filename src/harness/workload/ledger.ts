@@ -4,6 +4,8 @@
  * Times are performance.now() milliseconds. The op index is also the value's identity:
  * values carry it, so the checker can tell which write a read-back value came from.
  */
+import { ReadLog } from './read-log.js';
+
 export const IN_FLIGHT = 1;
 export const ACKED = 2;
 export const FAILED = 3;
@@ -13,6 +15,8 @@ export interface LedgerOptions {
   keys?: boolean;
   /** keep the integer reply of each op (INCR value, RPUSH length) */
   replies?: boolean;
+  /** keep a log of reads too (mixed), for the stale-read check */
+  reads?: boolean;
   initialCapacity?: number;
 }
 
@@ -24,6 +28,7 @@ export class Ledger {
   ackAt: Float64Array;
   key: Uint32Array | null;
   reply: Float64Array | null;
+  readonly reads: ReadLog | null;
   private capacity: number;
 
   constructor(opts: LedgerOptions = {}) {
@@ -33,6 +38,7 @@ export class Ledger {
     this.ackAt = new Float64Array(this.capacity);
     this.key = opts.keys ? new Uint32Array(this.capacity) : null;
     this.reply = opts.replies ? new Float64Array(this.capacity) : null;
+    this.reads = opts.reads ? new ReadLog() : null;
   }
 
   /** Records a write about to be sent; returns its op index. */

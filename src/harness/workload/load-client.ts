@@ -1,6 +1,6 @@
 /**
- * One load connection of the driver: a ring of outstanding operations (op index, -1 for a
- * read, and the time its latency counts from), and per-connection HDR histograms merged in
+ * One load connection of the driver: a ring of outstanding operations (op index, negative
+ * for a read, and the time its latency counts from), and per-connection HDR histograms merged in
  * one place later (measure/latency.ts). Writes and reads are kept apart: throughput and the
  * latency percentiles are about acknowledged writes, and a `mixed` workload's GETs must not
  * inflate them.
@@ -8,11 +8,15 @@
 import net from 'node:net';
 import { newHistogram } from '../measure/latency.js';
 import type { Ledger } from './ledger.js';
+import { readIndex } from './read-log.js';
+import { MALFORMED } from './values.js';
 import { RespError, RespReader, type Reply } from './resp-reader.js';
 
 /** What a client needs from its driver. */
 export interface ClientHost {
   readonly ledger: Ledger;
+  /** what a read's reply says about which write it saw (for ledger.reads), when logged */
+  readonly decodeRead: ((v: Buffer | null) => number) | null;
   errors: number;
   firstError: string | null;
   pump(c: LoadClient, now: number): void;
@@ -113,6 +117,10 @@ export class LoadClient {
     } else {
       this.readHist.recordValue(us > 0 ? us : 1);
       this.reads++;
+      const log = ledger.reads;
+      if (log !== null && this.host.decodeRead !== null) {
+        log.ack(readIndex(op), this.now, r === null || Buffer.isBuffer(r) ? this.host.decodeRead(r) : MALFORMED);
+      }
     }
   }
 }

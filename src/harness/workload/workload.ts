@@ -30,9 +30,11 @@ export interface Workload {
   readShare: number;
   /**
    * Encodes the next operation into w. A write is recorded in the ledger (sendAt) and its
-   * op index returned; a read returns -1.
+   * op index returned; a read returns a negative op (readOp: its ledger.reads index, if logged).
    */
   next(w: CommandWriter, ledger: Ledger, sendAt: number): number;
+  /** mixed: the op whose value a GET reply carries (MISSING for nil, MALFORMED otherwise). */
+  decodeRead?(v: Buffer | null): number;
   /** Keys + values of the acknowledged writes, bytes (the logical data size). */
   logicalBytes(ledger: Ledger): number;
   /** Reads everything the ledger could have written from a recovered server. */

@@ -7,7 +7,7 @@ function trial(mode: Mode, fault: FaultKind, acked: number, lost: number, extra:
   return {
     target: 'redis', mode, fault, trial: 0, seed: 1, flags: [], error: null,
     attempted: acked, acked, failed: 0, inFlight: 0, lost, recovered: 0, unexpected: 0, duplicated: 0, reordered: 0,
-    lossPct: acked ? (lost / acked) * 100 : 0, lossWindowMs: 0, recoveryMs: 1, loadMs: 1, keysRecovered: 0, loadKeysPerSec: null,
+    lossPct: acked ? (lost / acked) * 100 : 0, staleReads: null, lossWindowMs: 0, recoveryMs: 1, loadMs: 1, keysRecovered: 0, loadKeysPerSec: null,
     loadMBPerSec: null, rdbBytes: 0, aofBytes: 0, diskBytes: 0, bytesPerKey: null, spaceAmplification: null, forkUsec: null,
     cowBytes: null, snapshotMaxLatencyMs: null, throughputOps: 1, p50Ms: null, p99Ms: null, p999Ms: null, maxMs: null,
     sendLagP99Ms: null, sendLagMaxMs: null, unsentDue: null, readThroughputOps: null, readP99Ms: null, writeMs: 1,

@@ -23,6 +23,7 @@ export function trial(over: Partial<TrialResult> = {}): TrialResult {
     duplicated: 0,
     reordered: 0,
     lossPct: 0,
+    staleReads: null,
     lossWindowMs: 0,
     recoveryMs: 41.5,
     loadMs: 38.2,
