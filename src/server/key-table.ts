@@ -9,9 +9,10 @@
  * touching a key, so a probe rarely dereferences a string.
  *
  * Iteration is by entry position, so it survives writes as a Map iterator does: entries
- * appended during it are visited, deleted ones skipped. Deleting leaves a hole; holes are
- * squeezed out when the index is rebuilt, unless a cursor is open (the copy-on-write
- * snapshot holds one across event-loop turns), in which case positions are kept.
+ * appended during it are visited, deleted ones skipped, and after clear() it goes on with
+ * what is added next. Deleting leaves a hole; holes are squeezed out when the index is
+ * rebuilt, and open cursors (the copy-on-write snapshot and the expiry sweep hold one across
+ * event-loop turns) are moved to the same place in the squeezed order.
  */
 const EMPTY = 0;
 const DELETED = -1;
@@ -54,7 +55,8 @@ export class KeyTable<V> {
   private slots = new Int32Array(MIN_SLOTS * 2);
   private used = 0;
   private live = 0;
-  private openCursors = 0;
+  /** Positions of open cursors, moved along when holes are squeezed out. */
+  private readonly cursors = new Set<{ pos: number }>();
 
   get size(): number {
     return this.live;
@@ -114,13 +116,14 @@ export class KeyTable<V> {
     this.slots = new Int32Array(MIN_SLOTS * 2);
     this.used = 0;
     this.live = 0;
+    for (const c of this.cursors) c.pos = 0;
   }
 
   /** A uniformly random key (RANDOMKEY), or undefined when empty. */
   randomKey(random: () => number = Math.random): string | undefined {
     if (this.live === 0) return undefined;
     // Sparse after many deletes: squeeze the holes out first so sampling stays O(1) expected.
-    if (this.live * 4 < this.used && this.openCursors === 0) this.rebuild(this.live);
+    if (this.live * 4 < this.used) this.rebuild(this.live);
     for (;;) {
       const k = this.keyAt[Math.floor(random() * this.used)];
       if (k !== undefined) return k;
@@ -129,23 +132,21 @@ export class KeyTable<V> {
 
   /**
    * A cursor over the entries in insertion order that stays valid across writes (entries
-   * added meanwhile are visited; deleted ones skipped). Close it when abandoning it early:
-   * while one is open, holes are not squeezed out.
+   * added meanwhile are visited; deleted ones skipped). Close it when abandoning it early,
+   * or it stays registered (and is moved along at every squeeze) until clear().
    */
   cursor(): KeyCursor<V> {
-    this.openCursors++;
-    let pos = 0;
+    const at = { pos: 0 };
+    this.cursors.add(at);
     let open = true;
     const close = (): void => {
-      if (open) {
-        open = false;
-        this.openCursors--;
-      }
+      open = false;
+      this.cursors.delete(at);
     };
     return {
       next: () => {
-        while (open && pos < this.used) {
-          const i = pos++;
+        while (open && at.pos < this.used) {
+          const i = at.pos++;
           const k = this.keyAt[i];
           if (k !== undefined) return [k, this.valAt[i] as V];
         }
@@ -154,12 +155,12 @@ export class KeyTable<V> {
       },
       close,
       get position() {
-        return pos;
+        return at.pos;
       },
     };
   }
 
-  /** Where `key` is in iteration order (stable while a cursor is open), or -1. */
+  /** Where `key` is in iteration order (compare with a cursor's position), or -1. */
   positionOf(key: string): number {
     return this.find(key, hashKey(key));
   }
@@ -202,7 +203,7 @@ export class KeyTable<V> {
 
   /** Rebuilds the index for at least `want` live keys, squeezing holes out when allowed. */
   private rebuild(want: number): void {
-    if (this.live < this.used && this.openCursors === 0) this.compact();
+    if (this.live < this.used) this.compact();
     const entries = Math.max(want, this.used + 1);
     // Grow when over 3/4 full even after compacting, so a rebuild is amortised over many sets.
     if (this.hashAt.length < entries || this.used * 4 > this.hashAt.length * 3) {
@@ -217,8 +218,12 @@ export class KeyTable<V> {
   private compact(): void {
     const keys: string[] = new Array(this.live);
     const vals: V[] = new Array(this.live);
+    // A cursor at p moves to the number of live entries before p: the same place in order.
+    const moving = [...this.cursors].sort((a, b) => a.pos - b.pos);
+    let c = 0;
     let j = 0;
     for (let n = 0; n < this.used; n++) {
+      while (c < moving.length && moving[c]!.pos <= n) moving[c++]!.pos = j;
       const k = this.keyAt[n];
       if (k === undefined) continue;
       keys[j] = k;
@@ -226,6 +231,7 @@ export class KeyTable<V> {
       this.hashAt[j] = this.hashAt[n]!;
       j++;
     }
+    while (c < moving.length) moving[c++]!.pos = j;
     this.keyAt = keys;
     this.valAt = vals;
     this.used = j;

@@ -90,7 +90,7 @@ export function valueBytes(v: Value): number {
 export class Keyspace {
   readonly data = new KeyTable<Value>();
   /** key → absolute expiry in unix ms */
-  readonly expires = new Map<string, number>();
+  readonly expires = new KeyTable<number>();
   /** Called before any change to `key` (value, TTL or existence). */
   beforeWrite: ((key: string) => void) | null = null;
   /** Called after a key was removed because it expired. */

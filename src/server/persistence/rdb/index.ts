@@ -122,7 +122,10 @@ function collector(options: LoadIntoOptions, fileBytes: number): Collected {
 function apply(c: Collected, ks: Keyspace, from: number, to: number): void {
   const { keys, values } = c;
   // Size the table once for the whole file, as Redis sizes its dict from RESIZEDB.
-  if (from === 0) ks.data.reserve(ks.size + c.count);
+  if (from === 0) {
+    ks.data.reserve(ks.size + c.count);
+    ks.expires.reserve(ks.expires.size + c.ttlKeys.length);
+  }
   for (let i = from; i < to; i++) ks.load(keys[i]!, values[i]!);
   if (to === c.count) for (let i = 0; i < c.ttlKeys.length; i++) ks.expires.set(c.ttlKeys[i]!, c.ttls[i]!);
 }
