@@ -64,7 +64,7 @@ export class KeyTable<V> {
 
   /** Sizes the table for `n` keys up front (an RDB's RESIZEDB hint), so loading never rehashes. */
   reserve(n: number): void {
-    if (2 * (n + 1) > this.slots.length) this.rebuild(n);
+    if (n > this.hashAt.length || 2 * (n + 1) > this.slots.length) this.rebuild(n);
   }
 
   get(key: string): V | undefined {
@@ -133,7 +133,7 @@ export class KeyTable<V> {
   /**
    * A cursor over the entries in insertion order that stays valid across writes (entries
    * added meanwhile are visited; deleted ones skipped). Close it when abandoning it early,
-   * or it stays registered (and is moved along at every squeeze) until clear().
+   * or it stays registered (and is moved along at every squeeze) for the table's lifetime.
    */
   cursor(): KeyCursor<V> {
     const at = { pos: 0 };

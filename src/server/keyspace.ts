@@ -165,6 +165,8 @@ export class Keyspace {
     this.dirty += this.data.size;
     this.data.clear();
     this.expires.clear();
+    // Close the sweep's cursor (its generator's finally), or the table keeps it registered.
+    this.sweep?.return?.();
     this.sweep = null;
   }
 

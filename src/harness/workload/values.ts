@@ -61,6 +61,7 @@ export class ValueCodec {
     }
     if (i === 0 || i >= n || v[i] !== 58) return MALFORMED;
     if (i > 1 && v[0] === 48) return MALFORMED; // leading zero
+    if (op > 0x7fffffff) return MALFORMED; // no op of ours: and it would wrap in an Int32Array
     const tail = Math.max(0, this.valueSize - (i + 1));
     if (n !== i + 1 + tail) return MALFORMED;
     const off = this.offset(op);

@@ -16,6 +16,8 @@ describe('ValueCodec', () => {
     const c = new ValueCodec(1, 3);
     expect(c.encode(12345).toString()).toBe('12345:');
     expect(c.decode(Buffer.from('12345:'))).toBe(12345);
+    // op numbers past Int32 are nobody's (they would wrap to a real op in the typed arrays)
+    expect(new ValueCodec(1, 4).decode(Buffer.from('4294967296:'))).toBe(MALFORMED);
   });
 
   it('tells a torn or foreign value apart', () => {

@@ -57,3 +57,20 @@ describe('Keyspace expiry', () => {
     expect(ks.size).toBe(0);
   });
 });
+
+describe('Keyspace flush during a sweep', () => {
+  it('closes the sweep cursor, so flushes do not leave cursors behind', () => {
+    const ks = new Keyspace();
+    const past = Date.now() - 1000;
+    const future = Date.now() + 1e9;
+    for (let round = 0; round < 50; round++) {
+      for (let i = 0; i < 100; i++) {
+        ks.set(`k${i}`, 'v');
+        ks.setExpire(`k${i}`, i % 10 === 0 ? past : future);
+      }
+      ks.activeExpireCycle(1, 20); // leaves the sweep part-way through
+      ks.flush();
+    }
+    expect((ks.expires as unknown as { cursors: Set<unknown> }).cursors.size).toBeLessThanOrEqual(1);
+  });
+});
