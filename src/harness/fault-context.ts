@@ -14,11 +14,13 @@ const FINAL_INFO_TIMEOUT_MS = 50;
 
 export type FaultContextBase = Omit<FaultContext, 'signal' | 'observe' | 'finalInfo'>;
 
-export function faultContext(base: FaultContextBase, d: Driver, monitor: SnapshotMonitor): FaultContext {
+/** `beforeKill` runs right before each signal, while the process can still be read. */
+export function faultContext(base: FaultContextBase, d: Driver, monitor: SnapshotMonitor, beforeKill: () => void = () => undefined): FaultContext {
   const { handle, control } = base;
   return {
     ...base,
     signal: (sig) => {
+      beforeKill();
       const at = performance.now();
       handle.kill(sig);
       d.halt(at);

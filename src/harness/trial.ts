@@ -15,7 +15,8 @@ import { faultContext } from './fault-context.js';
 import { faults, type Fault, type FaultOutcome } from './faults/index.js';
 import { diskUsage } from './measure/disk.js';
 import { SnapshotMonitor } from './measure/snapshot-monitor.js';
-import { afterKillFigures, recoveryFigures } from './measure/trial-figures.js';
+import { ioWriteBytes } from './measure/io-bytes.js';
+import { afterKillFigures, ioFigures, recoveryFigures } from './measure/trial-figures.js';
 import { DATA_FILES, hasAof, hasSavePoints } from './targets/modes.js';
 import { freePort } from './targets/ports.js';
 import { logTail, waitExit } from './targets/spawn.js';
@@ -99,12 +100,15 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     await monitor.start();
 
     phase('write');
+    const ioBefore = ioWriteBytes(first.pid);
+    let ioAtKill: number | null = null;
     const t0 = performance.now();
     d.start(t0);
     const endWrites = setTimeout(() => d.halt(), scenario.durationMs);
     let outcome: FaultOutcome;
     try {
-      outcome = await fault.inject(faultContext({ scenario, mode, plan, handle: first, control: faultConn, t0 }, d, monitor));
+      const readIo = (): void => void (ioAtKill ??= ioWriteBytes(first.pid));
+      outcome = await fault.inject(faultContext({ scenario, mode, plan, handle: first, control: faultConn, t0 }, d, monitor, readIo));
     } finally {
       clearTimeout(endWrites);
     }
@@ -122,6 +126,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     note = outcome.note ?? null;
 
     Object.assign(result, afterKillFigures(ledger, disk, observed, d, Math.max(0, writeEnd - t0)));
+    Object.assign(result, ioFigures(ioBefore, ioAtKill, result.acked, workload.logicalBytes(ledger)));
     if (exit.at < outcome.killedAt) {
       const tail = logTail(first.logFile);
       throw new RunError(

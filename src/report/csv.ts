@@ -11,6 +11,7 @@ import { summarize } from './summarize.js';
 const CSV_NAME: Partial<Record<MetricName, string>> = {
   throughput: 'throughput_ops_per_sec',
   space_amplification: 'space_amplification_ratio',
+  write_amplification: 'write_amplification_ratio',
 };
 
 export function csvMetricColumn(m: MetricName): string {

@@ -106,6 +106,7 @@ const NULLABLE_NUMBERS = [
   'recoveryMs', 'loadMs', 'keysRecovered', 'loadKeysPerSec', 'loadMBPerSec', 'bytesPerKey', 'spaceAmplification',
   'forkUsec', 'cowBytes', 'snapshotMaxLatencyMs', 'p50Ms', 'p99Ms', 'p999Ms', 'maxMs',
   'sendLagP99Ms', 'sendLagMaxMs', 'unsentDue', 'readThroughputOps', 'readP99Ms', 'staleReads',
+  'bytesWritten', 'bytesWrittenPerWrite', 'writeAmplification',
 ] as const satisfies ReadonlyArray<keyof TrialResult>;
 const NUMBERS = [
   'trial', 'seed', 'attempted', 'acked', 'failed', 'inFlight', 'lost', 'recovered', 'unexpected', 'duplicated',

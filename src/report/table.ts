@@ -81,6 +81,16 @@ const CONCERNS: Concern[] = [
     empty: 'no disk measurements',
   },
   {
+    title: 'Bytes written to storage during the writes',
+    columns: [
+      bytes('bytes_written', 'written'),
+      col('bytes_written_per_write', 'per acked\nwrite'),
+      col('write_amplification', 'per logical\nbyte acked'),
+    ],
+    hideEmptyRows: true,
+    empty: 'not measured (needs Linux /proc/<pid>/io)',
+  },
+  {
     title: 'Fork / snapshot latency',
     columns: [
       col('fork_usec', 'fork / snapshot\nstart pause', 'ms', (x) => fmtNum(x / 1000)),

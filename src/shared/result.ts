@@ -50,6 +50,14 @@ export interface TrialResult {
    * included): space, not bytes written. null when nothing is on disk or nothing was acked.
    */
   spaceAmplification: number | null;
+  /**
+   * bytes the server (and its reaped children) sent to the storage layer from the start of the
+   * writes to the kill (Linux /proc/<pid>/io; null elsewhere), per acknowledged write, and per
+   * logical byte acknowledged (write amplification)
+   */
+  bytesWritten: number | null;
+  bytesWrittenPerWrite: number | null;
+  writeAmplification: number | null;
   // snapshots
   forkUsec: number | null;
   cowBytes: number | null;

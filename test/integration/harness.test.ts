@@ -5,6 +5,7 @@
  * redis-server is skipped, with the reason in the title, when it is not installed; the
  * built-in server is never skipped (`npm test` builds first).
  */
+import { existsSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,16 @@ for (const kind of ['redis', 'builtin'] as const) {
       expect(none!.spaceAmplification).toBeNull(); // nothing on disk: not 0
       expect(r.environment.targetVersions[kind]).toBeTruthy();
       expect(r.sanity.length).toBeGreaterThanOrEqual(2);
+    });
+
+    it.skipIf(!existsSync('/proc/self/io'))('bytes written: fsync per write costs the disk far more than aof-no (skipped: no /proc/<pid>/io)', async () => {
+      const r = await runScenario(small(kind, { modes: ['aof-always', 'aof-no'] }));
+      expectClean(r);
+      const [always, no] = r.trials;
+      // aof-no: each page dirtied about once (~ the logical bytes); always: a page re-dirtied per fsync
+      expect(no!.bytesWritten).toBeGreaterThan(0);
+      expect(always!.bytesWrittenPerWrite!).toBeGreaterThan(2 * no!.bytesWrittenPerWrite!);
+      expect(always!.writeAmplification!).toBeGreaterThan(2 * no!.writeAmplification!);
     });
 
     it('SIGTERM: modes with persistence lose nothing', async () => {

@@ -57,6 +57,17 @@ export function afterKillFigures(ledger: Ledger, disk: DiskUsage, observed: Snap
   };
 }
 
+/** Bytes written over the write phase, per acknowledged write and per logical byte acknowledged. */
+export function ioFigures(before: number | null, atKill: number | null, acked: number, logicalBytes: number): Pick<TrialResult, 'bytesWritten' | 'bytesWrittenPerWrite' | 'writeAmplification'> {
+  if (before === null || atKill === null) return { bytesWritten: null, bytesWrittenPerWrite: null, writeAmplification: null };
+  const written = Math.max(0, atKill - before);
+  return {
+    bytesWritten: written,
+    bytesWrittenPerWrite: acked > 0 ? r3(written / acked) : null,
+    writeAmplification: logicalBytes > 0 ? r3(written / logicalBytes) : null,
+  };
+}
+
 type RecoveryFigures = Pick<TrialResult, 'recoveryMs' | 'loadMs' | 'loadKeysPerSec' | 'loadMBPerSec' | 'bytesPerKey' | 'spaceAmplification'>;
 
 export interface RecoveryInput {
