@@ -4,6 +4,7 @@
  * Times are performance.now() milliseconds. The op index is also the value's identity:
  * values carry it, so the checker can tell which write a read-back value came from.
  */
+import { grown } from './grow.js';
 import { ReadLog } from './read-log.js';
 
 export const IN_FLIGHT = 1;
@@ -83,25 +84,11 @@ export class Ledger {
 
   private grow(): void {
     const cap = this.capacity * 2;
-    const state = new Uint8Array(cap);
-    state.set(this.state);
-    this.state = state;
-    const sendAt = new Float64Array(cap);
-    sendAt.set(this.sendAt);
-    this.sendAt = sendAt;
-    const ackAt = new Float64Array(cap);
-    ackAt.set(this.ackAt);
-    this.ackAt = ackAt;
-    if (this.key) {
-      const key = new Uint32Array(cap);
-      key.set(this.key);
-      this.key = key;
-    }
-    if (this.reply) {
-      const reply = new Float64Array(cap);
-      reply.set(this.reply);
-      this.reply = reply;
-    }
+    this.state = grown(this.state, cap);
+    this.sendAt = grown(this.sendAt, cap);
+    this.ackAt = grown(this.ackAt, cap);
+    if (this.key) this.key = grown(this.key, cap);
+    if (this.reply) this.reply = grown(this.reply, cap);
     this.capacity = cap;
   }
 }

@@ -4,6 +4,7 @@
  * them against the ledger afterwards. A read travels through the load client as the
  * negative op `readOp(i)`, so writes (op ≥ 0) and reads share one ring.
  */
+import { grown } from './grow.js';
 import { MALFORMED } from './values.js';
 
 export const readOp = (i: number): number => -1 - i;
@@ -45,18 +46,10 @@ export class ReadLog {
 
   private grow(): void {
     const cap = this.capacity * 2;
-    const key = new Uint32Array(cap);
-    key.set(this.key);
-    this.key = key;
-    const sendAt = new Float64Array(cap);
-    sendAt.set(this.sendAt);
-    this.sendAt = sendAt;
-    const ackAt = new Float64Array(cap);
-    ackAt.set(this.ackAt);
-    this.ackAt = ackAt;
-    const found = new Int32Array(cap);
-    found.set(this.found);
-    this.found = found;
+    this.key = grown(this.key, cap);
+    this.sendAt = grown(this.sendAt, cap);
+    this.ackAt = grown(this.ackAt, cap);
+    this.found = grown(this.found, cap);
     this.capacity = cap;
   }
 }
