@@ -280,6 +280,17 @@ describe('crash safety', () => {
   });
 });
 
+/** Probes until +PONG; true when some probe on the way got -LOADING. */
+async function sawLoadingThenReady(port: number): Promise<boolean> {
+  let sawLoading = false;
+  for (let i = 0; i < 20_000; i++) {
+    const reply = await probe(port);
+    if (reply.startsWith('-LOADING')) sawLoading = true;
+    if (reply.startsWith('+PONG')) break;
+  }
+  return sawLoading;
+}
+
 /** One PING on a fresh connection: its first reply line, or '' when refused. */
 function probe(port: number): Promise<string> {
   return new Promise((resolve) => {
@@ -294,13 +305,7 @@ describe('loading', () => {
   it('answers -LOADING while a large AOF loads, then serves', async () => {
     const a = await killedAfterWrites(AOF('no'), 300_000, () => 'x'.repeat(20));
     const b = await start(AOF('no'), { dir: a.dir, expectExit: true });
-    let sawLoading = false;
-    for (let i = 0; i < 20_000; i++) {
-      const reply = await probe(b.port);
-      if (reply.startsWith('-LOADING')) sawLoading = true;
-      if (reply.startsWith('+PONG')) break;
-    }
-    expect(sawLoading).toBe(true);
+    expect(await sawLoadingThenReady(b.port)).toBe(true);
     const r2 = await client(b);
     expect(await r2.dbsize()).toBe(300_000);
     r2.disconnect();
@@ -316,13 +321,7 @@ describe('loading', () => {
     r.disconnect();
     await a.stop('SIGKILL');
     const b = await start(flags, { dir: a.dir, expectExit: true });
-    let sawLoading = false;
-    for (let i = 0; i < 20_000; i++) {
-      const reply = await probe(b.port);
-      if (reply.startsWith('-LOADING')) sawLoading = true;
-      if (reply.startsWith('+PONG')) break;
-    }
-    expect(sawLoading).toBe(true);
+    expect(await sawLoadingThenReady(b.port)).toBe(true);
     const r2 = await client(b);
     expect(await r2.dbsize()).toBe(300_000);
     expect(await r2.get('k299999')).toBe(`299999:${'x'.repeat(100)}`);
