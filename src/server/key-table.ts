@@ -165,6 +165,11 @@ export class KeyTable<V> {
     return this.find(key, hashKey(key));
   }
 
+  /** The value at a position positionOf() just returned (no second lookup). */
+  valueAt(position: number): V {
+    return this.valAt[position] as V;
+  }
+
   *entries(): IterableIterator<[string, V]> {
     const c = this.cursor();
     try {

@@ -45,7 +45,7 @@ export class CowSnapshot {
       return;
     }
     if (at < this.iter.position) return; // already emitted
-    const v = this.ks.data.get(key)!;
+    const v = this.ks.data.valueAt(at);
     this.preserved.set(key, { value: cloneValue(v), expireAt: this.ks.expires.get(key) });
     this.cowBytes += key.length + valueBytes(v);
   }
