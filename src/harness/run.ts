@@ -70,6 +70,7 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
           scenario,
           target: targets[kind],
           mode,
+          fault: scenario.fault,
           trial,
           seed,
           keep: opts.keep,

@@ -1,20 +1,24 @@
 import type { TrialResult } from '../shared/result.js';
-import type { Mode, Scenario } from '../shared/types.js';
+import type { FaultKind, Mode, Scenario } from '../shared/types.js';
 import type { Target } from './targets/target.js';
 
 /** A trial's result before anything is measured: zeros, and null for what may stay unmeasured. */
 export function emptyTrial(
-  spec: { scenario: Scenario; target: Target; mode: Mode; trial: number; seed: number },
+  spec: { scenario: Scenario; target: Target; mode: Mode; fault: FaultKind; trial: number; seed: number },
   flags: string[],
 ): TrialResult {
   return {
     target: spec.target.kind,
     mode: spec.mode,
-    fault: spec.scenario.fault,
+    fault: spec.fault,
     trial: spec.trial,
     seed: spec.seed,
     flags,
     error: null,
+    outcome: null,
+    outcomeDetail: null,
+    traced: false,
+    faultDetail: null,
     attempted: 0,
     acked: 0,
     failed: 0,

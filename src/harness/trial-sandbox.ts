@@ -6,6 +6,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { registerTempDir } from './targets/children.js';
+import type { FaultSession } from './faults/fault.js';
 import type { TargetHandle } from './targets/target.js';
 import type { TrialSpec } from './trial-spec.js';
 import type { Driver } from './workload/driver.js';
@@ -15,6 +16,8 @@ export class TrialSandbox {
   readonly handles: TargetHandle[] = [];
   readonly conns: RespConnection[] = [];
   driver: Driver | null = null;
+  /** the fault's per-trial state, disposed after the servers are dead */
+  session: FaultSession | null = null;
 
   private constructor(
     readonly root: string,
@@ -40,6 +43,7 @@ export class TrialSandbox {
       if (h.alive) h.kill('SIGKILL');
       await Promise.race([h.exited, new Promise((r) => setTimeout(r, 3000).unref())]);
     }
+    await this.session?.dispose().catch(() => undefined);
     if (!this.keep) await fs.rm(this.root, { recursive: true, force: true }).catch(() => undefined);
     this.unregister();
   }

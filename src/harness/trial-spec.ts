@@ -4,7 +4,7 @@
  */
 import { RunError } from '../shared/errors.js';
 import type { TrialResult } from '../shared/result.js';
-import type { Mode, Scenario } from '../shared/types.js';
+import type { FaultKind, Mode, Scenario } from '../shared/types.js';
 import type { Target } from './targets/target.js';
 
 export type TrialPhase = 'start' | 'preload' | 'write' | 'fault' | 'recover' | 'check';
@@ -13,6 +13,8 @@ export interface TrialSpec {
   scenario: Scenario;
   target: Target;
   mode: Mode;
+  /** the fault this trial injects (one of the scenario's) */
+  fault: FaultKind;
   /** 0-based */
   trial: number;
   seed: number;

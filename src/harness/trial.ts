@@ -12,7 +12,7 @@ import { TrialSandbox } from './trial-sandbox.js';
 import { StartupError, type TrialRun, type TrialSpec } from './trial-spec.js';
 import { check } from './check/index.js';
 import { faultContext } from './fault-context.js';
-import { faults, type Fault, type FaultOutcome } from './faults/index.js';
+import { faults, type Fault, type FaultOutcome, type RestartContext } from './faults/index.js';
 import { diskUsage } from './measure/disk.js';
 import { SnapshotMonitor } from './measure/snapshot-monitor.js';
 import { ioWriteBytes } from './measure/io-bytes.js';
@@ -20,7 +20,8 @@ import { afterKillFigures, ioFigures, recoveryFigures } from './measure/trial-fi
 import { DATA_FILES, hasAof, hasSavePoints } from './targets/modes.js';
 import { freePort } from './targets/ports.js';
 import { logTail, waitExit } from './targets/spawn.js';
-import type { TargetHandle } from './targets/target.js';
+import type { LaunchSpec, TargetHandle } from './targets/target.js';
+import type { RecoveryOutcome } from '../shared/result.js';
 import { Driver } from './workload/driver.js';
 import { createWorkload } from './workload/generators.js';
 import { Ledger } from './workload/ledger.js';
@@ -38,7 +39,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
   const { scenario, target, mode } = spec;
   const phase = spec.onPhase ?? (() => undefined);
   const rng = new Rng(spec.seed);
-  const fault: Fault = faults[scenario.fault];
+  const fault: Fault = faults[spec.fault];
   const plan = fault.plan(rng.fork(), scenario);
   const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints, scenario.snapshotStrategy));
 
@@ -48,8 +49,14 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
   let started = false;
 
   try {
-    // target
+    // target (under the fault's session, when it keeps state: a tracer, a mount)
     phase('start');
+    if (fault.prepare) box.session = await fault.prepare({ scenario, mode, plan, rng: rng.fork(), root, dataDir });
+    const session = box.session;
+    const wraps = [
+      fault.wrapLaunch ? (s: LaunchSpec) => fault.wrapLaunch!(s, plan, dataDir) : null,
+      session?.wrapLaunch ? (s: LaunchSpec) => session.wrapLaunch!(s) : null,
+    ].filter((w): w is (s: LaunchSpec) => LaunchSpec => w !== null);
     const first = await target.start({
       port: await freePort(),
       dir: dataDir,
@@ -57,11 +64,12 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       savePoints: scenario.savePoints,
       snapshotStrategy: scenario.snapshotStrategy,
       logFile: path.join(root, 'server.log'),
-      ...(fault.wrapLaunch ? { wrapLaunch: (s) => fault.wrapLaunch!(s, plan, dataDir) } : {}),
+      ...(wraps.length > 0 ? { wrapLaunch: (s: LaunchSpec) => wraps.reduce((acc, w) => w(acc), s) } : {}),
     }).catch((err: Error) => {
       throw new StartupError(err.message);
     });
     started = true;
+    result.traced = first.traced;
     handles.push(first);
     const control = await RespConnection.connect(first.port);
     conns.push(control);
@@ -123,7 +131,9 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     // measure the disk as the dead server left it
     const disk = await diskUsage(dataDir, DATA_FILES.dbfilename, DATA_FILES.appenddirname);
     if (fault.afterExit) outcome = (await fault.afterExit({ dataDir, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
+    if (session?.afterExit) outcome = (await session.afterExit({ dataDir, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
     note = outcome.note ?? null;
+    if (outcome.detail) result.faultDetail = { ...outcome.detail };
 
     Object.assign(result, afterKillFigures(ledger, disk, observed, d, Math.max(0, writeEnd - t0)));
     Object.assign(result, ioFigures(ioBefore, ioAtKill, result.acked, workload.logicalBytes(ledger)));
@@ -138,23 +148,33 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
 
     // recovery
     phase('recover');
-    let second: TargetHandle;
-    try {
-      second = await target.start({
+    let restarts = 0;
+    const start: RestartContext['start'] = async (o = {}) => {
+      const h = await target.start({
         port: await freePort(),
         dir: dataDir,
         mode,
         savePoints: scenario.savePoints,
         snapshotStrategy: scenario.snapshotStrategy,
-        logFile: path.join(root, 'server-restart.log'),
-        timeoutMs: RESTART_TIMEOUT_MS,
+        logFile: o.logFile ?? path.join(root, `server-restart${restarts++ > 0 ? `-${restarts}` : ''}.log`),
+        timeoutMs: o.timeoutMs ?? RESTART_TIMEOUT_MS,
       });
+      handles.push(h);
+      return h;
+    };
+    let second: TargetHandle;
+    try {
+      const r = fault.restart ? await fault.restart({ plan, rng: rng.fork(), start }) : { handle: await start() };
+      second = r.handle;
+      if (r.note) note = `${note ? `${note}; ` : ''}${r.note}`;
+      if (r.detail) result.faultDetail = { ...result.faultDetail, ...r.detail };
     } catch (err) {
-      // the data is unreadable: every acknowledged write is gone
-      Object.assign(result, { lost: result.acked, lossPct: result.acked > 0 ? 100 : 0 });
-      throw new RunError(`restart after ${outcome.signal} failed: ${(err as Error).message}`);
+      // The server would not start on what the fault left: every acknowledged write is gone.
+      // That is the server's answer (correct for damaged files), not a failure of the trial.
+      Object.assign(result, { lost: result.acked, lossPct: result.acked > 0 ? 100 : 0, outcome: 'refused' });
+      result.outcomeDetail = (err as Error).message.split('\n')[0]!.slice(0, 300);
+      return { result, dir: spec.keep ? root : null, note };
     }
-    handles.push(second);
     result.recoveryMs = Math.round(second.readyMs * 1000) / 1000;
 
     // check
@@ -164,6 +184,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     const rb = await withTimeout(workload.readBack(conn, ledger), READ_BACK_TIMEOUT_MS, 'reading the recovered data back');
     const counts = check(scenario.workload, ledger, rb, outcome.killedAt);
     Object.assign(result, counts);
+    result.outcome = outcomeOf(counts);
 
     // measure: recovery time, load rate (over listening → ready), space
     result.keysRecovered = rb.dbsize;
@@ -186,4 +207,10 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     await box.dispose();
   }
   return { result, dir: spec.keep ? root : null, note };
+}
+
+/** Wrong data outranks loss: a value nobody wrote is a failure whatever else happened. */
+export function outcomeOf(c: { lost: number; unexpected: number; duplicated: number }): RecoveryOutcome {
+  if (c.unexpected > 0 || c.duplicated > 0) return 'wrong-data';
+  return c.lost > 0 ? 'lost-writes' : 'intact';
 }

@@ -1,4 +1,4 @@
-import type { RunResult, SanityVerdict, TrialResult } from '../shared/result.js';
+import { OUTCOMES, type RunResult, type SanityVerdict, type TrialResult } from '../shared/result.js';
 import { ConfigError } from '../shared/errors.js';
 import { FAULTS, MODES, TARGETS } from '../shared/types.js';
 import type { MicroBenchmark, MicroResult } from './micro-result.js';
@@ -132,6 +132,15 @@ function validateTrial(t: Json, at: string, v: Validator): void {
     if (o[k] === undefined) o[k] = null;
     if (o[k] !== null) v.number(o[k], `${at}.${k}`);
   }
+  // results written before faults beyond a kill carry none of these
+  if (o.outcome === undefined) o.outcome = null;
+  if (o.outcome !== null) v.oneOf(o.outcome, OUTCOMES, `${at}.outcome`);
+  if (o.outcomeDetail === undefined) o.outcomeDetail = null;
+  if (o.outcomeDetail !== null && typeof o.outcomeDetail !== 'string') v.fail(`${at}.outcomeDetail`, 'must be a string or null');
+  if (o.traced === undefined) o.traced = false;
+  if (typeof o.traced !== 'boolean') v.fail(`${at}.traced`, 'must be true or false');
+  if (o.faultDetail === undefined) o.faultDetail = null;
+  if (o.faultDetail !== null) v.object(o.faultDetail, `${at}.faultDetail`);
 }
 
 function validateMicro(o: { [k: string]: Json }, v: Validator): MicroResult {

@@ -1,5 +1,14 @@
 import type { FaultKind, Mode, Scenario, TargetKind } from './types.js';
 
+/**
+ * What the restart made of the data the fault left: every acknowledged write back (`intact`),
+ * some lost (`lost-writes`: trimmed or never durable), would not start (`refused`, with the
+ * reason in `outcomeDetail`: correct for damaged files, a failure after a crash), or started
+ * serving values nobody wrote (`wrong-data`: always a failure).
+ */
+export const OUTCOMES = ['intact', 'lost-writes', 'refused', 'wrong-data'] as const;
+export type RecoveryOutcome = (typeof OUTCOMES)[number];
+
 /** Everything one trial measured. Missing measurements are null, never NaN. */
 export interface TrialResult {
   target: TargetKind;
@@ -11,6 +20,14 @@ export interface TrialResult {
   flags: string[];
   /** null when the trial completed; otherwise what went wrong (counts as a failure). */
   error: string | null;
+  /** what the restart made of the data (null when the trial failed before judging it) */
+  outcome: RecoveryOutcome | null;
+  /** why the restart refused (the server's own words), or what the fault saw; else null */
+  outcomeDetail: string | null;
+  /** the first server ran under a syscall tracer: its throughput and latency are not comparable */
+  traced: boolean;
+  /** the fault's own figures (see each fault), or null */
+  faultDetail: Record<string, number | string | null> | null;
   // loss (Jepsen-style set checker over the client's ledger)
   attempted: number;
   acked: number;

@@ -7,7 +7,7 @@
  *    bytes for power loss, tear or truncate a file), or verify the fault landed as planned.
  */
 import type { FaultKind, Mode, Scenario } from '../../shared/types.js';
-import type { LaunchSpec, TargetHandle } from '../targets/target.js';
+import type { LaunchSpec, StartOptions, TargetHandle } from '../targets/target.js';
 import type { Rng } from '../../shared/prng.js';
 import type { RespConnection } from '../workload/resp-connection.js';
 
@@ -51,6 +51,11 @@ export interface FaultOutcome {
   error?: string;
   /** wall-clock ms (Date.now) when the fault's trigger was issued, if it had one */
   triggeredAtEpochMs?: number;
+  /**
+   * The fault's own figures (bytes dropped by the crash model, the error a full disk gave,
+   * ...): stored in the trial's `faultDetail` and shown in the fault's own table.
+   */
+  detail?: Record<string, number | string | null>;
 }
 
 export interface AfterExitContext {
@@ -61,17 +66,70 @@ export interface AfterExitContext {
   outcome: FaultOutcome;
 }
 
+export interface PrepareContext {
+  scenario: Scenario;
+  mode: Mode;
+  plan: FaultPlan;
+  rng: Rng;
+  /** the trial's temp dir (server logs, the fault's own files) and the data dir inside it */
+  root: string;
+  dataDir: string;
+}
+
+/**
+ * A stateful fault's hold on one trial (a tracer's output, a mounted file system, a watcher),
+ * opened before the first launch and disposed on every way out of the trial.
+ */
+export interface FaultSession {
+  /** Changes how the first server is launched (e.g. under a syscall tracer). */
+  wrapLaunch?(spec: LaunchSpec): LaunchSpec;
+  /** After the first server exited, before the restart; may amend the outcome. */
+  afterExit?(ctx: AfterExitContext): Promise<FaultOutcome | void>;
+  /** Releases what the session holds; must not throw, must be safe to call twice. */
+  dispose(): Promise<void>;
+}
+
+/** How the trial restarts the server on the data the fault left. */
+export interface RestartContext {
+  plan: FaultPlan;
+  rng: Rng;
+  /** Launches the server on the data dir (tracked for cleanup); rejects when it does not start. */
+  start(overrides?: Partial<Pick<StartOptions, 'timeoutMs' | 'logFile'>>): Promise<TargetHandle>;
+}
+
+export interface RestartOutcome {
+  /** the server the check reads back from, whose start is the recovery time */
+  handle: TargetHandle;
+  /** what the restart did, for the note */
+  note?: string;
+  detail?: Record<string, number | string | null>;
+}
+
 export interface Fault {
   kind: FaultKind;
   /** crash: the process dies without warning; graceful: it is asked to stop */
   style: 'crash' | 'graceful';
   describe(plan: FaultPlan): string;
   plan(rng: Rng, scenario: Scenario): FaultPlan;
+  /**
+   * Why this fault cannot run on this machine (strace missing, no tmpfs), or null. Trials of a
+   * fault that cannot run are skipped with that reason, never half-run.
+   */
+  unavailable?(): string | null;
+  /** Opens the fault's per-trial state before the first launch. */
+  prepare?(ctx: PrepareContext): Promise<FaultSession>;
   wrapLaunch?(spec: LaunchSpec, plan: FaultPlan, dataDir: string): LaunchSpec;
   /** Waits for the planned moment, injects the fault; the process may still be exiting. */
   inject(ctx: FaultContext): Promise<FaultOutcome>;
   /** After the process exited, before the restart. May amend the outcome (e.g. an error). */
   afterExit?(ctx: AfterExitContext): Promise<FaultOutcome | void>;
+  /** The restart (default: one start). E.g. kill it while it loads, then start again. */
+  restart?(ctx: RestartContext): Promise<RestartOutcome>;
+  /**
+   * True when refusing to restart is a correct answer to the fault (damaged files): the
+   * outcome `refused` is then no sanity failure.
+   */
+  refusalIsCorrect?: boolean;
 }
 
 /** A seeded time in the scenario's kill window. */

@@ -11,4 +11,4 @@ export const faults = {
   sigterm,
 } satisfies Record<FaultKind, Fault>;
 
-export type { Fault, FaultPlan, FaultContext, FaultOutcome, AfterExitContext } from './fault.js';
+export type { Fault, FaultPlan, FaultContext, FaultOutcome, AfterExitContext, FaultSession, PrepareContext, RestartContext, RestartOutcome } from './fault.js';

@@ -60,17 +60,18 @@ export async function spawnServer(
   });
   const pid = child.pid ?? -1;
   if (pid > 0) trackChild(pid);
+  const traced = Boolean(spec.tracer);
 
   const kill = (signal: NodeJS.Signals): void => {
     if (pid <= 0) return;
-    if (signal === 'SIGKILL') killProcessGroup(pid, 'SIGKILL');
-    else {
-      try {
-        process.kill(pid, signal);
-      } catch {
-        /* gone */
-      }
-    }
+    if (traced) {
+      // the tracee and its children (redis's fork child): the tracer sees them die, writes out
+      // its trace and exits by itself; if none is left, the tracer's group goes
+      const pids = descendants(pid);
+      if (pids.length === 0 && signal === 'SIGKILL') killProcessGroup(pid, 'SIGKILL');
+      for (const p of signal === 'SIGKILL' ? pids : pids.slice(0, 1)) signalPid(p, signal);
+    } else if (signal === 'SIGKILL') killProcessGroup(pid, 'SIGKILL');
+    else signalPid(pid, signal);
   };
 
   const timeoutMs = opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
@@ -79,7 +80,8 @@ export async function spawnServer(
     return {
       kind,
       port: opts.port,
-      pid,
+      pid: traced ? (descendants(pid)[0] ?? pid) : pid,
+      traced,
       dir: opts.dir,
       logFile: opts.logFile,
       version,
@@ -101,6 +103,45 @@ export async function spawnServer(
     const tail = logTail(opts.logFile);
     throw new RunError(`${kind} server on port ${opts.port} did not start: ${why}${tail ? ` — log: ${tail}` : ''}`);
   }
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    /* gone */
+  }
+}
+
+/** Every descendant of pid, parents before children (Linux /proc; empty elsewhere). */
+export function descendants(pid: number): number[] {
+  const out: number[] = [];
+  const queue = [pid];
+  while (queue.length > 0) {
+    const p = queue.shift()!;
+    let tasks: string[] = [];
+    try {
+      tasks = fs.readdirSync(`/proc/${p}/task`);
+    } catch {
+      continue;
+    }
+    for (const t of tasks) {
+      let text = '';
+      try {
+        text = fs.readFileSync(`/proc/${p}/task/${t}/children`, 'utf8');
+      } catch {
+        continue;
+      }
+      for (const c of text.split(' ')) {
+        const n = Number(c);
+        if (n > 0 && !out.includes(n)) {
+          out.push(n);
+          queue.push(n);
+        }
+      }
+    }
+  }
+  return out;
 }
 
 /** Waits for a process to exit; SIGKILLs it (group) after timeoutMs and throws RunError. */

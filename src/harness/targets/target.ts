@@ -5,6 +5,12 @@ export interface LaunchSpec {
   command: string;
   args: string[];
   env?: NodeJS.ProcessEnv;
+  /**
+   * The command is a tracer (strace) whose child is the server. Signals go to the server and
+   * its descendants, never to the tracer: a killed tracer detaches its tracee and leaves it
+   * running, and loses the tail of its output.
+   */
+  tracer?: boolean;
 }
 
 export interface StartOptions {
@@ -32,7 +38,10 @@ export interface ExitInfo {
 export interface TargetHandle {
   kind: TargetKind;
   port: number;
+  /** the server's pid (under a tracer: the tracee, not the tracer) */
   pid: number;
+  /** launched under a tracer (LaunchSpec.tracer) */
+  traced: boolean;
   dir: string;
   logFile: string;
   version: string;
@@ -47,7 +56,10 @@ export interface TargetHandle {
   listeningAt: number;
   exited: Promise<ExitInfo>;
   readonly alive: boolean;
-  /** SIGKILL goes to the whole process group (redis's fork children die too); others to the server only */
+  /**
+   * SIGKILL goes to the whole process group (redis's fork children die too); others to the
+   * server only. Under a tracer, SIGKILL goes to the server and its descendants only.
+   */
   kill(signal: NodeJS.Signals): void;
 }
 

@@ -69,8 +69,14 @@ export class AofWriter {
     return 'ok';
   }
 
-  /** everysec: start an fdatasync on the thread pool when the last one is ≥ 1 s old. */
+  /**
+   * everysec: start an fdatasync on the thread pool when the last one is ≥ 1 s old. Only
+   * everysec: under `no` redis-server never fsyncs the AOF outside rewrites and shutdown, and
+   * neither may we (the cron calls this every tick whatever the policy; a power-loss trace
+   * caught it syncing `no` once a second, which made `no` look as safe as everysec).
+   */
   maybeBackgroundSync(): void {
+    if (this.policy() !== 'everysec') return;
     if (this.closed || !this.unsynced || this.fsyncInFlightSince > 0 || Date.now() - this.lastFsync < 1000) return;
     this.fsyncInFlightSince = Date.now();
     this.unsynced = false;
