@@ -21,6 +21,7 @@ export interface RunArgs {
   preload?: number;
   fault?: string;
   'snapshot-strategy'?: string;
+  'crash-model'?: string;
   out: string;
   csv?: string;
   json?: string;
@@ -49,6 +50,7 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('keys', { type: 'number', describe: 'keyspace size (lists for list-append)' })
     .option('preload', { type: 'number', describe: 'keys written before the measured phase' })
     .option('fault', { type: 'string', describe: FAULTS.join(', ') })
+    .option('crash-model', { type: 'string', describe: 'power-loss faults: posix (a name change needs its directory fsynced) or ext4 (a journal commits it at the next fsync)' })
     .option('snapshot-strategy', { type: 'string', describe: 'built-in server snapshots: cow (copy-on-write) or blocking (all at once, like a copying fork)' })
     .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
     .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })

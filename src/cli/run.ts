@@ -52,6 +52,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       preload: args.preload,
       fault: args.fault,
       snapshotStrategy: args['snapshot-strategy'],
+      crashModel: args['crash-model'],
     });
     if ((args.junit || args['bench-json'] || args.baseline) && !args.gate) {
       throw new UsageError('--junit, --bench-json and --baseline go with --gate');

@@ -24,6 +24,7 @@ export interface ScenarioOverrides {
   preload?: number;
   fault?: string;
   snapshotStrategy?: string;
+  crashModel?: string;
 }
 
 export function parseDurationMs(v: string | number): number | null {
@@ -62,6 +63,7 @@ export function applyOverrides(scenario: Scenario, flags: ScenarioOverrides): Sc
   if (flags.preload !== undefined) set('preload', 'preload', flags.preload);
   if (flags.fault !== undefined) set('fault', 'fault', flags.fault);
   if (flags.snapshotStrategy !== undefined) set('snapshot-strategy', 'snapshotStrategy', flags.snapshotStrategy);
+  if (flags.crashModel !== undefined) set('crash-model', 'crashModel', flags.crashModel);
   if (flags.duration !== undefined) {
     const ms = parseDurationMs(flags.duration);
     if (ms === null) throw new UsageError(`--duration must be a time like 10s, 1500ms or 2m (got ${showValue(flags.duration)})`);

@@ -4,7 +4,7 @@
  * checked by the compiler to cover every Scenario field.
  */
 import { parseGate } from '../shared/gate-parse.js';
-import { FAULTS, MODES, SNAPSHOT_STRATEGIES, TARGETS, WORKLOADS, type Scenario } from '../shared/types.js';
+import { CRASH_MODELS, FAULTS, MODES, SNAPSHOT_STRATEGIES, TARGETS, WORKLOADS, type Scenario } from '../shared/types.js';
 
 export const DEFAULT_SCENARIO: Scenario = {
   name: 'scenario',
@@ -25,6 +25,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   killWindowMs: [1500, 3500],
   savePoints: '1 1000',
   snapshotStrategy: 'cow',
+  crashModel: 'posix',
   gates: [],
 };
 
@@ -86,6 +87,7 @@ export const FIELDS = {
   },
   savePoints: validSavePoints,
   snapshotStrategy: oneOf(SNAPSHOT_STRATEGIES),
+  crashModel: oneOf(CRASH_MODELS),
   gates: (v) => {
     if (!Array.isArray(v) || !v.every((g) => typeof g === 'string' && g.trim() !== '')) return 'must be an array of non-empty strings';
     // Parse every gate now: a bad expression is a config error before anything runs.

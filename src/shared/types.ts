@@ -5,8 +5,16 @@ export type Mode = (typeof MODES)[number];
 export const TARGETS = ['builtin', 'redis'] as const;
 export type TargetKind = (typeof TARGETS)[number];
 
-export const FAULTS = ['sigkill', 'sigkill-during-bgsave', 'sigkill-during-rewrite', 'sigterm'] as const;
+export const FAULTS = ['sigkill', 'sigkill-during-bgsave', 'sigkill-during-rewrite', 'sigterm', 'power-loss', 'power-loss-torn'] as const;
 export type FaultKind = (typeof FAULTS)[number];
+
+/**
+ * What a power cut keeps of name changes (create, rename, unlink, mkdir): `posix` only those
+ * whose directory was fsynced after them; `ext4` (a journal in data=ordered mode) every one
+ * made before any later successful fsync. File data is the same in both: synced bytes only.
+ */
+export const CRASH_MODELS = ['posix', 'ext4'] as const;
+export type CrashModelKind = (typeof CRASH_MODELS)[number];
 
 export const SNAPSHOT_STRATEGIES = ['cow', 'blocking'] as const;
 export type SnapshotStrategy = (typeof SNAPSHOT_STRATEGIES)[number];
@@ -45,6 +53,8 @@ export interface Scenario {
    * to show what copy-on-write buys. redis-server always forks.
    */
   snapshotStrategy: SnapshotStrategy;
+  /** power-loss faults: which name changes survive the cut (see CRASH_MODELS) */
+  crashModel: CrashModelKind;
   /** Gate expressions evaluated by --gate / `durabench gate`. */
   gates: string[];
 }

@@ -2,6 +2,7 @@ import type { FaultKind } from '../../shared/types.js';
 import type { Fault } from './fault.js';
 import { sigkill, sigterm } from './signal-faults.js';
 import { sigkillDuringBgsave, sigkillDuringRewrite } from './snapshot-faults.js';
+import { powerLossFault, powerLossTornFault } from './power-loss.js';
 
 /** Every fault kind, checked by the compiler: a new FaultKind needs its record here. */
 export const faults = {
@@ -9,6 +10,8 @@ export const faults = {
   'sigkill-during-bgsave': sigkillDuringBgsave,
   'sigkill-during-rewrite': sigkillDuringRewrite,
   sigterm,
+  'power-loss': powerLossFault,
+  'power-loss-torn': powerLossTornFault,
 } satisfies Record<FaultKind, Fault>;
 
 export type { Fault, FaultPlan, FaultContext, FaultOutcome, AfterExitContext, FaultSession, PrepareContext, RestartContext, RestartOutcome } from './fault.js';
