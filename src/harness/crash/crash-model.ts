@@ -15,6 +15,7 @@
  * this); sync_file_range is not a durability point (it persists no metadata).
  */
 import path from 'node:path';
+import { Extents } from './extents.js';
 import { parseArgs, type Begun, type Call } from './strace-line.js';
 
 export type NameModel = 'posix' | 'ext4';
@@ -27,11 +28,6 @@ export interface Residency {
   to: number | null;
 }
 
-interface Write {
-  off: number;
-  len: number;
-}
-
 export interface Inode {
   id: number;
   kind: 'file' | 'dir';
@@ -39,7 +35,7 @@ export interface Inode {
   size: number;
   synced: number;
   /** writes since the last completed sync, in order (for a torn cut inside one) */
-  unsynced: Write[];
+  unsynced: Extents;
   /** bytes once durable that later went away without a sync (overwrite or truncate) */
   unmodelled: number;
   /** directories: names now, and names as of the last sync that made them durable */
@@ -51,6 +47,7 @@ export interface Inode {
 interface PendingSync {
   inode: number;
   size: number;
+  /** the file's write mark when the sync began: writes before it are covered */
   writes: number;
   /** name model snapshots taken when the sync began: dir inode → its entries then */
   names: Map<number, Map<string, number>>;
@@ -194,7 +191,7 @@ export class CrashModel {
       kind,
       size: 0,
       synced: 0,
-      unsynced: [],
+      unsynced: new Extents(),
       unmodelled: 0,
       entries: new Map(),
       durable: new Map(),
@@ -211,7 +208,7 @@ export class CrashModel {
     if (all) {
       for (const n of this.inodes.values()) if (n.kind === 'dir') names.set(n.id, new Map(n.entries));
     } else if (node?.kind === 'dir') names.set(id, new Map(node.entries));
-    return { inode: id, size: node?.size ?? 0, writes: node?.unsynced.length ?? 0, names };
+    return { inode: id, size: node?.size ?? 0, writes: node?.unsynced.mark ?? 0, names };
   }
 
   private endSync(c: Call): void {
@@ -225,7 +222,7 @@ export class CrashModel {
     }
     if (p.inode < 0) {
       // sync(): every file as of the call's start; writes since stay unsynced
-      for (const n of this.inodes.values()) if (n.kind === 'file') this.markSynced(n, n.size, n.unsynced.length);
+      for (const n of this.inodes.values()) if (n.kind === 'file') this.markSynced(n, n.size, n.unsynced.mark);
       return;
     }
     const node = this.inodes.get(p.inode);
@@ -234,7 +231,7 @@ export class CrashModel {
 
   private markSynced(node: Inode, size: number, writes: number): void {
     node.synced = Math.min(size, node.size);
-    node.unsynced = node.unsynced.slice(writes);
+    node.unsynced.dropBefore(writes);
   }
 
   private open(c: Call, a: ReturnType<typeof parseArgs>): void {
@@ -263,7 +260,7 @@ export class CrashModel {
     const off = at ?? (o === undefined || o.append ? node.size : o.off);
     if (at === null && o) o.off = off + n;
     if (off < node.synced) node.unmodelled += Math.min(n, node.synced - off);
-    node.unsynced.push({ off, len: n });
+    node.unsynced.push(off, n);
     node.size = Math.max(node.size, off + n);
   }
 
@@ -275,7 +272,7 @@ export class CrashModel {
       node.synced = len;
     }
     node.size = len;
-    node.unsynced = node.unsynced.filter((w) => w.off < len).map((w) => ({ off: w.off, len: Math.min(w.len, len - w.off) }));
+    node.unsynced.clip(len);
   }
 
   private create(ts: number, abs: string | null, kind: 'file' | 'dir'): Inode | undefined {

@@ -52,7 +52,7 @@ export function applyPowerCut(model: CrashModel, preserver: Preserver | null, da
     const have = fs.statSync(src).size;
     let keep = Math.min(inode.synced, have);
     if (torn && inode.unsynced.length > 0 && torn.next() < 0.5) {
-      const w = inode.unsynced[torn.int(inode.unsynced.length)]!;
+      const w = inode.unsynced.at(torn.int(inode.unsynced.length));
       const cut = Math.min(have, Math.max(keep, w.off + torn.int(Math.max(1, w.len))));
       stats.tornBytesKept += cut - keep;
       keep = cut;
