@@ -1,5 +1,6 @@
 import type { FaultKind } from '../../shared/types.js';
 import type { Fault } from './fault.js';
+import { diskFull } from './disk-full.js';
 import { sigkill, sigterm } from './signal-faults.js';
 import { sigkillDuringBgsave, sigkillDuringRewrite } from './snapshot-faults.js';
 
@@ -9,6 +10,7 @@ export const faults = {
   'sigkill-during-bgsave': sigkillDuringBgsave,
   'sigkill-during-rewrite': sigkillDuringRewrite,
   sigterm,
+  'disk-full': diskFull,
 } satisfies Record<FaultKind, Fault>;
 
 export type { Fault, FaultPlan, FaultContext, FaultOutcome, AfterExitContext, FaultSession, PrepareContext, RestartContext, RestartOutcome } from './fault.js';
