@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { registerMount } from '../targets/children.js';
+import { registerMount, registerTempDir } from '../targets/children.js';
 
 let cached: string | null | undefined;
 
@@ -38,15 +38,17 @@ function probe(): string | null {
   } catch (err) {
     return `cannot create a mount point: ${firstLine(err)}`;
   }
+  // kill -9 of the harness during the probe must not leave the mount or the dir either
+  const forgetDir = registerTempDir(dir);
   try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    mountTmpfs(dir, 1 << 20).unmount();
+    return null;
   } catch (err) {
+    return `mount -t tmpfs failed: ${firstLine(err).replace(/^mount -t tmpfs on \S+ failed: /, '')}`;
+  } finally {
     fs.rmSync(dir, { recursive: true, force: true });
-    return `mount -t tmpfs failed: ${firstLine(err)}`;
+    forgetDir();
   }
-  unmountSync(dir);
-  fs.rmSync(dir, { recursive: true, force: true });
-  return null;
 }
 
 /** Is `dir` a mount point right now (per /proc/self/mounts)? */
