@@ -12,7 +12,7 @@ import { withTimeout } from './with-timeout.js';
 /** how long the INFO right before a kill may hold the kill back */
 const FINAL_INFO_TIMEOUT_MS = 50;
 
-export type FaultContextBase = Omit<FaultContext, 'signal' | 'observe' | 'finalInfo'>;
+export type FaultContextBase = Omit<FaultContext, 'signal' | 'observe' | 'finalInfo' | 'load'>;
 
 /** `beforeKill` runs right before each signal, while the process can still be read. */
 export function faultContext(base: FaultContextBase, d: Driver, monitor: SnapshotMonitor, beforeKill: () => void = () => undefined): FaultContext {
@@ -22,11 +22,13 @@ export function faultContext(base: FaultContextBase, d: Driver, monitor: Snapsho
     signal: (sig) => {
       beforeKill();
       const at = performance.now();
-      handle.kill(sig);
+      // a server already seen to exit is not signalled: its pid (group) may be reused
+      if (handle.alive) handle.kill(sig);
       d.halt(at);
       return at;
     },
     observe: (info) => monitor.record(info),
+    load: () => ({ acked: d.acked, errors: d.errors, firstError: d.firstError, closed: d.closedConnections, running: d.isRunning }),
     finalInfo: () =>
       withTimeout(control.call('INFO'), FINAL_INFO_TIMEOUT_MS, 'INFO before the kill').then(
         (r) => monitor.record(parseInfo(replyText(r))),

@@ -42,6 +42,12 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
   const fault: Fault = faults[spec.fault];
   const plan = fault.plan(rng.fork(), scenario);
   const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints, scenario.snapshotStrategy));
+  // a fault this machine cannot inject (no root for a tmpfs, no strace) is not half-run
+  const unavailable = fault.unavailable?.() ?? null;
+  if (unavailable !== null) {
+    result.error = `skipped: ${unavailable}`;
+    return { result, dir: null, note: result.error };
+  }
 
   const box = await TrialSandbox.create(spec);
   const { root, dataDir, handles, conns } = box;

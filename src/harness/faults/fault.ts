@@ -17,6 +17,19 @@ export interface FaultPlan {
   atMs: number;
 }
 
+/** The workload's counters, as a fault sees them. */
+export interface LoadStatus {
+  /** writes acknowledged so far */
+  acked: number;
+  /** error replies so far, and the first one's text */
+  errors: number;
+  firstError: string | null;
+  /** load connections closed so far (by the server) */
+  closed: number;
+  /** still issuing writes (false once halted or the write phase ended) */
+  running: boolean;
+}
+
 export interface FaultContext {
   scenario: Scenario;
   mode: Mode;
@@ -31,6 +44,8 @@ export interface FaultContext {
    * workload from issuing more writes, in that order and synchronously. Returns the instant.
    */
   signal(sig: NodeJS.Signals): number;
+  /** What the workload has seen so far (a fault that watches how the server answers writes). */
+  load(): LoadStatus;
   /** Hands an INFO the fault read (e.g. while the snapshot it started ran) to the snapshot monitor. */
   observe(info: Record<string, string>): void;
   /**
@@ -43,7 +58,11 @@ export interface FaultContext {
 
 export interface FaultOutcome {
   signal: NodeJS.Signals;
-  /** performance.now() when the signal was sent */
+  /**
+   * performance.now() when the signal was sent; or, when the server exited on its own as the
+   * fault's effect (disk-full: an AOF write error under appendfsync always), the exit instant:
+   * the trial then treats the exit as the fault's, not as a crash before the fault
+   */
   killedAt: number;
   /** what happened, for logs and progress lines */
   note?: string;

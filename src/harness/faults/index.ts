@@ -1,5 +1,6 @@
 import type { FaultKind } from '../../shared/types.js';
 import type { Fault } from './fault.js';
+import { diskFull } from './disk-full.js';
 import { sigkill, sigterm } from './signal-faults.js';
 import { sigkillDuringBgsave, sigkillDuringRewrite } from './snapshot-faults.js';
 import { powerLossFault, powerLossTornFault } from './power-loss.js';
@@ -12,6 +13,7 @@ export const faults = {
   sigterm,
   'power-loss': powerLossFault,
   'power-loss-torn': powerLossTornFault,
+  'disk-full': diskFull,
 } satisfies Record<FaultKind, Fault>;
 
 export type { Fault, FaultPlan, FaultContext, FaultOutcome, AfterExitContext, FaultSession, PrepareContext, RestartContext, RestartOutcome } from './fault.js';

@@ -6,10 +6,13 @@
  * are covered by the reaper process (reaper.ts), told of every group and temp dir here.
  */
 import fs from 'node:fs';
-import { forgetDir, forgetGroup, reapDirIfOrphaned, reapGroupIfOrphaned } from './reaper.js';
+import { execFileSync } from 'node:child_process';
+import { forgetDir, forgetGroup, forgetMount, reapDirIfOrphaned, reapGroupIfOrphaned, unmountIfOrphaned } from './reaper.js';
 
 const live = new Set<number>();
 const cleanups = new Set<() => void>();
+/** file systems mounted for trials (disk-full's tmpfs): unmounted before any dir is removed */
+const mounts = new Set<string>();
 let exitHookInstalled = false;
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
@@ -64,6 +67,15 @@ export function registerCleanup(fn: () => void): () => void {
 }
 
 export function runCleanups(): void {
+  for (const dir of mounts) {
+    try {
+      execFileSync('umount', ['-l', dir], { stdio: 'ignore' });
+    } catch {
+      /* not mounted any more */
+    }
+    forgetMount(dir);
+  }
+  mounts.clear();
   for (const fn of cleanups) {
     try {
       fn();
@@ -90,5 +102,18 @@ export function registerTempDir(dir: string): () => void {
   return () => {
     unregister();
     forgetDir(dir);
+  };
+}
+
+/**
+ * A mount point to unmount (lazily) on every way out, before the temp dirs are removed: by
+ * runCleanups() (signals, exit) or by the reaper. Returns the unregister function, to call
+ * once the owner unmounted it itself.
+ */
+export function registerMount(dir: string): () => void {
+  mounts.add(dir);
+  unmountIfOrphaned(dir);
+  return () => {
+    if (mounts.delete(dir)) forgetMount(dir);
   };
 }

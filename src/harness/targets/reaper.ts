@@ -8,9 +8,11 @@
  * whose stdin is a pipe from the harness. The harness writes a line per change:
  *   +g <pgid>  a server's process group      -g <pgid>  it exited: forget it
  *   +d <dir>   a temp dir to remove          -d <dir>   removed (or kept): forget it
+ *   +m <dir>   a mount point to unmount      -m <dir>   unmounted: forget it
  * When the reaper's stdin ends (the kernel closes the pipe when the harness dies, however it
  * dies, and at a normal exit after the harness cleaned up itself), it SIGKILLs every group
- * still recorded, removes every dir still recorded, and exits. Forgetting what was cleaned
+ * still recorded, unmounts every mount point still recorded (lazily: `umount -l`, so a
+ * process still dying in it cannot keep it), removes every dir still recorded, and exits. Forgetting what was cleaned
  * up normally keeps it from signalling a process group id that the system has reused since.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,8 +20,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 /** CommonJS for `node -e`; no dependencies, so it starts in ~40 ms and cannot fail to load. */
 const REAPER_SOURCE = `
 const fs = require('fs');
+const { execFileSync } = require('child_process');
 const groups = new Set();
 const dirs = new Set();
+const mounts = new Set();
 let pending = '';
 const apply = (line) => {
   const arg = line.slice(3);
@@ -27,11 +31,16 @@ const apply = (line) => {
   else if (line.startsWith('-g ')) groups.delete(Number(arg));
   else if (line.startsWith('+d ')) dirs.add(arg);
   else if (line.startsWith('-d ')) dirs.delete(arg);
+  else if (line.startsWith('+m ')) mounts.add(arg);
+  else if (line.startsWith('-m ')) mounts.delete(arg);
 };
 const reap = () => {
   for (const g of groups) {
     if (!(g > 1)) continue;
     try { process.kill(-g, 'SIGKILL'); } catch {}
+  }
+  for (const m of mounts) {
+    try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch {}
   }
   for (const d of dirs) {
     try { fs.rmSync(d, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }); } catch {}
@@ -92,6 +101,14 @@ export function reapDirIfOrphaned(dir: string): void {
 
 export function forgetDir(dir: string): void {
   if (!dir.includes('\n')) send(`-d ${dir}`);
+}
+
+export function unmountIfOrphaned(dir: string): void {
+  if (!dir.includes('\n')) send(`+m ${dir}`);
+}
+
+export function forgetMount(dir: string): void {
+  if (!dir.includes('\n')) send(`-m ${dir}`);
 }
 
 /** The reaper's pid (tests), or null before anything was tracked. */

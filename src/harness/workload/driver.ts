@@ -89,6 +89,20 @@ export class Driver implements ClientHost {
     return n;
   }
 
+  /** Acknowledged writes so far (reads not counted). */
+  get acked(): number {
+    let n = 0;
+    for (const c of this.clients) n += c.writes;
+    return n;
+  }
+
+  /** Load connections closed so far (by the server, or by close()). */
+  get closedConnections(): number {
+    let n = 0;
+    for (const c of this.clients) if (c.closed) n++;
+    return n;
+  }
+
   get openLoop(): boolean {
     return this.intervalMs > 0;
   }

@@ -85,7 +85,14 @@ export class BackgroundSave {
   private write(chunk: Buffer): void {
     if (this.writeError) return;
     try {
-      fs.writeSync(this.fd, chunk);
+      // write() may take part of a chunk (a nearly full disk): write the rest, and let the
+      // next write() say ENOSPC, rather than rename a file with bytes missing over the old one
+      let off = 0;
+      while (off < chunk.length) {
+        const n = fs.writeSync(this.fd, chunk, off, chunk.length - off);
+        if (n <= 0) throw new Error(`write took no bytes (${chunk.length - off} left)`);
+        off += n;
+      }
       this.bytes += chunk.length;
     } catch (e) {
       this.writeError = e as Error;

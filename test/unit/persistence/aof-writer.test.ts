@@ -95,11 +95,28 @@ describe('AofWriter', () => {
     }) as typeof fs.writeSync);
     w.feed(['SET', 'b', '2']);
     expect(w.flush()).toBe('failed');
-    expect(w.lastWriteError).toMatch(/ENOSPC/);
+    expect(w.lastWriteError).toBe('No space left on device'); // strerror(), as Redis words -MISCONF
     expect(fs.statSync(path.join(dir, 'a.aof')).size).toBe(good);
     write.mockRestore();
     expect(w.flush()).toBe('ok'); // the retry writes the kept command
     expect(w.lastWriteError).toBeNull();
     expect(file()).toContain('$1\r\nb\r\n');
+  });
+
+  it('a short write (a nearly full disk) is ENOSPC, as Redis takes it: the partial command is cut off, the buffer kept for the retry', () => {
+    const w = new AofWriter(fd, () => 'everysec', () => {});
+    w.feed(['SET', 'a', '1']);
+    expect(w.flush()).toBe('ok');
+    const before = file();
+    const real = fs.writeSync.bind(fs) as (fd: number, s: string, p: null, e: BufferEncoding) => number;
+    const spy = vi.spyOn(fs, 'writeSync') as unknown as { mockImplementationOnce(f: (...a: unknown[]) => number): void };
+    spy.mockImplementationOnce((f: unknown, str: unknown) => real(f as number, (str as string).slice(0, 5), null, 'latin1'));
+    w.feed(['SET', 'b', '2']);
+    expect(w.flush()).toBe('failed');
+    expect(w.lastWriteError).toBe('No space left on device');
+    expect(file()).toBe(before);
+    expect(w.flush()).toBe('ok'); // the retry writes the kept command whole
+    expect(w.lastWriteError).toBeNull();
+    expect(file()).toBe(`${before}*3\r\n$3\r\nSET\r\n$1\r\nb\r\n$1\r\n2\r\n`);
   });
 });

@@ -2,6 +2,28 @@ import fs from 'node:fs';
 import { encodeCommand } from '../../resp/encoder.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
+
+/** strerror() wording for the errors a write or fsync gives, as Redis puts it in -MISCONF. */
+const STRERROR: Record<string, string> = {
+  ENOSPC: 'No space left on device',
+  EDQUOT: 'Disk quota exceeded',
+  EFBIG: 'File too large',
+  EIO: 'Input/output error',
+  EROFS: 'Read-only file system',
+  EBADF: 'Bad file descriptor',
+};
+
+/** An fs error as strerror() words it (Node's text is "ENOSPC: no space left on device, write"). */
+export function ioErrorText(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return (code !== undefined && STRERROR[code]) || (e as Error).message;
+}
+
+/** A short write is taken for a full disk, as Redis does (its errno is set to ENOSPC). */
+class ShortWrite extends Error {
+  override name = 'ShortWrite';
+  readonly code = 'ENOSPC';
+}
 export type FlushResult = 'ok' | 'wait' | 'failed';
 
 /**
@@ -49,7 +71,7 @@ export class AofWriter {
     const bytes = this.buf.length;
     try {
       const n = fs.writeSync(this.fd, this.buf, null, 'latin1');
-      if (n !== bytes) throw new Error(`short write (${n} of ${bytes} bytes)`);
+      if (n !== bytes) throw new ShortWrite(`short write (${n} of ${bytes} bytes)`);
       if (policy === 'always') fs.fdatasyncSync(this.fd);
     } catch (e) {
       // Remove a partial command so the file stays loadable; keep the buffer to retry.
@@ -58,7 +80,7 @@ export class AofWriter {
       } catch {
         /* the retry will find out */
       }
-      this.lastWriteError = (e as Error).message;
+      this.lastWriteError = ioErrorText(e);
       return 'failed';
     }
     this.size += bytes;
@@ -86,7 +108,7 @@ export class AofWriter {
       this.lastFsync = Date.now();
       if (err) {
         this.unsynced = true;
-        this.lastWriteError = err.message;
+        this.lastWriteError = ioErrorText(err);
       }
       this.onSynced();
     });
