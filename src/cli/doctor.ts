@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
+import { faults, type Fault } from '../harness/faults/index.js';
 
 /**
  * `durabench doctor`: what this machine can run. The built-in server needs nothing; the
@@ -51,7 +52,19 @@ export function runChecks(): Check[] {
     tool('redis-cli', ['--version'], 'redis-tools', 'interop tests'),
     tool('redis-check-aof', ['--version'], 'redis-tools', 'interop tests'),
     tool('strace', ['-V'], 'strace', 'power-loss faults'),
+    ...faultChecks(),
   ];
+}
+
+/** Each fault that needs something of the machine (strace, a mountable tmpfs): can it run here? */
+function faultChecks(): Check[] {
+  const out: Check[] = [];
+  for (const [kind, f] of Object.entries(faults) as [string, Fault][]) {
+    if (!f.unavailable) continue;
+    const why = f.unavailable();
+    out.push({ what: `fault ${kind}`, ok: why === null, detail: why === null ? 'can run here' : 'cannot run here', fix: why ?? '', required: false });
+  }
+  return out;
 }
 
 export function renderChecks(checks: Check[]): string {
