@@ -5,7 +5,16 @@ export type Mode = (typeof MODES)[number];
 export const TARGETS = ['builtin', 'redis'] as const;
 export type TargetKind = (typeof TARGETS)[number];
 
-export const FAULTS = ['sigkill', 'sigkill-during-bgsave', 'sigkill-during-rewrite', 'sigterm'] as const;
+export const FAULTS = [
+  'sigkill',
+  'sigkill-during-bgsave',
+  'sigkill-during-rewrite',
+  'sigterm',
+  'torn-tail',
+  'corrupt',
+  'pause',
+  'sigkill-during-load',
+] as const;
 export type FaultKind = (typeof FAULTS)[number];
 
 export const SNAPSHOT_STRATEGIES = ['cow', 'blocking'] as const;

@@ -1,5 +1,8 @@
 import type { FaultKind } from '../../shared/types.js';
 import type { Fault } from './fault.js';
+import { corrupt, tornTail } from './damage-faults.js';
+import { sigkillDuringLoad } from './load-fault.js';
+import { pause } from './pause-fault.js';
 import { sigkill, sigterm } from './signal-faults.js';
 import { sigkillDuringBgsave, sigkillDuringRewrite } from './snapshot-faults.js';
 
@@ -9,6 +12,10 @@ export const faults = {
   'sigkill-during-bgsave': sigkillDuringBgsave,
   'sigkill-during-rewrite': sigkillDuringRewrite,
   sigterm,
+  'torn-tail': tornTail,
+  corrupt,
+  pause,
+  'sigkill-during-load': sigkillDuringLoad,
 } satisfies Record<FaultKind, Fault>;
 
 export type { Fault, FaultPlan, FaultContext, FaultOutcome, AfterExitContext, FaultSession, PrepareContext, RestartContext, RestartOutcome } from './fault.js';
