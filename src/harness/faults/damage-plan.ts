@@ -116,7 +116,7 @@ export interface FlipPlan {
   /** XOR masks, one per offset (never 0, never 0x20: a letter's case flip is no damage to a command name) */
   masks: number[];
   kind: AofByteKind | 'rdb';
-  /** which part of the format the first byte belongs to */
+  /** which parts of the format the bytes belong to, in offset order, each once ('key, value') */
   where: string;
 }
 
@@ -149,20 +149,19 @@ export function planAofFlips(scan: RespScan, from: number, to: number, rng: Rng)
       .map((s) => ({ ...s, from: Math.max(s.from, lo), to: Math.min(s.to, hi) }));
     const total = spans.reduce((a, s) => a + s.to - s.from, 0);
     if (total === 0) continue;
-    const picks = new Set<number>();
-    let where = '';
+    const picks = new Map<number, string>();
     for (let k = 0; k < n; k++) {
       let r = rng.int(total);
       for (const s of spans) {
         if (r < s.to - s.from) {
-          picks.add(s.from + r);
-          if (k === 0) where = s.where;
+          picks.set(s.from + r, s.where);
           break;
         }
         r -= s.to - s.from;
       }
     }
-    const offsets = [...picks].sort((a, b) => a - b);
+    const offsets = [...picks.keys()].sort((a, b) => a - b);
+    const where = [...new Set(offsets.map((o) => picks.get(o)!))].join(', ');
     return { offsets, masks: offsets.map(() => mask(rng)), kind, where };
   }
   return null;

@@ -125,7 +125,8 @@ export function logReason(file: string): string {
   } catch {
     /* no log */
   }
-  return first && !tail.includes(first) ? `${first.slice(0, 300)} … ${tail}` : tail;
+  if (!first) return tail;
+  return tail.includes(first) ? first.slice(0, 400) : `${first.slice(0, 300)} … ${tail}`;
 }
 
 function signalPid(pid: number, signal: NodeJS.Signals): void {
