@@ -166,7 +166,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     let second: TargetHandle;
     let restartError: string | null = null;
     try {
-      const r = fault.restart ? await fault.restart({ plan, rng: rng.fork(), start }) : { handle: await start() };
+      const r = fault.restart ? await fault.restart({ mode, plan, rng: rng.fork(), start }) : { handle: await start() };
       second = r.handle;
       if (r.note) note = `${note ? `${note}; ` : ''}${r.note}`;
       if (r.detail) result.faultDetail = { ...result.faultDetail, ...r.detail };

@@ -94,6 +94,7 @@ export interface FaultSession {
 
 /** How the trial restarts the server on the data the fault left. */
 export interface RestartContext {
+  mode: Mode;
   plan: FaultPlan;
   rng: Rng;
   /** Launches the server on the data dir (tracked for cleanup); rejects when it does not start. */

@@ -8,7 +8,8 @@
  * about every millisecond. From the first -LOADING reply on, the kill waits a seeded 0–20 ms,
  * then lands right after the next -LOADING reply (synchronously, in the same callback). If
  * the server answers PONG first, the load finished before the kill could land: the trial
- * fails with that error (use a preload), never reported as a kill during a load.
+ * fails with that error (use a preload), never reported as a kill during a load. In mode
+ * `none` nothing is ever loaded: the restart is a plain one, and the detail and note say so.
  * The servers it starts go through RestartContext.start, so the trial's sandbox kills them on
  * every way out.
  */
@@ -95,6 +96,10 @@ export function planKillDelay(rng: Rng): number {
 
 export async function restartKillingLoad(ctx: RestartContext): Promise<RestartOutcome> {
   const delay = planKillDelay(ctx.rng);
+  if (ctx.mode === 'none') {
+    // nothing is ever loaded in this mode: a plain restart, and the detail says the fault did not apply
+    return { handle: await ctx.start(), note: 'mode none loads nothing: the restart was not killed', detail: { killed_during_load: 0, load_killed_after_ms: null } };
+  }
   const first = await ctx.start({ waitFor: 'spawned' });
   const w = await killWhileLoading(first, delay, () => first.kill('SIGKILL'));
   if (w.state === 'ready') {
