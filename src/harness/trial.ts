@@ -136,8 +136,8 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
 
     // measure the disk as the dead server left it
     const disk = await diskUsage(dataDir, DATA_FILES.dbfilename, DATA_FILES.appenddirname);
-    if (fault.afterExit) outcome = (await fault.afterExit({ dataDir, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
-    if (session?.afterExit) outcome = (await session.afterExit({ dataDir, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
+    if (fault.afterExit) outcome = (await fault.afterExit({ dataDir, mode, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
+    if (session?.afterExit) outcome = (await session.afterExit({ dataDir, mode, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
     note = outcome.note ?? null;
     if (outcome.detail) result.faultDetail = { ...outcome.detail };
 
@@ -164,16 +164,19 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
         snapshotStrategy: scenario.snapshotStrategy,
         logFile: o.logFile ?? path.join(root, `server-restart${restarts++ > 0 ? `-${restarts}` : ''}.log`),
         timeoutMs: o.timeoutMs ?? RESTART_TIMEOUT_MS,
+        ...(o.waitFor ? { waitFor: o.waitFor } : {}),
       });
       handles.push(h);
       return h;
     };
     let second: TargetHandle;
+    let restartError: string | null = null;
     try {
-      const r = fault.restart ? await fault.restart({ plan, rng: rng.fork(), start }) : { handle: await start() };
+      const r = fault.restart ? await fault.restart({ mode, plan, rng: rng.fork(), start }) : { handle: await start() };
       second = r.handle;
       if (r.note) note = `${note ? `${note}; ` : ''}${r.note}`;
       if (r.detail) result.faultDetail = { ...result.faultDetail, ...r.detail };
+      restartError = r.error ?? null;
     } catch (err) {
       // The server would not start on what the fault left: every acknowledged write is gone.
       // That is the server's answer (correct for damaged files), not a failure of the trial.
@@ -181,6 +184,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       result.outcomeDetail = (err as Error).message.split('\n')[0]!.slice(0, 300);
       return { result, dir: spec.keep ? root : null, note };
     }
+    if (restartError) throw new RunError(restartError);
     result.recoveryMs = Math.round(second.readyMs * 1000) / 1000;
 
     // check

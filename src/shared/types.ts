@@ -5,7 +5,19 @@ export type Mode = (typeof MODES)[number];
 export const TARGETS = ['builtin', 'redis'] as const;
 export type TargetKind = (typeof TARGETS)[number];
 
-export const FAULTS = ['sigkill', 'sigkill-during-bgsave', 'sigkill-during-rewrite', 'sigterm', 'power-loss', 'power-loss-torn', 'disk-full'] as const;
+export const FAULTS = [
+  'sigkill',
+  'sigkill-during-bgsave',
+  'sigkill-during-rewrite',
+  'sigterm',
+  'power-loss',
+  'power-loss-torn',
+  'disk-full',
+  'torn-tail',
+  'corrupt',
+  'pause',
+  'sigkill-during-load',
+] as const;
 export type FaultKind = (typeof FAULTS)[number];
 
 /**

@@ -15,6 +15,8 @@ export interface FaultPlan {
   kind: FaultKind;
   /** when the fault fires, ms after the write phase starts */
   atMs: number;
+  /** a fault's own seeded figures beyond the kill time (e.g. a pause's start and length, ms) */
+  params?: Record<string, number>;
 }
 
 /** The workload's counters, as a fault sees them. */
@@ -79,6 +81,7 @@ export interface FaultOutcome {
 
 export interface AfterExitContext {
   dataDir: string;
+  mode: Mode;
   plan: FaultPlan;
   rng: Rng;
   handle: TargetHandle;
@@ -110,10 +113,11 @@ export interface FaultSession {
 
 /** How the trial restarts the server on the data the fault left. */
 export interface RestartContext {
+  mode: Mode;
   plan: FaultPlan;
   rng: Rng;
   /** Launches the server on the data dir (tracked for cleanup); rejects when it does not start. */
-  start(overrides?: Partial<Pick<StartOptions, 'timeoutMs' | 'logFile'>>): Promise<TargetHandle>;
+  start(overrides?: Partial<Pick<StartOptions, 'timeoutMs' | 'logFile' | 'waitFor'>>): Promise<TargetHandle>;
 }
 
 export interface RestartOutcome {
@@ -122,6 +126,8 @@ export interface RestartOutcome {
   /** what the restart did, for the note */
   note?: string;
   detail?: Record<string, number | string | null>;
+  /** the restart could not do what the fault means (e.g. the load ended before the kill): the trial's error */
+  error?: string;
 }
 
 export interface Fault {
@@ -145,10 +151,10 @@ export interface Fault {
   /** The restart (default: one start). E.g. kill it while it loads, then start again. */
   restart?(ctx: RestartContext): Promise<RestartOutcome>;
   /**
-   * True when refusing to restart is a correct answer to the fault (damaged files): the
-   * outcome `refused` is then no sanity failure.
+   * True when refusing to restart is a correct answer to the fault in this mode (damaged
+   * files a checksum catches): the outcome `refused` is then no sanity failure. Absent: never.
    */
-  refusalIsCorrect?: boolean;
+  refusalIsCorrect?(mode: Mode): boolean;
 }
 
 /** A seeded time in the scenario's kill window. */

@@ -1,6 +1,9 @@
 import type { FaultKind } from '../../shared/types.js';
 import type { Fault } from './fault.js';
 import { diskFull } from './disk-full.js';
+import { corrupt, tornTail } from './damage-faults.js';
+import { sigkillDuringLoad } from './load-fault.js';
+import { pause } from './pause-fault.js';
 import { sigkill, sigterm } from './signal-faults.js';
 import { sigkillDuringBgsave, sigkillDuringRewrite } from './snapshot-faults.js';
 import { powerLossFault, powerLossTornFault } from './power-loss.js';
@@ -14,6 +17,10 @@ export const faults = {
   'power-loss': powerLossFault,
   'power-loss-torn': powerLossTornFault,
   'disk-full': diskFull,
+  'torn-tail': tornTail,
+  corrupt,
+  pause,
+  'sigkill-during-load': sigkillDuringLoad,
 } satisfies Record<FaultKind, Fault>;
 
 export type { Fault, FaultPlan, FaultContext, FaultOutcome, AfterExitContext, FaultSession, PrepareContext, RestartContext, RestartOutcome } from './fault.js';

@@ -76,7 +76,10 @@ export async function spawnServer(
 
   const timeoutMs = opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   try {
-    const ready = await probeReady({ port: opts.port, since: spawnedAt, timeoutMs, exited });
+    const ready =
+      opts.waitFor === 'spawned'
+        ? { readyAt: NaN, ms: NaN, listeningAt: NaN }
+        : await probeReady({ port: opts.port, since: spawnedAt, timeoutMs, exited });
     return {
       kind,
       port: opts.port,
@@ -100,9 +103,30 @@ export async function spawnServer(
     kill('SIGKILL');
     await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
     const why = spawnError ? (spawnError as Error).message : (err as Error).message;
-    const tail = logTail(opts.logFile);
+    const tail = logReason(opts.logFile);
     throw new RunError(`${kind} server on port ${opts.port} did not start: ${why}${tail ? ` — log: ${tail}` : ''}`);
   }
+}
+
+const ERROR_LINE = /error|wrong|bad file|unexpected|corrupt|truncat|short read|abort|fatal|invalid|unrecoverable/i;
+
+/**
+ * Why a server would not start, from its log: the first line that reads like an error (the
+ * server's own words come before redis-check-rdb's report that redis-server appends), then
+ * the tail, on one line.
+ */
+export function logReason(file: string): string {
+  const tail = logTail(file);
+  let first = '';
+  try {
+    const line = fs.readFileSync(file, 'utf8').split('\n').find((l) => ERROR_LINE.test(l)) ?? '';
+    // without redis-server's "<pid>:<role> <date> <time> <level>" prefix
+    first = line.replace(/^\d+:[A-Z] \d+ \w+ \d+ [\d:.]+ [#*.-] /, '').trim();
+  } catch {
+    /* no log */
+  }
+  if (!first) return tail;
+  return tail.includes(first) ? first.slice(0, 400) : `${first.slice(0, 300)} … ${tail}`;
 }
 
 function signalPid(pid: number, signal: NodeJS.Signals): void {

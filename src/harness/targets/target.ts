@@ -25,6 +25,12 @@ export interface StartOptions {
   logFile: string;
   /** spawn → ready limit, ms (a recovery at size may need long) */
   timeoutMs?: number;
+  /**
+   * `ready` (default): return once the server answers (not -LOADING). `spawned`: return right
+   * after the spawn, without probing (a fault that kills the server while it loads polls it
+   * itself); the handle's readyAt, readyMs and listeningAt are then NaN.
+   */
+  waitFor?: 'ready' | 'spawned';
   wrapLaunch?: (spec: LaunchSpec) => LaunchSpec;
 }
 
