@@ -6,6 +6,7 @@ import { RunError } from '../../shared/errors.js';
 import { keyName } from './generators.js';
 import { infoNumber, parseInfo } from '../measure/info.js';
 import { replyText, type RespConnection } from './resp-connection.js';
+import { RespError } from './resp-reader.js';
 import { ValueCodec } from './values.js';
 
 const BATCH = 1000;
@@ -36,14 +37,31 @@ export async function preload(conn: RespConnection, count: number, valueSize: nu
   return bytes;
 }
 
-/** BGSAVE and wait until it finished, so the snapshot on disk holds the preload. */
+/**
+ * BGSAVE and wait until it finished, so the snapshot on disk holds the whole preload. A save
+ * point may already have started a BGSAVE in the middle of the preload: that one's file holds
+ * only part of it, so wait for it to end and start ours after.
+ */
 export async function snapshotAndWait(conn: RespConnection, timeoutMs: number): Promise<void> {
-  await conn.send(['BGSAVE']);
   const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    const info = parseInfo(replyText(await conn.call('INFO', 'persistence')));
-    if (infoNumber(info, 'rdb_bgsave_in_progress') === 0) return;
-    await new Promise((r) => setTimeout(r, 5));
+  const idle = async (): Promise<void> => {
+    while (performance.now() < deadline) {
+      const info = parseInfo(replyText(await conn.call('INFO', 'persistence')));
+      if (infoNumber(info, 'rdb_bgsave_in_progress') === 0 && infoNumber(info, 'aof_rewrite_in_progress') !== 1) return;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    throw new RunError('the BGSAVE after the preload did not finish in time');
+  };
+  for (;;) {
+    const r = await conn.send(['BGSAVE']);
+    if (!(r instanceof RespError)) break;
+    // "already in progress" (a save point's) or a rewrite running: wait and ask again
+    if (!/in progress/i.test(r.message)) throw new RunError(`BGSAVE after the preload refused: ${r.message}`);
+    await idle();
   }
-  throw new RunError('the BGSAVE after the preload did not finish in time');
+  await idle();
+  const info = parseInfo(replyText(await conn.call('INFO', 'persistence')));
+  if (info.rdb_last_bgsave_status !== undefined && info.rdb_last_bgsave_status !== 'ok') {
+    throw new RunError(`the BGSAVE after the preload failed (rdb_last_bgsave_status:${info.rdb_last_bgsave_status})`);
+  }
 }
