@@ -48,7 +48,7 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('value-size', { type: 'number', describe: 'value bytes' })
     .option('keys', { type: 'number', describe: 'keyspace size (lists for list-append)' })
     .option('preload', { type: 'number', describe: 'keys written before the measured phase' })
-    .option('fault', { type: 'string', describe: FAULTS.join(', ') })
+    .option('fault', { type: 'string', describe: `fault(s) to inject, comma list: ${FAULTS.join(', ')}` })
     .option('snapshot-strategy', { type: 'string', describe: 'built-in server snapshots: cow (copy-on-write) or blocking (all at once, like a copying fork)' })
     .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
     .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })
@@ -63,5 +63,6 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .example('$0 run', 'the default scenario on the built-in server (~2 min)')
     .example('$0 run ci-gate --gate --baseline results/baseline/ci-gate.json --junit gates.xml', 'a CI step')
     .example('$0 run quick --target builtin,redis', 'both servers side by side')
+    .example('$0 run quick --fault sigkill,sigterm', 'two faults: every mode under each')
     .example('$0 run scenarios/default.json --modes none,aof-always --trials 5 --json -', '') as unknown as Argv<RunArgs>;
 }

@@ -126,7 +126,7 @@ export function renderTables(result: RunResult, opts: TableOptions = {}): string
   const faults = [...new Set(rows.map((r) => r.fault))];
   const showTarget = targets.length > 1;
   const showFault = faults.length > 1;
-  const context = `${targets.join(' vs ') || 'no target'} · fault ${faults.join(', ') || result.scenario.fault} · seed ${result.scenario.seed}`;
+  const context = `${targets.join(' vs ') || 'no target'} · ${faultContext(faults.length > 0 ? faults : result.scenario.faults)} · seed ${result.scenario.seed}`;
 
   const parts: string[] = [renderRunHeader(result, width)];
   const flags = renderModeFlags(result.trials, width);
@@ -143,6 +143,13 @@ export function renderTables(result: RunResult, opts: TableOptions = {}): string
   if (errors) parts.push(errors);
   parts.push(renderSanity(result.sanity, color, width));
   return parts.join('\n\n') + '\n';
+}
+
+/** "fault sigkill", "faults sigkill, power-loss", or "9 faults" when the list would crowd the title. */
+export function faultContext(faults: readonly string[]): string {
+  if (faults.length <= 1) return `fault ${faults[0] ?? '?'}`;
+  const list = `faults ${faults.join(', ')}`;
+  return list.length <= 40 ? list : `${faults.length} faults`;
 }
 
 interface Layout {
