@@ -27,9 +27,23 @@ describe('properties', () => {
     );
   });
 
+  it('any fault detail reads back from the CSV as the same object, on one row', () => {
+    const value = fc.oneof(fc.string({ unit: 'grapheme-composite' }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1 }), value), (detail) => {
+        const [t] = typicalTrials();
+        const rows = parseCsv(renderCsv(result([{ ...t!, faultDetail: detail }])));
+        const [header, row] = rows;
+        expect(rows).toHaveLength(5); // header, the trial, median/min/max
+        const back = JSON.parse(row![header!.indexOf('fault_detail')]!) as unknown;
+        expect(back).toEqual(JSON.parse(JSON.stringify(detail)));
+      }),
+    );
+  });
+
   it('the gate parser either parses or throws a ConfigError naming the gate', () => {
     const pieces = fc.constantFrom('lost', 'throughput', '[', ']', '.', 'max', 'median', '*', ':', 'redis', 'aof-always',
-      'rdb+aof', '==', '<=', '>', '0.5', '1e3', 'baseline', ' ', '-', '50k', 'x', '(', '=');
+      'rdb+aof', '==', '<=', '>', '0.5', '1e3', 'baseline', ' ', '-', '50k', 'x', '(', '=', '@', 'sigkill', 'sigterm');
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 14 }), (parts) => {
         const text = parts.join('');
