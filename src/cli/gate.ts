@@ -118,9 +118,10 @@ export const gateCommand: CommandModule<object, GateArgs> = {
       .example('$0 gate results/run.json --junit gates.xml', '')
       .example("$0 gate results/run.json --gate 'lost[aof-always].max == 0'", '')
       .epilogue(
-        'Gate syntax: <metric>[<mode>|<target>:<mode>|*].<median|p50|mean|min|max> <op> <rhs>\n' +
+        'Gate syntax: <metric>[<mode>|<target>:<mode>|*][@<fault>].<median|p50|mean|min|max> <op> <rhs>\n' +
           '  op: == != < <= > >=    rhs: <number> | <number> * baseline | <number> * <metric>[<mode>].<agg>\n' +
-          '  e.g. throughput[aof-always].median >= 0.5 * throughput[none].median',
+          '  without a target or @fault, every target and fault in the run is checked on its own\n' +
+          '  e.g. throughput[aof-always].median >= 0.5 * throughput[none].median, lost[aof-always@sigterm].max == 0',
       ) as unknown as Argv<GateArgs>,
   handler: async (args) => {
     const result = readRunResultFile(args.result);

@@ -19,6 +19,7 @@ const PHASES: Record<TrialPhase, string> = {
 export function progress(out: NodeJS.WriteStream, live: boolean): (e: RunEvent) => void {
   let current = '';
   let shown = false;
+  let manyFaults = false;
   const status = (s: string): void => {
     if (!live) return;
     const cols = Math.max(20, (out.columns || 100) - 1);
@@ -35,17 +36,23 @@ export function progress(out: NodeJS.WriteStream, live: boolean): (e: RunEvent) 
       case 'start': {
         const s = e.scenario;
         const versions = Object.entries(e.targetVersions).map(([k, v]) => `${k}: ${v}`).join(', ');
-        line(`durabench run "${s.name}": ${e.total} trials (${s.modes.length} modes × ${s.trials} × ${s.targets.length} target${s.targets.length > 1 ? 's' : ''}), fault ${s.fault}, workload ${s.workload}, seed ${s.seed} — ${versions}`);
+        const nf = s.faults.length;
+        manyFaults = nf > 1;
+        line(
+          `durabench run "${s.name}": ${e.total} trials (${s.modes.length} modes × ${s.trials} × ` +
+            `${s.targets.length} target${s.targets.length > 1 ? 's' : ''}${nf > 1 ? ` × ${nf} faults` : ''}), ` +
+            `fault${nf > 1 ? 's' : ''} ${s.faults.join(', ')}, workload ${s.workload}, seed ${s.seed} — ${versions}`,
+        );
         break;
       }
       case 'trial-start':
-        current = `[${e.index + 1}/${e.total}] ${e.target} ${e.mode} #${e.trial + 1} (${e.plan})`;
+        current = `[${e.index + 1}/${e.total}] ${e.target} ${e.mode}${manyFaults ? ` @${e.fault}` : ''} #${e.trial + 1} (${e.plan})`;
         break;
       case 'phase':
         status(`${current} · ${PHASES[e.phase]}`);
         break;
       case 'trial':
-        line(trialLine(e.result, e.index, e.total, e.note, e.dir));
+        line(trialLine(e.result, e.index, e.total, e.note, e.dir, manyFaults));
         break;
       case 'done':
         line(`done in ${(e.result.wallMs / 1000).toFixed(1)} s`);
@@ -54,14 +61,27 @@ export function progress(out: NodeJS.WriteStream, live: boolean): (e: RunEvent) 
   };
 }
 
-function trialLine(t: TrialResult, index: number, total: number, note: string | null, dir: string | null): string {
-  const head = `[${index + 1}/${total}] ${t.target} ${t.mode} #${t.trial + 1}`;
+export function trialLine(
+  t: TrialResult,
+  index: number,
+  total: number,
+  note: string | null,
+  dir: string | null,
+  withFault = false,
+): string {
+  const head = `[${index + 1}/${total}] ${t.target} ${t.mode}${withFault ? ` @${t.fault}` : ''} #${t.trial + 1}`;
   const kept = dir ? ` (kept ${dir})` : '';
   if (t.error) return `${head}: FAILED: ${t.error}${kept}`;
+  if (t.outcome === 'refused') {
+    return `${head}: REFUSED to restart${t.outcomeDetail ? `: ${t.outcomeDetail}` : ''} (acked ${t.acked})${note ? ` · ${note}` : ''}${kept}`;
+  }
+  if (t.outcome === 'wrong-data') {
+    return `${head}: WRONG DATA: ${t.unexpected} unexpected, ${t.duplicated} duplicated; acked ${t.acked}, lost ${t.lost}${note ? ` · ${note}` : ''}${kept}`;
+  }
   const rec = t.recoveryMs === null ? '—' : `${t.recoveryMs.toFixed(1)} ms`;
   return (
     `${head}: acked ${t.acked}, lost ${t.lost} (${t.lossPct}%), recovered ${t.recovered}, ` +
-    `${t.throughputOps} ops/s, recovery ${rec}${note ? ` · ${note}` : ''}${kept}`
+    `${t.throughputOps} ops/s${t.traced ? ' (traced)' : ''}, recovery ${rec}${note ? ` · ${note}` : ''}${kept}`
   );
 }
 

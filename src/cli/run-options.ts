@@ -49,7 +49,7 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('value-size', { type: 'number', describe: 'value bytes' })
     .option('keys', { type: 'number', describe: 'keyspace size (lists for list-append)' })
     .option('preload', { type: 'number', describe: 'keys written before the measured phase' })
-    .option('fault', { type: 'string', describe: FAULTS.join(', ') })
+    .option('fault', { type: 'string', describe: `fault(s) to inject, comma list: ${FAULTS.join(', ')}` })
     .option('crash-model', { type: 'string', describe: 'power-loss faults: posix (a name change needs its directory fsynced) or ext4 (a journal commits it at the next fsync)' })
     .option('snapshot-strategy', { type: 'string', describe: 'built-in server snapshots: cow (copy-on-write) or blocking (all at once, like a copying fork)' })
     .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
@@ -65,5 +65,6 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .example('$0 run', 'the default scenario on the built-in server (~2 min)')
     .example('$0 run ci-gate --gate --baseline results/baseline/ci-gate.json --junit gates.xml', 'a CI step')
     .example('$0 run quick --target builtin,redis', 'both servers side by side')
+    .example('$0 run quick --fault sigkill,sigterm', 'two faults: every mode under each')
     .example('$0 run scenarios/default.json --modes none,aof-always --trials 5 --json -', '') as unknown as Argv<RunArgs>;
 }

@@ -1,14 +1,15 @@
 /**
  * runScenario: every trial of a scenario → a RunResult. Emits events (start, trial-start,
  * phase, trial, done) like autocannon; progress rendering only listens. Trials run
- * trial-major and interleave modes and targets, so slow drift of a shared machine spreads
- * over all of them and side-by-side ratios stay fair. The trial seed depends on the mode and
- * trial number, not the target: both targets get the same kill points.
+ * trial-major (trials × faults × modes × targets) and interleave faults, modes and targets, so
+ * slow drift of a shared machine spreads over all of them and side-by-side ratios stay fair.
+ * The trial seed depends on the mode and trial number, not the target or the fault: both
+ * targets, under every fault, get the same kill points and keys.
  */
 import os from 'node:os';
 import { summarize } from '../report/summarize.js';
 import type { Environment, RunResult, TrialResult } from '../shared/result.js';
-import type { Mode, Scenario, TargetKind } from '../shared/types.js';
+import type { FaultKind, Mode, Scenario, TargetKind } from '../shared/types.js';
 import { MODES } from '../shared/types.js';
 import { sanityVerdicts } from './check/sanity.js';
 import { faults } from './faults/index.js';
@@ -20,7 +21,7 @@ import { deriveSeed, Rng } from '../shared/prng.js';
 
 export type RunEvent =
   | { type: 'start'; scenario: Scenario; total: number; targetVersions: Partial<Record<TargetKind, string>> }
-  | { type: 'trial-start'; index: number; total: number; target: TargetKind; mode: Mode; trial: number; seed: number; plan: string }
+  | { type: 'trial-start'; index: number; total: number; target: TargetKind; mode: Mode; fault: FaultKind; trial: number; seed: number; plan: string }
   | { type: 'phase'; index: number; total: number; phase: TrialPhase }
   | { type: 'trial'; index: number; total: number; result: TrialResult; dir: string | null; note: string | null }
   | { type: 'done'; result: RunResult };
@@ -55,30 +56,32 @@ export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Pr
   const targetVersions: Partial<Record<TargetKind, string>> = {};
   for (const kind of scenario.targets) targetVersions[kind] = await targets[kind].check();
 
-  const total = scenario.trials * scenario.modes.length * scenario.targets.length;
+  const total = scenario.trials * scenario.faults.length * scenario.modes.length * scenario.targets.length;
   emit({ type: 'start', scenario, total, targetVersions });
   const trials: TrialResult[] = [];
   let index = 0;
   for (let trial = 0; trial < scenario.trials; trial++) {
-    for (const mode of scenario.modes) {
-      for (const kind of scenario.targets) {
-        const seed = trialSeed(scenario, mode, trial);
-        const i = index++;
-        const plan = faults[scenario.fault].plan(new Rng(seed).fork(), scenario);
-        emit({ type: 'trial-start', index: i, total, target: kind, mode, trial, seed, plan: faults[scenario.fault].describe(plan) });
-        const run = await runTrial({
-          scenario,
-          target: targets[kind],
-          mode,
-          fault: scenario.fault,
-          trial,
-          seed,
-          keep: opts.keep,
-          tmpRoot: opts.tmpRoot,
-          onPhase: (phase) => emit({ type: 'phase', index: i, total, phase }),
-        });
-        trials.push(run.result);
-        emit({ type: 'trial', index: i, total, result: run.result, dir: run.dir, note: run.note });
+    for (const fault of scenario.faults) {
+      for (const mode of scenario.modes) {
+        for (const kind of scenario.targets) {
+          const seed = trialSeed(scenario, mode, trial);
+          const i = index++;
+          const plan = faults[fault].plan(new Rng(seed).fork(), scenario);
+          emit({ type: 'trial-start', index: i, total, target: kind, mode, fault, trial, seed, plan: faults[fault].describe(plan) });
+          const run = await runTrial({
+            scenario,
+            target: targets[kind],
+            mode,
+            fault,
+            trial,
+            seed,
+            keep: opts.keep,
+            tmpRoot: opts.tmpRoot,
+            onPhase: (phase) => emit({ type: 'phase', index: i, total, phase }),
+          });
+          trials.push(run.result);
+          emit({ type: 'trial', index: i, total, result: run.result, dir: run.dir, note: run.note });
+        }
       }
     }
   }

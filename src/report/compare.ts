@@ -169,7 +169,7 @@ function rowsOf(r: RunResult): SummaryRow[] {
  */
 export function scenarioDifferences(a: RunResult | MicroResult, b: RunResult | MicroResult): string[] {
   if (a.kind !== 'run' || b.kind !== 'run') return [];
-  const keys = ['workload', 'fault', 'durationMs', 'clients', 'pipeline', 'rate', 'valueSize', 'keys', 'preload', 'savePoints'] as const;
+  const keys = ['workload', 'faults', 'durationMs', 'clients', 'pipeline', 'rate', 'valueSize', 'keys', 'preload', 'savePoints'] as const;
   const out: string[] = [];
   for (const k of keys) {
     const x = JSON.stringify(a.scenario[k]);

@@ -45,6 +45,10 @@ export const CSV_COLUMNS: readonly string[] = [
   'errors',
   ...METRIC_NAMES.map(csvMetricColumn),
   ...EXTRAS.map(([name]) => name),
+  'outcome',
+  'outcome_detail',
+  'traced',
+  'fault_detail',
   'flags',
   'error',
 ];
@@ -102,12 +106,21 @@ function trialRow(t: TrialResult): Row {
     seed: t.seed,
     trials: null,
     errors: t.error === null ? 0 : 1,
+    outcome: t.outcome ?? null,
+    outcome_detail: t.outcomeDetail ?? null,
+    traced: t.traced ? 1 : 0,
+    fault_detail: t.faultDetail ? faultDetailText(t.faultDetail) : null,
     flags: t.flags.map((f) => (f === '' || /[\s"]/.test(f) ? JSON.stringify(f) : f)).join(' '),
     error: t.error,
   };
   for (const m of METRIC_NAMES) row[csvMetricColumn(m)] = metricValue(t, m);
   for (const [name, field] of EXTRAS) row[name] = finiteOrNull(t[field]);
   return row;
+}
+
+/** The fault's figures as compact JSON (keys in the fault's order; non-finite numbers → null). */
+export function faultDetailText(d: Record<string, number | string | null>): string {
+  return JSON.stringify(d, (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v));
 }
 
 function finiteOrNull(v: unknown): number | null {

@@ -11,7 +11,7 @@ import { max, mean, median, min } from './stats.js';
 export interface GateOutcome {
   /** the gate as written */
   gate: string;
-  /** the check with the target and mode filled in: lost[builtin:aof-always].max == 0 */
+  /** the check with the target, mode and fault filled in: lost[builtin:aof-always@sigkill].max == 0 */
   check: string;
   target: TargetKind | null;
   mode: Mode | null;
@@ -37,7 +37,8 @@ interface Group {
 
 /**
  * Evaluates gates (text or parsed) against a run, and optionally a baseline run. A gate on
- * `*` or without a target yields one outcome per target/mode present. Fails closed: a check
+ * `*`, without a target or without a fault yields one outcome per target/mode/fault present.
+ * Fails closed: a check
  * whose trials include an error, whose metric was not measured, whose mode is absent, or
  * whose baseline is missing does not pass. Throws ConfigError for unparsable gate text.
  */
@@ -59,17 +60,19 @@ function evaluateGate(g: Gate, groups: Group[], baseGroups: Group[] | null): Gat
   const selected = groups.filter(
     (x) =>
       (lhs.target === null || lhs.target === '*' || x.target === lhs.target) &&
-      (lhs.mode === '*' || x.mode === lhs.mode),
+      (lhs.mode === '*' || x.mode === lhs.mode) &&
+      (lhs.fault === null || lhs.fault === '*' || x.fault === lhs.fault),
   );
   if (selected.length === 0) {
-    const where = `${lhs.target !== null && lhs.target !== '*' ? `${lhs.target}:` : ''}${lhs.mode}`;
+    const where =
+      `${lhs.target !== null && lhs.target !== '*' ? `${lhs.target}:` : ''}${lhs.mode}` +
+      `${lhs.fault !== null && lhs.fault !== '*' ? `@${lhs.fault}` : ''}`;
     return [
       failed(g, refCheck(g, null), null, null, null, `no trials for ${where} in this result`),
     ];
   }
-  const faults = new Set(groups.map((x) => x.fault));
   return selected.map((grp) => {
-    const check = refCheck(g, grp, faults.size > 1);
+    const check = refCheck(g, grp);
     const base = { target: grp.target, mode: grp.mode, fault: grp.fault };
     const errs = grp.trials.filter((t) => t.error !== null);
     if (errs.length > 0) {
@@ -91,17 +94,19 @@ function evaluateGate(g: Gate, groups: Group[], baseGroups: Group[] | null): Gat
       const okTrials = bg?.trials.filter((t) => t.error === null) ?? [];
       const bv = okTrials.length > 0 ? aggregate(okTrials, lhs.metric, lhs.agg) : null;
       if (bv === null) {
+        const where = `${grp.target}:${grp.mode}@${grp.fault}`;
         return failed(g, check, base, value, null,
-          bg ? `baseline has no ${lhs.metric} for ${grp.target}:${grp.mode}` : `baseline has no trials for ${grp.target}:${grp.mode}`);
+          bg ? `baseline has no ${lhs.metric} for ${where}` : `baseline has no trials for ${where}`);
       }
       threshold = rhs.factor * bv;
       from = `${rhs.factor === 1 ? '' : `${fmtExact(rhs.factor)} × `}baseline ${fmtNum(bv)}`;
     } else {
       const ref: MetricRef = rhs.ref;
       const target = ref.target === null || ref.target === '*' ? grp.target : ref.target;
-      const rg = groups.find((x) => x.target === target && x.mode === ref.mode && x.fault === grp.fault);
-      const refName = refText(ref, target);
-      if (!rg) return failed(g, check, base, value, null, `no trials for ${target}:${ref.mode} (needed by ${refName})`);
+      const fault = ref.fault === null || ref.fault === '*' ? grp.fault : ref.fault;
+      const rg = groups.find((x) => x.target === target && x.mode === ref.mode && x.fault === fault);
+      const refName = refText(ref, target, fault);
+      if (!rg) return failed(g, check, base, value, null, `no trials for ${target}:${ref.mode}@${fault} (needed by ${refName})`);
       const rerrs = rg.trials.filter((t) => t.error !== null);
       if (rerrs.length > 0) {
         return failed(g, check, base, value, null,
@@ -155,10 +160,10 @@ function failed(
   };
 }
 
-function refCheck(g: Gate, grp: Group | null, withFault = false): string {
+/** The checked ref with its target, mode and fault filled in: lost[builtin:aof-always@sigkill].max */
+function refCheck(g: Gate, grp: Group | null): string {
   if (grp === null) return refText(g.lhs);
-  const r = `${refText({ ...g.lhs, mode: grp.mode }, grp.target)}`;
-  return withFault ? `${r}@${grp.fault}` : r;
+  return refText({ ...g.lhs, mode: grp.mode }, grp.target, grp.fault);
 }
 
 function rhsText(g: Gate): string {

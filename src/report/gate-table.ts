@@ -9,7 +9,8 @@ export interface GateTableOptions {
 
 /**
  * The gate outcomes as a table: one header row per gate, one row per check under it
- * (target:mode, value, threshold or the reason it could not be judged). At most 100 columns.
+ * (target:mode, and @fault below it when the run has several faults; value, threshold or the
+ * reason it could not be judged). At most 100 columns.
  */
 export function renderGateTable(outcomes: readonly GateOutcome[], opts: GateTableOptions = {}): string {
   const color = opts.color ?? false;
@@ -28,7 +29,7 @@ export function renderGateTable(outcomes: readonly GateOutcome[], opts: GateTabl
     t.push([{ colSpan: 4, content: paint(`${ok ? '✓' : '✗'} ${gate}`, ok ? 'bold' : ['bold', 'red'], color) }]);
     for (const c of checks) {
       const where =
-        c.target === null ? '—' : `${c.target}:${c.mode}${faults.size > 1 && c.fault ? ` @${c.fault}` : ''}`;
+        c.target === null ? '—' : `${c.target}:${c.mode}${faults.size > 1 && c.fault ? `\n@${c.fault}` : ''}`;
       const verdict = c.pass ? paint('PASS', 'green', color) : paint('FAIL', ['red', 'bold'], color);
       const value = c.value === null ? '—' : withUnit(fmtGateNum(c.value), METRICS[c.metric].unit);
       let cond: string;

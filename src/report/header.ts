@@ -10,7 +10,7 @@ export function renderRunHeader(r: RunResult, width: number): string {
   lines.push(
     [
       `seed ${s.seed}`,
-      `fault ${s.fault}`,
+      `${s.faults.length > 1 ? 'faults' : 'fault'} ${s.faults.join(', ')}`,
       `workload ${s.workload}`,
       `${s.trials} trial${s.trials === 1 ? '' : 's'}/mode`,
       `${s.clients} clients × pipeline ${s.pipeline}`,

@@ -80,6 +80,18 @@ function validateRun(o: { [k: string]: Json }, v: Validator): RunResult {
   if (scenario.modes === undefined) scenario.modes = [];
   const trials = v.array(o.trials, 'trials');
   trials.forEach((t, i) => validateTrial(t, `trials[${i}]`, v));
+  // Results written before faults became an axis carry `fault: "<kind>"`: read it as `faults`.
+  if (scenario.faults !== undefined && scenario.fault !== undefined) {
+    v.fail('scenario', 'has both "faults" and the legacy "fault"');
+  }
+  if (scenario.fault !== undefined) {
+    scenario.faults = [v.oneOf(scenario.fault, FAULTS, 'scenario.fault')];
+    delete scenario.fault;
+  }
+  if (scenario.faults === undefined) {
+    scenario.faults = [...new Set(trials.map((t) => (t as { fault: string }).fault))];
+  }
+  v.array(scenario.faults, 'scenario.faults').forEach((f, i) => v.oneOf(f, FAULTS, `scenario.faults[${i}]`));
   if (o.sanity === undefined) o.sanity = [];
   v.array(o.sanity, 'sanity').forEach((s, i) => {
     const so = v.object(s, `sanity[${i}]`);

@@ -40,14 +40,24 @@ export function renderSanity(verdicts: readonly SanityVerdict[], color: boolean,
 
 function explain(v: SanityVerdict): string {
   const where = `${v.target} ${v.mode}`;
-  // The two certainties the design names get their own sentence; other checks speak for themselves.
+  const what = v.detail || v.check;
+  // The certainties the design names get their own sentence; other checks speak for themselves.
+  const power = /power loss/i.test(v.check);
   if (v.mode === 'none' && /loses? every|everything/i.test(v.check)) {
-    return `${where}: mode 'none' did not lose everything after the kill (${v.detail || v.check}). ` +
-      'Either the kill did not land or the server persisted data it was told not to.';
+    return `${where}: mode 'none' did not lose everything after the ${power ? 'power loss' : 'kill'} (${what}). ` +
+      'Either the fault did not land or the server persisted data it was told not to.';
   }
   if (v.mode === 'aof-always' && /loses? no|nothing/i.test(v.check)) {
-    return `${where}: mode 'aof-always' lost an acknowledged write (${v.detail || v.check}). ` +
-      'A write acknowledged after fsync must survive a process kill.';
+    return `${where}: mode 'aof-always' lost an acknowledged write (${what}). ` +
+      `A write acknowledged after fsync must survive ${power ? 'a power loss' : 'a process kill'}.`;
+  }
+  if (/WRONG DATA/.test(v.detail)) {
+    return `${where}: the restarted server served WRONG DATA (${what}): values nobody wrote. ` +
+      'Losing writes can be a price; returning wrong data never is.';
+  }
+  if (/refuse/i.test(v.check)) {
+    return `${where}: the server refused to start on what the fault left (${what}), ` +
+      'though that fault leaves files a correct server must start from.';
   }
   return `${where}: expected "${v.check}", but ${v.detail || 'it did not hold'}.`;
 }

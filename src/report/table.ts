@@ -3,7 +3,9 @@ import { METRICS, type MetricName } from '../shared/metrics.js';
 import { paint } from './color.js';
 import { renderFitted, type Column } from './fit.js';
 import { fmtBytes, fmtNum } from './format.js';
-import { modeRank, renderModeFlags, renderRunHeader, targetRank } from './header.js';
+import { modeRank, renderModeFlags, renderRunHeader, targetRank, wrap } from './header.js';
+import { renderFaultTables } from './fault-tables.js';
+import { renderMatrix, wantsMatrix } from './matrix.js';
 import { renderSanity, renderTrialErrors } from './sanity.js';
 import { summarize } from './summarize.js';
 
@@ -38,6 +40,11 @@ interface Concern {
   optional?: MetricName[];
   /** Hide rows (modes) that measured none of the columns, e.g. no snapshot in `none`. */
   hideEmptyRows?: boolean;
+  /**
+   * Timings a syscall tracer distorts: traced and untraced trials never share a cell (a
+   * group with both gets two rows), and traced rows are marked.
+   */
+  splitTraced?: boolean;
   /** Printed instead of the table when no row measured anything. */
   empty: string;
 }
@@ -110,13 +117,16 @@ const CONCERNS: Concern[] = [
       col('max_ms', 'max'),
       col('send_lag_p99_ms', 'send lag\np99'),
     ],
+    splitTraced: true,
     empty: 'no throughput measurements',
   },
 ];
 
 /**
- * The human report of a run: header, mode flags, one table per concern (modes as rows),
- * failed trials, and the sanity verdicts. Pure: result → string.
+ * The human report of a run: header, the durability matrix (when the run is about more than
+ * a plain SIGKILL), mode flags, one table per concern (modes as rows), one table per fault
+ * that reported figures of its own, failed trials, and the sanity verdicts.
+ * Pure: result → string.
  */
 export function renderTables(result: RunResult, opts: TableOptions = {}): string {
   const color = opts.color ?? false;
@@ -126,23 +136,46 @@ export function renderTables(result: RunResult, opts: TableOptions = {}): string
   const faults = [...new Set(rows.map((r) => r.fault))];
   const showTarget = targets.length > 1;
   const showFault = faults.length > 1;
-  const context = `${targets.join(' vs ') || 'no target'} · fault ${faults.join(', ') || result.scenario.fault} · seed ${result.scenario.seed}`;
+  const context = `${targets.join(' vs ') || 'no target'} · ${faultContext(faults.length > 0 ? faults : result.scenario.faults)} · seed ${result.scenario.seed}`;
 
   const parts: string[] = [renderRunHeader(result, width)];
+  if (wantsMatrix(result)) {
+    const matrix = renderMatrix(result, { color, width });
+    if (matrix) parts.push(matrix);
+  }
   const flags = renderModeFlags(result.trials, width);
   if (flags) parts.push(flags);
   if (rows.length === 0) {
     parts.push('No trials in this result.');
   } else {
+    const traced = result.trials.filter((t) => t.traced);
     for (const c of CONCERNS) {
-      const title = paint(`${c.title} — ${context}`, 'bold', color);
-      parts.push(renderConcern(c, rows, title, { showTarget, showFault, color, width }));
+      // room for " (continued)" when renderFitted splits the table
+      const title = paint(wrap(`${c.title} — ${context}`, width - 12), 'bold', color);
+      const split = c.splitTraced === true && traced.length > 0;
+      const concernRows = split ? splitByTraced(result.trials) : rows;
+      let text = renderConcern(c, concernRows, title, { showTarget, showFault, color, width });
+      if (split) {
+        const kinds = [...new Set(traced.map((t) => t.fault))].join(', ');
+        const note = `* traced: throughput of traced trials (${kinds}) is not comparable with untraced ones.`;
+        text += `\n${paint(wrap(note, width), 'dim', color)}`;
+      }
+      parts.push(text);
     }
+    const faultTables = renderFaultTables(result, { color, width, context });
+    if (faultTables) parts.push(faultTables);
   }
   const errors = renderTrialErrors(result.trials, color, width);
   if (errors) parts.push(errors);
   parts.push(renderSanity(result.sanity, color, width));
   return parts.join('\n\n') + '\n';
+}
+
+/** "fault sigkill", "faults sigkill, power-loss", or "9 faults" when the list would crowd the title. */
+export function faultContext(faults: readonly string[]): string {
+  if (faults.length <= 1) return `fault ${faults[0] ?? '?'}`;
+  const list = `faults ${faults.join(', ')}`;
+  return list.length <= 32 ? list : `${faults.length} faults`;
 }
 
 interface Layout {
@@ -152,7 +185,16 @@ interface Layout {
   width: number;
 }
 
-function renderConcern(c: Concern, allRows: SummaryRow[], title: string, l: Layout): string {
+type Row = SummaryRow & { traced?: boolean };
+
+/** Summary rows with traced and untraced trials of one group apart; traced rows flagged. */
+function splitByTraced(trials: RunResult['trials']): Row[] {
+  const plain: Row[] = summarize(trials.filter((t) => !t.traced));
+  const traced: Row[] = summarize(trials.filter((t) => t.traced)).map((r) => ({ ...r, traced: true }));
+  return sortRows([...plain, ...traced]);
+}
+
+function renderConcern(c: Concern, allRows: Row[], title: string, l: Layout): string {
   const specs = c.columns.filter((s) => {
     const measured = allRows.some((r) => r.metrics[s.metric] !== undefined);
     if (!measured) return false;
@@ -168,9 +210,10 @@ function renderConcern(c: Concern, allRows: SummaryRow[], title: string, l: Layo
     {
       head: 'mode',
       align: 'left',
-      cells: rows.map((r) =>
-        r.errors > 0 ? `${r.mode}\n${paint(`${r.errors}/${r.trials} failed`, 'red', l.color)}` : r.mode,
-      ),
+      cells: rows.map((r) => {
+        const mode = r.traced ? `${r.mode} *` : r.mode;
+        return r.errors > 0 ? `${mode}\n${paint(`${r.errors}/${r.trials} failed`, 'red', l.color)}` : mode;
+      }),
     },
   ];
   if (l.showTarget) keys.push({ head: 'target', align: 'left', cells: rows.map((r) => r.target) });
@@ -193,11 +236,12 @@ function cell(row: SummaryRow, st: Stat | undefined, fmt: (x: number) => string)
   return `${med}\n${lo}–${hi}`;
 }
 
-function sortRows(rows: readonly SummaryRow[]): SummaryRow[] {
+function sortRows<R extends Row>(rows: readonly R[]): R[] {
   return [...rows].sort(
     (a, b) =>
       modeRank(a.mode) - modeRank(b.mode) ||
       targetRank(a.target) - targetRank(b.target) ||
-      a.fault.localeCompare(b.fault),
+      a.fault.localeCompare(b.fault) ||
+      Number(a.traced ?? false) - Number(b.traced ?? false),
   );
 }

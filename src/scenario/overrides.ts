@@ -22,7 +22,8 @@ export interface ScenarioOverrides {
   valueSize?: number;
   keys?: number;
   preload?: number;
-  fault?: string;
+  /** comma list, like --modes */
+  fault?: string | string[];
   snapshotStrategy?: string;
   crashModel?: string;
 }
@@ -61,7 +62,7 @@ export function applyOverrides(scenario: Scenario, flags: ScenarioOverrides): Sc
   if (flags.valueSize !== undefined) set('value-size', 'valueSize', flags.valueSize);
   if (flags.keys !== undefined) set('keys', 'keys', flags.keys);
   if (flags.preload !== undefined) set('preload', 'preload', flags.preload);
-  if (flags.fault !== undefined) set('fault', 'fault', flags.fault);
+  if (flags.fault !== undefined) set('fault', 'faults', [...new Set(list(flags.fault))]);
   if (flags.snapshotStrategy !== undefined) set('snapshot-strategy', 'snapshotStrategy', flags.snapshotStrategy);
   if (flags.crashModel !== undefined) set('crash-model', 'crashModel', flags.crashModel);
   if (flags.duration !== undefined) {

@@ -21,7 +21,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   valueSize: 100,
   keys: 10_000,
   preload: 0,
-  fault: 'sigkill',
+  faults: ['sigkill'],
   killWindowMs: [1500, 3500],
   savePoints: '1 1000',
   snapshotStrategy: 'cow',
@@ -79,7 +79,7 @@ export const FIELDS = {
   valueSize: intIn(1, 16 * 1024 * 1024),
   keys: intIn(1, 100_000_000),
   preload: intIn(0, 100_000_000),
-  fault: oneOf(FAULTS),
+  faults: listOf(FAULTS, 'faults'),
   killWindowMs: (v) => {
     if (!Array.isArray(v) || v.length !== 2 || !v.every((x) => isInt(x) && x >= 0 && x <= MAX_MS))
       return `must be [min, max]: two integers from 0 to ${MAX_MS} (ms after the write phase starts)`;
@@ -103,3 +103,9 @@ export const FIELDS = {
 } satisfies Record<keyof Scenario, FieldValidator>;
 
 export const FIELD_NAMES = Object.keys(FIELDS) as (keyof Scenario)[];
+
+/** Fields a scenario file may still carry from before they were renamed: old name → check. */
+export const LEGACY_FIELDS = {
+  /** `"fault": "sigkill"` means `"faults": ["sigkill"]` */
+  fault: oneOf(FAULTS),
+} as const satisfies Record<string, FieldValidator>;

@@ -2,11 +2,12 @@
  * validateScenario: an object read from a scenario file → a Scenario, or a ConfigError that
  * names the file, the field and what is wrong. Unknown fields are rejected (with a
  * did-you-mean); absent fields take the defaults; the name defaults to the file's name.
+ * The legacy `"fault": "<kind>"` reads as `"faults": ["<kind>"]`; giving both is an error.
  */
 import path from 'node:path';
 import { ConfigError } from '../shared/errors.js';
 import type { Scenario } from '../shared/types.js';
-import { DEFAULT_SCENARIO, FIELD_NAMES, FIELDS } from './schema.js';
+import { DEFAULT_SCENARIO, FIELD_NAMES, FIELDS, LEGACY_FIELDS } from './schema.js';
 
 export function showValue(v: unknown): string {
   const s = JSON.stringify(v);
@@ -47,7 +48,7 @@ export function validateScenario(obj: unknown, file: string): Scenario {
   }
   const input = obj as Record<string, unknown>;
   for (const key of Object.keys(input)) {
-    if (!(FIELD_NAMES as string[]).includes(key)) {
+    if (!(FIELD_NAMES as string[]).includes(key) && !Object.hasOwn(LEGACY_FIELDS, key)) {
       const hint = suggest(key, FIELD_NAMES);
       throw new ConfigError(`${file}: unknown field "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}; known fields: ${FIELD_NAMES.join(', ')}`);
     }
@@ -59,6 +60,14 @@ export function validateScenario(obj: unknown, file: string): Scenario {
     const problem = FIELDS[key](v);
     if (problem) throw new ConfigError(`${file}: field "${key}" ${problem} (got ${showValue(v)})`);
     out[key] = structuredClone(v);
+  }
+  if ('fault' in input) {
+    if ('faults' in input) {
+      throw new ConfigError(`${file}: give either "faults" (a list) or the legacy "fault", not both`);
+    }
+    const problem = LEGACY_FIELDS.fault(input.fault);
+    if (problem) throw new ConfigError(`${file}: field "fault" ${problem} (got ${showValue(input.fault)})`);
+    out.faults = [input.fault];
   }
   const s = out as unknown as Scenario;
   s.savePoints = s.savePoints.trim().split(/\s+/).join(' ');

@@ -2,7 +2,7 @@
 // live in gate.ts, the lexer in gate-tokenize.ts.
 import { ConfigError } from './errors.js';
 import { isMetricName, METRICS } from './metrics.js';
-import { MODES, TARGETS, type Mode, type TargetKind } from './types.js';
+import { FAULTS, MODES, TARGETS, type FaultKind, type Mode, type TargetKind } from './types.js';
 import { didYouMean } from './suggest.js';
 import { AGGS, OPS, refText, type Agg, type Gate, type MetricRef, type Rhs } from './gate.js';
 import { tokenize, type Tok } from './gate-tokenize.js';
@@ -43,7 +43,7 @@ class Parser {
     return `'${raw}' at column ${t.at + 1}`;
   }
 
-  private expectPunct(v: '[' | ']' | '.' | ':', what: string): void {
+  private expectPunct(v: '[' | ']' | '.' | ':' | '@', what: string): void {
     const t = this.next();
     if (t.t !== 'punct' || t.v !== v) this.fail(`expected ${what}, found ${this.describe(t)}`);
   }
@@ -82,6 +82,12 @@ class Parser {
     } else {
       mode = this.asMode(first);
     }
+    let fault: FaultKind | '*' | null = null;
+    const at = this.peek();
+    if (at.t === 'punct' && at.v === '@') {
+      this.next();
+      fault = this.asFault(this.selectorPart('a fault after \'@\''));
+    }
     this.expectPunct(']', `']' to close the selector`);
     const dot = this.next();
     if (dot.t !== 'punct' || dot.v !== '.') {
@@ -90,15 +96,21 @@ class Parser {
     const a = this.next();
     if (a.t !== 'name') this.fail(`expected an aggregate (${AGGS.join('|')}), found ${this.describe(a)}`);
     if (!(AGGS as readonly string[]).includes(a.v)) this.fail(`unknown aggregate '${a.v}'${didYouMean(a.v, AGGS)}`);
-    return { metric: m.v, target, mode, agg: a.v as Agg };
+    return { metric: m.v, target, mode, fault, agg: a.v as Agg };
   }
 
-  private selectorPart(): { v: string; at: number } {
+  private selectorPart(what = "a mode, 'target:mode' or '*' inside [ ]"): { v: string; at: number } {
     const t = this.next();
     if (t.t === 'name') return { v: t.v, at: t.at };
     if (t.t === 'punct' && t.v === '*') return { v: '*', at: t.at };
     if (t.t === 'num') return { v: t.raw, at: t.at };
-    return this.fail(`expected a mode, 'target:mode' or '*' inside [ ], found ${this.describe(t)}`);
+    return this.fail(`expected ${what}, found ${this.describe(t)}`);
+  }
+
+  private asFault(p: { v: string }): FaultKind | '*' {
+    if (p.v === '*') return '*';
+    if (!(FAULTS as readonly string[]).includes(p.v)) this.fail(`unknown fault '${p.v}'${didYouMean(p.v, FAULTS)}`);
+    return p.v as FaultKind;
   }
 
   private asTarget(p: { v: string }): TargetKind | '*' {
@@ -112,6 +124,9 @@ class Parser {
     if (!(MODES as readonly string[]).includes(p.v)) {
       if ((TARGETS as readonly string[]).includes(p.v)) {
         this.fail(`'${p.v}' is a target, not a mode: write [${p.v}:<mode>] or [${p.v}:*]`);
+      }
+      if ((FAULTS as readonly string[]).includes(p.v)) {
+        this.fail(`'${p.v}' is a fault, not a mode: write [<mode>@${p.v}] or [*@${p.v}]`);
       }
       this.fail(`unknown mode '${p.v}'${didYouMean(p.v, MODES)}`);
     }
@@ -138,6 +153,7 @@ class Parser {
     if (o.k === 'ref') {
       if (o.ref.mode === '*') this.fail(`the mode on the right must be a single mode, not '*'`);
       if (o.ref.target === '*') this.fail(`the target on the right must be a single target, not '*'`);
+      if (o.ref.fault === '*') this.fail(`the fault on the right must be a single fault, not '*'`);
       return { kind: 'ref', factor, ref: o.ref };
     }
     return this.fail('internal: unknown factor');

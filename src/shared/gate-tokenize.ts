@@ -6,14 +6,14 @@ export type Tok =
   | { t: 'name'; v: string; at: number }
   | { t: 'num'; v: number; raw: string; at: number }
   | { t: 'op'; v: Op; at: number }
-  | { t: 'punct'; v: '[' | ']' | '.' | ':' | '*'; at: number }
+  | { t: 'punct'; v: '[' | ']' | '.' | ':' | '*' | '@'; at: number }
   | { t: 'end'; at: number };
 
 const SUFFIX: Record<string, number> = { k: 1e3, K: 1e3, M: 1e6, G: 1e9 };
 
 /**
- * Hand-written tokenizer. Inside [ ] a name may contain '-' and '+' (aof-always, rdb+aof);
- * outside, '-' only starts a negative number.
+ * Hand-written tokenizer. Inside [ ] a name may contain '-' and '+' (aof-always, rdb+aof,
+ * power-loss) and '@' separates the fault; outside, '-' only starts a negative number.
  */
 export function tokenize(s: string, fail: (msg: string) => never): Tok[] {
   const out: Tok[] = [];
@@ -34,8 +34,9 @@ export function tokenize(s: string, fail: (msg: string) => never): Tok[] {
       i++;
       continue;
     }
-    if (inBrackets && !/[A-Za-z0-9_+\-*:]/.test(c)) fail(`missing ']' before '${c}' at column ${at + 1}`);
-    if (c === '*' || c === ':' || (c === '.' && !/[0-9]/.test(s[i + 1] ?? ''))) {
+    if (inBrackets && !/[A-Za-z0-9_+\-*:@]/.test(c)) fail(`missing ']' before '${c}' at column ${at + 1}`);
+    if (c === '@' && !inBrackets) fail(`'@' at column ${at + 1} belongs inside [ ] (e.g. lost[aof-always@power-loss])`);
+    if (c === '*' || c === ':' || c === '@' || (c === '.' && !/[0-9]/.test(s[i + 1] ?? ''))) {
       out.push({ t: 'punct', v: c, at });
       i++;
       continue;

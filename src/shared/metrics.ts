@@ -1,15 +1,25 @@
-import type { TrialResult } from './result.js';
+import type { RecoveryOutcome, TrialResult } from './result.js';
 
 /**
  * The metrics gates, tables, CSV and compare speak of, with their unit and direction.
  * Names are the ones users write in gate expressions: `lost[aof-always].max == 0`.
+ * A metric is a numeric trial field (`field`) or derived from the trial (`derive`, e.g. the
+ * recovery outcome as a 0/1 count); either way null means "not measured".
  */
-export interface MetricDef {
-  field: keyof TrialResult;
+interface MetricBase {
   unit: string;
   better: 'lower' | 'higher';
   label: string;
 }
+export type MetricDef =
+  | (MetricBase & { field: keyof TrialResult; derive?: never })
+  | (MetricBase & { derive: (t: TrialResult) => number | null; field?: never });
+
+/** 1 when the trial's outcome is `o`, 0 when it is another, null when the trial was not judged. */
+const outcomeIs =
+  (o: RecoveryOutcome) =>
+  (t: TrialResult): number | null =>
+    t.outcome === null || t.outcome === undefined ? null : t.outcome === o ? 1 : 0;
 
 export const METRICS = {
   acked: { field: 'acked', unit: 'writes', better: 'higher', label: 'acked writes' },
@@ -21,6 +31,8 @@ export const METRICS = {
   duplicated: { field: 'duplicated', unit: 'elements', better: 'lower', label: 'duplicated' },
   reordered: { field: 'reordered', unit: 'elements', better: 'lower', label: 'reordered' },
   stale_reads: { field: 'staleReads', unit: 'reads', better: 'lower', label: 'stale reads' },
+  refused: { derive: outcomeIs('refused'), unit: 'trials', better: 'lower', label: 'restart refused' },
+  wrong_data: { derive: outcomeIs('wrong-data'), unit: 'trials', better: 'lower', label: 'wrong data served' },
   recovery_ms: { field: 'recoveryMs', unit: 'ms', better: 'lower', label: 'recovery time' },
   load_ms: { field: 'loadMs', unit: 'ms', better: 'lower', label: 'dataset load time: listening → ready' },
   keys_recovered: { field: 'keysRecovered', unit: 'keys', better: 'higher', label: 'keys recovered' },
@@ -52,6 +64,7 @@ export function isMetricName(s: string): s is MetricName {
 
 /** A trial's value for a metric, or null when the trial did not measure it. */
 export function metricValue(t: TrialResult, m: MetricName): number | null {
-  const v = t[METRICS[m].field];
+  const def: MetricDef = METRICS[m];
+  const v = def.derive ? def.derive(t) : t[def.field];
   return typeof v === 'number' && Number.isFinite(v) ? v : null;
 }

@@ -54,7 +54,12 @@ export interface Scenario {
   keys: number;
   /** Keys written before the measured phase (recovery and fork latency at size). */
   preload: number;
-  fault: FaultKind;
+  /**
+   * The faults to inject, an axis of the run like modes and targets: every (trial, mode,
+   * target) runs once under each. A scenario file may still say `"fault": "sigkill"` (read as
+   * ["sigkill"]).
+   */
+  faults: FaultKind[];
   /** The kill lands at a seeded random time in [min, max] ms after the write phase starts. */
   killWindowMs: [number, number];
   /** Save points for the rdb and rdb+aof modes, redis syntax ("60 1000 5 100"). */

@@ -83,7 +83,7 @@ for (const kind of ['redis', 'builtin'] as const) {
     });
 
     it('SIGTERM: modes with persistence lose nothing', async () => {
-      const r = await runScenario(small(kind, { modes: ['rdb', 'aof-everysec'], fault: 'sigterm' }));
+      const r = await runScenario(small(kind, { modes: ['rdb', 'aof-everysec'], faults: ['sigterm'] }));
       expectClean(r);
       for (const t of r.trials) {
         expect(t.acked).toBeGreaterThan(10);
@@ -133,7 +133,7 @@ for (const kind of ['redis', 'builtin'] as const) {
 
     it('SIGKILL during BGSAVE: the half-written snapshot is not loaded, the preload one is', async () => {
       const r = await runScenario(
-        small(kind, { modes: ['rdb'], fault: 'sigkill-during-bgsave', preload: 30_000, savePoints: '3600 100000000', valueSize: 100 }),
+        small(kind, { modes: ['rdb'], faults: ['sigkill-during-bgsave'], preload: 30_000, savePoints: '3600 100000000', valueSize: 100 }),
       );
       expectClean(r);
       const t = r.trials[0]!;
@@ -143,7 +143,7 @@ for (const kind of ['redis', 'builtin'] as const) {
     });
 
     it('SIGKILL during an AOF rewrite loses nothing with aof-always', async () => {
-      const r = await runScenario(small(kind, { modes: ['aof-always'], fault: 'sigkill-during-rewrite', preload: 30_000, valueSize: 100 }));
+      const r = await runScenario(small(kind, { modes: ['aof-always'], faults: ['sigkill-during-rewrite'], preload: 30_000, valueSize: 100 }));
       expectClean(r);
       expect(r.trials[0]!.lost).toBe(0);
       expect(r.trials[0]!.keysRecovered).toBeGreaterThanOrEqual(30_000);

@@ -1,49 +1,104 @@
 /**
  * Sanity verdicts: outcomes that are certain, so a run that breaks one shows the tool or the
- * server is wrong. With fault sigkill*: `none` loses every acknowledged write (nothing is
- * persisted) and `aof-always` loses none (fsync before the reply). With sigterm every mode
- * with persistence loses none (a graceful shutdown saves). In every mode, no value nobody
- * wrote and no duplicated element may appear.
+ * server is wrong. Judged per (target, mode, fault), as pure functions of the trials:
+ *  - after a crash that leaves the page cache or only what was fsynced (SIGKILL and its
+ *    variants, power loss, torn power loss): `none` loses every acknowledged write (nothing
+ *    is persisted) and `aof-always` loses none (fsync before the reply);
+ *  - after SIGTERM every mode with persistence loses none (a graceful shutdown saves);
+ *  - in every mode under every fault: no value nobody wrote, no duplicated element, and no
+ *    `wrong-data` outcome;
+ *  - the restart does not refuse, except after a fault for which refusing is a correct answer
+ *    (REFUSAL_IS_AN_ANSWER below: damaged files).
+ * Fault kinds are named here as strings on purpose: check/ does not import the faults
+ * registry, so a new fault only needs a line in these tables (and a test keeps
+ * REFUSAL_IS_AN_ANSWER in step with each fault's `refusalIsCorrect`).
  */
 import type { SanityVerdict, TrialResult } from '../../shared/result.js';
 
+/** Crashes after which the `none` / `aof-always` certainties hold, and how a check names them. */
+const CRASHES: Readonly<Record<string, string>> = {
+  sigkill: 'SIGKILL',
+  'sigkill-during-bgsave': 'SIGKILL',
+  'sigkill-during-rewrite': 'SIGKILL',
+  'sigkill-during-load': 'SIGKILL',
+  'power-loss': 'power loss',
+  'power-loss-torn': 'power loss',
+};
+
+/**
+ * Faults after which refusing to restart is an acceptable answer, and when: the server was
+ * handed a damaged file. `corrupt` flips bytes (in the RDB, or in an AOF), so refusing is
+ * right in every mode with files; `torn-tail` cuts the newest AOF file, whose partial last
+ * command a correct server trims (`aof-load-truncated yes`), so refusing is right only where
+ * the cut hit an RDB (mode `rdb`). Every other fault leaves files a correct server must start
+ * from, so `refused` is a sanity failure there.
+ */
+export const REFUSAL_IS_AN_ANSWER: Readonly<Record<string, (t: Pick<TrialResult, 'mode'>) => boolean>> = {
+  corrupt: (t) => t.mode !== 'none',
+  'torn-tail': (t) => t.mode === 'rdb',
+};
+
+export function refusalAcceptable(t: TrialResult): boolean {
+  const ok = Object.hasOwn(REFUSAL_IS_AN_ANSWER, t.fault) ? REFUSAL_IS_AN_ANSWER[t.fault] : undefined;
+  return ok !== undefined && ok(t);
+}
+
 interface Rule {
-  check: string;
+  /** the check's text; the fault is appended as " [fault]" */
+  check(fault: string): string;
   applies(t: TrialResult): boolean;
   holds(t: TrialResult): boolean;
   show(t: TrialResult): string;
 }
 
+/**
+ * The loss, and when a power cut undid name changes, that too: losing a whole AOF because a
+ * directory was never fsynced after a create or rename is the server's doing, not the tool's.
+ */
+const lostOf = (t: TrialResult): string => {
+  const undone = Number(t.faultDetail?.files_reverted ?? 0);
+  const names = t.lost > 0 && undone > 0 ? ` (${undone} name change(s) undone: a directory was not fsynced after a create or rename)` : '';
+  return `lost ${t.lost} of ${t.acked} acked${t.outcome === 'refused' ? ' (restart refused)' : ''}${names}`;
+};
+
 const RULES: Rule[] = [
   {
-    check: 'none + SIGKILL loses every acknowledged write',
-    applies: (t) => t.mode === 'none' && t.fault.startsWith('sigkill'),
+    check: (f) => `none + ${CRASHES[f]} loses every acknowledged write`,
+    applies: (t) => t.mode === 'none' && Object.hasOwn(CRASHES, t.fault),
     holds: (t) => t.lost === t.acked,
-    show: (t) => `lost ${t.lost} of ${t.acked} acked`,
+    show: lostOf,
   },
   {
-    check: 'aof-always + SIGKILL loses no acknowledged write',
-    applies: (t) => t.mode === 'aof-always' && t.fault.startsWith('sigkill'),
+    check: (f) => `aof-always + ${CRASHES[f]} loses no acknowledged write`,
+    applies: (t) => t.mode === 'aof-always' && Object.hasOwn(CRASHES, t.fault),
     holds: (t) => t.lost === 0,
-    show: (t) => `lost ${t.lost} of ${t.acked} acked`,
+    show: lostOf,
   },
   {
-    check: 'graceful shutdown (SIGTERM) with persistence loses nothing',
+    check: () => 'graceful shutdown (SIGTERM) with persistence loses nothing',
     applies: (t) => t.mode !== 'none' && t.fault === 'sigterm',
     holds: (t) => t.lost === 0,
-    show: (t) => `lost ${t.lost} of ${t.acked} acked`,
+    show: lostOf,
   },
   {
-    check: 'no stale read of the live server (mixed)',
+    check: () => 'the restart does not refuse to start',
+    applies: (t) => t.outcome !== null && t.outcome !== undefined && !refusalAcceptable(t),
+    holds: (t) => t.outcome !== 'refused',
+    show: (t) => (t.outcome === 'refused' ? `refused${t.outcomeDetail ? `: ${t.outcomeDetail.slice(0, 120)}` : ''}` : t.outcome ?? '?'),
+  },
+  {
+    check: () => 'no stale read of the live server (mixed)',
     applies: (t) => typeof t.staleReads === 'number',
     holds: (t) => t.staleReads === 0,
     show: (t) => `${t.staleReads} stale`,
   },
   {
-    check: 'no value nobody wrote, no duplicated element',
+    check: () => 'no value nobody wrote, no duplicated element',
     applies: () => true,
-    holds: (t) => t.unexpected === 0 && t.duplicated === 0,
-    show: (t) => `${t.unexpected} unexpected, ${t.duplicated} duplicated`,
+    holds: (t) => t.unexpected === 0 && t.duplicated === 0 && t.outcome !== 'wrong-data',
+    show: (t) =>
+      `${t.outcome === 'wrong-data' ? 'WRONG DATA: ' : ''}${t.unexpected} unexpected, ${t.duplicated} duplicated` +
+      `${t.outcome === 'wrong-data' && t.outcomeDetail ? ` (${t.outcomeDetail.slice(0, 120)})` : ''}`,
   },
 ];
 
@@ -64,7 +119,7 @@ export function sanityVerdicts(trials: readonly TrialResult[]): SanityVerdict[] 
       // failed trials are reported (loudly) as failures of their own, not judged here
       const checked = relevant.filter((t) => t.error === null);
       if (checked.length === 0) continue;
-      const check = `${rule.check} [${fault}]`;
+      const check = `${rule.check(fault)} [${fault}]`;
       const bad = checked.filter((t) => !rule.holds(t));
       const detail =
         bad.length === 0

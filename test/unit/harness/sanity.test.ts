@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { sanityVerdicts } from '../../../src/harness/check/sanity.js';
+import { REFUSAL_IS_AN_ANSWER, sanityVerdicts } from '../../../src/harness/check/sanity.js';
+import { faults } from '../../../src/harness/faults/index.js';
 import type { TrialResult } from '../../../src/shared/result.js';
-import type { FaultKind, Mode } from '../../../src/shared/types.js';
+import { FAULTS, MODES, type FaultKind, type Mode } from '../../../src/shared/types.js';
 
 function trial(mode: Mode, fault: FaultKind, acked: number, lost: number, extra: Partial<TrialResult> = {}): TrialResult {
   return {
     target: 'redis', mode, fault, trial: 0, seed: 1, flags: [], error: null,
+    outcome: lost > 0 ? 'lost-writes' : 'intact', outcomeDetail: null, traced: false, faultDetail: null,
+    bytesWritten: null, bytesWrittenPerWrite: null, writeAmplification: null,
     attempted: acked, acked, failed: 0, inFlight: 0, lost, recovered: 0, unexpected: 0, duplicated: 0, reordered: 0,
     lossPct: acked ? (lost / acked) * 100 : 0, staleReads: null, lossWindowMs: 0, recoveryMs: 1, loadMs: 1, keysRecovered: 0, loadKeysPerSec: null,
     loadMBPerSec: null, rdbBytes: 0, aofBytes: 0, diskBytes: 0, bytesPerKey: null, spaceAmplification: null, forkUsec: null,
@@ -21,9 +24,12 @@ describe('sanity verdicts', () => {
     expect(v.every((x) => x.ok)).toBe(true);
     expect(v.map((x) => `${x.mode}: ${x.check}`)).toEqual([
       'none: none + SIGKILL loses every acknowledged write [sigkill]',
+      'none: the restart does not refuse to start [sigkill]',
       'none: no value nobody wrote, no duplicated element [sigkill]',
       'aof-always: aof-always + SIGKILL loses no acknowledged write [sigkill]',
+      'aof-always: the restart does not refuse to start [sigkill]',
       'aof-always: no value nobody wrote, no duplicated element [sigkill]',
+      'rdb: the restart does not refuse to start [sigkill]',
       'rdb: no value nobody wrote, no duplicated element [sigkill]',
     ]);
   });
@@ -48,6 +54,67 @@ describe('sanity verdicts', () => {
 
   it('none under sigterm is not expected to keep anything', () => {
     const v = sanityVerdicts([trial('none', 'sigterm', 100, 100)]);
-    expect(v.map((x) => x.check)).toEqual(['no value nobody wrote, no duplicated element [sigterm]']);
+    expect(v.map((x) => x.check)).toEqual([
+      'the restart does not refuse to start [sigterm]',
+      'no value nobody wrote, no duplicated element [sigterm]',
+    ]);
+  });
+
+  // kinds other branches add; cast so this test runs before they land
+  const fk = (k: string) => k as FaultKind;
+
+  it('the none / aof-always certainties hold after a power loss too, named so', () => {
+    const ok = sanityVerdicts([trial('none', fk('power-loss'), 100, 100), trial('aof-always', fk('power-loss-torn'), 50, 0)]);
+    expect(ok.every((x) => x.ok)).toBe(true);
+    expect(ok.map((x) => x.check)).toContain('none + power loss loses every acknowledged write [power-loss]');
+    expect(ok.map((x) => x.check)).toContain('aof-always + power loss loses no acknowledged write [power-loss-torn]');
+    const bad = sanityVerdicts([trial('aof-always', fk('power-loss'), 50, 3)]).filter((x) => !x.ok);
+    expect(bad.map((x) => x.check)).toEqual(['aof-always + power loss loses no acknowledged write [power-loss]']);
+    // other faults make no such promise: everysec may lose under power loss, none may survive a pause
+    const none = sanityVerdicts([trial('aof-everysec', fk('power-loss'), 50, 20), trial('none', fk('pause'), 50, 0)]);
+    expect(none.every((x) => x.ok)).toBe(true);
+  });
+
+  it('wrong data is always broken, whatever the fault and the counts', () => {
+    for (const f of ['sigkill', 'corrupt', 'torn-tail', 'pause']) {
+      const v = sanityVerdicts([trial('rdb', fk(f), 10, 0, { outcome: 'wrong-data', outcomeDetail: 'key k1 holds v9' })]);
+      const broken = v.filter((x) => !x.ok);
+      expect(broken.map((x) => x.check)).toEqual([`no value nobody wrote, no duplicated element [${f}]`]);
+      expect(broken[0]!.detail).toContain('WRONG DATA');
+      expect(broken[0]!.detail).toContain('key k1 holds v9');
+    }
+  });
+
+  it('refusing to restart is broken, except where refusal is an answer (corrupt, torn-tail)', () => {
+    const refused = (f: string, mode: Mode = 'aof-everysec') =>
+      trial(mode, fk(f), 10, 10, { outcome: 'refused', outcomeDetail: 'Bad file format reading the append only file' });
+    // a torn AOF tail must be trimmed, not refused
+    for (const f of ['sigkill', 'power-loss', 'disk-full', 'pause', 'sigkill-during-load', 'sigterm', 'torn-tail']) {
+      const broken = sanityVerdicts([refused(f)]).filter((x) => !x.ok);
+      expect(broken.map((x) => x.check)).toContain(`the restart does not refuse to start [${f}]`);
+      expect(broken.find((x) => x.check.startsWith('the restart'))!.detail).toContain('refused: Bad file format');
+    }
+    for (const [f, mode] of [['corrupt', 'aof-everysec'], ['torn-tail', 'rdb']] as const) {
+      const v = sanityVerdicts([refused(f, mode)]);
+      expect(v.every((x) => x.ok)).toBe(true);
+      expect(v.map((x) => x.check)).toEqual([`no value nobody wrote, no duplicated element [${f}]`]);
+    }
+    expect(Object.keys(REFUSAL_IS_AN_ANSWER).sort()).toEqual(['corrupt', 'torn-tail']);
+  });
+
+  it('an unjudged trial (outcome null, e.g. an old result) is not held to the refusal rule', () => {
+    const v = sanityVerdicts([trial('rdb', 'sigkill', 10, 10, { outcome: null })]);
+    expect(v.map((x) => x.check)).toEqual(['no value nobody wrote, no duplicated element [sigkill]']);
+  });
+
+  it("REFUSAL_IS_AN_ANSWER agrees with each registered fault's refusalIsCorrect, mode by mode", () => {
+    for (const f of FAULTS) {
+      for (const mode of MODES) {
+        const fault: { refusalIsCorrect?: (m: typeof mode) => boolean } = faults[f];
+        const registry = fault.refusalIsCorrect?.(mode) ?? false;
+        const table = Object.hasOwn(REFUSAL_IS_AN_ANSWER, f) && REFUSAL_IS_AN_ANSWER[f]!({ mode });
+        expect([f, mode, registry]).toEqual([f, mode, table]);
+      }
+    }
   });
 });

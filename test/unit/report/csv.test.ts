@@ -65,4 +65,48 @@ describe('renderCsv', () => {
     expect(row![header!.indexOf('flags')]).toBe(`'--save ""`);
     expect(row![header!.indexOf('loss_window_ms')]).toBe('-5');
   });
+
+  it('carries outcome, outcome_detail, traced and fault_detail (compact JSON, quoted), before flags and error', () => {
+    for (const c of ['outcome', 'outcome_detail', 'traced', 'fault_detail']) expect(CSV_COLUMNS).toContain(c);
+    expect(CSV_COLUMNS.slice(-6)).toEqual(['outcome', 'outcome_detail', 'traced', 'fault_detail', 'flags', 'error']);
+    const detail = { trace_bytes: 123_456, refusal_error: 'ENOSPC, "no space"', server_state: 'refused-writes', replay_ms: null };
+    const t = trial({
+      outcome: 'refused',
+      outcomeDetail: 'Bad file format reading the append only file, line 2\nmore',
+      traced: true,
+      faultDetail: detail,
+    });
+    const text = renderCsv(result([t, trial({ trial: 2 })]));
+    const [header, row, plain, median] = parseCsv(text);
+    const at = (r: string[] | undefined, c: string) => r![header!.indexOf(c)];
+    expect(at(row, 'outcome')).toBe('refused');
+    expect(at(row, 'outcome_detail')).toBe('Bad file format reading the append only file, line 2\nmore');
+    expect(at(row, 'traced')).toBe('1');
+    expect(at(row, 'fault_detail')).toBe(
+      '{"trace_bytes":123456,"refusal_error":"ENOSPC, \\"no space\\"","server_state":"refused-writes","replay_ms":null}',
+    );
+    expect(JSON.parse(at(row, 'fault_detail')!)).toEqual(detail);
+    expect(text).toContain('"{""trace_bytes"":123456,');
+    expect(at(plain, 'outcome')).toBe('intact');
+    expect(at(plain, 'traced')).toBe('0');
+    expect(at(plain, 'fault_detail')).toBe('');
+    expect(at(plain, 'outcome_detail')).toBe('');
+    expect(at(median, 'row_kind')).toBe('median');
+    expect(at(median, 'outcome')).toBe('');
+    expect(at(median, 'traced')).toBe('');
+    expect(at(median, 'refused')).toBe('0.5');
+    for (const r of [row, plain, median]) expect(r).toHaveLength(header!.length);
+  });
+
+  it('an unjudged trial has empty outcome and empty refused / wrong_data; a judged one 0 or 1', () => {
+    const [header, a, b] = parseCsv(renderCsv(result([trial({ outcome: null, trial: 1 }), trial({ outcome: 'wrong-data', trial: 2 })])));
+    const at = (r: string[] | undefined, c: string) => r![header!.indexOf(c)];
+    expect([at(a, 'outcome'), at(a, 'refused'), at(a, 'wrong_data')]).toEqual(['', '', '']);
+    expect([at(b, 'outcome'), at(b, 'refused'), at(b, 'wrong_data')]).toEqual(['wrong-data', '0', '1']);
+  });
+
+  it('neutralises a formula-looking outcome detail', () => {
+    const [header, row] = parseCsv(renderCsv(result([trial({ outcome: 'refused', outcomeDetail: '-ERR bad' })])));
+    expect(row![header!.indexOf('outcome_detail')]).toBe(`'-ERR bad`);
+  });
 });

@@ -9,7 +9,7 @@ describe('evaluateGates', () => {
     const [pass, fail] = evaluateGates(['lost[aof-always].max == 0', 'loss_pct[rdb].median < 10'], run);
     expect(pass).toMatchObject({
       pass: true, value: 0, threshold: 0, target: 'builtin', mode: 'aof-always', reason: null,
-      check: 'lost[builtin:aof-always].max == 0',
+      check: 'lost[builtin:aof-always@sigkill].max == 0',
     });
     expect(fail).toMatchObject({ pass: false, value: 32, threshold: 10, reason: null });
   });
@@ -76,7 +76,7 @@ describe('evaluateGates', () => {
     });
     const base = result(typicalTrials().filter((t) => t.mode !== 'rdb'));
     expect(evaluateGates(['p99_ms[rdb].median <= baseline'], run, base)[0]).toMatchObject({
-      pass: false, reason: 'baseline has no trials for builtin:rdb',
+      pass: false, reason: 'baseline has no trials for builtin:rdb@sigkill',
     });
   });
 
@@ -89,16 +89,16 @@ describe('evaluateGates', () => {
       ['redis', false],
     ]);
     expect(out[0]).toMatchObject({ value: 83_000, threshold: 53_500 });
-    expect(out[0]!.thresholdFrom).toBe('0.5 × throughput[builtin:none].median 107k');
+    expect(out[0]!.thresholdFrom).toBe('0.5 × throughput[builtin:none@sigkill].median 107k');
   });
 
   it('ratio against a failed or missing mode fails', () => {
     const r = result([...typicalTrials(), trial({ mode: 'none', trial: 9, error: 'boom' })]);
     const [o] = evaluateGates(['throughput[aof-always].median >= 0.5 * throughput[none].median'], r);
     expect(o!.pass).toBe(false);
-    expect(o!.reason).toMatch(/throughput\[builtin:none\]\.median: 1 of 4 trials failed \(boom\)/);
+    expect(o!.reason).toMatch(/throughput\[builtin:none@sigkill\]\.median: 1 of 4 trials failed \(boom\)/);
     const [p] = evaluateGates(['throughput[aof-always].median >= 0.5 * throughput[aof-no].median'], run);
-    expect(p!.reason).toMatch(/no trials for builtin:aof-no/);
+    expect(p!.reason).toMatch(/no trials for builtin:aof-no@sigkill/);
   });
 
   it('parse errors propagate as ConfigError', () => {
@@ -108,5 +108,75 @@ describe('evaluateGates', () => {
   it('outcomes are JSON-safe', () => {
     const out = evaluateGates(['lost[*].max == 0', 'fork_usec[*].max < 1', 'p99_ms[*].median <= baseline'], run);
     expect(JSON.stringify(out)).not.toMatch(/NaN|Infinity/);
+  });
+
+  describe('faults', () => {
+    // sigkill: typical; sigterm: nothing lost anywhere (none included, for the test's sake)
+    const twoFaults = result([
+      ...typicalTrials(),
+      ...typicalTrials().map((t) => ({ ...t, fault: 'sigterm' as const, lost: 0, lossPct: 0, lossWindowMs: 0 })),
+    ]);
+
+    it('without @fault every fault is checked on its own, with the fault in the check', () => {
+      const out = evaluateGates(['loss_pct[rdb].max < 10'], twoFaults);
+      expect(out.map((o) => [o.check, o.fault, o.pass])).toEqual([
+        ['loss_pct[builtin:rdb@sigkill].max < 10', 'sigkill', false],
+        ['loss_pct[builtin:rdb@sigterm].max < 10', 'sigterm', true],
+      ]);
+    });
+
+    it('@fault checks only that fault; @* all of them', () => {
+      expect(evaluateGates(['loss_pct[rdb@sigterm].max < 10'], twoFaults).map((o) => [o.fault, o.pass])).toEqual([
+        ['sigterm', true],
+      ]);
+      expect(evaluateGates(['loss_pct[*@sigkill].max < 10'], twoFaults).map((o) => [o.mode, o.pass])).toEqual([
+        ['none', false],
+        ['rdb', false],
+        ['aof-always', true],
+      ]);
+      expect(evaluateGates(['lost[builtin:*@sigterm].max == 0'], twoFaults).every((o) => o.pass && o.fault === 'sigterm')).toBe(true);
+      expect(evaluateGates(['lost[aof-always@*].max == 0'], twoFaults)).toHaveLength(2);
+    });
+
+    it('a fault that is not in the run fails with a reason', () => {
+      const [o] = evaluateGates(['lost[aof-always@sigkill-during-bgsave].max == 0'], twoFaults);
+      expect(o).toMatchObject({ pass: false, reason: 'no trials for aof-always@sigkill-during-bgsave in this result' });
+    });
+
+    it('a ref on the right defaults to the checked fault, or takes the one written', () => {
+      const same = evaluateGates(['loss_pct[rdb].median <= loss_pct[none].median'], twoFaults);
+      expect(same.map((o) => [o.fault, o.threshold])).toEqual([
+        ['sigkill', 100],
+        ['sigterm', 0],
+      ]);
+      expect(same[1]!.thresholdFrom).toBe('loss_pct[builtin:none@sigterm].median 0');
+      const cross = evaluateGates(['loss_pct[rdb@sigterm].median <= 0.1 * loss_pct[rdb@sigkill].median'], twoFaults);
+      expect(cross).toHaveLength(1);
+      expect(cross[0]).toMatchObject({ fault: 'sigterm', threshold: 3.2, pass: true });
+      const [missing] = evaluateGates(['lost[rdb].max <= lost[rdb@sigkill-during-rewrite].max'], twoFaults);
+      expect(missing!.reason).toMatch(/no trials for builtin:rdb@sigkill-during-rewrite/);
+    });
+
+    it('baseline is matched on the fault too', () => {
+      const base = result(typicalTrials());
+      const out = evaluateGates(['lost[aof-always].max <= baseline'], twoFaults, base);
+      expect(out.map((o) => [o.fault, o.pass, o.reason])).toEqual([
+        ['sigkill', true, null],
+        ['sigterm', false, 'baseline has no trials for builtin:aof-always@sigterm'],
+      ]);
+    });
+
+    it('wrong_data and refused are per-trial 0/1 gates; unjudged trials are not measured', () => {
+      const r = result([
+        trial({ trial: 1, outcome: 'intact' }),
+        trial({ trial: 2, outcome: 'wrong-data', unexpected: 2 }),
+        trial({ trial: 3, outcome: 'refused' }),
+      ]);
+      expect(evaluateGates(['wrong_data[*].max == 0'], r)[0]).toMatchObject({ pass: false, value: 1 });
+      expect(evaluateGates(['refused[*].mean <= 0.2'], r)[0]).toMatchObject({ pass: false });
+      expect(evaluateGates(['refused[*].median == 0'], r)[0]).toMatchObject({ pass: true, value: 0 });
+      const old = result([trial({ outcome: null })]);
+      expect(evaluateGates(['wrong_data[*].max == 0'], old)[0]).toMatchObject({ pass: false, reason: 'wrong_data was not measured' });
+    });
   });
 });

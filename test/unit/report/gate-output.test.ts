@@ -27,7 +27,8 @@ describe('gate table', () => {
     expect(out).toMatch(/FAIL\s+│ builtin:none\s+│\s+100% │ < 50/);
     expect(out).toMatch(/PASS\s+│ builtin:aof-always\s+│\s+83000 ops\/s │/);
     expect(out).toContain('fork_usec was not measured');
-    expect(out).toContain('>= 53500 (0.5 × throughput[builtin:none].median');
+    expect(out).toContain('throughput[builtin:none@sigkill].median');
+    expect(out).toContain('>= 53500 (0.5 ×');
     expect(Math.max(...stripAnsi(out).split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(100);
     expect(out.trim().split('\n').at(-1)).toBe(gateSummaryLine(outcomes));
   });

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { parseGate } from '../../../src/shared/gate-parse.js';
+import { refText } from '../../../src/shared/gate.js';
 import { ConfigError } from '../../../src/shared/errors.js';
 
 describe('parseGate: good syntax', () => {
   it('metric[mode].agg op number', () => {
     expect(parseGate('lost[aof-always].max == 0')).toEqual({
       text: 'lost[aof-always].max == 0',
-      lhs: { metric: 'lost', target: null, mode: 'aof-always', agg: 'max' },
+      lhs: { metric: 'lost', target: null, mode: 'aof-always', fault: null, agg: 'max' },
       op: '==',
       rhs: { kind: 'number', value: 0 },
     });
@@ -50,13 +51,43 @@ describe('parseGate: good syntax', () => {
     expect(parseGate('throughput[aof-always].median >= 0.5 * throughput[none].median').rhs).toEqual({
       kind: 'ref',
       factor: 0.5,
-      ref: { metric: 'throughput', target: null, mode: 'none', agg: 'median' },
+      ref: { metric: 'throughput', target: null, mode: 'none', fault: null, agg: 'median' },
     });
     expect(parseGate('throughput[redis:aof-always].median >= throughput[redis:none].median * 0.4').rhs).toMatchObject({
       kind: 'ref',
       factor: 0.4,
       ref: { target: 'redis', mode: 'none' },
     });
+  });
+});
+
+describe('parseGate: @fault in the selector', () => {
+  it('mode@fault, target:mode@fault, *@fault, target:*@fault, @*', () => {
+    expect(parseGate('lost[aof-always@sigterm].max == 0').lhs).toEqual({
+      metric: 'lost', target: null, mode: 'aof-always', fault: 'sigterm', agg: 'max',
+    });
+    expect(parseGate('loss_window_ms[redis:aof-everysec@sigkill-during-bgsave].max <= 2500').lhs).toMatchObject({
+      target: 'redis', mode: 'aof-everysec', fault: 'sigkill-during-bgsave',
+    });
+    expect(parseGate('wrong_data[*@sigkill].max == 0').lhs).toMatchObject({ target: null, mode: '*', fault: 'sigkill' });
+    expect(parseGate('refused[builtin:*@sigterm].max == 0').lhs).toMatchObject({ target: 'builtin', mode: '*', fault: 'sigterm' });
+    expect(parseGate('lost[rdb+aof@*].max == 0').lhs).toMatchObject({ mode: 'rdb+aof', fault: '*' });
+    expect(parseGate(' lost [ none @ sigterm ] . max == 0').lhs).toMatchObject({ mode: 'none', fault: 'sigterm' });
+  });
+
+  it('a ref on the right may name a fault (one, not *)', () => {
+    expect(parseGate('loss_pct[aof-everysec@sigterm].median <= loss_pct[aof-everysec@sigkill].median').rhs).toEqual({
+      kind: 'ref',
+      factor: 1,
+      ref: { metric: 'loss_pct', target: null, mode: 'aof-everysec', fault: 'sigkill', agg: 'median' },
+    });
+  });
+
+  it('refText writes the fault when set or given', () => {
+    const lhs = parseGate('lost[aof-always@sigterm].max == 0').lhs;
+    expect(refText(lhs)).toBe('lost[aof-always@sigterm].max');
+    expect(refText({ ...lhs, fault: null })).toBe('lost[aof-always].max');
+    expect(refText({ ...lhs, fault: null }, 'redis', 'sigkill')).toBe('lost[redis:aof-always@sigkill].max');
   });
 });
 
@@ -83,6 +114,13 @@ describe('parseGate: bad syntax is a ConfigError naming the gate and the problem
     ['lost[none].max == 0.5 * lost[*:rdb].max', /the target on the right must be a single target/],
     ['lost[none].max == 0 # comment', /unexpected character '#'/],
     ['== 0', /expected a metric name at the start, found '==' at column 1/],
+    ['lost[aof-always@sigkil].max == 0', /unknown fault 'sigkil' \(did you mean 'sigkill'\?\)/],
+    ['lost[aof-always@zzzzzzzzzz].max == 0', /unknown fault 'zzzzzzzzzz' \(one of: sigkill, /],
+    ['lost[aof-always@].max == 0', /expected a fault after '@', found '\]'/],
+    ['lost[sigterm].max == 0', /'sigterm' is a fault, not a mode: write \[<mode>@sigterm\] or \[\*@sigterm\]/],
+    ['lost[aof-always@sigkill@sigterm].max == 0', /expected '\]' to close the selector, found '@'/],
+    ['lost[none].max == 0.5 * lost[rdb@*].max', /the fault on the right must be a single fault/],
+    ['lost[none].max@sigkill == 0', /'@' at column 15 belongs inside \[ \]/],
   ];
   for (const [text, re] of cases) {
     it(JSON.stringify(text), () => {

@@ -1,7 +1,14 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { evaluateGates } from '../../../src/report/gate-eval.js';
+import { renderTables } from '../../../src/report/table.js';
 import { parseAnyResult, parseMicroResult, parseRunResult, renderJson } from '../../../src/report/json.js';
 import { ConfigError } from '../../../src/shared/errors.js';
 import { result, trial, typicalTrials } from './fixtures.js';
+
+const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 
 describe('renderJson', () => {
   it('is pretty and round-trips', () => {
@@ -61,6 +68,43 @@ describe('parseRunResult', () => {
     expect(back.summary).toHaveLength(3);
     expect(back.sanity).toEqual([]);
     expect(back.environment.targetVersions).toEqual({});
+  });
+});
+
+describe('parseRunResult: results from before faults were an axis', () => {
+  it('reads scenario.fault as scenario.faults', () => {
+    const r = result(typicalTrials()) as unknown as { scenario: Record<string, unknown> };
+    delete r.scenario.faults;
+    r.scenario.fault = 'sigkill';
+    const back = parseRunResult(JSON.stringify(r), 'old.json');
+    expect(back.scenario.faults).toEqual(['sigkill']);
+    expect('fault' in back.scenario).toBe(false);
+    r.scenario.fault = 'bogus';
+    expect(() => parseRunResult(JSON.stringify(r), 'old.json')).toThrow(/old\.json: scenario\.fault must be one of sigkill/);
+    r.scenario.fault = 'sigkill';
+    r.scenario.faults = ['sigkill'];
+    expect(() => parseRunResult(JSON.stringify(r), 'old.json')).toThrow(/has both "faults" and the legacy "fault"/);
+  });
+
+  it("without either, the faults are the trials' own", () => {
+    const r = result(typicalTrials().map((t, i) => ({ ...t, fault: i % 2 ? 'sigterm' : 'sigkill' }))) as unknown as {
+      scenario: Record<string, unknown>;
+    };
+    delete r.scenario.faults;
+    expect(parseRunResult(JSON.stringify(r), 'old.json').scenario.faults).toEqual(['sigkill', 'sigterm']);
+  });
+
+  it('the committed baseline loads, renders and gates (against itself)', () => {
+    const file = path.join(REPO, 'results/baseline/ci-gate.json');
+    const text = fs.readFileSync(file, 'utf8');
+    expect(text).toContain('"fault": "sigkill"');
+    const base = parseRunResult(text, file);
+    expect(base.scenario.faults).toEqual(['sigkill']);
+    const outcomes = evaluateGates(base.scenario.gates, base, base);
+    expect(outcomes.length).toBeGreaterThanOrEqual(base.scenario.gates.length);
+    expect(outcomes.filter((o) => !o.pass)).toEqual([]);
+    expect(outcomes[0]!.check).toMatch(/@sigkill\]/);
+    expect(renderTables(base)).toContain('fault sigkill');
   });
 });
 

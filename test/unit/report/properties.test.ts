@@ -5,6 +5,9 @@ import { stripAnsi } from '../../../src/report/format.js';
 import { parseGate } from '../../../src/shared/gate-parse.js';
 import { renderJson } from '../../../src/report/json.js';
 import { renderTables } from '../../../src/report/table.js';
+import { renderMatrix } from '../../../src/report/matrix.js';
+import { OUTCOMES } from '../../../src/shared/result.js';
+import type { FaultKind } from '../../../src/shared/types.js';
 import { ConfigError } from '../../../src/shared/errors.js';
 import { parseCsv } from './csv-parse.js';
 import { result, typicalTrials } from './fixtures.js';
@@ -27,9 +30,23 @@ describe('properties', () => {
     );
   });
 
+  it('any fault detail reads back from the CSV as the same object, on one row', () => {
+    const value = fc.oneof(fc.string({ unit: 'grapheme-composite' }), fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1 }), value), (detail) => {
+        const [t] = typicalTrials();
+        const rows = parseCsv(renderCsv(result([{ ...t!, faultDetail: detail }])));
+        const [header, row] = rows;
+        expect(rows).toHaveLength(5); // header, the trial, median/min/max
+        const back = JSON.parse(row![header!.indexOf('fault_detail')]!) as unknown;
+        expect(back).toEqual(JSON.parse(JSON.stringify(detail)));
+      }),
+    );
+  });
+
   it('the gate parser either parses or throws a ConfigError naming the gate', () => {
     const pieces = fc.constantFrom('lost', 'throughput', '[', ']', '.', 'max', 'median', '*', ':', 'redis', 'aof-always',
-      'rdb+aof', '==', '<=', '>', '0.5', '1e3', 'baseline', ' ', '-', '50k', 'x', '(', '=');
+      'rdb+aof', '==', '<=', '>', '0.5', '1e3', 'baseline', ' ', '-', '50k', 'x', '(', '=', '@', 'sigkill', 'sigterm');
     fc.assert(
       fc.property(fc.array(pieces, { maxLength: 14 }), (parts) => {
         const text = parts.join('');
@@ -59,6 +76,33 @@ describe('properties', () => {
         expect(renderCsv(r)).not.toMatch(/NaN|Infinity/);
       }),
       { numRuns: 100 },
+    );
+  });
+
+  it('the durability matrix and the whole report stay within 100 columns, whatever the faults and outcomes', () => {
+    const kinds = ['sigkill', 'sigkill-during-bgsave', 'sigkill-during-rewrite', 'sigterm', 'power-loss', 'power-loss-torn',
+      'disk-full', 'torn-tail', 'corrupt', 'pause', 'sigkill-during-load'] as FaultKind[];
+    const outcome = fc.constantFrom(null, ...OUTCOMES);
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(kinds, { minLength: 1, maxLength: 11 }),
+        fc.array(fc.tuple(outcome, num, num, fc.boolean(), fc.boolean()), { minLength: 9, maxLength: 9 }),
+        (faults, vals) => {
+          const trials = faults.flatMap((fault, fi) =>
+            typicalTrials(['builtin', 'redis']).map((t, i) => {
+              const [o, pct, win, traced, err] = vals[(i + fi) % 9]!;
+              return { ...t, fault, outcome: o, lossPct: pct, lossWindowMs: win, lost: Math.abs(pct) > 1 ? 5 : 0, traced,
+                error: err && i % 4 === 0 ? 'boom' : null, faultDetail: traced ? { trace_bytes: win, cut_file: String(pct) } : null };
+            }),
+          );
+          const r = result(trials, { targets: ['builtin', 'redis'], faults });
+          for (const text of [renderMatrix(r), renderTables(r)]) {
+            expect(Math.max(...stripAnsi(text).split('\n').map((l) => [...l].length))).toBeLessThanOrEqual(100);
+            expect(text).not.toMatch(/NaN|undefined/);
+          }
+        },
+      ),
+      { numRuns: 12 },
     );
   });
 });

@@ -77,6 +77,20 @@ describe('renderTables', () => {
     expect(out).toContain('expected "no value nobody wrote, no duplicated element [sigkill]", but 3 unexpected, 0 duplicated.');
   });
 
+  it('explains power-loss, wrong-data and refusal failures in their own words', () => {
+    const r = result(typicalTrials());
+    r.sanity = [
+      { target: 'redis', mode: 'aof-always', check: 'aof-always + power loss loses no acknowledged write [power-loss]', ok: false, detail: 'BROKEN in 1 of 1 trial(s): trial 1 lost 3 of 50 acked' },
+      { target: 'builtin', mode: 'rdb', check: 'no value nobody wrote, no duplicated element [corrupt]', ok: false, detail: 'BROKEN in 1 of 1 trial(s): trial 1 WRONG DATA: 0 unexpected, 0 duplicated' },
+      { target: 'builtin', mode: 'rdb', check: 'the restart does not refuse to start [sigkill]', ok: false, detail: 'BROKEN in 1 of 1 trial(s): trial 1 refused: Bad file format' },
+    ];
+    const out = renderTables(r).replace(/\n!! /g, ' ');
+    expect(out).toContain('A write acknowledged after fsync must survive a power loss.');
+    expect(out).toContain('the restarted server served WRONG DATA');
+    expect(out).toContain('the server refused to start on what the fault left');
+    expect(maxLine(renderTables(r))).toBeLessThanOrEqual(100);
+  });
+
   it('is quiet when sanity checks pass', () => {
     const r = result(typicalTrials());
     r.sanity = [{ target: 'builtin', mode: 'none', check: 'none loses everything', ok: true, detail: '' }];

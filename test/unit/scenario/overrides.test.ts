@@ -20,6 +20,7 @@ describe('applyOverrides', () => {
       preload: 100,
       fault: 'sigterm',
     });
+    expect(s.faults).toEqual(['sigterm']);
     expect(s).toMatchObject({
       targets: ['builtin', 'redis'],
       modes: ['none', 'aof-always'],
@@ -32,9 +33,19 @@ describe('applyOverrides', () => {
       valueSize: 64,
       keys: 10,
       preload: 100,
-      fault: 'sigterm',
     });
     expect(base.trials).toBe(3); // not mutated
+  });
+
+  it('--fault takes a comma list (repeats dropped), like --modes', () => {
+    expect(applyOverrides(base, { fault: 'sigkill,sigterm' }).faults).toEqual(['sigkill', 'sigterm']);
+    expect(applyOverrides(base, { fault: ['sigterm', 'sigkill-during-bgsave, sigterm'] }).faults).toEqual([
+      'sigterm',
+      'sigkill-during-bgsave',
+    ]);
+    expect(base.faults).toEqual(['sigkill']);
+    expect(() => applyOverrides(base, { fault: 'sigkill,sigkil' })).toThrow(/^--fault has "sigkil", not one of sigkill, /);
+    expect(() => applyOverrides(base, { fault: ',' })).toThrow(/^--fault must be a non-empty array of faults/);
   });
 
   it('scales the kill window with --duration', () => {

@@ -22,7 +22,7 @@ describe('validateScenario', () => {
     expect(s.name).toBe('my-test');
     expect(s.modes).toEqual([...MODES]);
     expect(s.targets).toEqual(['builtin']);
-    expect(s.fault).toBe('sigkill');
+    expect(s.faults).toEqual(['sigkill']);
   });
 
   it('names file, field and what is wrong', () => {
@@ -33,8 +33,22 @@ describe('validateScenario', () => {
     expect(err(() => validateScenario({ modes: ['rdb', 'rdb'] }, 'a.json'))).toMatch(/lists the same entry twice/);
     expect(err(() => validateScenario({ killWindowMs: [3000, 1000] }, 'a.json'))).toMatch(/field "killWindowMs" must have min <= max/);
     expect(err(() => validateScenario({ savePoints: '60' }, 'a.json'))).toMatch(/field "savePoints" must be "<seconds> <changes>" pairs/);
-    expect(err(() => validateScenario({ fault: 'power-loss' }, 'a.json'))).toMatch(/field "fault" must be one of sigkill, sigkill-during-bgsave/);
+    expect(err(() => validateScenario({ fault: 'no-such-fault' }, 'a.json'))).toMatch(/field "fault" must be one of sigkill, sigkill-during-bgsave/);
+    expect(err(() => validateScenario({ faults: ['sigkill', 'no-such-fault'] }, 'a.json'))).toMatch(/field "faults" has "no-such-fault", not one of sigkill, /);
+    expect(err(() => validateScenario({ faults: [] }, 'a.json'))).toMatch(/field "faults" must be a non-empty array of faults/);
+    expect(err(() => validateScenario({ faults: 'sigkill' }, 'a.json'))).toMatch(/field "faults" must be a non-empty array/);
+    expect(err(() => validateScenario({ faults: ['sigterm', 'sigterm'] }, 'a.json'))).toMatch(/field "faults" lists the same entry twice/);
     expect(err(() => validateScenario({ name: 'a b' }, 'a.json'))).toMatch(/field "name" must be 1–64 letters/);
+  });
+
+  it('faults is a list; the legacy "fault" reads as a one-element list; both is an error', () => {
+    expect(validateScenario({ faults: ['sigterm', 'sigkill'] }, 'a.json').faults).toEqual(['sigterm', 'sigkill']);
+    const legacy = validateScenario({ fault: 'sigterm' }, 'a.json');
+    expect(legacy.faults).toEqual(['sigterm']);
+    expect('fault' in legacy).toBe(false);
+    expect(err(() => validateScenario({ fault: 'sigterm', faults: ['sigkill'] }, 'a.json'))).toBe(
+      'a.json: give either "faults" (a list) or the legacy "fault", not both',
+    );
   });
 
   it('rejects unknown fields, suggesting the near one', () => {
