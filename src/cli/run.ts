@@ -80,9 +80,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const uninstall = onInterrupt();
     let result: RunResult;
     try {
+      const show = quiet ? null : progress(process.stderr, process.stderr.isTTY === true);
       result = await runScenario(scenario, {
         keep: args.keep,
-        ...(quiet ? {} : { onEvent: progress(process.stderr, process.stderr.isTTY === true) }),
+        onEvent: (e) => {
+          // a target the scenario wanted where present, and is not: said even when quiet
+          if (e.type === 'start') for (const s of e.skippedTargets) process.stderr.write(`target ${s.target} skipped: ${s.reason}\n`);
+          show?.(e);
+        },
       });
     } finally {
       uninstall();

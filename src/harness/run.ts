@@ -20,7 +20,14 @@ import type { TrialPhase } from './trial-spec.js';
 import { deriveSeed, Rng } from '../shared/prng.js';
 
 export type RunEvent =
-  | { type: 'start'; scenario: Scenario; total: number; targetVersions: Partial<Record<TargetKind, string>> }
+  | {
+      type: 'start';
+      scenario: Scenario;
+      total: number;
+      targetVersions: Partial<Record<TargetKind, string>>;
+      /** targetsIfPresent that cannot run here, and why */
+      skippedTargets: { target: TargetKind; reason: string }[];
+    }
   | { type: 'trial-start'; index: number; total: number; target: TargetKind; mode: Mode; fault: FaultKind; trial: number; seed: number; plan: string }
   | { type: 'phase'; index: number; total: number; phase: TrialPhase }
   | { type: 'trial'; index: number; total: number; result: TrialResult; dir: string | null; note: string | null }
@@ -49,15 +56,28 @@ export function environment(targetVersions: Partial<Record<TargetKind, string>>)
   };
 }
 
-export async function runScenario(scenario: Scenario, opts: RunOptions = {}): Promise<RunResult> {
+export async function runScenario(wanted: Scenario, opts: RunOptions = {}): Promise<RunResult> {
   const emit = opts.onEvent ?? (() => undefined);
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const targetVersions: Partial<Record<TargetKind, string>> = {};
-  for (const kind of scenario.targets) targetVersions[kind] = await targets[kind].check();
+  for (const kind of wanted.targets) targetVersions[kind] = await targets[kind].check();
+  const skippedTargets: { target: TargetKind; reason: string }[] = [];
+  const extra: TargetKind[] = [];
+  for (const kind of wanted.targetsIfPresent ?? []) {
+    if (wanted.targets.includes(kind)) continue;
+    try {
+      targetVersions[kind] = await targets[kind].check();
+      extra.push(kind);
+    } catch (err) {
+      skippedTargets.push({ target: kind, reason: (err as Error).message });
+    }
+  }
+  // the result records the targets that ran
+  const scenario: Scenario = extra.length > 0 ? { ...wanted, targets: [...wanted.targets, ...extra] } : wanted;
 
   const total = scenario.trials * scenario.faults.length * scenario.modes.length * scenario.targets.length;
-  emit({ type: 'start', scenario, total, targetVersions });
+  emit({ type: 'start', scenario, total, targetVersions, skippedTargets });
   const trials: TrialResult[] = [];
   let index = 0;
   for (let trial = 0; trial < scenario.trials; trial++) {

@@ -77,6 +77,9 @@ function validateRun(o: { [k: string]: Json }, v: Validator): RunResult {
   if (scenario.gates === undefined) scenario.gates = [];
   v.array(scenario.gates, 'scenario.gates').forEach((g, i) => v.string(g, `scenario.gates[${i}]`));
   if (scenario.targets === undefined) scenario.targets = [];
+  // fields added after a result may have been written
+  if (scenario.targetsIfPresent === undefined) scenario.targetsIfPresent = [];
+  if (scenario.crashModel === undefined) scenario.crashModel = 'posix';
   if (scenario.modes === undefined) scenario.modes = [];
   const trials = v.array(o.trials, 'trials');
   trials.forEach((t, i) => validateTrial(t, `trials[${i}]`, v));

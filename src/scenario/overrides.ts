@@ -51,7 +51,11 @@ export function applyOverrides(scenario: Scenario, flags: ScenarioOverrides): Sc
     if (problem) throw new UsageError(`--${flag} ${problem} (got ${showValue(value)})`);
     s[field] = value as Scenario[K];
   };
-  if (flags.target !== undefined) set('target', 'targets', [...new Set(list(flags.target))]);
+  if (flags.target !== undefined) {
+    // an explicit target list is the whole list
+    set('target', 'targets', [...new Set(list(flags.target))]);
+    s.targetsIfPresent = [];
+  }
   if (flags.modes !== undefined) set('modes', 'modes', [...new Set(list(flags.modes))]);
   if (flags.trials !== undefined) set('trials', 'trials', flags.trials);
   if (flags.seed !== undefined) set('seed', 'seed', flags.seed);

@@ -39,6 +39,8 @@ export interface Scenario {
   name: string;
   description: string;
   targets: TargetKind[];
+  /** targets added to the run when they can run here (redis-server installed), else skipped with a note */
+  targetsIfPresent: TargetKind[];
   modes: Mode[];
   trials: number;
   seed: number;
