@@ -9,7 +9,7 @@
  *   `100%`         everything lost (the window is then the whole write phase: not repeated)
  *   `refused`      every restart refused to start (`ref 1/3`: in 1 of 3 trials)
  *   `WRONG DATA`   a restart served values nobody wrote (red and bold with colour)
- *   `error`        every trial failed;  `—` not run
+ *   `error`        every trial failed;  `skipped` the fault cannot run here;  `—` not run
  * and a `*` marks trials that ran traced (on the header when the whole column did).
  * Fault headers are abbreviated, and the cells shortened, only as far as the width needs;
  * past that the columns are split into several matrices.
@@ -69,7 +69,8 @@ export function matrixCell(trials: readonly TrialResult[]): Cell {
   if (ok.some((t) => t.outcome === 'wrong-data' || t.unexpected > 0 || t.duplicated > 0)) {
     return cell('WRONG DATA', ['red', 'bold'], 'WRONG!');
   }
-  if (ok.length === 0) return cell('error', 'red');
+  // a fault this machine cannot run (no strace, no tmpfs) is skipped, not failed
+  if (ok.length === 0) return trials.every((t) => t.error?.startsWith('skipped:')) ? cell('skipped', null, 'skip') : cell('error', 'red');
   const refused = ok.filter((t) => t.outcome === 'refused').length;
   if (refused === ok.length) return cell('refused', 'yellow');
   if (refused > 0) return cell(`ref ${refused}/${ok.length}`, 'yellow');
@@ -228,7 +229,7 @@ function legend(faults: readonly string[], abbrev: boolean, traced: boolean, wid
   const lines = [
     'Cell: median loss over trials, then the longest loss window when a write was lost; 0 = nothing lost. ' +
       'refused = the restart refused to start (ref n/m: in n of m trials) · WRONG DATA (WRONG!) = served values ' +
-      'nobody wrote · error = every trial failed · — = not run.',
+      'nobody wrote · error = every trial failed · skipped = the fault cannot run on this machine (see durabench doctor) · — = not run.',
   ];
   if (traced) lines.push('* ran under a syscall tracer: its throughput and latency are not comparable with untraced trials.');
   if (abbrev) {

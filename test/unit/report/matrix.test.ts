@@ -41,6 +41,11 @@ function rowOf(text: string, mode: Mode, block = 0): string {
 }
 
 describe('matrixCell', () => {
+  it('a fault this machine cannot run reads skipped; any other failure reads error', () => {
+    expect(matrixCell([trial({ error: 'skipped: strace not found: apt-get install strace' })]).text).toBe('skipped');
+    expect(matrixCell([trial({ error: 'skipped: x' }), trial({ error: 'restart timed out' })]).text).toBe('error');
+  });
+
   it('0 when nothing was lost; median loss and the longest window otherwise; 100% alone', () => {
     expect(matrixCell([trial({ lost: 0 })]).text).toBe('0');
     const some = [
