@@ -4,21 +4,13 @@
  * count as the process, and a sync is timed from when it began.
  */
 import { describe, expect, it } from 'vitest';
-import { CrashModel, type NameModel } from '../../../../src/harness/crash/crash-model.js';
+import type { CrashModel, NameModel } from '../../../../src/harness/crash/crash-model.js';
 import { parseArgs, StraceJoiner } from '../../../../src/harness/crash/strace-line.js';
+import { feed, type Initial } from './feed.js';
 
 const D = '/data';
 
-function replay(lines: string[], names: NameModel = 'posix', initial: { rel: string; kind: 'file' | 'dir'; size: number }[] = []): CrashModel {
-  const m = new CrashModel(D, names, initial, '/');
-  const j = new StraceJoiner();
-  for (const l of lines) {
-    const r = j.feed(l);
-    if (r?.begun) m.begin(r.begun);
-    if (r?.call) m.apply(r.call);
-  }
-  return m;
-}
+const replay = (lines: string[], names: NameModel = 'posix', initial: Initial = []): CrashModel => feed(D, lines, names, initial);
 
 /** rel → bytes that survive, for every durable file. */
 function durable(m: CrashModel): Record<string, number> {

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { CrashModel } from '../../../../src/harness/crash/crash-model.js';
 import { Extents } from '../../../../src/harness/crash/extents.js';
 import { replayTrace } from '../../../../src/harness/crash/replay.js';
-import { StraceJoiner } from '../../../../src/harness/crash/strace-line.js';
+import { feed } from './feed.js';
 
 const D = '/srv/data';
 
@@ -38,16 +38,7 @@ function traceLines(n: number): string[] {
   return lines;
 }
 
-function plainReplay(lines: string[]): CrashModel {
-  const m = new CrashModel(D, 'posix', [], '/');
-  const j = new StraceJoiner();
-  for (const l of lines) {
-    const r = j.feed(l);
-    if (r?.begun) m.begin(r.begun);
-    if (r?.call) m.apply(r.call);
-  }
-  return m;
-}
+const plainReplay = (lines: string[]): CrashModel => feed(D, lines);
 
 const summary = (m: CrashModel) => m.durableTree().map(({ rel, inode }) => [rel, inode.kind, inode.synced, inode.size, inode.unsynced.length]);
 
