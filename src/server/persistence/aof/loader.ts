@@ -5,9 +5,10 @@ import type { Logger } from '../../log.js';
 import { loadRdbIntoAsync } from '../rdb/index.js';
 import { AofError } from './aof-error.js';
 import type { AofFile } from './manifest.js';
-import { AofParser } from './parser.js';
+import { AofParser, type ParseStatus } from './parser.js';
+import { nextTurn, SLICE_MS } from '../sliced.js';
 
-const COMMANDS_PER_STEP = 20_000;
+const COMMANDS_PER_STEP = 1024;
 
 /**
  * Replays the files a manifest lists, base first then incr files by sequence, yielding to
@@ -38,9 +39,13 @@ export async function loadAofFiles(
     }
     const parser = new AofParser(buf);
     for (;;) {
-      const st = parser.step(COMMANDS_PER_STEP, exec);
+      // a slice of about SLICE_MS, then a turn of the event loop (answering -LOADING)
+      const t0 = performance.now();
+      let st: ParseStatus;
+      do st = parser.step(COMMANDS_PER_STEP, exec);
+      while (st === 'more' && performance.now() - t0 < SLICE_MS);
       if (st === 'more') {
-        await new Promise((r) => setImmediate(r));
+        await nextTurn();
         continue;
       }
       if (st === 'eof') break;

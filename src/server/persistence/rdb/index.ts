@@ -7,6 +7,7 @@ import type { Keyspace, Value } from '../../keyspace.js';
 import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
 import { loadRdb, RdbLoader } from './decoder.js';
 import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats } from './load-types.js';
+import { SLICE_MS, sliced } from '../sliced.js';
 
 export * from './constants.js';
 export { Crc64, crc64 } from './crc64.js';
@@ -143,16 +144,16 @@ export function loadRdbInto(buf: Buffer, ks: Keyspace, options: LoadIntoOptions 
 }
 
 export interface LoadIntoAsyncOptions extends LoadIntoOptions {
-  /** Keys parsed (then applied) per step; the event loop runs between steps. Default 50_000. */
+  /** At most this many keys parsed (then applied) between turns of the event loop. Default 50_000. */
   yieldEvery?: number;
+  /** ...and at most about this long, ms (default 2): a load answers -LOADING promptly at any size. */
+  sliceMs?: number;
 }
 
 export const DEFAULT_LOAD_YIELD_EVERY = 50_000;
-
-const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /**
- * loadRdbInto that lets the event loop run every `yieldEvery` keys, so a server loading a
+ * loadRdbInto that lets the event loop run every `yieldEvery` keys or `sliceMs`, whichever
+ * comes first, so a server loading a
  * large file keeps answering (-LOADING), as Redis does with processEventsWhileBlocked.
  * Same guarantee: the keyspace is touched only after the whole file parsed and its checksum
  * verified; a rejected promise (RdbError) leaves it as it was. Until the promise settles
@@ -162,13 +163,17 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 export async function loadRdbIntoAsync(buf: Buffer, ks: Keyspace, options: LoadIntoAsyncOptions = {}): Promise<LoadIntoStats> {
   const every = options.yieldEvery ?? DEFAULT_LOAD_YIELD_EVERY;
   if (!(every >= 1)) throw new RangeError(`yieldEvery must be at least 1, got ${every}`);
+  const sliceMs = options.sliceMs ?? SLICE_MS;
   const c = collector(options, buf.length);
   const loader = new RdbLoader(buf, c.onEntry, { ...options, onResize: c.onResize });
-  while (!loader.step(every)) await nextTurn();
+  await sliced(every, sliceMs, (k) => loader.step(k));
   const n = c.count;
-  for (let i = 0; i < n; i += every) {
-    if (i > 0) await nextTurn();
-    apply(c, ks, i, Math.min(n, i + every));
-  }
+  let i = 0;
+  await sliced(every, sliceMs, (k) => {
+    const to = Math.min(n, i + k);
+    apply(c, ks, i, to);
+    i = to;
+    return i >= n;
+  });
   return { ...loader.stats, loaded: n, expired: c.expired };
 }
