@@ -3,7 +3,8 @@
  * (what the dead server's files hold now) moves aside, and a new directory is built from the
  * crash model's durable tree, each file cut to what its syncs covered. With `torn`, a seeded
  * part of each file's unsynced tail survives too, cut at a random byte inside one of its
- * writes (a disk writes back pages in its own order and may stop in the middle of one).
+ * writes (a disk writes back pages in its own order and may stop in the middle of one):
+ * a uniform choice of write and byte, so anything from none to nearly all of the tail stays.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -51,7 +52,7 @@ export function applyPowerCut(model: CrashModel, preserver: Preserver | null, da
     }
     const have = fs.statSync(src).size;
     let keep = Math.min(inode.synced, have);
-    if (torn && inode.unsynced.length > 0 && torn.next() < 0.5) {
+    if (torn && inode.unsynced.length > 0) {
       const w = inode.unsynced.at(torn.int(inode.unsynced.length));
       const cut = Math.min(have, Math.max(keep, w.off + torn.int(Math.max(1, w.len))));
       stats.tornBytesKept += cut - keep;

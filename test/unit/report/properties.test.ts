@@ -92,7 +92,7 @@ describe('properties', () => {
             typicalTrials(['builtin', 'redis']).map((t, i) => {
               const [o, pct, win, traced, err] = vals[(i + fi) % 9]!;
               return { ...t, fault, outcome: o, lossPct: pct, lossWindowMs: win, lost: Math.abs(pct) > 1 ? 5 : 0, traced,
-                error: err && i % 4 === 0 ? 'boom' : null, faultDetail: traced ? { trace_bytes: win, cut_file: String(pct) } : null };
+                error: err && i % 4 === 0 ? 'boom' : null, faultDetail: traced ? { trace_bytes: win, cut_file: `appendonly.aof.${i}.incr.aof` } : null };
             }),
           );
           const r = result(trials, { targets: ['builtin', 'redis'], faults });
