@@ -1,0 +1,85 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { Keyspace, List } from '../../../src/server/keyspace.js';
+import { BackgroundSave, type EncoderFactory, type SaveOutcome } from '../../../src/server/persistence/background-save.js';
+import { defaultAux, loadRdbInto, RdbEncoder } from '../../../src/server/persistence/rdb/index.js';
+
+const rdb: EncoderFactory = (sink, keys, expires) => {
+  const e = new RdbEncoder(sink);
+  e.header(defaultAux());
+  e.selectDb(0, keys, expires);
+  return { entry: (k, v, x) => e.entry(k, v, x), finish: () => e.footer() };
+};
+
+const dirs: string[] = [];
+function tmpDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'bgsave-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function save(ks: Keyspace, dir: string, during: () => void = () => {}): Promise<SaveOutcome> {
+  return new Promise((resolve) => {
+    new BackgroundSave(ks, dir, 'dump.rdb', rdb, 'cow', resolve);
+    during();
+  });
+}
+
+describe('BackgroundSave', () => {
+  it('writes exactly the dataset of the start instant, off the event loop, and reports its longest stall', async () => {
+    const ks = new Keyspace();
+    for (let i = 0; i < 20_000; i++) ks.set(`k${i}`, `value-${i}-${'r'.repeat(i % 50)}`);
+    ks.set('list', new List(['a', 'b']));
+    const dir = tmpDir();
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 1);
+    const out = await save(ks, dir, () => {
+      ks.set('k0', 'changed');
+      ks.delete('k1');
+      ks.set('new', 'x');
+    });
+    clearInterval(ticker);
+    expect(out.ok).toBe(true);
+    expect(out.keys).toBe(20_001);
+    expect(out.maxStallUsec).toBeGreaterThanOrEqual(0);
+    expect(turns).toBeGreaterThan(0); // the loop ran while saving
+    const loaded = new Keyspace();
+    loadRdbInto(fs.readFileSync(path.join(dir, 'dump.rdb')), loaded);
+    expect(loaded.size).toBe(20_001);
+    expect(loaded.get('k0')).toBe('value-0-');
+    expect(loaded.get('k1')).toBe('value-1-r');
+    expect(loaded.get('new')).toBeUndefined();
+    expect((loaded.get('list') as List).items).toEqual(['a', 'b']);
+    expect(fs.readdirSync(dir)).toEqual(['dump.rdb']); // no temp file left
+  });
+
+  it('abort leaves no temp file and the old target untouched', async () => {
+    const ks = new Keyspace();
+    for (let i = 0; i < 50_000; i++) ks.set(`k${i}`, 'v'.repeat(100));
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'dump.rdb'), 'old');
+    let done = false;
+    const job = new BackgroundSave(ks, dir, 'dump.rdb', rdb, 'cow', () => (done = true));
+    await new Promise((r) => setTimeout(r, 5));
+    job.abort();
+    expect(ks.beforeWrite).toBeNull(); // copy-on-write hook released
+    await new Promise((r) => setTimeout(r, 200));
+    expect(done).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual(['dump.rdb']);
+    expect(fs.readFileSync(path.join(dir, 'dump.rdb'), 'latin1')).toBe('old');
+  });
+
+  it('a write error fails the save and removes the temp file', async () => {
+    const ks = new Keyspace();
+    ks.set('a', 'b');
+    const dir = tmpDir();
+    const out = await new Promise<SaveOutcome>((resolve) => new BackgroundSave(ks, path.join(dir, 'missing'), 'dump.rdb', rdb, 'cow', resolve));
+    expect(out.ok).toBe(false);
+    expect(out.error).toMatch(/ENOENT/);
+  });
+});
