@@ -46,7 +46,7 @@ export interface Running {
 }
 
 /** Starts a target in a mode (plus extra flags) on a free port, in `dir` or a fresh temp dir. */
-export async function start(kind: TargetKind, mode: Mode, opts: { extra?: string[]; dir?: string; savePoints?: string } = {}): Promise<Running> {
+export async function start(kind: TargetKind, mode: Mode, opts: { extra?: string[]; dir?: string; savePoints?: string; nodeFlags?: string[] } = {}): Promise<Running> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `durabench-bench-${kind}-`));
   const extra = opts.extra ?? [];
   const h = await targets[kind]
@@ -57,7 +57,7 @@ export async function start(kind: TargetKind, mode: Mode, opts: { extra?: string
       savePoints: opts.savePoints ?? '',
       logFile: path.join(dir, 'server.log'),
       timeoutMs: 300_000,
-      wrapLaunch: (spec) => ({ ...spec, args: [...spec.args, ...extra] }),
+      wrapLaunch: (spec) => ({ ...spec, args: [...(opts.nodeFlags ?? []), ...spec.args, ...extra] }),
     })
     .catch((e: unknown) => {
       if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });

@@ -1,5 +1,17 @@
-import type { Server } from './server.js';
+import type { Stats } from './stats.js';
 import { VERSION } from './version.js';
+
+/** What INFO reads, declared here so that INFO never imports the Server. */
+export interface InfoSource {
+  config: { num(name: 'port' | 'hz' | 'maxclients' | 'maxmemory'): number };
+  stats: Stats;
+  loading: boolean;
+  clientCount(): number;
+  ks: { size: number; expires: { size: number } };
+  persistence: { infoPersistence(): Record<string, string | number>; latestForkUsec: number; totalForks: number };
+  /** GC pause figures (gc_* fields of # Stats). */
+  gc: { info(): Record<string, number> };
+}
 
 /** INFO: the server's state as Redis's sections and field names, and their rendering. */
 export type InfoSection = [title: string, fields: Record<string, string | number>];
@@ -22,7 +34,7 @@ export function renderInfo(sections: InfoSection[], wanted?: string): string {
 }
 
 /** The sections, with Redis's field names, so one parser reads both targets. */
-export function infoSections(s: Server): InfoSection[] {
+export function infoSections(s: InfoSource): InfoSection[] {
   const mem = process.memoryUsage();
   const cpu = process.cpuUsage();
   const used = mem.heapUsed + mem.external;
@@ -57,6 +69,7 @@ export function infoSections(s: Server): InfoSection[] {
       expired_keys: s.stats.expiredKeys,
       latest_fork_usec: s.persistence.latestForkUsec,
       total_forks: s.persistence.totalForks,
+      ...s.gc.info(),
     }],
     ['Replication', { role: 'master', connected_slaves: 0 }],
     ['CPU', { used_cpu_sys: (cpu.system / 1e6).toFixed(6), used_cpu_user: (cpu.user / 1e6).toFixed(6) }],

@@ -10,6 +10,7 @@ import { infoSections, renderInfo } from './info.js';
 import { Keyspace } from './keyspace.js';
 import { Logger } from './log.js';
 import { Persistence } from './persistence/persistence.js';
+import { GcPauses } from './stall-monitor.js';
 import * as R from './resp/encoder.js';
 import { Stats } from './stats.js';
 
@@ -33,6 +34,8 @@ export class Server implements Dispatcher, ServerApi {
   readonly stats = new Stats();
   readonly log: Logger;
   readonly persistence: Persistence;
+  /** GC pauses (INFO gc_*), from PerformanceObserver('gc'). */
+  readonly gc = new GcPauses();
   loading = false;
   private readonly table = new Map<string, Entry>();
   private readonly all: Command[];
@@ -57,7 +60,14 @@ export class Server implements Dispatcher, ServerApi {
       this.table.set(c.name.toUpperCase(), e);
     }
     this.outputLimit = config.outputHardLimit();
-    this.persistence = new Persistence(this);
+    this.persistence = new Persistence({
+      ks: this.ks,
+      config,
+      log: this.log,
+      replay: (argv, client) => void this.replay(argv, client),
+      loading: () => this.loading,
+      retryFlush: () => this.retryFlush(),
+    });
     this.ks.onExpire = (key) => {
       this.stats.expiredKeys++;
       this.persistence.propagate(['DEL', key]);
@@ -240,6 +250,7 @@ export class Server implements Dispatcher, ServerApi {
 
   resetStats(): void {
     this.stats.reset();
+    this.gc.reset();
   }
 
   clientCount(): number {
@@ -299,6 +310,7 @@ export class Server implements Dispatcher, ServerApi {
   async close(): Promise<void> {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
+    this.gc.close();
     this.persistence.close();
     for (const c of this.conns.values()) c.close();
     await Promise.all(this.servers.map((s) => new Promise((r) => s.close(r))));

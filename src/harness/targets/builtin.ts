@@ -22,6 +22,16 @@ function builtinFlags(mode: Mode, savePoints: string, strategy?: SnapshotStrateg
   return strategy === 'blocking' ? [...flags, '--snapshot-strategy', 'blocking'] : flags;
 }
 
+/**
+ * V8 flags for the server process. A young-generation collection (scavenge) copies what
+ * survives it, and a server's writes survive (they are the dataset): with V8's default
+ * 16 MB semi-spaces each scavenge copied megabytes and paused clients for tens of ms
+ * (--trace-gc; bench:latency p99.9). 1 MB semi-spaces make them short and frequent, but
+ * cost throughput: under strace the power-cut test's always-mode write count fell to its
+ * threshold. Opt-in until measured further: DURABENCH_SERVER_NODE_FLAGS=--max-semi-space-size=1.
+ */
+export const SERVER_NODE_FLAGS = (process.env.DURABENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+
 const modeFlags = (opts: StartOptions): string[] => builtinFlags(opts.mode, opts.savePoints, opts.snapshotStrategy);
 
 export const builtinTarget: Target = {
@@ -36,7 +46,7 @@ export const builtinTarget: Target = {
   launchSpec(opts: StartOptions): LaunchSpec {
     return {
       command: process.execPath,
-      args: [BIN, 'server', ...baseFlags(opts.port, opts.dir), ...modeFlags(opts)],
+      args: [...SERVER_NODE_FLAGS, BIN, 'server', ...baseFlags(opts.port, opts.dir), ...modeFlags(opts)],
     };
   },
   async start(opts: StartOptions) {

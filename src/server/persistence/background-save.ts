@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Keyspace, Value } from '../keyspace.js';
-import { fsyncDir } from './rdb/save-file.js';
+import { type StallWatch, watchStalls } from '../stall-monitor.js';
 import { CowSnapshot } from './snapshot.js';
 
 /** Turns snapshot entries into file bytes (RDB, or AOF commands for a .base.aof). */
@@ -22,19 +22,43 @@ export interface SaveOutcome {
   keys: number;
   cowBytes: number;
   durationMs: number;
+  /** Longest event-loop stall while the save ran, start pause included (µs). */
+  maxStallUsec: number;
 }
 
-/** Main-thread time one step may take before yielding to clients. */
-const STEP_BUDGET_MS = 4;
-const KEYS_PER_CHECK = 256;
+/** Main-thread time one step may take before yielding to clients (checked every KEYS_PER_CHECK keys). */
+const STEP_BUDGET_MS = 2;
+const KEYS_PER_CHECK = 16;
+/** Serialized bytes waiting for the thread pool before serializing pauses (memory bound). */
+const MAX_QUEUED = 8 << 20;
+/**
+ * fdatasync the temp file every this many bytes, as Redis's rdb-save-incremental-fsync
+ * (REDIS_AUTOSYNC_BYTES): otherwise the final fsync flushes the whole file at once, and
+ * the AOF's everysec fdatasync on the same disk waits behind it.
+ */
+const AUTOSYNC_BYTES = 32 << 20;
+
+/** fsync a directory on the thread pool (errors of filesystems that refuse it ignored, as fsyncDir). */
+function fsyncDirAsync(dir: string, cb: (err: Error | null) => void): void {
+  fs.open(dir, 'r', (err, fd) => {
+    if (err) return cb(null);
+    fs.fsync(fd, (e) => {
+      fs.close(fd, () => {
+        const code = (e as NodeJS.ErrnoException | null)?.code;
+        cb(e && code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' ? e : null);
+      });
+    });
+  });
+}
 
 /**
  * Writes a snapshot of the keyspace as of start() to `dir/name` in the background: the
- * copy-on-write snapshot is serialized a few milliseconds per event-loop turn into a temp
- * file, which is fsynced (on the thread pool), renamed over the target and the directory
- * fsynced, so a crash leaves the old file or the new one. Used for BGSAVE and for the
- * base of an AOF rewrite. `blocking` serializes everything inside start(), as a fork
- * that copied the whole dataset would pause.
+ * copy-on-write snapshot is serialized at most STEP_BUDGET_MS per event-loop turn, and
+ * every file operation (writes, incremental and final fsync, close, rename, directory
+ * fsync) runs on the thread pool, so a slow or busy disk never holds the event loop — a
+ * forked child's writes do not hold redis-server's either. A crash leaves the old file or
+ * the new one. Used for BGSAVE and for the base of an AOF rewrite. `blocking` serializes
+ * everything inside start(), as a fork that copied the whole dataset would pause.
  */
 export class BackgroundSave {
   /** Main-thread pause to start the save (latest_fork_usec). */
@@ -43,9 +67,18 @@ export class BackgroundSave {
   private readonly snapshot: CowSnapshot;
   private readonly tmp: string;
   private readonly makeEncoder: EncoderFactory;
+  private readonly stalls: StallWatch;
   private fd = -1;
   private enc: SnapshotEncoder | null = null;
+  /** bytes serialized (queued or written) */
   private bytes = 0;
+  private queue: Buffer[] = [];
+  private queued = 0;
+  private writing = false;
+  private sinceSync = 0;
+  /** serializing waits for the queue to drain below MAX_QUEUED */
+  private paused = false;
+  private serialized = false;
   private aborted = false;
   private writeError: Error | null = null;
 
@@ -61,6 +94,7 @@ export class BackgroundSave {
     // Opening the file and the header happen in the first step, as in a forked child.
     this.tmp = path.join(dir, `temp-${process.pid}-${Date.now()}.rdb`);
     this.makeEncoder = makeEncoder;
+    this.stalls = watchStalls();
     const t0 = performance.now();
     this.snapshot = new CowSnapshot(ks);
     if (strategy === 'blocking') {
@@ -82,25 +116,74 @@ export class BackgroundSave {
     return !this.aborted;
   }
 
+  /** The encoder's output: queued for the thread pool. */
   private write(chunk: Buffer): void {
-    if (this.writeError) return;
-    try {
-      // write() may take part of a chunk (a nearly full disk): write the rest, and let the
-      // next write() say ENOSPC, rather than rename a file with bytes missing over the old one
-      let off = 0;
-      while (off < chunk.length) {
-        const n = fs.writeSync(this.fd, chunk, off, chunk.length - off);
-        if (n <= 0) throw new Error(`write took no bytes (${chunk.length - off} left)`);
-        off += n;
-      }
-      this.bytes += chunk.length;
-    } catch (e) {
-      this.writeError = e as Error;
+    if (this.writeError || chunk.length === 0) return;
+    this.queue.push(chunk);
+    this.queued += chunk.length;
+    this.bytes += chunk.length;
+    this.pump();
+  }
+
+  /** One writev at a time on the thread pool; fdatasync every AUTOSYNC_BYTES. */
+  private pump(): void {
+    if (this.writing || this.aborted || this.writeError) return;
+    if (this.queue.length === 0) {
+      if (this.serialized) this.commit();
+      return;
     }
+    if (this.sinceSync >= AUTOSYNC_BYTES) {
+      this.writing = true;
+      this.sinceSync = 0;
+      fs.fdatasync(this.fd, (err) => this.written(err, 0));
+      return;
+    }
+    const chunks = this.queue;
+    this.queue = [];
+    let n = 0;
+    for (const c of chunks) n += c.length;
+    this.writing = true;
+    this.writeAll(chunks, n, 0);
+  }
+
+  private writeAll(chunks: Buffer[], total: number, done: number): void {
+    fs.writev(this.fd, chunks, (err, n) => {
+      if (err || this.aborted) return this.written(err, done + (n ?? 0));
+      if (done + n >= total) return this.written(null, total);
+      // a write that takes nothing and says nothing would loop forever: call it a full disk
+      if (n === 0) return this.written(new Error('No space left on device (write took no bytes)'), done);
+      // A short write: the rest of the chunks, from where it stopped.
+      let skip = n;
+      const rest: Buffer[] = [];
+      for (const c of chunks) {
+        if (skip >= c.length) skip -= c.length;
+        else {
+          rest.push(skip > 0 ? c.subarray(skip) : c);
+          skip = 0;
+        }
+      }
+      this.writeAll(rest, total, done + n);
+    });
+  }
+
+  private written(err: Error | null, n: number): void {
+    this.writing = false;
+    this.queued -= n;
+    this.sinceSync += n;
+    if (this.aborted) return this.closeAndRemove();
+    if (err) {
+      this.writeError = err;
+      return this.fail(err.message);
+    }
+    if (this.paused && this.queued < MAX_QUEUED / 2) {
+      this.paused = false;
+      setImmediate(() => this.step());
+    }
+    this.pump();
   }
 
   private step(): void {
-    if (this.aborted) return;
+    if (this.aborted || this.writeError) return;
     const t0 = performance.now();
     let enc: SnapshotEncoder;
     try {
@@ -110,27 +193,41 @@ export class BackgroundSave {
     }
     const sink = (k: string, v: Value, e: number | undefined) => enc.entry(k, v, e);
     let done = false;
-    while (!done && performance.now() - t0 < STEP_BUDGET_MS) done = this.snapshot.step(KEYS_PER_CHECK, sink);
-    if (this.writeError) return this.fail(this.writeError.message);
+    while (!done && this.queued < MAX_QUEUED && performance.now() - t0 < STEP_BUDGET_MS) done = this.snapshot.step(KEYS_PER_CHECK, sink);
+    if (this.writeError) return;
     if (!done) {
-      setImmediate(() => this.step());
+      // Behind a slow disk, wait for the writes (written() resumes) rather than buffer the dataset.
+      if (this.queued >= MAX_QUEUED) this.paused = true;
+      else setImmediate(() => this.step());
       return;
     }
     enc.finish();
-    const err = this.writeError as Error | null; // set by the sink during finish()
-    if (err) return this.fail(err.message);
+    this.serialized = true;
+    this.pump();
+  }
+
+  /** Everything written: fsync, close, rename over the target, fsync the directory, all off the event loop. */
+  private commit(): void {
+    this.writing = true; // nothing else runs on the fd from here
     fs.fsync(this.fd, (err) => {
-      if (this.aborted) return;
+      if (this.aborted) return this.closeAndRemove();
       if (err) return this.fail(err.message);
-      try {
-        fs.closeSync(this.fd);
-        fs.renameSync(this.tmp, path.join(this.dir, this.name));
-        fsyncDir(this.dir);
-      } catch (e) {
-        return this.fail((e as Error).message);
-      }
-      this.aborted = true;
-      this.onDone(this.outcome(true, null));
+      const fd = this.fd;
+      this.fd = -1;
+      fs.close(fd, (err) => {
+        if (this.aborted) return void fs.rm(this.tmp, { force: true }, () => {});
+        if (err) return this.fail(err.message);
+        fs.rename(this.tmp, path.join(this.dir, this.name), (err) => {
+          if (this.aborted) return;
+          if (err) return this.fail(err.message);
+          fsyncDirAsync(this.dir, (err) => {
+            if (this.aborted) return;
+            if (err) return this.fail(err.message);
+            this.aborted = true;
+            this.onDone(this.outcome(true, null));
+          });
+        });
+      });
     });
   }
 
@@ -142,10 +239,12 @@ export class BackgroundSave {
       keys: this.snapshot.keysWritten,
       cowBytes: this.snapshot.cowBytes,
       durationMs: Date.now() - this.startedAt,
+      maxStallUsec: this.stalls.stop(),
     };
   }
 
   private fail(message: string): void {
+    if (this.aborted) return;
     this.cleanup();
     this.onDone(this.outcome(false, message));
   }
@@ -158,14 +257,22 @@ export class BackgroundSave {
 
   private cleanup(): void {
     this.aborted = true;
+    this.stalls.stop();
     this.snapshot.release();
+    this.queue = [];
+    // An fd must not be closed under a thread-pool call using it: written()/commit() close it then.
+    if (!this.writing) this.closeAndRemove();
+  }
+
+  private closeAndRemove(): void {
     if (this.fd >= 0) {
       try {
         fs.closeSync(this.fd);
       } catch {
         /* already closed */
       }
-      fs.rmSync(this.tmp, { force: true });
+      this.fd = -1;
     }
+    fs.rmSync(this.tmp, { force: true });
   }
 }

@@ -1,13 +1,28 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '../commands/command.js';
-import type { Server } from '../server.js';
+import type { Config } from '../config.js';
+import type { Keyspace } from '../keyspace.js';
+import type { Logger } from '../log.js';
 import { AofBaseEncoder } from './aof/base-aof.js';
 import { Aof } from './aof/aof.js';
 import type { FlushResult } from './aof/writer.js';
 import type { EncoderFactory, SnapshotStrategy } from './background-save.js';
 import { defaultAux, loadRdbIntoAsync, RdbEncoder } from './rdb/index.js';
 import { RdbSaves } from './rdb-saves.js';
+
+/** What persistence needs from the server, passed as one object (no import of the Server). */
+export interface PersistenceDeps {
+  ks: Keyspace;
+  config: Config;
+  log: Logger;
+  /** Runs a command read from the AOF (no reply, no propagation). */
+  replay(argv: string[], client: Client): void;
+  /** True while the dataset loads (a shutdown then never saves). */
+  loading(): boolean;
+  /** An everysec fsync completed: replies held behind it may go. */
+  retryFlush(): void;
+}
 
 /**
  * The server's persistence, as Redis orders it: load at start (AOF when appendonly yes,
@@ -23,7 +38,7 @@ export class Persistence {
   latestForkUsec = 0;
   totalForks = 0;
 
-  constructor(private readonly server: Server) {
+  constructor(private readonly server: PersistenceDeps) {
     this.rdb = new RdbSaves({
       ks: server.ks,
       config: server.config,
@@ -99,7 +114,7 @@ export class Persistence {
       if (this.aof !== null) {
         if (this.aof.exists()) {
           const loader: Client = { id: -1, name: '', resp: 2, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false };
-          const n = await this.aof.load(ks, (argv) => void this.server.replay(argv, loader));
+          const n = await this.aof.load(ks, (argv) => this.server.replay(argv, loader));
           this.server.log.notice(`DB loaded from append only file: ${((performance.now() - t0) / 1000).toFixed(3)} seconds (${n} commands)`);
         }
         this.aof.open(ks);
@@ -206,6 +221,7 @@ export class Persistence {
       aof_rewrites: 0,
       aof_last_write_status: 'ok',
       aof_last_cow_size: 0,
+      aof_last_rewrite_max_stall_usec: 0,
     };
     const live = this.baseOnly?.info();
     if (live) for (const k of Object.keys(off)) off[k] = live[k]!;
@@ -215,7 +231,7 @@ export class Persistence {
   /** Before exit: finish the AOF, save when asked or when save points are set. */
   prepareShutdown(requested: 'save' | 'nosave' | 'default'): string | null {
     // As Redis: shutting down while loading never saves (it would save a partial dataset).
-    const mode = this.server.loading ? 'nosave' : requested;
+    const mode = this.server.loading() ? 'nosave' : requested;
     this.rdb.abort();
     this.baseOnly?.close();
     try {

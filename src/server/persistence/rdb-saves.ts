@@ -32,6 +32,7 @@ export class RdbSaves {
   private lastTry = 0;
   private saves = 0;
   private lastCowSize = 0;
+  private lastMaxStallUsec = 0;
   private savePoints: SavePoint[];
 
   constructor(private readonly h: RdbSavesHost) {
@@ -126,6 +127,7 @@ export class RdbSaves {
     this.job = null;
     this.lastTimeSec = Math.round(o.durationMs / 1000);
     this.lastCowSize = o.cowBytes;
+    this.lastMaxStallUsec = o.maxStallUsec;
     if (!o.ok) {
       this.status = 'err';
       this.h.log.warning(`Background saving error: ${o.error}`);
@@ -158,6 +160,7 @@ export class RdbSaves {
       rdb_current_bgsave_time_sec: job ? Math.round((Date.now() - job.startedAt) / 1000) : -1,
       rdb_saves: this.saves,
       rdb_last_cow_size: this.lastCowSize,
+      rdb_last_bgsave_max_stall_usec: this.lastMaxStallUsec,
     };
   }
 }

@@ -2,54 +2,110 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { Keyspace } from '../../../src/server/keyspace.js';
-import { BackgroundSave, type SaveOutcome } from '../../../src/server/persistence/background-save.js';
+import { Keyspace, List } from '../../../src/server/keyspace.js';
+import { BackgroundSave, type EncoderFactory, type SaveOutcome } from '../../../src/server/persistence/background-save.js';
+import { defaultAux, loadRdbInto, RdbEncoder } from '../../../src/server/persistence/rdb/index.js';
 
-// A write() may take fewer bytes than asked (a file system with a page left): the save must
-// write the rest or fail, never rename a file with bytes missing over the old one.
-afterEach(() => vi.restoreAllMocks());
+const rdb: EncoderFactory = (sink, keys, expires) => {
+  const e = new RdbEncoder(sink);
+  e.header(defaultAux());
+  e.selectDb(0, keys, expires);
+  return { entry: (k, v, x) => e.entry(k, v, x), finish: () => e.footer() };
+};
 
-function save(dir: string): Promise<SaveOutcome> {
-  const ks = new Keyspace();
-  for (let i = 0; i < 10; i++) ks.set(`k${i}`, `v${i}`);
+const dirs: string[] = [];
+function tmpDir(): string {
+  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'bgsave-'));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function save(ks: Keyspace, dir: string, during: () => void = () => {}): Promise<SaveOutcome> {
   return new Promise((resolve) => {
-    new BackgroundSave(
-      ks,
-      dir,
-      'dump.rdb',
-      (sink) => ({ entry: (k, v) => sink(Buffer.from(`${k}=${String(v)};`)), finish: () => sink(Buffer.from('END')) }),
-      'cow',
-      resolve,
-    );
+    new BackgroundSave(ks, dir, 'dump.rdb', rdb, 'cow', resolve);
+    during();
   });
 }
 
+describe('BackgroundSave', () => {
+  it('writes exactly the dataset of the start instant, off the event loop, and reports its longest stall', async () => {
+    const ks = new Keyspace();
+    for (let i = 0; i < 20_000; i++) ks.set(`k${i}`, `value-${i}-${'r'.repeat(i % 50)}`);
+    ks.set('list', new List(['a', 'b']));
+    const dir = tmpDir();
+    let turns = 0;
+    const ticker = setInterval(() => turns++, 1);
+    const out = await save(ks, dir, () => {
+      ks.set('k0', 'changed');
+      ks.delete('k1');
+      ks.set('new', 'x');
+    });
+    clearInterval(ticker);
+    expect(out.ok).toBe(true);
+    expect(out.keys).toBe(20_001);
+    expect(out.maxStallUsec).toBeGreaterThanOrEqual(0);
+    expect(turns).toBeGreaterThan(0); // the loop ran while saving
+    const loaded = new Keyspace();
+    loadRdbInto(fs.readFileSync(path.join(dir, 'dump.rdb')), loaded);
+    expect(loaded.size).toBe(20_001);
+    expect(loaded.get('k0')).toBe('value-0-');
+    expect(loaded.get('k1')).toBe('value-1-r');
+    expect(loaded.get('new')).toBeUndefined();
+    expect((loaded.get('list') as List).items).toEqual(['a', 'b']);
+    expect(fs.readdirSync(dir)).toEqual(['dump.rdb']); // no temp file left
+  });
+
+  it('abort leaves no temp file and the old target untouched', async () => {
+    const ks = new Keyspace();
+    for (let i = 0; i < 50_000; i++) ks.set(`k${i}`, 'v'.repeat(100));
+    const dir = tmpDir();
+    fs.writeFileSync(path.join(dir, 'dump.rdb'), 'old');
+    let done = false;
+    const job = new BackgroundSave(ks, dir, 'dump.rdb', rdb, 'cow', () => (done = true));
+    await new Promise((r) => setTimeout(r, 5));
+    job.abort();
+    expect(ks.beforeWrite).toBeNull(); // copy-on-write hook released
+    await new Promise((r) => setTimeout(r, 200));
+    expect(done).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual(['dump.rdb']);
+    expect(fs.readFileSync(path.join(dir, 'dump.rdb'), 'latin1')).toBe('old');
+  });
+
+  it('a write error fails the save and removes the temp file', async () => {
+    const ks = new Keyspace();
+    ks.set('a', 'b');
+    const dir = tmpDir();
+    const out = await new Promise<SaveOutcome>((resolve) => new BackgroundSave(ks, path.join(dir, 'missing'), 'dump.rdb', rdb, 'cow', resolve));
+    expect(out.ok).toBe(false);
+    expect(out.error).toMatch(/ENOENT/);
+  });
+});
+
+// A write may take fewer bytes than asked (a file system with a page left): the save must
+// write the rest or fail, never rename a file with bytes missing over the old one.
 describe('BackgroundSave and short writes', () => {
-  it('writes the rest of a chunk a write() took only part of', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durabench-bgsave-'));
-    try {
-      const real = fs.writeSync.bind(fs) as (fd: number, buf: Uint8Array, off?: number, len?: number) => number;
-      const spy = vi.spyOn(fs, 'writeSync') as unknown as { mockImplementation(f: (...a: unknown[]) => number): void };
-      let shortened = false;
-      spy.mockImplementation((fd: unknown, buf: unknown, off?: unknown, len?: unknown) => {
-        const b = buf as Buffer;
-        const o = (off as number | undefined) ?? 0;
-        const l = (len as number | undefined) ?? b.length - o;
-        // the trailer's write takes one byte only, once (as a nearly full disk does)
-        if (!shortened && b.toString('latin1', o, o + l) === 'END') {
-          shortened = true;
-          return real(fd as number, b, o, 1);
-        }
-        return real(fd as number, b, o, l);
-      });
-      const out = await save(dir);
-      expect(shortened).toBe(true);
-      const file = path.join(dir, 'dump.rdb');
-      if (out.ok) expect(fs.readFileSync(file, 'latin1')).toMatch(/END$/);
-      else expect(fs.existsSync(file)).toBe(false);
-      expect(fs.readdirSync(dir).filter((f) => f.startsWith('temp-'))).toEqual([]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+  it('writes the rest of what a writev took only part of', async () => {
+    const dir = tmpDir();
+    const ks = new Keyspace();
+    for (let i = 0; i < 100; i++) ks.set(`k${i}`, `v${i}`.repeat(20));
+    const real = fs.writev.bind(fs) as (fd: number, bufs: Buffer[], cb: (err: Error | null, n: number) => void) => void;
+    let shortened = false;
+    vi.spyOn(fs, 'writev').mockImplementation(((fd: number, bufs: Buffer[], cb: (err: Error | null, n: number) => void) => {
+      if (shortened) return real(fd, bufs, cb);
+      shortened = true;
+      // the first writev takes 7 bytes only, once
+      return real(fd, [Buffer.concat(bufs).subarray(0, 7)], cb);
+    }) as unknown as typeof fs.writev);
+    const out = await save(ks, dir);
+    expect(shortened).toBe(true);
+    expect(out.ok).toBe(true);
+    const back = new Keyspace();
+    loadRdbInto(fs.readFileSync(path.join(dir, 'dump.rdb')), back);
+    expect(back.size).toBe(100);
+    expect(fs.readdirSync(dir).filter((f) => f.startsWith('temp-'))).toEqual([]);
   });
 });

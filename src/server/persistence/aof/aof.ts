@@ -30,6 +30,8 @@ export class Aof {
   lastRewriteStatus: 'ok' | 'err' = 'ok';
   lastRewriteTimeSec = -1;
   lastCowSize = 0;
+  /** Longest event-loop stall during the last rewrite, µs. */
+  lastMaxStallUsec = 0;
   baseSize = 0;
   rewriteScheduled = false;
   /** Bytes of live incr files no longer appended to (the current one is the writer's size). */
@@ -114,8 +116,7 @@ export class Aof {
       this.enableAtRuntime(ks, false);
       return;
     }
-    this.writer.syncNow();
-    this.writer.close();
+    this.writer.retire();
     this.closedIncrBytes += this.writer.size;
     this.beginRewrite(ks, true);
   }
@@ -148,6 +149,7 @@ export class Aof {
     this.rewriteJob = null;
     this.lastRewriteTimeSec = Math.round((Date.now() - started) / 1000);
     this.lastCowSize = out.cowBytes;
+    this.lastMaxStallUsec = out.maxStallUsec;
     if (!out.ok) {
       this.lastRewriteStatus = 'err';
       this.o.log.warning(`Background AOF rewrite failed: ${out.error}`);
@@ -171,6 +173,7 @@ export class Aof {
       aof_rewrites: this.rewrites,
       aof_last_write_status: this.writeError ? 'err' : 'ok',
       aof_last_cow_size: this.lastCowSize,
+      aof_last_rewrite_max_stall_usec: this.lastMaxStallUsec,
       aof_current_size: this.writer ? this.currentSize() : 0,
       aof_base_size: this.baseSize,
       aof_buffer_length: this.writer?.pendingBytes ?? 0,

@@ -1,0 +1,269 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Table from 'cli-table3';
+import { type Histogram, maxLatencyDuring, mergeHistograms } from '../harness/measure/latency.js';
+import { parseInfo } from '../harness/measure/info.js';
+import { Driver } from '../harness/workload/driver.js';
+import { Ledger } from '../harness/workload/ledger.js';
+import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
+import { commandHead, type CommandWriter } from '../harness/workload/resp-writer.js';
+import type { Workload } from '../harness/workload/workload.js';
+import { Rng } from '../shared/prng.js';
+import { MODES, type Mode, type TargetKind } from '../shared/types.js';
+import { fail, fmt, median, requireBinaries, type Running, start } from './lib.js';
+
+/**
+ * npm run bench:latency — tail latency in open loop, the built-in server and redis-server
+ * side by side in one run (issue #10). For each size × value kind × mode, both servers are
+ * started and preloaded with keys p:0..N-1 (100-byte values: random, incompressible, or one
+ * repeated byte), then measured windows alternate between them, TRIALS times: a plain window
+ * and one with a BGSAVE (none, rdb) or BGREWRITEAOF (aof modes) started 1 s in; the window
+ * lasts SECONDS or until the snapshot is done + 1 s. The load is the harness's open-loop
+ * driver (latency from the intended send time: no coordinated omission) overwriting random
+ * preloaded keys at RATE SET/s, well under both servers' capacity.
+ *
+ * Prints p99, p99.9, max per server (median and range over trials), built-in ÷ redis, the
+ * worst latency of a write that overlapped the snapshot, the built-in server's GC pauses
+ * (two ways: its `--trace-gc` log and INFO gc_max_pause_usec when it has it), and RSS per key.
+ *
+ * Env: SIZES (100000,1000000,4000000), MODES (all), VALUES (random,repetitive), RATE (20000),
+ *      SECONDS (5), TRIALS (3), CLIENTS (16), SNAPSHOT (both | with | without).
+ */
+requireBinaries('bench:latency');
+const SIZES = (process.env.SIZES ?? '100000,1000000,4000000').split(',').map(Number);
+const modes = process.env.MODES ? (process.env.MODES.split(',') as Mode[]) : [...MODES];
+const bad = modes.filter((m) => !MODES.includes(m));
+if (bad.length > 0) fail('bench:latency', `MODES: unknown mode ${bad.join(', ')} (known: ${MODES.join(', ')})`);
+type ValueKind = 'random' | 'repetitive';
+const VALUES = (process.env.VALUES ?? 'random,repetitive').split(',') as ValueKind[];
+const RATE = Number(process.env.RATE ?? 20_000);
+const SECONDS = Number(process.env.SECONDS ?? 5);
+const TRIALS = Number(process.env.TRIALS ?? 3);
+const CLIENTS = Number(process.env.CLIENTS ?? 16);
+const SNAPSHOT = process.env.SNAPSHOT ?? 'both';
+const VALUE_SIZE = 100;
+/** Generous bytes per key for both servers at once, to skip sizes that do not fit. */
+const BYTES_PER_KEY_BOTH = 900;
+const kinds: TargetKind[] = ['builtin', 'redis'];
+const SET = commandHead(3, 'SET');
+
+/** Value bytes: a pool of random alphanumerics (LZF cannot shrink it) or one repeated byte. */
+function valuePool(kind: ValueKind, seed: number): Buffer {
+  const pool = Buffer.alloc(8192 + VALUE_SIZE, 'x');
+  if (kind === 'repetitive') return pool;
+  const rng = new Rng(seed);
+  const abc = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  for (let i = 0; i < pool.length; i++) pool[i] = abc.charCodeAt(rng.int(abc.length));
+  return pool;
+}
+
+function writeValue(w: CommandWriter, pool: Buffer, i: number): void {
+  const off = (Math.imul(i, 0x9e3779b1) >>> 0) % 8192;
+  w.argParts('', pool, off, off + VALUE_SIZE);
+}
+
+/** SETs over random preloaded keys (the dataset keeps its size while we measure). */
+function overwrite(keys: number, pool: Buffer, seed: number): Workload {
+  const rng = new Rng(seed);
+  return {
+    kind: 'overwrite',
+    ledgerOptions: {},
+    readShare: 0,
+    next(w, ledger, sendAt) {
+      const op = ledger.add(0, sendAt);
+      w.raw(SET);
+      w.argNum('p:', rng.int(keys));
+      writeValue(w, pool, op);
+      return op;
+    },
+    logicalBytes: () => 0,
+    readBack: () => Promise.reject(new Error('not used')),
+  };
+}
+
+async function preloadKeys(conn: RespConnection, n: number, pool: Buffer): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < n) {
+      const from = next;
+      const to = Math.min(n, from + 1000);
+      next = to;
+      const r = await conn.batch(to - from, (w) => {
+        for (let i = from; i < to; i++) {
+          w.raw(SET);
+          w.argNum('p:', i);
+          writeValue(w, pool, i);
+        }
+      });
+      if (r.errors > 0) throw new Error(`preload refused: ${r.firstError}`);
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
+
+async function infoOf(conn: RespConnection, section = 'everything'): Promise<Record<string, string>> {
+  return parseInfo(replyText(await conn.call('INFO', section)));
+}
+
+interface Server {
+  kind: TargetKind;
+  run: Running;
+  admin: RespConnection;
+  rssPerKey: number;
+}
+
+interface Window {
+  p99: number;
+  p999: number;
+  max: number;
+  /** worst latency of a write overlapping the snapshot (ms), null without one */
+  duringSnap: number | null;
+  snapMs: number | null;
+  /** built-in: longest GC pauses in the window from --trace-gc (ms) */
+  gcMajor: number | null;
+  gcMinor: number | null;
+  /** INFO fields after the window, when the server has them */
+  info: Record<string, string>;
+}
+
+/** Longest Mark-Compact and Scavenge pauses in a --trace-gc log from byte `from` on. */
+function traceGc(logFile: string, from: number): { major: number; minor: number } {
+  const text = fs.readFileSync(logFile, 'latin1').slice(from);
+  let major = 0;
+  let minor = 0;
+  for (const m of text.matchAll(/ (Mark-Compact|Scavenge|Minor Mark-Sweep)[^,\n]*, ([\d.]+) \/ [\d.]+ ms/g)) {
+    const ms = Number(m[2]);
+    if (m[1] === 'Mark-Compact') major = Math.max(major, ms);
+    else minor = Math.max(minor, ms);
+  }
+  return { major, minor };
+}
+
+async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | null, seed: number): Promise<Window> {
+  await s.admin.call('CONFIG', 'RESETSTAT');
+  const logFile = path.join(s.run.dir, 'server.log');
+  const logFrom = s.kind === 'builtin' ? fs.statSync(logFile).size : 0;
+  const ledger = new Ledger({ initialCapacity: RATE * (SECONDS + 2) });
+  const d = await Driver.connect({ port: s.run.port, clients: CLIENTS, pipeline: 100_000, rate: RATE, workload: overwrite(keys, pool, seed), ledger });
+  const t0 = performance.now();
+  d.start(t0);
+  let snapFrom = 0;
+  let snapTo = 0;
+  let end = t0 + SECONDS * 1000;
+  if (snapshot !== null) {
+    await new Promise((r) => setTimeout(r, 1000));
+    const aof = snapshot.startsWith('aof') || snapshot === 'rdb+aof';
+    const field = aof ? 'aof_rewrite_in_progress' : 'rdb_bgsave_in_progress';
+    snapFrom = performance.now();
+    await s.admin.call(aof ? 'BGREWRITEAOF' : 'BGSAVE');
+    for (;;) {
+      await new Promise((r) => setTimeout(r, 20));
+      const p = await infoOf(s.admin, 'persistence');
+      if (p[field] === '0') break;
+    }
+    snapTo = performance.now();
+    end = Math.max(end, snapTo + 1000);
+  }
+  await new Promise((r) => setTimeout(r, Math.max(0, end - performance.now())));
+  d.halt();
+  await Promise.race([d.settled(), new Promise((r) => setTimeout(r, 10_000))]);
+  d.close();
+  const h: Histogram = mergeHistograms(d.histograms());
+  const gc = s.kind === 'builtin' ? traceGc(logFile, logFrom) : null;
+  return {
+    p99: h.getValueAtPercentile(99) / 1000,
+    p999: h.getValueAtPercentile(99.9) / 1000,
+    max: h.maxValue / 1000,
+    duringSnap: snapshot === null ? null : maxLatencyDuring(ledger, [[snapFrom, snapTo]]),
+    snapMs: snapshot === null ? null : snapTo - snapFrom,
+    gcMajor: gc?.major ?? null,
+    gcMinor: gc?.minor ?? null,
+    info: await infoOf(s.admin),
+  };
+}
+
+async function startServer(kind: TargetKind, mode: Mode, keys: number, pool: Buffer): Promise<Server> {
+  const extra = ['--auto-aof-rewrite-percentage', '0'];
+  // --trace-gc goes to the built-in server's stdout, i.e. its log file: its GC pauses,
+  // measured independently of the server's own INFO figure.
+  const run = await start(kind, mode, { extra, savePoints: '86400 1000000000', ...(kind === 'builtin' ? { nodeFlags: ['--trace-gc'] } : {}) });
+  const admin = await RespConnection.connect(run.port);
+  const before = Number((await infoOf(admin, 'memory')).used_memory_rss);
+  const conn = await RespConnection.connect(run.port);
+  await preloadKeys(conn, keys, pool);
+  conn.close();
+  await new Promise((r) => setTimeout(r, 1500));
+  const after = Number((await infoOf(admin, 'memory')).used_memory_rss);
+  return { kind, run, admin, rssPerKey: (after - before) / keys };
+}
+
+const fmtMs = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+/** median (min–max) */
+function spread(xs: number[]): string {
+  if (xs.length === 1) return fmtMs(xs[0]!);
+  return `${fmtMs(median(xs))} (${fmtMs(Math.min(...xs))}–${fmtMs(Math.max(...xs))})`;
+}
+
+const lat = new Table({
+  style: { head: [], border: [] },
+  head: ['keys', 'values', 'mode', 'snapshot', 'p99 ms built-in', 'p99 redis', '÷', 'p99.9 built-in', 'p99.9 redis', '÷', 'max built-in', 'max redis', 'max in snapshot b / r', 'snapshot s b / r'],
+});
+const mem = new Table({
+  style: { head: [], border: [] },
+  head: ['keys', 'values', 'mode', 'RSS/key built-in', 'RSS/key redis', '÷', 'GC major max ms (trace)', 'GC minor max ms (trace)', 'gc_max_pause_usec', 'max stall usec (INFO)'],
+});
+process.stdout.write(`bench:latency — open loop ${RATE} SET/s, ${CLIENTS} clients, ${VALUE_SIZE} B values, ${SECONDS} s windows, ${TRIALS} interleaved trials; median (min–max)\n`);
+
+for (const keys of SIZES) {
+  const need = keys * BYTES_PER_KEY_BOTH;
+  if (need > os.freemem()) {
+    process.stdout.write(`skipping ${fmt(keys)} keys: needs ~${(need / 2 ** 30).toFixed(1)} GB, ${(os.freemem() / 2 ** 30).toFixed(1)} GB free\n`);
+    continue;
+  }
+  for (const vk of VALUES) {
+    const pool = valuePool(vk, 42);
+    for (const mode of modes) {
+      const servers: Server[] = [];
+      try {
+        for (const k of kinds) servers.push(await startServer(k, mode, keys, pool));
+        const phases: (Mode | null)[] = SNAPSHOT === 'with' ? [mode] : SNAPSHOT === 'without' ? [null] : [null, mode];
+        for (const snap of phases) {
+          const res: Record<TargetKind, Window[]> = { builtin: [], redis: [] };
+          for (let t = 0; t < TRIALS; t++) {
+            for (const s of t % 2 ? [...servers].reverse() : servers) res[s.kind].push(await window(s, keys, pool, snap, 1000 + t));
+          }
+          const b = res.builtin;
+          const r = res.redis;
+          const ratio = (f: (w: Window) => number) => (median(b.map(f)) / median(r.map(f))).toFixed(2);
+          const snapCol = (f: (w: Window) => number | null) =>
+            snap === null ? '—' : `${spread(b.map((w) => f(w) ?? 0))} / ${spread(r.map((w) => f(w) ?? 0))}`;
+          lat.push([
+            fmt(keys), vk, mode, snap === null ? 'no' : snap.startsWith('aof') || snap === 'rdb+aof' ? 'BGREWRITEAOF' : 'BGSAVE',
+            spread(b.map((w) => w.p99)), spread(r.map((w) => w.p99)), ratio((w) => w.p99),
+            spread(b.map((w) => w.p999)), spread(r.map((w) => w.p999)), ratio((w) => w.p999),
+            spread(b.map((w) => w.max)), spread(r.map((w) => w.max)),
+            snapCol((w) => w.duringSnap),
+            snapCol((w) => (w.snapMs === null ? null : w.snapMs / 1000)),
+          ]);
+          const bs = servers.find((s) => s.kind === 'builtin')!;
+          const rs = servers.find((s) => s.kind === 'redis')!;
+          mem.push([
+            fmt(keys), vk, `${mode}${snap === null ? '' : ' +snap'}`,
+            `${bs.rssPerKey.toFixed(0)} B`, `${rs.rssPerKey.toFixed(0)} B`, (bs.rssPerKey / rs.rssPerKey).toFixed(2),
+            spread(b.map((w) => w.gcMajor ?? 0)), spread(b.map((w) => w.gcMinor ?? 0)),
+            b[0]!.info.gc_max_pause_usec === undefined ? 'n/a' : spread(b.map((w) => Number(w.info.gc_max_pause_usec))),
+            b[0]!.info.rdb_last_bgsave_max_stall_usec === undefined ? 'n/a' : `rdb ${b.map((w) => w.info.rdb_last_bgsave_max_stall_usec).join(',')} aof ${b.map((w) => w.info.aof_last_rewrite_max_stall_usec).join(',')}`,
+          ]);
+          process.stderr.write(`  done ${fmt(keys)} ${vk} ${mode} snapshot=${snap ?? 'no'}\n`);
+        }
+      } finally {
+        for (const s of servers) {
+          s.admin.close();
+          await s.run.stop();
+        }
+      }
+    }
+  }
+}
+process.stdout.write(`${lat.toString()}\n${mem.toString()}\n`);
