@@ -122,7 +122,9 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     let outcome: FaultOutcome;
     try {
       const readIo = (): void => void (ioAtKill ??= ioWriteBytes(first.pid));
-      outcome = await fault.inject(faultContext({ scenario, mode, plan, handle: first, control: faultConn, t0 }, d, monitor, readIo));
+      const inject = session?.inject ? session.inject.bind(session) : fault.inject?.bind(fault);
+      if (!inject) throw new RunError(`internal: fault ${fault.kind} has no inject, in itself or its session`);
+      outcome = await inject(faultContext({ scenario, mode, plan, handle: first, control: faultConn, t0 }, d, monitor, readIo));
     } finally {
       clearTimeout(endWrites);
     }
@@ -172,7 +174,9 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     let second: TargetHandle;
     let restartError: string | null = null;
     try {
-      const r = fault.restart ? await fault.restart({ mode, plan, rng: rng.fork(), start }) : { handle: await start() };
+      const restart = session?.restart ?? fault.restart;
+      const rctx = { mode, plan, rng: rng.fork(), start };
+      const r = restart ? await restart.call(session?.restart ? session : fault, rctx) : { handle: await start() };
       second = r.handle;
       if (r.note) note = `${note ? `${note}; ` : ''}${r.note}`;
       if (r.detail) result.faultDetail = { ...result.faultDetail, ...r.detail };

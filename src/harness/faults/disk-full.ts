@@ -26,7 +26,8 @@ import path from 'node:path';
 import type { Scenario } from '../../shared/types.js';
 import { RespError } from '../workload/resp-reader.js';
 import { RespConnection } from '../workload/resp-connection.js';
-import { planKillTime, type Fault, type FaultContext, type FaultOutcome, sleepUntil } from './fault.js';
+import { Probes, Watcher } from './disk-full-watch.js';
+import { planKillTime, sleepUntil, type Fault, type FaultContext, type FaultOutcome, type FaultSession, type RestartContext, type RestartOutcome } from './fault.js';
 import { fillUntilFull, mountTmpfs, tmpfsUnavailable, type Tmpfs } from './tmpfs.js';
 
 export const FILLER = 'durabench-filler';
@@ -37,9 +38,6 @@ const RETRY_MS = 1500;
 const REFILL_MS = 600;
 /** after the refill's first refusal, before the kill */
 const REFILL_AFTER_REFUSAL_MS = 50;
-const POLL_MS = 5;
-/** connections that closed this soon before the exit closed because of it */
-const EXIT_GRACE_MS = 500;
 /** the whole fault, fill to kill, at most: the planned fill moves earlier to fit the write phase */
 const BUDGET_MS = WATCH_MS + RETRY_MS + REFILL_MS;
 
@@ -66,111 +64,6 @@ export function serverState(o: { exited: boolean; refused: boolean; ackedAfterFu
   return o.ackedAfterFull > 0 ? 'kept-acking' : 'stalled';
 }
 
-/** live trials by data dir: prepare() mounts, inject() fills and probes, restart() judges the probes */
-const trials = new Map<string, { fsys: Tmpfs; probes: Probes }>();
-
-interface Refusal {
-  at: number;
-  error: string;
-  /** an error reply, or a connection the server closed (which an exit also does) */
-  kind: 'reply' | 'closed';
-  ackedAt: number;
-}
-
-/**
- * The fault's own writes: `SET durabench:disk-full:<i> <i>`, one at a time on a connection
- * of its own, through every phase. They tell whether the server takes writes (the workload's
- * connections may all have been closed by then), and they are judged after the restart like
- * the workload's: an acknowledged probe missing afterwards was lost. The restart deletes them,
- * so the workload's check sees none of them.
- */
-export class Probes {
-  sent = 0;
-  readonly acked: number[] = [];
-  static key(i: number): string {
-    return `durabench:disk-full:${i}`;
-  }
-}
-
-/** Watches the server's answers: the probe, the workload's counters, the exit. */
-class Watcher {
-  exitAt: number | null = null;
-  refusal: Refusal | null = null;
-  /** performance.now() of the probe's last success */
-  lastAccepted = 0;
-  private conn: RespConnection | null = null;
-  private probing = false;
-  private base = { errors: 0, closed: 0 };
-
-  constructor(
-    private readonly ctx: FaultContext,
-    private readonly probes: Probes,
-  ) {
-    void ctx.handle.exited.then((e) => {
-      this.exitAt = e.at;
-    });
-  }
-
-  /** Forget earlier refusals: the next one counts from now. */
-  reset(): void {
-    const l = this.ctx.load();
-    this.base = { errors: l.errors, closed: l.closed };
-    this.refusal = null;
-    this.lastAccepted = 0;
-  }
-
-  private refused(error: string, kind: Refusal['kind']): void {
-    this.refusal ??= { at: performance.now(), error, kind, ackedAt: this.ctx.load().acked };
-  }
-
-  /** One look: the workload's counters, and a probe when none is out. */
-  poll(): void {
-    const l = this.ctx.load();
-    // the driver keeps its first error only: a later one's text is the probe's to tell
-    if (l.errors > this.base.errors) this.refused(this.base.errors === 0 && l.firstError ? l.firstError : 'error reply', 'reply');
-    if (l.closed > this.base.closed) this.refused(`${l.closed - this.base.closed} load connection(s) closed by the server`, 'closed');
-    if (!this.probing && this.exitAt === null) void this.probe();
-  }
-
-  private async probe(): Promise<void> {
-    this.probing = true;
-    try {
-      if (this.conn === null || this.conn.closed) this.conn = await RespConnection.connect(this.ctx.handle.port, '127.0.0.1', 1000);
-      const i = this.probes.sent++;
-      const r = await this.conn.send(['SET', Probes.key(i), String(i)]);
-      if (r instanceof RespError) this.refused(r.message, 'reply');
-      else {
-        this.probes.acked.push(i);
-        this.lastAccepted = performance.now();
-      }
-    } catch (err) {
-      this.refused(`connection closed (${(err as Error).message})`, 'closed');
-    } finally {
-      this.probing = false;
-    }
-  }
-
-  /** Polls until `done()` or the deadline or the exit. */
-  async until(deadline: number, done: () => boolean): Promise<void> {
-    for (;;) {
-      this.poll();
-      if (this.exitAt !== null || done() || performance.now() >= deadline) return;
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
-  }
-
-  /** The refusal, unless it was connections closing as the process died. */
-  answer(): Refusal | null {
-    const r = this.refusal;
-    if (r && r.kind === 'closed' && this.exitAt !== null && this.exitAt - r.at < EXIT_GRACE_MS) return null;
-    return r;
-  }
-
-  close(): void {
-    this.conn?.close();
-  }
-}
-
 const round = (ms: number): number => Math.round(ms * 10) / 10;
 
 export const diskFull = {
@@ -183,116 +76,114 @@ export const diskFull = {
     return why === null ? null : `disk-full ${why}`;
   },
 
-  async prepare(ctx) {
-    const fsys = mountTmpfs(ctx.dataDir, tmpfsBytes(ctx.scenario));
-    trials.set(ctx.dataDir, { fsys, probes: new Probes() });
+  /** The mount and the probes live in the trial's session: inject and restart use them. */
+  async prepare(p): Promise<FaultSession> {
+    const fsys = mountTmpfs(p.dataDir, tmpfsBytes(p.scenario));
+    const probes = new Probes();
     return {
+      inject: (ctx) => injectDiskFull(ctx, fsys, probes),
+      restart: (ctx) => restartAndJudgeProbes(ctx, probes),
       // the filler may still be there when the fault never got to delete it
       async afterExit() {
-        fs.rmSync(path.join(ctx.dataDir, FILLER), { force: true });
+        fs.rmSync(path.join(p.dataDir, FILLER), { force: true });
       },
       async dispose() {
-        trials.delete(ctx.dataDir);
         fsys.unmount();
       },
     };
   },
+} satisfies Fault;
 
-  /** One start, then the probes judged and deleted (the workload's check must not see them). */
-  async restart(ctx) {
-    const handle = await ctx.start();
-    const probes = trials.get(handle.dir)?.probes;
-    if (!probes || probes.sent === 0) return { handle };
-    const conn = await RespConnection.connect(handle.port);
-    try {
-      const keys = Array.from({ length: probes.sent }, (_, i) => Probes.key(i));
-      const present = new Set<number>();
-      for (let at = 0; at < keys.length; at += 500) {
-        const r = await conn.send(['MGET', ...keys.slice(at, at + 500)]);
-        if (!Array.isArray(r)) throw new Error(`MGET of the probes: ${r instanceof RespError ? r.message : 'not an array'}`);
-        r.forEach((v, j) => {
-          if (v !== null) present.add(at + j);
-        });
-        await conn.send(['DEL', ...keys.slice(at, at + 500)]);
-      }
-      const lost = probes.acked.filter((i) => !present.has(i)).length;
-      return { handle, detail: { probes_lost: lost }, ...(lost > 0 ? { note: `${lost} acknowledged probe writes lost` } : {}) };
-    } finally {
-      conn.close();
+/** One start, then the probes judged and deleted (the workload's check must not see them). */
+async function restartAndJudgeProbes(ctx: RestartContext, probes: Probes): Promise<RestartOutcome> {
+const handle = await ctx.start();
+if (probes.sent === 0) return { handle };
+  const conn = await RespConnection.connect(handle.port);
+  try {
+    const keys = Array.from({ length: probes.sent }, (_, i) => Probes.key(i));
+    const present = new Set<number>();
+    for (let at = 0; at < keys.length; at += 500) {
+      const r = await conn.send(['MGET', ...keys.slice(at, at + 500)]);
+      if (!Array.isArray(r)) throw new Error(`MGET of the probes: ${r instanceof RespError ? r.message : 'not an array'}`);
+      r.forEach((v, j) => {
+        if (v !== null) present.add(at + j);
+      });
+      await conn.send(['DEL', ...keys.slice(at, at + 500)]);
     }
-  },
+    const lost = probes.acked.filter((i) => !present.has(i)).length;
+    return { handle, detail: { probes_lost: lost }, ...(lost > 0 ? { note: `${lost} acknowledged probe writes lost` } : {}) };
+  } finally {
+    conn.close();
+  }
+}
 
-  async inject(ctx) {
-    const { handle } = ctx;
-    const trial = trials.get(handle.dir);
-    if (!trial) return { signal: 'SIGKILL', killedAt: ctx.signal('SIGKILL'), error: `disk-full: no tmpfs mounted on ${handle.dir}` };
-    const filler = path.join(handle.dir, FILLER);
-    const { fsys, probes } = trial;
-    const w = new Watcher(ctx, probes);
-    try {
-      await sleepUntil(ctx.t0 + ctx.plan.atMs);
-      const triggeredAtEpochMs = Date.now();
+async function injectDiskFull(ctx: FaultContext, fsys: Tmpfs, probes: Probes): Promise<FaultOutcome> {
+  const { handle } = ctx;
+  const filler = path.join(handle.dir, FILLER);
+  const w = new Watcher(ctx, probes);
+  try {
+    await sleepUntil(ctx.t0 + ctx.plan.atMs);
+    const triggeredAtEpochMs = Date.now();
+    w.reset();
+    fillUntilFull(filler);
+    const fullAt = performance.now();
+    const acked0 = ctx.load().acked;
+
+    // 1. the disk is full: what does the server do?
+    await w.until(fullAt + WATCH_MS, () => w.refusal !== null && performance.now() - w.refusal.at >= AFTER_REFUSAL_MS);
+    const first = w.answer();
+    const ackedNow = ctx.load().acked;
+    const state = serverState({ exited: w.exitAt !== null, refused: first !== null, ackedAfterFull: ackedNow - acked0 });
+    const detail: Record<string, number | string | null> = {
+      fs_bytes: fsys.bytes,
+      first_refused_ms: first ? round(first.at - fullAt) : null,
+      refusal_error: first ? first.error.slice(0, 200) : null,
+      server_state: state,
+      acked_after_full: ackedNow - acked0,
+      acked_after_refused: first ? ackedNow - first.ackedAt : null,
+      exited_ms: w.exitAt !== null ? round(w.exitAt - fullAt) : null,
+      accepts_after_free_ms: null,
+      killed_while_full: 0,
+    };
+
+    // 2. free the space: does it take writes again?
+    if (w.exitAt === null) {
+      fs.rmSync(filler, { force: true });
+      const freedAt = performance.now();
+      w.reset();
+      await w.until(freedAt + RETRY_MS, () => w.lastAccepted > freedAt);
+      if (w.lastAccepted > freedAt) detail.accepts_after_free_ms = round(w.lastAccepted - freedAt);
+    }
+
+    // 3. full again, and the kill while it is full
+    if (w.exitAt === null) {
       w.reset();
       fillUntilFull(filler);
-      const fullAt = performance.now();
-      const acked0 = ctx.load().acked;
-
-      // 1. the disk is full: what does the server do?
-      await w.until(fullAt + WATCH_MS, () => w.refusal !== null && performance.now() - w.refusal.at >= AFTER_REFUSAL_MS);
-      const first = w.answer();
-      const ackedNow = ctx.load().acked;
-      const state = serverState({ exited: w.exitAt !== null, refused: first !== null, ackedAfterFull: ackedNow - acked0 });
-      const detail: Record<string, number | string | null> = {
-        fs_bytes: fsys.bytes,
-        first_refused_ms: first ? round(first.at - fullAt) : null,
-        refusal_error: first ? first.error.slice(0, 200) : null,
-        server_state: state,
-        acked_after_full: ackedNow - acked0,
-        acked_after_refused: first ? ackedNow - first.ackedAt : null,
-        exited_ms: w.exitAt !== null ? round(w.exitAt - fullAt) : null,
-        accepts_after_free_ms: null,
-        killed_while_full: 0,
-      };
-
-      // 2. free the space: does it take writes again?
-      if (w.exitAt === null) {
-        fs.rmSync(filler, { force: true });
-        const freedAt = performance.now();
-        w.reset();
-        await w.until(freedAt + RETRY_MS, () => w.lastAccepted > freedAt);
-        if (w.lastAccepted > freedAt) detail.accepts_after_free_ms = round(w.lastAccepted - freedAt);
-      }
-
-      // 3. full again, and the kill while it is full
-      if (w.exitAt === null) {
-        w.reset();
-        fillUntilFull(filler);
-        const refullAt = performance.now();
-        await w.until(refullAt + REFILL_MS, () => w.refusal !== null && performance.now() - w.refusal.at >= REFILL_AFTER_REFUSAL_MS);
-        const again = w.answer();
-        detail.refill_refused_ms = again ? round(again.at - refullAt) : null;
-      }
-      let killedAt: number;
-      let note: string;
-      if (w.exitAt === null) {
-        await ctx.finalInfo();
-        killedAt = ctx.signal('SIGKILL');
-        detail.killed_while_full = 1;
-        note = `disk full: ${state}${first ? ` (${first.error.slice(0, 80)})` : ''}; killed while full`;
-      } else {
-        ctx.signal('SIGKILL'); // halts the workload; the server is not signalled again
-        killedAt = w.exitAt;
-        detail.exited_ms = round(w.exitAt - fullAt);
-        note = `disk full: the server exited on its own ${round(w.exitAt - fullAt)} ms after the fill`;
-      }
-      // free the space for the restart once the process is gone (a write of a dying process
-      // must not find room the crash would not have left it)
-      await Promise.race([handle.exited, new Promise((r) => setTimeout(r, 5000).unref())]);
-      fs.rmSync(filler, { force: true });
-      detail.probes_acked = probes.acked.length;
-      return { signal: 'SIGKILL', killedAt, triggeredAtEpochMs, note, detail } satisfies FaultOutcome;
-    } finally {
-      w.close();
+      const refullAt = performance.now();
+      await w.until(refullAt + REFILL_MS, () => w.refusal !== null && performance.now() - w.refusal.at >= REFILL_AFTER_REFUSAL_MS);
+      const again = w.answer();
+      detail.refill_refused_ms = again ? round(again.at - refullAt) : null;
     }
-  },
-} satisfies Fault;
+    let killedAt: number;
+    let note: string;
+    if (w.exitAt === null) {
+      await ctx.finalInfo();
+      killedAt = ctx.signal('SIGKILL');
+      detail.killed_while_full = 1;
+      note = `disk full: ${state}${first ? ` (${first.error.slice(0, 80)})` : ''}; killed while full`;
+    } else {
+      ctx.signal('SIGKILL'); // halts the workload; the server is not signalled again
+      killedAt = w.exitAt;
+      detail.exited_ms = round(w.exitAt - fullAt);
+      note = `disk full: the server exited on its own ${round(w.exitAt - fullAt)} ms after the fill`;
+    }
+    // free the space for the restart once the process is gone (a write of a dying process
+    // must not find room the crash would not have left it)
+    await Promise.race([handle.exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+    fs.rmSync(filler, { force: true });
+    detail.probes_acked = probes.acked.length;
+    return { signal: 'SIGKILL', killedAt, triggeredAtEpochMs, note, detail } satisfies FaultOutcome;
+  } finally {
+    w.close();
+  }
+}

@@ -105,8 +105,12 @@ export interface PrepareContext {
 export interface FaultSession {
   /** Changes how the first server is launched (e.g. under a syscall tracer). */
   wrapLaunch?(spec: LaunchSpec): LaunchSpec;
+  /** Injects the fault in place of Fault.inject, with the session's state at hand. */
+  inject?(ctx: FaultContext): Promise<FaultOutcome>;
   /** After the first server exited, before the restart; may amend the outcome. */
   afterExit?(ctx: AfterExitContext): Promise<FaultOutcome | void>;
+  /** The restart in place of Fault.restart. */
+  restart?(ctx: RestartContext): Promise<RestartOutcome>;
   /** Releases what the session holds; must not throw, must be safe to call twice. */
   dispose(): Promise<void>;
 }
@@ -144,8 +148,11 @@ export interface Fault {
   /** Opens the fault's per-trial state before the first launch. */
   prepare?(ctx: PrepareContext): Promise<FaultSession>;
   wrapLaunch?(spec: LaunchSpec, plan: FaultPlan, dataDir: string): LaunchSpec;
-  /** Waits for the planned moment, injects the fault; the process may still be exiting. */
-  inject(ctx: FaultContext): Promise<FaultOutcome>;
+  /**
+   * Waits for the planned moment, injects the fault; the process may still be exiting. A
+   * stateful fault may inject through its session instead (FaultSession.inject).
+   */
+  inject?(ctx: FaultContext): Promise<FaultOutcome>;
   /** After the process exited, before the restart. May amend the outcome (e.g. an error). */
   afterExit?(ctx: AfterExitContext): Promise<FaultOutcome | void>;
   /** The restart (default: one start). E.g. kill it while it loads, then start again. */
