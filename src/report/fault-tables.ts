@@ -30,6 +30,7 @@ export const DETAIL_KEYS: Readonly<Record<string, DetailSpec>> = {
   replay_ms: ms('replay'),
   dropped_bytes: bytes('dropped\n(unsynced)'),
   files_reverted: { head: 'files\nreverted' },
+  durable_horizon_ms: ms('AOF last\nsynced before\nthe kill'),
   torn_bytes_kept: bytes('torn bytes\nkept'),
   // disk-full
   fs_bytes: bytes('file system'),

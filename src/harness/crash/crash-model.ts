@@ -24,6 +24,8 @@ export type NameModel = 'posix' | 'ext4';
 
 interface PendingSync {
   inode: number;
+  /** when the sync began (trace seconds) */
+  ts: number;
   size: number;
   /** the file's write mark when the sync began: writes before it are covered */
   writes: number;
@@ -82,12 +84,12 @@ export class CrashModel {
   begin(b: Begun): void {
     if (!SYNC_CALLS.has(b.name)) return;
     if (b.name === 'sync' || b.name === 'syncfs') {
-      this.syncs.set(b.pid, this.snapshot(-1));
+      this.syncs.set(b.pid, this.snapshot(-1, b.ts));
       return;
     }
     const target = this.fdTarget(parseArgs(b.args));
     if (target === null) return;
-    this.syncs.set(b.pid, this.snapshot(target.id));
+    this.syncs.set(b.pid, this.snapshot(target.id, b.ts));
   }
 
   /** A call returned (or was seen whole). */
@@ -151,14 +153,14 @@ export class CrashModel {
     if (changed) this.applied++;
   }
 
-  private snapshot(id: number): PendingSync {
+  private snapshot(id: number, ts: number): PendingSync {
     const names = new Map<number, Map<string, number>>();
     const node = this.tree.inodes.get(id);
     const all = id < 0 || this.names === 'ext4';
     if (all) {
       for (const n of this.tree.inodes.values()) if (n.kind === 'dir') names.set(n.id, new Map(n.entries));
     } else if (node?.kind === 'dir') names.set(id, new Map(node.entries));
-    return { inode: id, size: node?.size ?? 0, writes: node?.unsynced.mark ?? 0, names };
+    return { inode: id, ts, size: node?.size ?? 0, writes: node?.unsynced.mark ?? 0, names };
   }
 
   private endSync(c: Call): void {
@@ -172,15 +174,16 @@ export class CrashModel {
     }
     if (p.inode < 0) {
       // sync(): every file as of the call's start; writes since stay unsynced
-      for (const n of this.tree.inodes.values()) if (n.kind === 'file') this.markSynced(n, n.size, n.unsynced.mark);
+      for (const n of this.tree.inodes.values()) if (n.kind === 'file') this.markSynced(n, n.size, n.unsynced.mark, p.ts);
       return;
     }
     const node = this.tree.inodes.get(p.inode);
-    if (node?.kind === 'file') this.markSynced(node, p.size, p.writes);
+    if (node?.kind === 'file') this.markSynced(node, p.size, p.writes, p.ts);
   }
 
-  private markSynced(node: Inode, size: number, writes: number): void {
+  private markSynced(node: Inode, size: number, writes: number, ts: number): void {
     node.synced = Math.min(size, node.size);
+    node.syncedAt = Math.max(node.syncedAt ?? ts, ts);
     node.unsynced.dropBefore(writes);
   }
 

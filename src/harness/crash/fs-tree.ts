@@ -21,6 +21,8 @@ export interface Inode {
   /** bytes the file holds now (page cache) and the length covered by its last completed sync */
   size: number;
   synced: number;
+  /** when the last completed sync of it began (trace seconds); null if never synced */
+  syncedAt: number | null;
   /** writes since the last completed sync, in order (for a torn cut inside one) */
   unsynced: Extents;
   /** bytes once durable that later went away without a sync (overwrite or truncate) */
@@ -46,6 +48,7 @@ export class FsTree {
     if (!parent) return;
     const node = this.newInode(kind, rel, ts);
     node.size = node.synced = size;
+    node.syncedAt = ts;
     parent.entries.set(path.posix.basename(rel), node.id);
     parent.durable.set(path.posix.basename(rel), node.id);
   }
@@ -149,6 +152,7 @@ export class FsTree {
       kind,
       size: 0,
       synced: 0,
+      syncedAt: null,
       unsynced: new Extents(),
       unmodelled: 0,
       entries: new Map(),

@@ -24,9 +24,15 @@ export interface CutStats {
   unknownContent: number;
   /** durable bytes overwritten or truncated without a sync: kept at their new content */
   unmodelledBytes: number;
+  /**
+   * Each file that lost bytes, and when its last completed sync began (trace seconds; its
+   * creation if it was never synced). Nothing written to it before then was lost: a check of
+   * the client's loss window on the server's own clock.
+   */
+  dropped: { rel: string; since: number }[];
 }
 
-export function applyPowerCut(model: CrashModel, preserver: Preserver | null, dataDir: string, aside: string, torn: Rng | null): CutStats {
+export function applyPowerCut(model: CrashModel, preserver: Preserver | null, dataDir: string, aside: string, torn: Rng | null, startTs = 0): CutStats {
   fs.renameSync(dataDir, aside);
   fs.mkdirSync(dataDir);
   const stats: CutStats = {
@@ -36,6 +42,7 @@ export function applyPowerCut(model: CrashModel, preserver: Preserver | null, da
     namesUndone: model.namesUndone(),
     unknownContent: 0,
     unmodelledBytes: 0,
+    dropped: [],
   };
   for (const { rel, inode } of model.durableTree()) {
     const dst = path.join(dataDir, rel);
@@ -60,6 +67,7 @@ export function applyPowerCut(model: CrashModel, preserver: Preserver | null, da
     }
     copyPrefix(src, dst, keep);
     stats.keptBytes += keep;
+    if (keep < have) stats.dropped.push({ rel, since: inode.syncedAt ?? inode.residencies[0]?.from ?? startTs });
   }
   return stats;
 }

@@ -61,7 +61,12 @@ function powerLoss(kind: 'power-loss' | 'power-loss-torn'): Fault {
           preserver.stop();
           const model = new CrashModel(dataPath, scenario.crashModel, initial, process.cwd(), startTs);
           const stats = await replayTrace(trace, model);
-          const cut = applyPowerCut(model, preserver, dataPath, path.join(root, 'data-before-power-cut'), torn ? rng : null);
+          const cut = applyPowerCut(model, preserver, dataPath, path.join(root, 'data-before-power-cut'), torn ? rng : null, startTs);
+          // the AOF's durable horizon: how far before the kill its oldest dropped bytes' file was
+          // last synced (a lost acknowledged write cannot be older than that)
+          const killedEpoch = (performance.timeOrigin + outcome.killedAt) / 1000;
+          const aof = cut.dropped.filter((d) => d.rel.endsWith('.aof'));
+          const horizonMs = aof.length === 0 ? null : Math.round((killedEpoch - Math.min(...aof.map((d) => d.since))) * 1e4) / 10;
           const dropped = cut.beforeBytes - cut.keptBytes;
           const caveats = [
             cut.unknownContent > 0 ? `${cut.unknownContent} file(s) brought back without their bytes` : '',
@@ -76,6 +81,7 @@ function powerLoss(kind: 'power-loss' | 'power-loss-torn'): Fault {
               replay_ms: stats.ms,
               dropped_bytes: dropped,
               files_reverted: cut.namesUndone,
+              durable_horizon_ms: horizonMs,
               ...(torn ? { torn_bytes_kept: cut.tornBytesKept } : {}),
               ...(cut.unknownContent > 0 ? { unknown_content_files: cut.unknownContent } : {}),
               ...(cut.unmodelledBytes > 0 ? { unmodelled_bytes: cut.unmodelledBytes } : {}),

@@ -117,4 +117,16 @@ describe('sanity verdicts', () => {
       }
     }
   });
+
+  it("a power cut's loss window must not reach past the AOF's last sync (ledger vs trace)", () => {
+    const within = trial('aof-everysec', 'power-loss', 100, 10, { lossWindowMs: 250, faultDetail: { durable_horizon_ms: 300 } });
+    const beyond = trial('aof-everysec', 'power-loss', 100, 10, { lossWindowMs: 900, faultDetail: { durable_horizon_ms: 300 } });
+    const rule = (v: ReturnType<typeof sanityVerdicts>) => v.find((x) => x.check.startsWith('the loss reaches back'));
+    expect(rule(sanityVerdicts([within]))?.ok).toBe(true);
+    expect(rule(sanityVerdicts([beyond]))).toMatchObject({ ok: false });
+    expect(rule(sanityVerdicts([beyond]))!.detail).toContain('loss window 900 ms, last sync 300 ms before the kill');
+    // nothing lost, or no AOF bytes dropped: nothing to judge
+    expect(rule(sanityVerdicts([trial('aof-always', 'power-loss', 100, 0, { faultDetail: { durable_horizon_ms: 300 } })]))).toBeUndefined();
+    expect(rule(sanityVerdicts([trial('rdb', 'power-loss', 100, 10, { lossWindowMs: 900, faultDetail: { durable_horizon_ms: null } })]))).toBeUndefined();
+  });
 });
