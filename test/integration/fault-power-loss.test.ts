@@ -61,6 +61,8 @@ for (const kind of ['builtin', 'redis'] as const) {
       const every = by['aof-everysec']!;
       expect(every.lost).toBeLessThanOrEqual(every.acked);
       if (every.lost > 0) expect(every.lossWindowMs).toBeLessThan(2500);
+      // every verdict holds, the ledger-vs-trace loss window among them
+      for (const v of r.sanity) expect(v.ok, `${v.mode}: ${v.check} — ${v.detail}`).toBe(true);
     });
   });
 }
