@@ -3,10 +3,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { mergeHistograms, summarizeLatency } from '../harness/measure/latency.js';
 import { parseInfo } from '../harness/measure/info.js';
 import { killAllChildren } from '../harness/targets/children.js';
 import { targets } from '../harness/targets/index.js';
 import { freePort } from '../harness/targets/ports.js';
+import { Driver } from '../harness/workload/driver.js';
+import { createWorkload } from '../harness/workload/generators.js';
+import { Ledger } from '../harness/workload/ledger.js';
+import { ValueCodec } from '../harness/workload/values.js';
 import type { Mode, TargetKind } from '../shared/types.js';
 
 /**
@@ -121,9 +126,35 @@ export async function waitZero(port: number, section: string, field: string): Pr
   }
 }
 
-/** Writes keys key:0..n-1 with `size`-byte values through pipelined SETs. */
-export async function fill(port: number, n: number, size: number, batch = 1000): Promise<void> {
-  const value = 'x'.repeat(size);
+/**
+ * Value kinds of the side-by-side rows: `repetitive` is one repeated byte (what redis-benchmark
+ * sends: LZF shrinks it to almost nothing), `random` the harness's seeded incompressible values
+ * (ValueCodec, as every trial writes them).
+ */
+export type ValueKind = 'repetitive' | 'random';
+export const VALUE_KINDS: readonly ValueKind[] = ['repetitive', 'random'];
+
+/** The VALUES env knob (comma list, default both), checked. */
+export function valueKinds(script: string): ValueKind[] {
+  const v = (process.env.VALUES ?? VALUE_KINDS.join(',')).split(',') as ValueKind[];
+  const bad = v.filter((k) => !VALUE_KINDS.includes(k));
+  if (bad.length > 0 || v.length === 0) fail(script, `VALUES: unknown kind ${bad.join(', ')} (known: ${VALUE_KINDS.join(', ')})`);
+  return v;
+}
+
+/** redis-benchmark's key for `-r`: `key:` and the number on 12 digits (key:__rand_int__). */
+export function benchKey(i: number): string {
+  return `key:${String(i).padStart(12, '0')}`;
+}
+
+/**
+ * Writes keys benchKey(0..n-1) (the keys redis-benchmark -r n reads) with `size`-byte values
+ * through pipelined SETs: one repeated byte, or the harness's random incompressible values.
+ */
+export async function fill(port: number, n: number, size: number, values: ValueKind = 'repetitive', batch = 1000): Promise<void> {
+  const same = 'x'.repeat(size);
+  const codec = values === 'random' ? new ValueCodec(0x5eed, size) : null;
+  const value = codec === null ? () => same : (i: number) => codec.encode(i).toString('latin1');
   await new Promise<void>((resolve, reject) => {
     const s = net.connect(port, '127.0.0.1');
     let sent = 0;
@@ -132,16 +163,18 @@ export async function fill(port: number, n: number, size: number, batch = 1000):
       let chunk = '';
       const upto = Math.min(n, sent + batch);
       for (; sent < upto; sent++) {
-        const k = `key:${sent}`;
-        chunk += `*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${size}\r\n${value}\r\n`;
+        const k = benchKey(sent);
+        const v = value(sent);
+        chunk += `*3\r\n$3\r\nSET\r\n$${k.length}\r\n${k}\r\n$${v.length}\r\n${v}\r\n`;
       }
-      s.write(chunk);
+      s.write(chunk, 'latin1');
     };
     s.once('connect', () => {
       send();
       send();
     });
     s.on('data', (d) => {
+      if (d[0] === 45) return s.destroy(), reject(new Error(`fill refused: ${d.toString('latin1', 0, 200).split('\r\n')[0]}`));
       for (let i = 0; i < d.length; i++) if (d[i] === 10) acked++;
       if (acked >= n) {
         s.destroy();
@@ -150,6 +183,30 @@ export async function fill(port: number, n: number, size: number, batch = 1000):
     });
     s.once('error', reject);
   });
+}
+
+/**
+ * SETs with the harness's random values over `keys` random keys, from durabench's own load
+ * generator (redis-benchmark can only send one repeated byte): closed loop, `clients`
+ * connections at `pipeline` depth for `seconds`; ops/s and p99. Throws if the server refused writes.
+ */
+export async function driverSetOps(
+  port: number,
+  o: { clients: number; pipeline: number; seconds: number; keys: number; size: number; seed: number },
+): Promise<{ ops: number; p99: number | null }> {
+  const workload = createWorkload('overwrite', { seed: o.seed, keys: o.keys, valueSize: o.size, preload: 0 });
+  const ledger = new Ledger({ ...workload.ledgerOptions, initialCapacity: 1 << 22 });
+  const d = await Driver.connect({ port, clients: o.clients, pipeline: o.pipeline, rate: 0, workload, ledger });
+  const t0 = performance.now();
+  d.start(t0);
+  await new Promise((r) => setTimeout(r, o.seconds * 1000));
+  d.halt();
+  const t1 = performance.now();
+  const completed = d.completed; // replies after the halt are not counted
+  await d.settled();
+  d.close();
+  if (d.errors > 0) throw new Error(`the server refused ${d.errors} writes: ${d.firstError}`);
+  return { ops: completed / ((t1 - t0) / 1000), p99: summarizeLatency(mergeHistograms(d.histograms())).p99Ms };
 }
 
 export function median(xs: number[]): number {

@@ -14,11 +14,7 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import { targets } from '../harness/targets/index.js';
 import { freePort } from '../harness/targets/ports.js';
-import { Driver } from '../harness/workload/driver.js';
-import { createWorkload } from '../harness/workload/generators.js';
-import { Ledger } from '../harness/workload/ledger.js';
-import { mergeHistograms, summarizeLatency } from '../harness/measure/latency.js';
-import { fail as failScript, fmt, median, redisBenchmark, requireBinaries } from './lib.js';
+import { driverSetOps, fail as failScript, fmt, median, redisBenchmark, requireBinaries } from './lib.js';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 50);
 const PIPELINES = (process.env.PIPELINES ?? '1,16').split(',').map(Number);
@@ -32,19 +28,7 @@ const fail = (msg: string): never => failScript('bench:load', msg);
 requireBinaries('bench:load');
 
 async function ours(port: number, pipeline: number, seed: number): Promise<{ ops: number; p99: number | null }> {
-  const workload = createWorkload('overwrite', { seed, keys: KEYS, valueSize: VALUE, preload: 0 });
-  const ledger = new Ledger({ ...workload.ledgerOptions, initialCapacity: 1 << 22 });
-  const d = await Driver.connect({ port, clients: CLIENTS, pipeline, rate: 0, workload, ledger });
-  const t0 = performance.now();
-  d.start(t0);
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  d.halt();
-  const t1 = performance.now();
-  const completed = d.completed; // replies after the halt are not counted
-  await d.settled();
-  d.close();
-  if (d.errors > 0) fail(`the server refused ${d.errors} writes: ${d.firstError}`);
-  return { ops: completed / ((t1 - t0) / 1000), p99: summarizeLatency(mergeHistograms(d.histograms())).p99Ms };
+  return driverSetOps(port, { clients: CLIENTS, pipeline, seconds: SECONDS, keys: KEYS, size: VALUE, seed }).catch((e: unknown) => fail((e as Error).message));
 }
 
 async function main(): Promise<void> {

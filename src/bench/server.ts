@@ -1,36 +1,62 @@
 import Table from 'cli-table3';
 import type { TargetKind } from '../shared/types.js';
-import { fill, fmt, info, median, redisBenchmark, requireBinaries, start, verdict } from './lib.js';
+import { driverSetOps, fill, fmt, info, median, redisBenchmark, requireBinaries, start, valueKinds, verdict, type Running, type ValueKind } from './lib.js';
 
 /**
  * npm run bench:server — the built-in server vs redis-server (mode none), side by side in
- * one run: redis-benchmark SET/GET, 50 clients, 100-byte values, random keys over 100k,
- * pipeline 1 and 16 (median of interleaved rounds), then RSS per key after 1M keys.
+ * one run, each row twice: with repetitive values (one repeated byte, what redis-benchmark
+ * sends) and with random incompressible ones (the harness's values, as every trial writes).
+ *  - SET: repetitive = redis-benchmark; random = durabench's load generator (redis-benchmark
+ *    cannot vary its values), both 50 clients, 100-byte values, random keys over 100k.
+ *  - GET: redis-benchmark over 100k keys filled beforehand with that kind of value.
+ *  Pipeline 1 and 16, median of interleaved rounds; then RSS per key after KEYS keys.
  * Goals: ratio ≥ 0.9 at pipeline 1, ≥ 0.6 at pipeline 16; RSS/key ≤ 1.5× redis-server's.
- * Env: ROUNDS (3), N requests per run at pipeline 1 (200000; ×4 at 16), KEYS for RSS (1000000).
+ * Env: ROUNDS (3), N requests per redis-benchmark run at pipeline 1 (200000; ×4 at 16),
+ *      SECONDS per load-generator run (3), KEYS for RSS (1000000), VALUES (repetitive,random).
  */
 requireBinaries('bench:server');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
 const N = Number(process.env.N ?? 200_000);
+const SECONDS = Number(process.env.SECONDS ?? 3);
 const KEYS = Number(process.env.KEYS ?? 1_000_000);
+const VALUES = valueKinds('bench:server');
+const SIZE = 100;
+const KEYSPACE = 100_000;
+const CLIENTS = 50;
 const kinds: TargetKind[] = ['builtin', 'redis'];
 
-const table = new Table({ style: { head: [], border: [] }, head: ['case', 'built-in', 'redis', 'ratio', 'goal', 'verdict'] });
+const head = ['case'];
+for (const v of VALUES) head.push(`${v}: built-in`, 'redis', '÷');
+const table = new Table({ style: { head: [], border: [] }, head: [...head, 'goal', 'verdict'] });
+
+/** One measurement of `test` on a server, with values of kind `v` (GET reads what fill wrote). */
+async function ops(s: Running, test: 'set' | 'get', v: ValueKind, pipeline: number, round: number): Promise<number> {
+  if (test === 'set' && v === 'random') {
+    return (await driverSetOps(s.port, { clients: CLIENTS, pipeline, seconds: SECONDS, keys: KEYSPACE, size: SIZE, seed: round + 1 })).ops;
+  }
+  return redisBenchmark(s.port, test, { n: N * (pipeline > 1 ? 4 : 1), clients: CLIENTS, pipeline, size: SIZE, keys: KEYSPACE });
+}
+
 const servers = { builtin: await start('builtin', 'none'), redis: await start('redis', 'none') };
 process.stdout.write(`bench:server — ${servers.redis.version} vs the built-in server, mode none, ${ROUNDS} interleaved rounds (median)\n`);
 try {
   for (const pipeline of [1, 16]) {
-    for (const test of ['set', 'get']) {
-      const runs: Record<TargetKind, number[]> = { builtin: [], redis: [] };
-      for (let r = 0; r < ROUNDS; r++) {
-        for (const k of r % 2 ? [...kinds].reverse() : kinds) {
-          runs[k].push(redisBenchmark(servers[k].port, test, { n: N * (pipeline > 1 ? 4 : 1), clients: 50, pipeline, size: 100, keys: 100_000 }));
-        }
-      }
-      const b = median(runs.builtin);
-      const rd = median(runs.redis);
+    for (const test of ['set', 'get'] as const) {
+      const cells: string[] = [];
+      const verdicts: string[] = [];
       const goal = pipeline === 1 ? 0.9 : 0.6;
-      table.push([`${test.toUpperCase()} -P ${pipeline} (ops/s)`, fmt(b), fmt(rd), (b / rd).toFixed(2), `≥ ${goal}`, verdict(b / rd >= goal)]);
+      for (const v of VALUES) {
+        if (test === 'get') for (const k of kinds) await fill(servers[k].port, KEYSPACE, SIZE, v);
+        const runs: Record<TargetKind, number[]> = { builtin: [], redis: [] };
+        for (let r = 0; r < ROUNDS; r++) {
+          for (const k of r % 2 ? [...kinds].reverse() : kinds) runs[k].push(await ops(servers[k], test, v, pipeline, r));
+        }
+        const b = median(runs.builtin);
+        const rd = median(runs.redis);
+        cells.push(fmt(b), fmt(rd), (b / rd).toFixed(2));
+        verdicts.push(verdict(b / rd >= goal));
+      }
+      table.push([`${test.toUpperCase()} -P ${pipeline} (ops/s)`, ...cells, `≥ ${goal}`, verdicts.join(' / ')]);
     }
   }
 } finally {
@@ -38,19 +64,30 @@ try {
   await servers.redis.stop();
 }
 
-// Memory: a fresh server each, KEYS keys with 100-byte values, RSS growth per key.
-const perKey: Record<TargetKind, number> = { builtin: 0, redis: 0 };
-for (const k of kinds) {
-  const s = await start(k, 'none');
-  try {
-    const before = Number((await info(s.port, 'memory')).used_memory_rss);
-    await fill(s.port, KEYS, 100);
-    await new Promise((r) => setTimeout(r, 500));
-    perKey[k] = (Number((await info(s.port, 'memory')).used_memory_rss) - before) / KEYS;
-  } finally {
-    await s.stop();
+// Memory: a fresh server each, KEYS keys with 100-byte values of each kind, RSS growth per key.
+const cells: string[] = [];
+const verdicts: string[] = [];
+for (const v of VALUES) {
+  const perKey: Record<TargetKind, number> = { builtin: 0, redis: 0 };
+  for (const k of kinds) {
+    const s = await start(k, 'none');
+    try {
+      const before = Number((await info(s.port, 'memory')).used_memory_rss);
+      await fill(s.port, KEYS, SIZE, v);
+      await new Promise((r) => setTimeout(r, 500));
+      perKey[k] = (Number((await info(s.port, 'memory')).used_memory_rss) - before) / KEYS;
+    } finally {
+      await s.stop();
+    }
   }
+  const ratio = perKey.builtin / perKey.redis;
+  cells.push(`${perKey.builtin.toFixed(0)} B`, `${perKey.redis.toFixed(0)} B`, ratio.toFixed(2));
+  verdicts.push(verdict(ratio <= 1.5));
 }
-const ratio = perKey.builtin / perKey.redis;
-table.push([`RSS per key, ${fmt(KEYS)} × 100 B`, `${perKey.builtin.toFixed(0)} B`, `${perKey.redis.toFixed(0)} B`, ratio.toFixed(2), '≤ 1.5', verdict(ratio <= 1.5)]);
+table.push([`RSS per key, ${fmt(KEYS)} × ${SIZE} B`, ...cells, '≤ 1.5', verdicts.join(' / ')]);
 process.stdout.write(`${table.toString()}\n`);
+process.stdout.write(
+  `÷ = built-in / redis. repetitive: one repeated byte per value (redis-benchmark's own values; GET reads keys filled with them).\n` +
+    `random: seeded incompressible values (the harness's); SET random is durabench's load generator (${SECONDS} s runs, redis-benchmark ` +
+    `cannot send varying values), GET random is redis-benchmark reading keys filled with random values. Keys: random over ${fmt(KEYSPACE)} (-r).\n`,
+);

@@ -5,23 +5,14 @@ import { connectionCommands } from './commands/connection-cmds.js';
 import { dataCommands } from './commands/index.js';
 import type { Config } from './config.js';
 import { Connection, type Dispatcher } from './connection.js';
+import { commandTable, dispatch, replay, type CommandTable, type DispatchHost } from './dispatch.js';
 import { readIntoShared } from './shared-read.js';
 import { infoSections, renderInfo } from './info.js';
 import { Keyspace } from './keyspace.js';
 import { Logger } from './log.js';
 import { Persistence } from './persistence/persistence.js';
 import { GcPauses } from './stall-monitor.js';
-import * as R from './resp/encoder.js';
 import { Stats } from './stats.js';
-
-
-/** A command with its flags resolved once, so dispatch does no array scans. */
-interface Entry {
-  cmd: Command;
-  write: boolean;
-  noauth: boolean;
-  loading: boolean;
-}
 
 /**
  * The built-in server: net → resp → commands → keyspace, with persistence fed through
@@ -29,7 +20,7 @@ interface Entry {
  * With an AOF, replies wait for one flush per event-loop turn (beforeSleep), so every
  * acknowledged write is in the file (and, with `always`, fsynced) before its reply leaves.
  */
-export class Server implements Dispatcher, ServerApi {
+export class Server implements Dispatcher, ServerApi, DispatchHost {
   readonly ks = new Keyspace();
   readonly stats = new Stats();
   readonly log: Logger;
@@ -37,7 +28,7 @@ export class Server implements Dispatcher, ServerApi {
   /** GC pauses (INFO gc_*), from PerformanceObserver('gc'). */
   readonly gc = new GcPauses();
   loading = false;
-  private readonly table = new Map<string, Entry>();
+  readonly table: CommandTable;
   private readonly all: Command[];
   private readonly conns = new Map<number, Connection>();
   /** Connections with replies waiting for this turn's AOF flush (each at most once). */
@@ -47,18 +38,15 @@ export class Server implements Dispatcher, ServerApi {
   private flushScheduled = false;
   private timers: NodeJS.Timeout[] = [];
   private stopping = false;
-  private readonly ctx: Ctx;
+  /** The handlers' context, reused by dispatch for every command. */
+  readonly ctx: Ctx;
   /** Parsed client-output-buffer-limit (normal class hard limit), cached off the hot path. */
   private outputLimit: number;
 
   constructor(readonly config: Config) {
     this.log = new Logger(() => config.get('loglevel'), config.get('logfile'));
     this.all = [...connectionCommands, ...adminCommands, ...dataCommands];
-    for (const c of this.all) {
-      const e: Entry = { cmd: c, write: c.flags.includes('write'), noauth: c.flags.includes('noauth'), loading: c.flags.includes('loading') };
-      this.table.set(c.name, e);
-      this.table.set(c.name.toUpperCase(), e);
-    }
+    this.table = commandTable(this.all);
     this.outputLimit = config.outputHardLimit();
     this.persistence = new Persistence({
       ks: this.ks,
@@ -122,56 +110,13 @@ export class Server implements Dispatcher, ServerApi {
   // ---- Dispatcher ----
 
   execute(conn: Connection, argv: string[]): string {
-    const name = argv[0]!;
-    const e = this.lookup(name);
     this.stats.totalCommands++;
-    if (e === undefined) {
-      const args = argv.slice(1, 10).map((a) => `'${a.slice(0, 128)}'`).join(' ');
-      return R.error(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}${args ? ' ' : ''}`);
-    }
-    const c = e.cmd;
-    const argc = argv.length;
-    if ((c.arity > 0 && argc !== c.arity) || argc < -c.arity) {
-      return R.error(`ERR wrong number of arguments for '${c.name}' command`);
-    }
-    if (!conn.authenticated && !e.noauth) return '-NOAUTH Authentication required.\r\n';
-    if (this.loading && !e.loading) return '-LOADING Redis is loading the dataset in memory\r\n';
-    const isWrite = e.write;
-    if (isWrite) {
-      const refused = this.persistence.writeRefusal();
-      if (refused !== null) return refused;
-    }
-    const ctx = this.ctx;
-    ctx.client = conn;
-    ctx.resp = conn.resp;
-    ctx.rewritten = null;
-    const dirty = this.ks.dirty;
-    const reply = c.handler(ctx, argv);
-    if (isWrite && this.ks.dirty !== dirty) {
-      const rewritten = ctx.rewritten as string[][] | null; // set by the handler
-      if (this.persistence.aofOn) {
-        if (rewritten === null) this.persistence.propagate(argv);
-        else for (const a of rewritten) this.persistence.propagate(a);
-        conn.wroteThisTurn = true;
-      }
-    }
-    return reply;
-  }
-
-  /** The table holds lower- and upper-case names; anything else is lowered once. */
-  private lookup(name: string): Entry | undefined {
-    return this.table.get(name) ?? this.table.get(name.toLowerCase());
+    return dispatch(this, conn, argv);
   }
 
   /** Runs a command from the AOF while loading: no auth, no replies, no propagation. */
   replay(argv: string[], client: Client): string {
-    const c = this.lookup(argv[0]!)?.cmd;
-    if (c === undefined) throw new Error(`Unknown command '${argv[0]}' reading the append only file`);
-    const ctx = this.ctx;
-    ctx.client = client;
-    ctx.resp = 2;
-    ctx.rewritten = null;
-    return c.handler(ctx, argv);
+    return replay(this, client, argv);
   }
 
   deferReplies(): boolean {

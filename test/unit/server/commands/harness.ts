@@ -1,18 +1,17 @@
 import { Keyspace } from '../../../../src/server/keyspace.js';
-import type { Client, Command, Ctx, ServerApi } from '../../../../src/server/commands/command.js';
-import { wrongArgs } from '../../../../src/server/commands/command.js';
+import type { Command, Ctx, ServerApi } from '../../../../src/server/commands/command.js';
 import { dataCommands } from '../../../../src/server/commands/index.js';
+import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '../../../../src/server/dispatch.js';
 import type { Proto } from '../../../../src/server/resp/encoder.js';
 
 /**
- * Runs data commands the way the server does: look the command up, check arity, reset the
- * rewrite slot, call the handler, and record what would be propagated (the rewritten form,
- * or argv, only for write commands that changed ks.dirty).
+ * Runs data commands through the server's own dispatch (lookup, arity, checks, handler,
+ * propagation), with an AOF that records what was propagated instead of writing it.
  */
 export interface Harness {
   ks: Keyspace;
   ctx: Ctx;
-  client: Client;
+  client: DispatchClient;
   /** Raw reply string. */
   run(...argv: string[]): string;
   /** Decoded reply (see decode). */
@@ -23,11 +22,13 @@ export interface Harness {
   aof: string[][];
 }
 
+/** The data commands by (lower-case) name, for tests that look at flags. */
 export const table = new Map<string, Command>(dataCommands.map((c) => [c.name, c]));
+const dispatchTable = commandTable(dataCommands);
 
 export function harness(resp: Proto = 2): Harness {
   const ks = new Keyspace();
-  const client: Client = {
+  const client: DispatchClient = {
     id: 1,
     name: '',
     resp,
@@ -36,6 +37,7 @@ export function harness(resp: Proto = 2): Harness {
     libVer: '',
     scanKeys: null,
     closeAfterReply: false,
+    wroteThisTurn: false,
   };
   // Data commands must not need the server; any use of it fails the test loudly.
   const server = new Proxy({}, {
@@ -44,6 +46,17 @@ export function harness(resp: Proto = 2): Harness {
     },
   }) as ServerApi;
   const ctx: Ctx = { ks, client, server, resp, rewritten: null };
+  let propagated: string[][] = [];
+  const host: DispatchHost = {
+    table: dispatchTable,
+    ctx,
+    loading: false,
+    persistence: {
+      aofOn: true,
+      propagate: (argv) => void propagated.push(argv as string[]),
+      writeRefusal: () => null,
+    },
+  };
   const h: Harness = {
     ks,
     ctx,
@@ -51,14 +64,10 @@ export function harness(resp: Proto = 2): Harness {
     lastPropagated: [],
     aof: [],
     run(...argv) {
-      const c = table.get(argv[0]!.toLowerCase());
-      if (c === undefined) return `-ERR unknown command '${argv[0]}'\r\n`;
-      if ((c.arity > 0 && argv.length !== c.arity) || argv.length < -c.arity) return wrongArgs(c.name);
-      ctx.rewritten = null;
-      const before = ks.dirty;
-      const reply = c.handler(ctx, argv);
-      h.lastPropagated = c.flags.includes('write') && ks.dirty !== before ? (ctx.rewritten ?? [argv]) : [];
-      h.aof.push(...h.lastPropagated);
+      propagated = [];
+      const reply = dispatch(host, client, argv);
+      h.lastPropagated = propagated;
+      h.aof.push(...propagated);
       return reply;
     },
     call(...argv) {

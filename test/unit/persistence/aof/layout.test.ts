@@ -1,0 +1,141 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Keyspace } from '../../../../src/server/keyspace.js';
+import { AofBaseEncoder } from '../../../../src/server/persistence/aof/base-aof.js';
+import { AofLayout } from '../../../../src/server/persistence/aof/layout.js';
+import { parseManifest } from '../../../../src/server/persistence/aof/manifest.js';
+import type { EncoderFactory } from '../../../../src/server/persistence/background-save.js';
+import { defaultAux, loadRdbInto, RdbEncoder } from '../../../../src/server/persistence/rdb/index.js';
+
+const rdbEncoder: EncoderFactory = (sink, keys, expires) => {
+  const e = new RdbEncoder(sink);
+  e.header(defaultAux({ 'aof-base': '1' }));
+  e.selectDb(0, keys, expires);
+  return { entry: (k, v, x) => e.entry(k, v, x), finish: () => e.footer() };
+};
+const aofEncoder: EncoderFactory = (sink) => new AofBaseEncoder(sink);
+
+let root: string;
+beforeEach(() => {
+  root = fs.mkdtempSync(path.join(os.tmpdir(), 'durabench-layout-'));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  fs.rmSync(root, { recursive: true, force: true });
+});
+
+function layout(preamble = true, dir = root) {
+  return new AofLayout({ dir, dirname: 'appendonlydir', filename: 'appendonly.aof', preamble: () => preamble, rdbEncoder, aofEncoder });
+}
+const aofDir = () => path.join(root, 'appendonlydir');
+const manifestText = () => fs.readFileSync(path.join(aofDir(), 'appendonly.aof.manifest'), 'latin1');
+const ls = () => fs.readdirSync(aofDir()).sort();
+
+describe('AofLayout', () => {
+  it('createIfMissing: the directory, base 1 with the dataset, an empty incr 1, and a manifest naming both', () => {
+    const ks = new Keyspace();
+    ks.set('k', 'v');
+    const l = layout(true);
+    expect(l.exists()).toBe(false);
+    const made = l.createIfMissing(ks);
+    expect(fs.statSync(aofDir()).isDirectory()).toBe(true);
+    expect(made).toEqual({ name: 'appendonly.aof.1.base.rdb', bytes: fs.statSync(path.join(aofDir(), 'appendonly.aof.1.base.rdb')).size });
+    expect(manifestText()).toBe('file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+    expect(ls()).toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.manifest']);
+    expect(fs.statSync(path.join(aofDir(), 'appendonly.aof.1.incr.aof')).size).toBe(0);
+    const back = new Keyspace();
+    loadRdbInto(fs.readFileSync(path.join(aofDir(), 'appendonly.aof.1.base.rdb')), back);
+    expect(back.get('k')).toBe('v');
+    expect(l.exists()).toBe(true);
+    expect(l.createIfMissing(ks)).toBeNull(); // a second start keeps what is there
+  });
+
+  it('names the base .aof without the RDB preamble, and the dataset is commands', () => {
+    const ks = new Keyspace();
+    ks.set('k', 'v');
+    expect(layout(false).createIfMissing(ks)?.name).toBe('appendonly.aof.1.base.aof');
+    expect(fs.readFileSync(path.join(aofDir(), 'appendonly.aof.1.base.aof'), 'latin1')).toContain('$1\r\nk\r\n$1\r\nv\r\n');
+  });
+
+  it('fsyncs the parent after creating the directory (a new name lives in its parent)', () => {
+    const events: string[] = [];
+    const fds = new Map<number, string>();
+    const mkdir = fs.mkdirSync;
+    const open = fs.openSync;
+    const fsync = fs.fsyncSync;
+    vi.spyOn(fs, 'mkdirSync').mockImplementation(((p: fs.PathLike, o?: fs.MakeDirectoryOptions) => {
+      events.push(`mkdir ${String(p)}`);
+      return mkdir(p, o);
+    }) as typeof fs.mkdirSync);
+    vi.spyOn(fs, 'openSync').mockImplementation(((p: fs.PathLike, ...rest: [never]) => {
+      const fd = open(p, ...rest);
+      fds.set(fd, String(p));
+      return fd;
+    }) as typeof fs.openSync);
+    vi.spyOn(fs, 'fsyncSync').mockImplementation((fd) => {
+      events.push(`fsync ${fds.get(fd as number)}`);
+      fsync(fd);
+    });
+    layout().createIfMissing(new Keyspace());
+    const made = events.indexOf(`mkdir ${aofDir()}`);
+    expect(made).toBeGreaterThanOrEqual(0);
+    expect(events.indexOf(`fsync ${root}`)).toBeGreaterThan(made);
+    expect(events).toContain(`fsync ${aofDir()}`); // the manifest's rename
+  });
+
+  it('does not fsync the parent when the directory was there', () => {
+    fs.mkdirSync(aofDir());
+    const fsyncDirs: string[] = [];
+    const open = fs.openSync;
+    vi.spyOn(fs, 'openSync').mockImplementation(((p: fs.PathLike, ...rest: [never]) => {
+      if (String(p) === root) fsyncDirs.push(String(p));
+      return open(p, ...rest);
+    }) as typeof fs.openSync);
+    layout().createIfMissing(new Keyspace());
+    expect(fsyncDirs).toEqual([]);
+  });
+
+  it('a rewrite: a live new incr, the next base, then commit removes the old files', () => {
+    const l = layout();
+    l.createIfMissing(new Keyspace());
+    expect(l.currentIncr()).toEqual({ name: 'appendonly.aof.1.incr.aof', seq: 1, type: 'i' });
+    const incr2 = l.addIncr(true);
+    expect(incr2).toEqual({ name: 'appendonly.aof.2.incr.aof', seq: 2, type: 'i' });
+    expect(parseManifest(manifestText(), 'm').map((f) => f.name)).toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.2.incr.aof']);
+    const base2 = l.nextBase();
+    expect(base2).toEqual({ name: 'appendonly.aof.2.base.rdb', seq: 2, type: 'b' });
+    fs.writeFileSync(path.join(aofDir(), base2.name), 'REDIS');
+    l.commit(base2, incr2);
+    expect(manifestText()).toBe('file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
+    expect(ls()).toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
+    expect(l.currentIncr()).toBe(incr2);
+  });
+
+  it('an incr added while no incr is live is only in files until the base commits', () => {
+    const l = layout();
+    l.createIfMissing(new Keyspace());
+    const incr2 = l.addIncr(false);
+    expect(l.files).toContain(incr2);
+    expect(manifestText()).not.toContain(incr2.name);
+  });
+
+  it('readIfAny: an unreadable manifest reads as none; read() throws it', () => {
+    fs.mkdirSync(aofDir());
+    fs.writeFileSync(path.join(aofDir(), 'appendonly.aof.manifest'), 'file x seq 1 type q\n');
+    const l = layout();
+    l.readIfAny();
+    expect(l.files).toEqual([]);
+    expect(() => l.read()).toThrow(/Invalid AOF manifest file format/);
+  });
+
+  it('currentIncr lists incr 1 when the manifest names a base alone', () => {
+    fs.mkdirSync(aofDir());
+    fs.writeFileSync(path.join(aofDir(), 'appendonly.aof.manifest'), 'file appendonly.aof.3.base.rdb seq 3 type b\n');
+    const l = layout();
+    l.read();
+    expect(l.currentIncr().name).toBe('appendonly.aof.1.incr.aof');
+    expect(manifestText()).toBe('file appendonly.aof.3.base.rdb seq 3 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
+  });
+});
