@@ -31,6 +31,21 @@ const extraNodeFlags = (flag('--node-flags') ?? '').split(/\s+/).filter(Boolean)
 // by hand; see the README's start-up section): adds a row that starts the server from it.
 const snapshotBlob = flag('--snapshot-blob');
 
+/**
+ * CPU time (user + system, ms) of this process's reaped children so far: fields 16 and 17 of
+ * /proc/self/stat, in clock ticks (100 per second on Linux). On a busy shared machine the wall
+ * clock swings with the other load; the CPU a start-up burns does much less. null off Linux.
+ */
+function childrenCpuMs(): number | null {
+  try {
+    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[13]) + Number(f[14])) * 10;
+  } catch {
+    return null;
+  }
+}
+
 /** nearest-rank percentile */
 function percentile(xs: readonly number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -96,15 +111,23 @@ const fromSnapshot = (port: number, dir: string): string[] => ['--snapshot-blob'
 
 const samples: Record<string, number[]> = { 'node -e 0': [], 'durabench server': [] };
 if (snapshotBlob) samples['server (snapshot)'] = [];
+const cpu: Record<string, number[]> = {};
+/** runs one start-up, noting the child's CPU time (it is reaped before this returns) */
+async function sample(name: string, f: () => Promise<number>): Promise<void> {
+  const before = childrenCpuMs();
+  samples[name]!.push(await f());
+  const after = childrenCpuMs();
+  if (before !== null && after !== null) (cpu[name] ??= []).push(after - before);
+}
 if (withRedis) samples['redis-server'] = [];
 // one warm-up round, not counted (page cache, first-exec costs)
 await bareNode();
 await serverPong(process.execPath, builtin);
 for (let i = 0; i < N; i++) {
-  samples['node -e 0']!.push(await bareNode());
-  samples['durabench server']!.push(await serverPong(process.execPath, builtin));
-  if (snapshotBlob) samples['server (snapshot)']!.push(await serverPong(process.execPath, fromSnapshot));
-  if (withRedis) samples['redis-server']!.push(await serverPong('redis-server', redis));
+  await sample('node -e 0', bareNode);
+  await sample('durabench server', () => serverPong(process.execPath, builtin));
+  if (snapshotBlob) await sample('server (snapshot)', () => serverPong(process.execPath, fromSnapshot));
+  if (withRedis) await sample('redis-server', () => serverPong('redis-server', redis));
 }
 
 const base = median(samples['node -e 0']!);
@@ -113,15 +136,20 @@ const rows = Object.entries(samples).map(([name, xs]) => ({
   medianMs: median(xs),
   p90Ms: percentile(xs, 90),
   ratio: median(xs) / base,
+  // mean: the samples are whole 10 ms ticks
+  cpuMs: cpu[name] ? cpu[name]!.reduce((a, b) => a + b, 0) / cpu[name]!.length : null,
 }));
+const baseCpu = rows[0]!.cpuMs;
 if (argv.includes('--json')) {
   process.stdout.write(JSON.stringify({ n: N, node: process.version, nodeFlags: extraNodeFlags, rows }, null, 2) + '\n');
 } else {
   process.stdout.write(`spawn → first PONG (node -e 0: spawn → exit), ${N} interleaved rounds, node ${process.version}${extraNodeFlags.length ? `, server node flags ${extraNodeFlags.join(' ')}` : ''}\n`);
-  process.stdout.write(`${'what'.padEnd(18)} ${'median ms'.padStart(10)} ${'p90 ms'.padStart(8)} ${'× node -e 0'.padStart(12)}\n`);
+  process.stdout.write(`${'what'.padEnd(18)} ${'median ms'.padStart(10)} ${'p90 ms'.padStart(8)} ${'× node -e 0'.padStart(12)} ${'cpu ms'.padStart(8)} ${'cpu ×'.padStart(6)}\n`);
   for (const r of rows) {
-    process.stdout.write(`${r.name.padEnd(18)} ${r.medianMs.toFixed(1).padStart(10)} ${r.p90Ms.toFixed(1).padStart(8)} ${r.ratio.toFixed(2).padStart(12)}\n`);
+    const c = r.cpuMs === null || baseCpu === null ? ['', ''] : [r.cpuMs.toFixed(0), (r.cpuMs / baseCpu).toFixed(2)];
+    process.stdout.write(`${r.name.padEnd(18)} ${r.medianMs.toFixed(1).padStart(10)} ${r.p90Ms.toFixed(1).padStart(8)} ${r.ratio.toFixed(2).padStart(12)} ${c[0]!.padStart(8)} ${c[1]!.padStart(6)}\n`);
   }
+  process.stdout.write('(cpu: mean user+system time of the process until it exited or was killed after its PONG)\n');
   const b = rows.find((r) => r.name === 'durabench server')!;
   process.stdout.write(`goal: durabench server ≤ 1.30 × node -e 0 → ${b.ratio.toFixed(2)} ${b.ratio <= 1.3 ? 'met' : 'NOT met'}\n`);
 }

@@ -85,7 +85,7 @@ describe('the npm package', () => {
     if (skipReason) ctx.skip(skipReason);
     expect(fs.existsSync(durabench)).toBe(true);
     const pkgDir = path.join(tmp, 'prefix', 'lib', 'node_modules', 'durabench');
-    expect(fs.existsSync(path.join(pkgDir, 'dist', 'server.bundle.js'))).toBe(true);
+    expect(fs.existsSync(path.join(pkgDir, 'dist', 'server.bundle.cjs'))).toBe(true);
     expect(fs.existsSync(path.join(pkgDir, 'scenarios', 'quick.json'))).toBe(true);
     expect(fs.existsSync(path.join(pkgDir, 'src'))).toBe(false);
 
