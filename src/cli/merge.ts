@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { mergeShards } from '../harness/merge.js';
 import { shouldColor } from '../report/color.js';
+import { resolveBaselinePath } from '../scenario/load.js';
 import { ConfigError, UsageError } from '../shared/errors.js';
 import { finishRun } from './finish-run.js';
 import { readRunResultFile } from './report.js';
@@ -46,8 +47,9 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       throw new UsageError('--junit, --bench-json and --baseline go with --gate');
     }
     const inputs = args.results.map((file) => ({ file, result: readRunResultFile(file) }));
-    const baseline = args.gate && args.baseline ? readRunResultFile(args.baseline) : undefined;
     const result = mergeShards(inputs);
+    const baselineFile = args.gate ? (args.baseline ?? resolveBaselinePath(result.scenario)) : undefined;
+    const baseline = baselineFile ? readRunResultFile(baselineFile) : undefined;
     if (args.gate && result.scenario.gates.length === 0) {
       throw new ConfigError(`--gate: scenario '${result.scenario.name}' has no "gates" to evaluate`);
     }

@@ -13,6 +13,7 @@ import { onInterrupt } from './on-interrupt.js';
 import { progress } from './progress.js';
 import { shouldColor } from '../report/color.js';
 import { applyOverrides, DEFAULT_SCENARIO_FILE, loadScenario } from '../scenario/index.js';
+import { resolveBaselinePath } from '../scenario/load.js';
 import type { RunResult } from '../shared/result.js';
 import { ConfigError, UsageError } from '../shared/errors.js';
 import { finishRun } from './finish-run.js';
@@ -49,7 +50,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
       throw new UsageError('--junit, --bench-json and --baseline go with --gate');
     }
     // Read the baseline and check the gates before spending minutes on the run.
-    const baseline = args.gate && args.baseline ? readRunResultFile(args.baseline) : undefined;
+    // --baseline, else the file the scenario names (ci-gate: results/baseline/ci-gate.json)
+    const baselineFile = args.gate ? (args.baseline ?? resolveBaselinePath(scenario)) : undefined;
+    const baseline = baselineFile ? readRunResultFile(baselineFile) : undefined;
     if (args.gate && scenario.gates.length === 0) {
       throw new ConfigError(`--gate: scenario '${scenario.name}' has no "gates" to evaluate`);
     }
