@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { compareCommand } from './compare.js';
 import { doctorCommand } from './doctor.js';
 import { gateCommand } from './gate.js';
+import { mergeCommand } from './merge.js';
 import { microCommand } from './micro.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
@@ -11,6 +12,7 @@ export const commands: CommandModule<any, any>[] = [
   reportCommand,
   gateCommand,
   compareCommand,
+  mergeCommand,
   microCommand,
   doctorCommand,
   runCommand,

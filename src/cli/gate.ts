@@ -7,7 +7,7 @@ import { evaluateGates, type GateOutcome } from '../report/gate-eval.js';
 import { parseGates } from '../shared/gate-parse.js';
 import { renderGateTable } from '../report/gate-table.js';
 import { renderJunit } from '../report/junit.js';
-import { resolveScenarioPath } from '../scenario/load.js';
+import { resolveBaselinePath, resolveScenarioPath } from '../scenario/load.js';
 import { readGatesFile, readRunResultFile, stdoutColor, writeOutput } from './report.js';
 
 export const GATE_FAILED_EXIT = 99;
@@ -130,7 +130,8 @@ export const gateCommand: CommandModule<object, GateArgs> = {
       ? readGatesFile(await resolveScenarioPath(args['gates-from']))
       : [...result.scenario.gates];
     if (args.gate !== undefined) gates = [...gates, ...[args.gate].flat()];
-    const baseline = args.baseline ? readRunResultFile(args.baseline) : undefined;
+    const baselineFile = args.baseline ?? resolveBaselinePath(result.scenario, gates);
+    const baseline = baselineFile ? readRunResultFile(baselineFile) : undefined;
     const report = gateResult(result, {
       gates,
       baseline,

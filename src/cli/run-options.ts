@@ -3,6 +3,7 @@
  * the order --help lists them in.
  */
 import type { Argv } from 'yargs';
+import { UsageError } from '../shared/errors.js';
 import { FAULTS, MODES, TARGETS, WORKLOADS } from '../shared/types.js';
 
 export interface RunArgs {
@@ -32,6 +33,18 @@ export interface RunArgs {
   baseline?: string;
   junit?: string;
   'bench-json'?: string;
+  shard?: string;
+}
+
+/** `--shard 2/4` → { index: 2, count: 4 }; anything else is a usage error. */
+export function parseShard(text: string): { index: number; count: number } {
+  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
+  const index = m ? Number(m[1]) : NaN;
+  const count = m ? Number(m[2]) : NaN;
+  if (!m || count < 1 || count > 1000 || index < 1 || index > count) {
+    throw new UsageError(`--shard ${text}: expected i/n with 1 ≤ i ≤ n ≤ 1000, e.g. --shard 2/4`);
+  }
+  return { index, count };
 }
 
 export function runOptions(y: Argv<object>): Argv<RunArgs> {
@@ -52,6 +65,7 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('fault', { type: 'string', describe: `fault(s) to inject, comma list: ${FAULTS.join(', ')}` })
     .option('crash-model', { type: 'string', describe: 'power-loss faults: posix (a name change needs its directory fsynced) or ext4 (a journal commits it at the next fsync)' })
     .option('snapshot-strategy', { type: 'string', describe: 'built-in server snapshots: cow (copy-on-write) or blocking (all at once, like a copying fork)' })
+    .option('shard', { type: 'string', nargs: 1, describe: 'run slice i of n of the trials (e.g. 2/4); `durabench merge` joins the results' })
     .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
     .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })
     .option('json', { type: 'string', nargs: 1, describe: 'also write the JSON here (- for stdout)' })
@@ -59,11 +73,12 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('keep', { type: 'boolean', describe: "keep each trial's temp dir (data files, server logs)" })
     .option('color', { type: 'boolean', describe: 'colour the tables (default: only on a TTY outside CI)' })
     .option('gate', { type: 'boolean', describe: "evaluate the scenario's gates: exit 0 all pass, 99 one fails" })
-    .option('baseline', { type: 'string', nargs: 1, describe: 'baseline run result for `<n> * baseline` gates' })
+    .option('baseline', { type: 'string', nargs: 1, describe: 'baseline run result for `<n> * baseline` gates (default: the scenario\'s "baseline")' })
     .option('junit', { type: 'string', nargs: 1, describe: 'with --gate: write JUnit XML here (one testcase per gate)' })
     .option('bench-json', { type: 'string', nargs: 1, describe: 'with --gate: github-action-benchmark JSON (FILE.bigger.json, FILE.smaller.json)' })
     .example('$0 run', 'the default scenario on the built-in server (~2 min)')
-    .example('$0 run ci-gate --gate --baseline results/baseline/ci-gate.json --junit gates.xml', 'a CI step')
+    .example('$0 run ci-gate --gate --junit gates.xml', 'a CI step (ci-gate names its baseline)')
+    .example('$0 run ci-gate --shard 1/4 --out shard1', 'one of 4 CI runners; then: $0 merge shard*/*.json')
     .example('$0 run quick --target builtin,redis', 'both servers side by side')
     .example('$0 run quick --fault sigkill,sigterm', 'two faults: every mode under each')
     .example('$0 run scenarios/default.json --modes none,aof-always --trials 5 --json -', '') as unknown as Argv<RunArgs>;

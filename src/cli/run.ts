@@ -7,30 +7,18 @@
  * no handler: the reaper process (harness/targets/reaper.ts) cleans up then.
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { runScenario } from '../harness/run.js';
 import { onInterrupt } from './on-interrupt.js';
 import { progress } from './progress.js';
 import { shouldColor } from '../report/color.js';
-import { renderCsv } from '../report/csv.js';
-import { renderJson } from '../report/json.js';
-import { renderTables } from '../report/table.js';
 import { applyOverrides, DEFAULT_SCENARIO_FILE, loadScenario } from '../scenario/index.js';
+import { resolveBaselinePath } from '../scenario/load.js';
 import type { RunResult } from '../shared/result.js';
 import { ConfigError, UsageError } from '../shared/errors.js';
-import { gateResult, writeGateFiles } from './gate.js';
-import { readRunResultFile, writeOutput } from './report.js';
-import { runOptions, type RunArgs } from './run-options.js';
-
-function stamp(iso: string): string {
-  return iso.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
-}
-
-export function resultFiles(result: RunResult, outDir: string): { json: string; csv: string } {
-  const base = path.join(outDir, `${stamp(result.startedAt)}-${result.scenario.name}`);
-  return { json: `${base}.json`, csv: `${base}.csv` };
-}
+import { finishRun } from './finish-run.js';
+import { readRunResultFile } from './report.js';
+import { parseShard, runOptions, type RunArgs } from './run-options.js';
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run [scenario]',
@@ -54,11 +42,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
       snapshotStrategy: args['snapshot-strategy'],
       crashModel: args['crash-model'],
     });
+    const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;
+    if (shard && shard.count > 1 && args.gate) {
+      throw new UsageError('--gate judges a whole run: gate the merged result (durabench merge ... --gate), not a shard');
+    }
     if ((args.junit || args['bench-json'] || args.baseline) && !args.gate) {
       throw new UsageError('--junit, --bench-json and --baseline go with --gate');
     }
     // Read the baseline and check the gates before spending minutes on the run.
-    const baseline = args.gate && args.baseline ? readRunResultFile(args.baseline) : undefined;
+    // --baseline, else the file the scenario names (ci-gate: results/baseline/ci-gate.json)
+    const baselineFile = args.gate ? (args.baseline ?? resolveBaselinePath(scenario)) : undefined;
+    const baseline = baselineFile ? readRunResultFile(baselineFile) : undefined;
     if (args.gate && scenario.gates.length === 0) {
       throw new ConfigError(`--gate: scenario '${scenario.name}' has no "gates" to evaluate`);
     }
@@ -83,6 +77,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       const show = quiet ? null : progress(process.stderr, process.stderr.isTTY === true);
       result = await runScenario(scenario, {
         keep: args.keep,
+        shard,
         onEvent: (e) => {
           // a target the scenario wanted where present, and is not: said even when quiet
           if (e.type === 'start') for (const s of e.skippedTargets) process.stderr.write(`target ${s.target} skipped: ${s.reason}\n`);
@@ -93,39 +88,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
       uninstall();
     }
 
-    if (!(args.gate && ci)) human.write(renderTables(result, { color, width: Math.min(120, human.columns || 100) }));
-    const files = resultFiles(result, args.out);
-    writeOutput(files.json, renderJson(result));
-    writeOutput(files.csv, renderCsv(result));
-    if (args.json) writeOutput(args.json, renderJson(result));
-    if (args.csv) writeOutput(args.csv, renderCsv(result));
-    if (!quiet) process.stderr.write(`wrote ${files.json} and ${files.csv}\n`);
-
-    if (args.gate) {
-      const report = gateResult(result, {
-        baseline,
-        junit: args.junit !== undefined,
-        benchJson: args['bench-json'] !== undefined,
-        color,
-      });
-      human.write(report.text);
-      writeGateFiles(report, { junit: args.junit, benchJson: args['bench-json'] });
-      // A failed gate is 99; crashed trials already fail their gates (fail closed).
-      if (report.exitCode !== 0) {
-        process.exitCode = report.exitCode;
-        return;
-      }
-    }
-
-    const failedTrials = result.trials.filter((t) => t.error !== null).length;
-    const broken = result.sanity.filter((v) => !v.ok);
-    if (broken.length > 0) {
-      process.stderr.write(`durabench: SANITY CHECK FAILED (${broken.length}): ${broken.map((v) => `${v.target} ${v.mode}: ${v.check}`).join('; ')} — the tool or the server is wrong\n`);
-      process.exitCode = 1;
-    } else if (failedTrials > 0) {
-      process.stderr.write(`durabench: ${failedTrials} of ${result.trials.length} trials failed (see the table above)\n`);
-      process.exitCode = 1;
-    }
+    finishRun(result, {
+      out: args.out,
+      json: args.json,
+      csv: args.csv,
+      human,
+      color,
+      quiet,
+      ci,
+      gate: args.gate,
+      baseline,
+      junit: args.junit,
+      benchJson: args['bench-json'],
+    });
   },
 };
 

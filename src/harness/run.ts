@@ -5,6 +5,11 @@
  * slow drift of a shared machine spreads over all of them and side-by-side ratios stay fair.
  * The trial seed depends on the mode and trial number, not the target or the fault: both
  * targets, under every fault, get the same kill points and keys.
+ *
+ * Sharding (`--shard i/n`): trial k of the canonical order (trialPlan) belongs to shard
+ * 1 + (k mod n). Round robin keeps every shard's mix of faults, modes and targets even; the
+ * seeds do not depend on the shard, so the union of n shards is exactly the unsharded run's
+ * trials with the same seeds, and `durabench merge` puts them back in canonical order.
  */
 import os from 'node:os';
 import { summarize } from '../report/summarize.js';
@@ -33,7 +38,47 @@ export type RunEvent =
   | { type: 'trial'; index: number; total: number; result: TrialResult; dir: string | null; note: string | null }
   | { type: 'done'; result: RunResult };
 
+/** Shard `index` (1-based) of `count`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+/** One trial's identity and seed: trial × fault × mode × target, in the order trials run. */
+export interface PlannedTrial {
+  trial: number;
+  fault: FaultKind;
+  mode: Mode;
+  target: TargetKind;
+  seed: number;
+}
+
+/** Every trial of a scenario in canonical (trial-major) order. */
+export function trialPlan(scenario: Scenario): PlannedTrial[] {
+  const plan: PlannedTrial[] = [];
+  for (let trial = 0; trial < scenario.trials; trial++) {
+    for (const fault of scenario.faults) {
+      for (const mode of scenario.modes) {
+        for (const target of scenario.targets) plan.push({ trial, fault, mode, target, seed: trialSeed(scenario, mode, trial) });
+      }
+    }
+  }
+  return plan;
+}
+
+/** Does the trial at canonical position k belong to the shard? */
+export function inShard(k: number, shard: Shard | undefined): boolean {
+  return shard === undefined || k % shard.count === shard.index - 1;
+}
+
+/** The trial's identity as a key: "<trial>/<fault>/<mode>/<target>". */
+export function trialKey(t: { trial: number; fault: string; mode: string; target: string }): string {
+  return `${t.trial}/${t.fault}/${t.mode}/${t.target}`;
+}
+
 export interface RunOptions {
+  /** run only this slice of the trials (the result records it) */
+  shard?: Shard;
   onEvent?: (e: RunEvent) => void;
   /** keep each trial's temp dir (data files and server logs) */
   keep?: boolean;
@@ -76,34 +121,26 @@ export async function runScenario(wanted: Scenario, opts: RunOptions = {}): Prom
   // the result records the targets that ran
   const scenario: Scenario = extra.length > 0 ? { ...wanted, targets: [...wanted.targets, ...extra] } : wanted;
 
-  const total = scenario.trials * scenario.faults.length * scenario.modes.length * scenario.targets.length;
+  const planned = trialPlan(scenario).filter((_, k) => inShard(k, opts.shard));
+  const total = planned.length;
   emit({ type: 'start', scenario, total, targetVersions, skippedTargets });
   const trials: TrialResult[] = [];
-  let index = 0;
-  for (let trial = 0; trial < scenario.trials; trial++) {
-    for (const fault of scenario.faults) {
-      for (const mode of scenario.modes) {
-        for (const kind of scenario.targets) {
-          const seed = trialSeed(scenario, mode, trial);
-          const i = index++;
-          const plan = faults[fault].plan(new Rng(seed).fork(), scenario);
-          emit({ type: 'trial-start', index: i, total, target: kind, mode, fault, trial, seed, plan: faults[fault].describe(plan) });
-          const run = await runTrial({
-            scenario,
-            target: targets[kind],
-            mode,
-            fault,
-            trial,
-            seed,
-            keep: opts.keep,
-            tmpRoot: opts.tmpRoot,
-            onPhase: (phase) => emit({ type: 'phase', index: i, total, phase }),
-          });
-          trials.push(run.result);
-          emit({ type: 'trial', index: i, total, result: run.result, dir: run.dir, note: run.note });
-        }
-      }
-    }
+  for (const [i, { trial, fault, mode, target: kind, seed }] of planned.entries()) {
+    const plan = faults[fault].plan(new Rng(seed).fork(), scenario);
+    emit({ type: 'trial-start', index: i, total, target: kind, mode, fault, trial, seed, plan: faults[fault].describe(plan) });
+    const run = await runTrial({
+      scenario,
+      target: targets[kind],
+      mode,
+      fault,
+      trial,
+      seed,
+      keep: opts.keep,
+      tmpRoot: opts.tmpRoot,
+      onPhase: (phase) => emit({ type: 'phase', index: i, total, phase }),
+    });
+    trials.push(run.result);
+    emit({ type: 'trial', index: i, total, result: run.result, dir: run.dir, note: run.note });
   }
   const result: RunResult = {
     schemaVersion: 1,
@@ -117,6 +154,7 @@ export async function runScenario(wanted: Scenario, opts: RunOptions = {}): Prom
     summary: summarize(trials),
     sanity: sanityVerdicts(trials),
   };
+  if (opts.shard && opts.shard.count > 1) result.shard = { ...opts.shard };
   emit({ type: 'done', result });
   return result;
 }

@@ -110,6 +110,14 @@ function validateRun(o: { [k: string]: Json }, v: Validator): RunResult {
   if (env.targetVersions === undefined) env.targetVersions = {};
   if (o.startedAt === undefined) o.startedAt = '';
   if (o.wallMs === undefined) o.wallMs = 0;
+  if (o.shard !== undefined) {
+    const sh = v.object(o.shard, 'shard');
+    const count = v.number(sh.count, 'shard.count');
+    const index = v.number(sh.index, 'shard.index');
+    if (!Number.isInteger(count) || count < 1 || !Number.isInteger(index) || index < 1 || index > count) {
+      v.fail('shard', `must be {index, count} with 1 ≤ index ≤ count (got ${index}/${count})`);
+    }
+  }
   const result = o as unknown as RunResult;
   if (o.summary === undefined) result.summary = summarize(result.trials);
   else v.array(o.summary, 'summary');

@@ -2,6 +2,7 @@
  * loadScenario: a path (or a preset's name: `quick` → scenarios/quick.json) → a validated
  * Scenario. Every failure is a ConfigError naming the file.
  */
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +29,24 @@ export async function listPresets(): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/**
+ * A scenario's "baseline": an absolute path as is; a relative one from the current directory
+ * if it is there, else from the package root (the parent of scenarios/), so a preset's
+ * "results/baseline/ci-gate.json" works from a clone and from an installed package alike.
+ * undefined when no gate refers to `baseline`; a ConfigError naming the scenario when the
+ * file is in neither place.
+ */
+export function resolveBaselinePath(scenario: { name: string; baseline?: string; gates: readonly string[] }, gates = scenario.gates): string | undefined {
+  const p = scenario.baseline;
+  if (p === undefined || !gates.some((g) => /\bbaseline\b/.test(g))) return undefined;
+  if (path.isAbsolute(p)) return p;
+  for (const base of [process.cwd(), path.dirname(PRESETS_DIR)]) {
+    const candidate = path.resolve(base, p);
+    if (fsSync.existsSync(candidate)) return candidate;
+  }
+  throw new ConfigError(`scenario '${scenario.name}' names baseline ${p}: not found here or in the package (pass --baseline FILE)`);
 }
 
 /** Finds the file: the path as given, else a preset of that name. */

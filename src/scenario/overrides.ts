@@ -37,6 +37,31 @@ export function parseDurationMs(v: string | number): number | null {
   return Math.round(unit === 'ms' ? n : unit === 'm' ? n * 60_000 : n * 1000);
 }
 
+const UNIT_MS = { ms: 1, s: 1000, m: 60_000 } as const;
+const MIN_DURATION_MS = 100;
+const MAX_DURATION_MS = 3_600_000;
+
+/** The unit the user wrote --duration in (a bare number is seconds). */
+function durationUnit(v: string | number): keyof typeof UNIT_MS {
+  const m = typeof v === 'string' ? /(ms|s|m)\s*$/i.exec(v) : null;
+  return (m?.[1]?.toLowerCase() ?? 's') as keyof typeof UNIT_MS;
+}
+
+/** A duration limit in the user's unit when it is a round figure there, else in ms. */
+function inUnit(ms: number, unit: keyof typeof UNIT_MS): string {
+  const n = ms / UNIT_MS[unit];
+  return Number.isInteger(n * 1000) ? `${n} ${unit}` : `${ms} ms`;
+}
+
+/** "--duration 6000 s is more than the 3600 s allowed", in the unit the user wrote; null when fine. */
+export function durationProblem(v: string | number, ms: number): string | null {
+  const unit = durationUnit(v);
+  const given = `${String(v).trim().replace(/\s*(ms|s|m)$/i, '')} ${unit}`;
+  if (ms > MAX_DURATION_MS) return `--duration ${given} is more than the ${inUnit(MAX_DURATION_MS, unit)} allowed`;
+  if (ms < MIN_DURATION_MS) return `--duration ${given} is less than the ${inUnit(MIN_DURATION_MS, unit)} allowed`;
+  return null;
+}
+
 function list(v: string | string[]): string[] {
   return (Array.isArray(v) ? v : [v])
     .flatMap((x) => String(x).split(','))
@@ -72,6 +97,8 @@ export function applyOverrides(scenario: Scenario, flags: ScenarioOverrides): Sc
   if (flags.duration !== undefined) {
     const ms = parseDurationMs(flags.duration);
     if (ms === null) throw new UsageError(`--duration must be a time like 10s, 1500ms or 2m (got ${showValue(flags.duration)})`);
+    const problem = durationProblem(flags.duration, ms);
+    if (problem) throw new UsageError(problem);
     const before = s.durationMs;
     set('duration', 'durationMs', ms);
     const scale = ms / before;

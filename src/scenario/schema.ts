@@ -102,6 +102,7 @@ export const FIELDS = {
     }
     return null;
   },
+  baseline: (v) => (typeof v === 'string' && v.trim() !== '' && v.endsWith('.json') ? null : 'must be the path of a run result .json'),
 } satisfies Record<keyof Scenario, FieldValidator>;
 
 export const FIELD_NAMES = Object.keys(FIELDS) as (keyof Scenario)[];

@@ -149,4 +149,6 @@ export interface RunResult {
   trials: TrialResult[];
   summary: SummaryRow[];
   sanity: SanityVerdict[];
+  /** `--shard i/n`: this result holds shard `index` of `count` (absent: every trial) */
+  shard?: { index: number; count: number };
 }

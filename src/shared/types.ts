@@ -76,4 +76,9 @@ export interface Scenario {
   crashModel: CrashModelKind;
   /** Gate expressions evaluated by --gate / `durabench gate`. */
   gates: string[];
+  /**
+   * The run result `<n> * baseline` gates compare with when no --baseline is given. A relative
+   * path is found in the current directory, else in the package (where scenarios/ lives).
+   */
+  baseline?: string;
 }

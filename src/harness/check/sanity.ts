@@ -49,7 +49,41 @@ interface Rule {
   applies(t: TrialResult): boolean;
   holds(t: TrialResult): boolean;
   show(t: TrialResult): string;
+  /** a verdict that held, over all its trials, in one line of ranges */
+  summary(ts: readonly TrialResult[]): string;
 }
+
+/** 10100 → "10.1k"; below 10000 as is. */
+function figure(n: number): string {
+  return n >= 10_000 ? `${(n / 1000).toFixed(1).replace(/\.0$/, '')}k` : String(n);
+}
+
+/** "10.1k–37.5k", or one figure when they are all the same */
+export function range(xs: readonly number[]): string {
+  const lo = Math.min(...xs);
+  const hi = Math.max(...xs);
+  return lo === hi ? figure(lo) : `${figure(lo)}–${figure(hi)}`;
+}
+
+const inTrials = (ts: readonly TrialResult[]): string => `in ${ts.length} trial${ts.length === 1 ? '' : 's'}`;
+
+/** "lost 0 of 10.1k–37.5k acked in 15 trials", and how many restarts refused or names were undone */
+const lostRange = (ts: readonly TrialResult[]): string => {
+  const refused = ts.filter((t) => t.outcome === 'refused').length;
+  const undone = ts.filter((t) => t.lost > 0 && Number(t.faultDetail?.files_reverted ?? 0) > 0).length;
+  return (
+    `lost ${range(ts.map((t) => t.lost))} of ${range(ts.map((t) => t.acked))} acked ${inTrials(ts)}` +
+    (refused > 0 ? ` (${refused} restart(s) refused)` : '') +
+    (undone > 0 ? ` (${undone} with name changes undone: a directory was not fsynced after a create or rename)` : '')
+  );
+};
+
+/** "recovered ×14, refused ×1" */
+const tally = (xs: readonly string[]): string => {
+  const counts = new Map<string, number>();
+  for (const x of xs) counts.set(x, (counts.get(x) ?? 0) + 1);
+  return [...counts].map(([x, n]) => (n === 1 ? x : `${x} ×${n}`)).join(', ');
+};
 
 /**
  * The loss, and when a power cut undid name changes, that too: losing a whole AOF because a
@@ -70,12 +104,14 @@ const RULES: Rule[] = [
     applies: (t) => t.mode === 'none' && Object.hasOwn(CRASHES, t.fault),
     holds: (t) => t.lost === t.acked,
     show: lostOf,
+    summary: lostRange,
   },
   {
     check: (f) => `aof-always + ${CRASHES[f]} loses no acknowledged write`,
     applies: (t) => t.mode === 'aof-always' && Object.hasOwn(CRASHES, t.fault),
     holds: (t) => t.lost === 0,
     show: lostOf,
+    summary: lostRange,
   },
   {
     // Two clocks that share no code: the client's ledger (when each lost write was
@@ -91,18 +127,21 @@ const RULES: Rule[] = [
     applies: (t) => t.mode !== 'none' && t.fault === 'sigterm',
     holds: (t) => t.lost === 0,
     show: lostOf,
+    summary: lostRange,
   },
   {
     check: () => 'the restart does not refuse to start',
     applies: (t) => t.outcome !== null && t.outcome !== undefined && !refusalAcceptable(t),
     holds: (t) => t.outcome !== 'refused',
     show: (t) => (t.outcome === 'refused' ? `refused${t.outcomeDetail ? `: ${t.outcomeDetail.slice(0, 120)}` : ''}` : t.outcome ?? '?'),
+    summary: (ts) => `${tally(ts.map((t) => t.outcome ?? '?'))} ${inTrials(ts)}`,
   },
   {
     check: () => 'no stale read of the live server (mixed)',
     applies: (t) => typeof t.staleReads === 'number',
     holds: (t) => t.staleReads === 0,
     show: (t) => `${t.staleReads} stale`,
+    summary: (ts) => `${range(ts.map((t) => t.staleReads ?? 0))} stale ${inTrials(ts)}`,
   },
   {
     check: () => 'no value nobody wrote, no duplicated element',
@@ -111,6 +150,7 @@ const RULES: Rule[] = [
     show: (t) =>
       `${t.outcome === 'wrong-data' ? 'WRONG DATA: ' : ''}${t.unexpected} unexpected, ${t.duplicated} duplicated` +
       `${t.outcome === 'wrong-data' && t.outcomeDetail ? ` (${t.outcomeDetail.slice(0, 120)})` : ''}`,
+    summary: (ts) => `${range(ts.map((t) => t.unexpected))} unexpected, ${range(ts.map((t) => t.duplicated))} duplicated ${inTrials(ts)}`,
   },
 ];
 
@@ -135,7 +175,7 @@ export function sanityVerdicts(trials: readonly TrialResult[]): SanityVerdict[] 
       const bad = checked.filter((t) => !rule.holds(t));
       const detail =
         bad.length === 0
-          ? `held in ${checked.length} trial(s)${checked.length < relevant.length ? ` (${relevant.length - checked.length} failed)` : ''}: ${checked.map(rule.show).join('; ')}`
+          ? `${rule.summary(checked)}${checked.length < relevant.length ? ` (${relevant.length - checked.length} failed)` : ''}`
           : `BROKEN in ${bad.length} of ${checked.length} trial(s): ${bad.map((t) => `trial ${t.trial + 1} ${rule.show(t)}`).join('; ')}`;
       out.push({ target, mode, check, ok: bad.length === 0, detail: detail.slice(0, 500) });
     }

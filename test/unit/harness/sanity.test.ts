@@ -19,6 +19,20 @@ function trial(mode: Mode, fault: FaultKind, acked: number, lost: number, extra:
 }
 
 describe('sanity verdicts', () => {
+  it('that held over many trials are one line of ranges, not every trial', () => {
+    const acked = [10_100, 37_500, 20_000, 15_000];
+    const v = sanityVerdicts([
+      ...acked.map((a, i) => ({ ...trial('aof-always', 'sigkill', a, 0), trial: i })),
+      ...acked.map((a, i) => ({ ...trial('none', 'sigkill', a, a), trial: i })),
+    ]);
+    const detail = (mode: string, check: string) => v.find((x) => x.mode === mode && x.check.startsWith(check))!.detail;
+    expect(detail('aof-always', 'aof-always + SIGKILL')).toBe('lost 0 of 10.1k–37.5k acked in 4 trials');
+    expect(detail('none', 'none + SIGKILL')).toBe('lost 10.1k–37.5k of 10.1k–37.5k acked in 4 trials');
+    expect(detail('none', 'the restart')).toBe('lost-writes ×4 in 4 trials');
+    expect(detail('none', 'no value')).toBe('0 unexpected, 0 duplicated in 4 trials');
+    expect(sanityVerdicts([trial('aof-always', 'sigkill', 1234, 0)])[0]!.detail).toBe('lost 0 of 1234 acked in 1 trial');
+  });
+
   it('hold for a correct run', () => {
     const v = sanityVerdicts([trial('none', 'sigkill', 100, 100), trial('aof-always', 'sigkill', 50, 0), trial('rdb', 'sigkill', 80, 30)]);
     expect(v.every((x) => x.ok)).toBe(true);

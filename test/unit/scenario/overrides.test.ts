@@ -72,3 +72,16 @@ describe('applyOverrides', () => {
     expect(parseDurationMs('x')).toBeNull();
   });
 });
+
+describe('--duration out of range speaks the unit it was given in', () => {
+  it.each([
+    ['6000', '--duration 6000 s is more than the 3600 s allowed'],
+    [6000, '--duration 6000 s is more than the 3600 s allowed'],
+    ['90m', '--duration 90 m is more than the 60 m allowed'],
+    ['4000000ms', '--duration 4000000 ms is more than the 3600000 ms allowed'],
+    ['50ms', '--duration 50 ms is less than the 100 ms allowed'],
+    ['0.05', '--duration 0.05 s is less than the 0.1 s allowed'],
+  ])('%j', (duration, msg) => {
+    expect(() => applyOverrides(base, { duration })).toThrow(msg);
+  });
+});

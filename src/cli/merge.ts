@@ -1,0 +1,79 @@
+/**
+ * `durabench merge <result.json>...`: joins the results of `durabench run --shard i/n` into the
+ * result of the whole run and then does what `run` does with a result: tables, JSON/CSV in
+ * --out, --json/--csv, and --gate with --baseline/--junit/--bench-json. Inputs that are not
+ * the shards of one run are one line and exit 2.
+ */
+import fs from 'node:fs';
+import type { Argv, CommandModule } from 'yargs';
+import { mergeShards } from '../harness/merge.js';
+import { shouldColor } from '../report/color.js';
+import { resolveBaselinePath } from '../scenario/load.js';
+import { ConfigError, UsageError } from '../shared/errors.js';
+import { finishRun } from './finish-run.js';
+import { readRunResultFile } from './report.js';
+
+interface MergeArgs {
+  results: string[];
+  out: string;
+  json?: string;
+  csv?: string;
+  quiet?: boolean;
+  color?: boolean;
+  gate?: boolean;
+  baseline?: string;
+  junit?: string;
+  'bench-json'?: string;
+}
+
+export const mergeCommand: CommandModule<object, MergeArgs> = {
+  command: 'merge <results..>',
+  describe: 'Join the results of `run --shard i/n` into one run: tables, JSON/CSV and gates as a single run',
+  builder: (y: Argv<object>) =>
+    y
+      .positional('results', { type: 'string', array: true, demandOption: true, describe: 'shard result .json files, one per shard' })
+      .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
+      .option('json', { type: 'string', nargs: 1, describe: 'also write the JSON here (- for stdout)' })
+      .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })
+      .option('quiet', { type: 'boolean', alias: 'q', describe: 'no "wrote ..." line' })
+      .option('color', { type: 'boolean', describe: 'colour the tables (default: only on a TTY outside CI)' })
+      .option('gate', { type: 'boolean', describe: "evaluate the scenario's gates: exit 0 all pass, 99 one fails" })
+      .option('baseline', { type: 'string', nargs: 1, describe: 'baseline run result for `<n> * baseline` gates' })
+      .option('junit', { type: 'string', nargs: 1, describe: 'with --gate: write JUnit XML here' })
+      .option('bench-json', { type: 'string', nargs: 1, describe: 'with --gate: github-action-benchmark JSON' })
+      .example('$0 merge shard-*/*.json --gate --junit gates.xml', 'after `run ci-gate --shard i/4` on 4 runners') as unknown as Argv<MergeArgs>,
+  handler: async (args) => {
+    if ((args.junit || args['bench-json'] || args.baseline) && !args.gate) {
+      throw new UsageError('--junit, --bench-json and --baseline go with --gate');
+    }
+    const inputs = args.results.map((file) => ({ file, result: readRunResultFile(file) }));
+    const result = mergeShards(inputs);
+    const baselineFile = args.gate ? (args.baseline ?? resolveBaselinePath(result.scenario)) : undefined;
+    const baseline = baselineFile ? readRunResultFile(baselineFile) : undefined;
+    if (args.gate && result.scenario.gates.length === 0) {
+      throw new ConfigError(`--gate: scenario '${result.scenario.name}' has no "gates" to evaluate`);
+    }
+    try {
+      fs.mkdirSync(args.out, { recursive: true });
+    } catch (e) {
+      throw new UsageError(`--out ${args.out}: cannot write there (${(e as Error).message})`);
+    }
+    const stdoutTaken = args.json === '-' || args.csv === '-';
+    const human = stdoutTaken ? process.stderr : process.stdout;
+    const color = args.color ?? shouldColor(human.isTTY, process.env);
+    const ci = process.env.CI === 'true' || !human.isTTY;
+    finishRun(result, {
+      out: args.out,
+      json: args.json,
+      csv: args.csv,
+      human,
+      color,
+      quiet: args.quiet ?? false,
+      ci,
+      gate: args.gate,
+      baseline,
+      junit: args.junit,
+      benchJson: args['bench-json'],
+    });
+  },
+};
