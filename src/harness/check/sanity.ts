@@ -121,6 +121,11 @@ const RULES: Rule[] = [
     applies: (t) => typeof t.faultDetail?.durable_horizon_ms === 'number' && t.lost > 0,
     holds: (t) => t.lossWindowMs <= Number(t.faultDetail!.durable_horizon_ms) + HORIZON_SLACK_MS,
     show: (t) => `loss window ${t.lossWindowMs} ms, last sync ${t.faultDetail!.durable_horizon_ms} ms before the kill`,
+    summary: (ts) => {
+      // the closest call: the smallest margin between the sync and the oldest lost write
+      const margins = ts.map((t) => Number(t.faultDetail!.durable_horizon_ms) - t.lossWindowMs);
+      return `the oldest lost write ${range(margins.map((m) => Math.round(m * 10) / 10))} ms after the AOF's last sync began ${inTrials(ts)}`;
+    },
   },
   {
     check: () => 'graceful shutdown (SIGTERM) with persistence loses nothing',
