@@ -49,7 +49,7 @@ export function parseShard(text: string): { index: number; count: number } {
 
 export function runOptions(y: Argv<object>): Argv<RunArgs> {
   return y
-    .positional('scenario', { type: 'string', describe: 'scenario .json, or a preset name (default, quick, real-redis)' })
+    .positional('scenario', { type: 'string', describe: 'scenario .json, or a preset name (default, quick, real-redis, ci-gate, power-loss, disk-full, damaged-files, matrix)' })
     .option('target', { type: 'string', describe: `server(s) to run, comma list: ${TARGETS.join(', ')}` })
     .option('modes', { type: 'string', describe: `comma list of ${MODES.join(', ')}` })
     .option('trials', { type: 'number', describe: 'trials per mode and target' })
@@ -78,7 +78,7 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('bench-json', { type: 'string', nargs: 1, describe: 'with --gate: github-action-benchmark JSON (FILE.bigger.json, FILE.smaller.json)' })
     .example('$0 run', 'the default scenario on the built-in server (~2 min)')
     .example('$0 run ci-gate --gate --junit gates.xml', 'a CI step (ci-gate names its baseline)')
-    .example('$0 run ci-gate --shard 1/4 --out shard1', 'one of 4 CI runners; then: $0 merge shard*/*.json')
+    .example('$0 run ci-gate --shard 1/4 --out shard1', 'one of 4 CI runners; then: durabench merge shard*/*.json')
     .example('$0 run quick --target builtin,redis', 'both servers side by side')
     .example('$0 run quick --fault sigkill,sigterm', 'two faults: every mode under each')
     .example('$0 run scenarios/default.json --modes none,aof-always --trials 5 --json -', '') as unknown as Argv<RunArgs>;
