@@ -14,6 +14,11 @@ export async function main(args: string[]): Promise<void> {
     const { runServerCli } = await import('./server.js');
     return runServerCli(args.slice(1));
   }
+  // `durabench report x.json | head`: the reader went away, which is no error of ours
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    process.exit(process.exitCode ?? 0);
+  });
   let cli: Argv = yargs(args)
     .scriptName('durabench')
     .usage('$0 <command> [options]\n\nMeasure what Redis-style persistence costs and loses.')

@@ -1,10 +1,11 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../src/shared/result.js';
+import { FAULTS } from '../../src/shared/types.js';
 import { result, trial, typicalTrials } from '../unit/report/fixtures.js';
 import { checkXml } from '../unit/report/xml-check.js';
 import { parseCsv } from '../unit/report/csv-parse.js';
@@ -200,5 +201,25 @@ describe('durabench micro', () => {
   it('exit 2 when the filter matches nothing or --time is bad', () => {
     expect(cli('micro', '--filter', 'no-such-benchmark', '--time', '10').code).toBe(2);
     expect(cli('micro', '--time', '0').code).toBe(2);
+  });
+});
+
+describe('a reader that goes away', () => {
+  it('`durabench report x.json | head -1` ends quietly: exit 0, no stack trace', async () => {
+    // every fault, 20 trials each: a CSV of about 1 MB, far more than a pipe holds, so the
+    // writes meet EPIPE once the reader is gone
+    const trials = FAULTS.flatMap((fault) =>
+      Array.from({ length: 20 }, (_, trial) => typicalTrials(['builtin', 'redis']).map((t) => ({ ...t, fault, trial }))).flat(),
+    );
+    const file = write('piped.json', run({ faults: [...FAULTS] }, trials));
+    const child = spawn(process.execPath, [bin, 'report', file, '--format', 'csv'], { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    // read the first chunk, then close the pipe, as head does
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(stderr).not.toMatch(/EPIPE|at \w+/);
+    expect(code).toBe(0);
   });
 });
