@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { encodeCommand } from '../../resp/encoder.js';
+import { CommandLog } from './command-log.js';
 
 export type FsyncPolicy = 'always' | 'everysec' | 'no';
 
@@ -34,7 +34,7 @@ export type FlushResult = 'ok' | 'wait' | 'failed';
  * held until it completes (counted in aof_delayed_fsync).
  */
 export class AofWriter {
-  private buf = '';
+  private readonly log = new CommandLog();
   private fsyncInFlightSince = 0;
   private lastFsync = Date.now();
   private unsynced = false;
@@ -53,24 +53,23 @@ export class AofWriter {
   }
 
   feed(argv: readonly string[]): void {
-    this.buf += encodeCommand(argv);
+    this.log.append(argv);
   }
 
   get pendingBytes(): number {
-    return this.buf.length;
+    return this.log.length;
   }
 
   flush(): FlushResult {
-    if (this.buf.length === 0) return this.lastWriteError === null ? 'ok' : 'failed';
+    if (this.log.length === 0) return this.lastWriteError === null ? 'ok' : 'failed';
     const policy = this.policy();
     if (policy === 'everysec' && this.fsyncInFlightSince > 0 && Date.now() - this.fsyncInFlightSince >= 2000) {
       this.delayedFsync++;
       return 'wait';
     }
-    // latin1: one char per byte, so the string's length is the byte count.
-    const bytes = this.buf.length;
+    const bytes = this.log.length;
     try {
-      const n = fs.writeSync(this.fd, this.buf, null, 'latin1');
+      const n = fs.writeSync(this.fd, this.log.bytes());
       if (n !== bytes) throw new ShortWrite(`short write (${n} of ${bytes} bytes)`);
       if (policy === 'always') fs.fdatasyncSync(this.fd);
     } catch (e) {
@@ -84,7 +83,7 @@ export class AofWriter {
       return 'failed';
     }
     this.size += bytes;
-    this.buf = '';
+    this.log.clear();
     this.lastWriteError = null;
     this.unsynced = policy !== 'always';
     if (policy === 'everysec') this.maybeBackgroundSync();
@@ -116,11 +115,11 @@ export class AofWriter {
 
   /** Synchronously writes and fsyncs everything (shutdown, rewrite switch-over). */
   syncNow(): void {
-    if (this.buf.length > 0) {
-      const data = Buffer.from(this.buf, 'latin1');
+    if (this.log.length > 0) {
+      const data = this.log.bytes();
       fs.writeSync(this.fd, data);
       this.size += data.length;
-      this.buf = '';
+      this.log.clear();
     }
     fs.fsyncSync(this.fd);
     this.unsynced = false;
@@ -135,11 +134,11 @@ export class AofWriter {
    */
   retire(): void {
     if (this.closed) return;
-    if (this.buf.length > 0) {
-      const data = Buffer.from(this.buf, 'latin1');
+    if (this.log.length > 0) {
+      const data = this.log.bytes();
       fs.writeSync(this.fd, data);
       this.size += data.length;
-      this.buf = '';
+      this.log.clear();
     }
     this.closed = true;
     const fd = this.fd;
