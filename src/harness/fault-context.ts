@@ -6,6 +6,7 @@ import type { FaultContext } from './faults/index.js';
 import { parseInfo } from './measure/info.js';
 import type { SnapshotMonitor } from './measure/snapshot-monitor.js';
 import type { Driver } from './workload/driver.js';
+import type { Ledger } from './workload/ledger.js';
 import { replyText } from './workload/resp-connection.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -15,7 +16,13 @@ const FINAL_INFO_TIMEOUT_MS = 50;
 export type FaultContextBase = Omit<FaultContext, 'signal' | 'observe' | 'finalInfo' | 'load'>;
 
 /** `beforeKill` runs right before each signal, while the process can still be read. */
-export function faultContext(base: FaultContextBase, d: Driver, monitor: SnapshotMonitor, beforeKill: () => void = () => undefined): FaultContext {
+export function faultContext(
+  base: FaultContextBase,
+  d: Driver,
+  ledger: Ledger,
+  monitor: SnapshotMonitor,
+  beforeKill: () => void = () => undefined,
+): FaultContext {
   const { handle, control } = base;
   return {
     ...base,
@@ -28,7 +35,14 @@ export function faultContext(base: FaultContextBase, d: Driver, monitor: Snapsho
       return at;
     },
     observe: (info) => monitor.record(info),
-    load: () => ({ acked: d.acked, errors: d.errors, firstError: d.firstError, closed: d.closedConnections, running: d.isRunning }),
+    load: () => ({
+      acked: d.acked,
+      errors: d.errors,
+      firstError: d.firstError,
+      closed: d.closedConnections,
+      running: d.isRunning,
+      slowWrites: (ms) => ledger.slowerThan(ms, performance.now()),
+    }),
     finalInfo: () =>
       withTimeout(control.call('INFO'), FINAL_INFO_TIMEOUT_MS, 'INFO before the kill').then(
         (r) => monitor.record(parseInfo(replyText(r))),

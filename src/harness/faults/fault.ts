@@ -30,6 +30,8 @@ export interface LoadStatus {
   closed: number;
   /** still issuing writes (false once halted or the write phase ended) */
   running: boolean;
+  /** writes so far that a client with a `timeoutMs` timeout would have given up on */
+  slowWrites(timeoutMs: number): number;
 }
 
 export interface FaultContext {

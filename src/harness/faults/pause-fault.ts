@@ -10,9 +10,12 @@
  * time in the last three quarters of the room left before that. With a short kill window the
  * pause therefore starts before the window; the kill itself stays in it.
  *
- * The load driver has no client timeout, so `client_timeouts` is null: the stall shows as the
- * trial's maximum write latency (maxMs), and in `stalled_ping_ms`, the reply time of a PING
- * the fault sends on its own connection right after SIGSTOP (an independent reading).
+ * The load driver never gives up on a write, so `client_timeouts` counts the writes a client
+ * with a CLIENT_TIMEOUT_MS timeout would have given up on (answered later than that after they
+ * were due, or not at all by then): to such a client they are indeterminate, though the
+ * server applied them. The stall also shows as the trial's maximum write latency (maxMs), and
+ * in `stalled_ping_ms`, the reply time of a PING the fault sends on its own connection right
+ * after SIGSTOP (an independent reading).
  *
  * SIGSTOP and SIGCONT go to the server process only (TargetHandle.kill): a redis-server fork
  * child (a BGSAVE or rewrite in progress) keeps running through the pause. The SIGKILL, to the
@@ -27,6 +30,8 @@ export const PAUSE_MIN_MS = 300;
 export const PAUSE_MAX_MS = 1500;
 /** writes flow at least this long between SIGCONT and SIGKILL */
 export const SETTLE_MS = 200;
+/** the client timeout `client_timeouts` is counted against (ioredis and redis-py have none by default; 1 s is a common setting) */
+export const CLIENT_TIMEOUT_MS = 1000;
 
 /** Kill time, pause start and length; reproducible from the seed. */
 export function planPause(rng: Rng, scenario: Scenario): FaultPlan {
@@ -64,17 +69,19 @@ export const pause = {
     await ping;
     await sleepUntil(Math.max(ctx.t0 + ctx.plan.atMs, resumedAt + SETTLE_MS));
     await ctx.finalInfo();
+    const timeouts = ctx.load().slowWrites(CLIENT_TIMEOUT_MS);
     const killedAt = ctx.signal('SIGKILL');
     const paused = Math.round(resumedAt - stoppedAt);
     const round = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);
     return {
       signal: 'SIGKILL',
       killedAt,
-      note: `paused ${paused} ms (SIGSTOP at ${Math.round(stoppedAt - ctx.t0)} ms), SIGKILL ${Math.round(killedAt - resumedAt)} ms after SIGCONT; the load driver has no client timeout: the stall is in the max write latency`,
+      note: `paused ${paused} ms (SIGSTOP at ${Math.round(stoppedAt - ctx.t0)} ms), SIGKILL ${Math.round(killedAt - resumedAt)} ms after SIGCONT; ${timeouts} write(s) a client with a ${CLIENT_TIMEOUT_MS} ms timeout would have given up on`,
       detail: {
         pause_ms: paused,
         pause_at_ms: Math.round(stoppedAt - ctx.t0),
-        client_timeouts: null,
+        client_timeouts: timeouts,
+        client_timeout_ms: CLIENT_TIMEOUT_MS,
         stalled_ping_ms: round(pingMs),
       },
     };

@@ -63,6 +63,20 @@ export class Ledger {
     this.ackAt[i] = at;
   }
 
+  /**
+   * Writes a client with a `ms` timeout would have given up on: answered (or failed) more
+   * than `ms` after they were due, or still unanswered `ms` after, at `now`.
+   */
+  slowerThan(ms: number, now: number): number {
+    let n = 0;
+    const s = this.state;
+    for (let i = 0; i < this.size; i++) {
+      const end = s[i] === IN_FLIGHT ? now : this.ackAt[i]!;
+      if (end - this.sendAt[i]! > ms) n++;
+    }
+    return n;
+  }
+
   /** Key index of op i (unique-set: the op itself). */
   keyOf(i: number): number {
     return this.key ? this.key[i]! : i;
