@@ -3,13 +3,18 @@
  * write results/<timestamp>-<scenario>.json and .csv (and --json/--csv), evaluate the gates
  * with --gate, and set the exit code (99 a gate failed, 1 a sanity check or a trial failed).
  */
+import fs from 'node:fs';
 import path from 'node:path';
+import { shouldColor } from '../report/color.js';
+import { resolveBaselinePath } from '../scenario/load.js';
+import { ConfigError, UsageError } from '../shared/errors.js';
+import type { Scenario } from '../shared/types.js';
 import { renderCsv } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
 import { renderTables } from '../report/table.js';
 import type { RunResult } from '../shared/result.js';
 import { gateResult, writeGateFiles } from './gate.js';
-import { writeOutput } from './report.js';
+import { readRunResultFile, writeOutput } from './report.js';
 
 function stamp(iso: string): string {
   return iso.replace(/\.\d+Z$/, 'Z').replace(/:/g, '-');
@@ -35,6 +40,54 @@ export interface FinishOptions {
   baseline?: RunResult;
   junit?: string;
   benchJson?: string;
+}
+
+/** The output flags `run` and `merge` share. */
+export interface OutputArgs {
+  out: string;
+  json?: string;
+  csv?: string;
+  color?: boolean;
+  gate?: boolean;
+  baseline?: string;
+  junit?: string;
+  'bench-json'?: string;
+}
+
+/**
+ * Checks the output flags and reads the baseline before any work (a run takes minutes), and
+ * says where the human report goes: stderr when stdout carries --json - / --csv -.
+ */
+export function prepareOutput(args: OutputArgs, scenario: Scenario): Omit<FinishOptions, 'quiet'> {
+  if ((args.junit || args['bench-json'] || args.baseline) && !args.gate) {
+    throw new UsageError('--junit, --bench-json and --baseline go with --gate');
+  }
+  // --baseline, else the file the scenario names (ci-gate: results/baseline/ci-gate.json)
+  const baselineFile = args.gate ? (args.baseline ?? resolveBaselinePath(scenario)) : undefined;
+  const baseline = baselineFile ? readRunResultFile(baselineFile) : undefined;
+  if (args.gate && scenario.gates.length === 0) {
+    throw new ConfigError(`--gate: scenario '${scenario.name}' has no "gates" to evaluate`);
+  }
+  try {
+    fs.mkdirSync(args.out, { recursive: true });
+    fs.accessSync(args.out, fs.constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`--out ${args.out}: cannot write there (${(e as Error).message})`);
+  }
+  const human = args.json === '-' || args.csv === '-' ? process.stderr : process.stdout;
+  return {
+    out: args.out,
+    json: args.json,
+    csv: args.csv,
+    human,
+    color: args.color ?? shouldColor(human.isTTY, process.env),
+    // In CI (CI=true or not a TTY) a gated run prints only the gate table and a summary line.
+    ci: process.env.CI === 'true' || !human.isTTY,
+    gate: args.gate,
+    baseline,
+    junit: args.junit,
+    benchJson: args['bench-json'],
+  };
 }
 
 export function finishRun(result: RunResult, o: FinishOptions): void {

@@ -4,13 +4,9 @@
  * --out, --json/--csv, and --gate with --baseline/--junit/--bench-json. Inputs that are not
  * the shards of one run are one line and exit 2.
  */
-import fs from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
 import { mergeShards } from '../harness/merge.js';
-import { shouldColor } from '../report/color.js';
-import { resolveBaselinePath } from '../scenario/load.js';
-import { ConfigError, UsageError } from '../shared/errors.js';
-import { finishRun } from './finish-run.js';
+import { finishRun, prepareOutput } from './finish-run.js';
 import { readRunResultFile } from './report.js';
 
 interface MergeArgs {
@@ -43,37 +39,8 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       .option('bench-json', { type: 'string', nargs: 1, describe: 'with --gate: github-action-benchmark JSON' })
       .example('$0 merge shard-*/*.json --gate --junit gates.xml', 'after `run ci-gate --shard i/4` on 4 runners') as unknown as Argv<MergeArgs>,
   handler: async (args) => {
-    if ((args.junit || args['bench-json'] || args.baseline) && !args.gate) {
-      throw new UsageError('--junit, --bench-json and --baseline go with --gate');
-    }
     const inputs = args.results.map((file) => ({ file, result: readRunResultFile(file) }));
     const result = mergeShards(inputs);
-    const baselineFile = args.gate ? (args.baseline ?? resolveBaselinePath(result.scenario)) : undefined;
-    const baseline = baselineFile ? readRunResultFile(baselineFile) : undefined;
-    if (args.gate && result.scenario.gates.length === 0) {
-      throw new ConfigError(`--gate: scenario '${result.scenario.name}' has no "gates" to evaluate`);
-    }
-    try {
-      fs.mkdirSync(args.out, { recursive: true });
-    } catch (e) {
-      throw new UsageError(`--out ${args.out}: cannot write there (${(e as Error).message})`);
-    }
-    const stdoutTaken = args.json === '-' || args.csv === '-';
-    const human = stdoutTaken ? process.stderr : process.stdout;
-    const color = args.color ?? shouldColor(human.isTTY, process.env);
-    const ci = process.env.CI === 'true' || !human.isTTY;
-    finishRun(result, {
-      out: args.out,
-      json: args.json,
-      csv: args.csv,
-      human,
-      color,
-      quiet: args.quiet ?? false,
-      ci,
-      gate: args.gate,
-      baseline,
-      junit: args.junit,
-      benchJson: args['bench-json'],
-    });
+    finishRun(result, { ...prepareOutput(args, result.scenario), quiet: args.quiet ?? false });
   },
 };

@@ -6,18 +6,14 @@
  * remove its temp dirs and exit 128 + the signal's number (130 for Ctrl-C). A SIGKILL runs
  * no handler: the reaper process (harness/targets/reaper.ts) cleans up then.
  */
-import fs from 'node:fs';
 import type { CommandModule } from 'yargs';
 import { runScenario } from '../harness/run.js';
 import { onInterrupt } from './on-interrupt.js';
 import { progress } from './progress.js';
-import { shouldColor } from '../report/color.js';
 import { applyOverrides, DEFAULT_SCENARIO_FILE, loadScenario } from '../scenario/index.js';
-import { resolveBaselinePath } from '../scenario/load.js';
 import type { RunResult } from '../shared/result.js';
-import { ConfigError, UsageError } from '../shared/errors.js';
-import { finishRun } from './finish-run.js';
-import { readRunResultFile } from './report.js';
+import { UsageError } from '../shared/errors.js';
+import { finishRun, prepareOutput } from './finish-run.js';
 import { parseShard, runOptions, type RunArgs } from './run-options.js';
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -46,31 +42,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (shard && shard.count > 1 && args.gate) {
       throw new UsageError('--gate judges a whole run: gate the merged result (durabench merge ... --gate), not a shard');
     }
-    if ((args.junit || args['bench-json'] || args.baseline) && !args.gate) {
-      throw new UsageError('--junit, --bench-json and --baseline go with --gate');
-    }
-    // Read the baseline and check the gates before spending minutes on the run.
-    // --baseline, else the file the scenario names (ci-gate: results/baseline/ci-gate.json)
-    const baselineFile = args.gate ? (args.baseline ?? resolveBaselinePath(scenario)) : undefined;
-    const baseline = baselineFile ? readRunResultFile(baselineFile) : undefined;
-    if (args.gate && scenario.gates.length === 0) {
-      throw new ConfigError(`--gate: scenario '${scenario.name}' has no "gates" to evaluate`);
-    }
-    // machine output on stdout → the human report goes to stderr
-    const stdoutTaken = args.json === '-' || args.csv === '-';
-    const human = stdoutTaken ? process.stderr : process.stdout;
-    const color = args.color ?? shouldColor(human.isTTY, process.env);
-    // In CI (CI=true or not a TTY) a gated run prints only the gate table and a summary line.
-    const ci = process.env.CI === 'true' || !human.isTTY;
-    const quiet = args.quiet ?? (ci && (args.gate === true || process.env.CI === 'true'));
-
-    // Find an unwritable --out before minutes of trials, not after.
-    try {
-      fs.mkdirSync(args.out, { recursive: true });
-      fs.accessSync(args.out, fs.constants.W_OK);
-    } catch (e) {
-      throw new UsageError(`--out ${args.out}: cannot write there (${(e as Error).message})`);
-    }
+    // the flags, the baseline and --out checked before minutes of trials, not after
+    const output = prepareOutput(args, scenario);
+    const quiet = args.quiet ?? (output.ci && (args.gate === true || process.env.CI === 'true'));
     const uninstall = onInterrupt();
     let result: RunResult;
     try {
@@ -88,19 +62,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       uninstall();
     }
 
-    finishRun(result, {
-      out: args.out,
-      json: args.json,
-      csv: args.csv,
-      human,
-      color,
-      quiet,
-      ci,
-      gate: args.gate,
-      baseline,
-      junit: args.junit,
-      benchJson: args['bench-json'],
-    });
+    finishRun(result, { ...output, quiet });
   },
 };
 
