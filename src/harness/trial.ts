@@ -59,10 +59,11 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     phase('start');
     if (fault.prepare) box.session = await fault.prepare({ scenario, mode, plan, rng: rng.fork(), root, dataDir });
     const session = box.session;
-    const wraps = [
-      fault.wrapLaunch ? (s: LaunchSpec) => fault.wrapLaunch!(s, plan, dataDir) : null,
-      session?.wrapLaunch ? (s: LaunchSpec) => session.wrapLaunch!(s) : null,
-    ].filter((w): w is (s: LaunchSpec) => LaunchSpec => w !== null);
+    // the fault's wrap, then its session's (a tracer around whatever the fault launches)
+    const wrap = (s: LaunchSpec): LaunchSpec => {
+      const inner = fault.wrapLaunch ? fault.wrapLaunch(s, plan, dataDir) : s;
+      return session?.wrapLaunch ? session.wrapLaunch(inner) : inner;
+    };
     const first = await target.start({
       port: await freePort(),
       dir: dataDir,
@@ -70,7 +71,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       savePoints: scenario.savePoints,
       snapshotStrategy: scenario.snapshotStrategy,
       logFile: path.join(root, 'server.log'),
-      ...(wraps.length > 0 ? { wrapLaunch: (s: LaunchSpec) => wraps.reduce((acc, w) => w(acc), s) } : {}),
+      ...(fault.wrapLaunch || session?.wrapLaunch ? { wrapLaunch: wrap } : {}),
     }).catch((err: Error) => {
       throw new StartupError(err.message);
     });
@@ -158,30 +159,37 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     phase('recover');
     let restarts = 0;
     const start: RestartContext['start'] = async (o = {}) => {
-      const h = await target.start({
-        port: await freePort(),
-        dir: dataDir,
-        mode,
-        savePoints: scenario.savePoints,
-        snapshotStrategy: scenario.snapshotStrategy,
-        logFile: o.logFile ?? path.join(root, `server-restart${restarts++ > 0 ? `-${restarts}` : ''}.log`),
-        timeoutMs: o.timeoutMs ?? RESTART_TIMEOUT_MS,
-        ...(o.waitFor ? { waitFor: o.waitFor } : {}),
-      });
+      const port = await freePort();
+      let h: TargetHandle;
+      try {
+        h = await target.start({
+          port,
+          dir: dataDir,
+          mode,
+          savePoints: scenario.savePoints,
+          snapshotStrategy: scenario.snapshotStrategy,
+          logFile: o.logFile ?? path.join(root, `server-restart${restarts++ > 0 ? `-${restarts}` : ''}.log`),
+          timeoutMs: o.timeoutMs ?? RESTART_TIMEOUT_MS,
+          ...(o.waitFor ? { waitFor: o.waitFor } : {}),
+        });
+      } catch (err) {
+        throw new RestartRefused((err as Error).message);
+      }
       handles.push(h);
       return h;
     };
     let second: TargetHandle;
     let restartError: string | null = null;
     try {
-      const restart = session?.restart ?? fault.restart;
       const rctx = { mode, plan, rng: rng.fork(), start };
-      const r = restart ? await restart.call(session?.restart ? session : fault, rctx) : { handle: await start() };
+      const r = session?.restart ? await session.restart(rctx) : fault.restart ? await fault.restart(rctx) : { handle: await start() };
       second = r.handle;
       if (r.note) note = `${note ? `${note}; ` : ''}${r.note}`;
       if (r.detail) result.faultDetail = { ...result.faultDetail, ...r.detail };
       restartError = r.error ?? null;
     } catch (err) {
+      // Only a server that would not start is an answer; anything else went wrong in the tool.
+      if (!(err instanceof RestartRefused)) throw err;
       // The server would not start on what the fault left: every acknowledged write is gone.
       // That is the server's answer (correct for damaged files), not a failure of the trial.
       Object.assign(result, { lost: result.acked, lossPct: result.acked > 0 ? 100 : 0, outcome: 'refused' });
@@ -221,6 +229,11 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     await box.dispose();
   }
   return { result, dir: spec.keep ? root : null, note };
+}
+
+/** The restarted server did not start (its own refusal, as opposed to a failure of the tool). */
+class RestartRefused extends Error {
+  override name = 'RestartRefused';
 }
 
 /** Wrong data outranks loss: a value nobody wrote is a failure whatever else happened. */
