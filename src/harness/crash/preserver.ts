@@ -41,7 +41,8 @@ export class Preserver {
 
   /** One last look (the dead server's final files), then stop watching. */
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer === null) return; // stopped already (afterExit, then dispose)
+    clearInterval(this.timer);
     this.timer = null;
     for (const w of this.watchers) w.close();
     this.watchers = [];
