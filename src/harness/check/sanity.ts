@@ -67,6 +67,9 @@ export function range(xs: readonly number[]): string {
 
 const inTrials = (ts: readonly TrialResult[]): string => `in ${ts.length} trial${ts.length === 1 ? '' : 's'}`;
 
+/** why a power cut took more than the fsync policy explains */
+const UNDONE = 'name change(s) undone: a directory was not fsynced after a create or rename';
+
 /** "lost 0 of 10.1k–37.5k acked in 15 trials", and how many restarts refused or names were undone */
 const lostRange = (ts: readonly TrialResult[]): string => {
   const refused = ts.filter((t) => t.outcome === 'refused').length;
@@ -74,7 +77,7 @@ const lostRange = (ts: readonly TrialResult[]): string => {
   return (
     `lost ${range(ts.map((t) => t.lost))} of ${range(ts.map((t) => t.acked))} acked ${inTrials(ts)}` +
     (refused > 0 ? ` (${refused} restart(s) refused)` : '') +
-    (undone > 0 ? ` (${undone} with name changes undone: a directory was not fsynced after a create or rename)` : '')
+    (undone > 0 ? ` (${undone} with ${UNDONE})` : '')
   );
 };
 
@@ -91,7 +94,7 @@ const tally = (xs: readonly string[]): string => {
  */
 const lostOf = (t: TrialResult): string => {
   const undone = Number(t.faultDetail?.files_reverted ?? 0);
-  const names = t.lost > 0 && undone > 0 ? ` (${undone} name change(s) undone: a directory was not fsynced after a create or rename)` : '';
+  const names = t.lost > 0 && undone > 0 ? ` (${undone} ${UNDONE})` : '';
   return `lost ${t.lost} of ${t.acked} acked${t.outcome === 'refused' ? ' (restart refused)' : ''}${names}`;
 };
 
