@@ -58,5 +58,6 @@ export function emptyTrial(
     readThroughputOps: null,
     readP99Ms: null,
     writeMs: 0,
+    timeline: null,
   };
 }

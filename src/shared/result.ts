@@ -1,3 +1,4 @@
+import type { Timeline } from './timeline.js';
 import type { FaultKind, Mode, Scenario, TargetKind } from './types.js';
 
 /**
@@ -101,6 +102,8 @@ export interface TrialResult {
   readP99Ms: number | null;
   /** write phase length, ms */
   writeMs: number;
+  /** latency over time in small buckets with snapshot/rewrite/fault markers (null: not recorded) */
+  timeline: Timeline | null;
 }
 
 export interface Stat {
