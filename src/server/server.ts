@@ -104,6 +104,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
 
   private cron(): void {
     this.ks.activeExpireCycle();
+    this.ks.rehashFor(1);
     this.persistence.cron();
   }
 

@@ -144,8 +144,8 @@ export class AofLayout {
   /** Writes the dataset as base `name` and fsyncs it; returns its size. */
   private writeBaseSync(ks: Keyspace, name: string): number {
     const chunks: Buffer[] = [];
-    const enc = this.baseEncoder()((c) => chunks.push(c), ks.size, ks.expires.size);
-    for (const [k, v] of ks.data) enc.entry(k, v, ks.expires.get(k));
+    const enc = this.baseEncoder()((c) => chunks.push(c), ks.size, ks.expiresCount);
+    for (const e of ks.data.entryNumbers()) enc.stored(ks.data, e);
     enc.finish();
     const file = path.join(this.dirPath, name);
     const fd = fs.openSync(file, 'w');

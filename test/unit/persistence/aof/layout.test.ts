@@ -13,7 +13,7 @@ const rdbEncoder: EncoderFactory = (sink, keys, expires) => {
   const e = new RdbEncoder(sink);
   e.header(defaultAux({ 'aof-base': '1' }));
   e.selectDb(0, keys, expires);
-  return { entry: (k, v, x) => e.entry(k, v, x), finish: () => e.footer() };
+  return { entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
 };
 const aofEncoder: EncoderFactory = (sink) => new AofBaseEncoder(sink);
 
