@@ -1,30 +1,33 @@
 /**
- * The key hash of the keyspace's index, over latin1 strings (one char per byte) and over
- * bytes with the same result, so a key is found whether it comes from a command (a JS
- * string) or from a file being loaded (bytes).
+ * The key hash of the keyspace's index: SipHash-1-3 under a random per-process key, as
+ * Redis hashes its dict keys (siphash.c, dictGenHashFunction), so that keys colliding in
+ * the index cannot be chosen from outside (hash flooding). Over latin1 strings (one char
+ * per byte) and over bytes with the same result, so a key is found whether it comes from
+ * a command (a JS string) or from a file being loaded (bytes).
  */
+import { randomFillSync } from 'node:crypto';
+import { sipHash } from './siphash.js';
 
-/** A per-process seed, so that colliding keys are hard to choose in advance (hash flooding). */
-const SEED = (Math.random() * 0x100000000) | 0;
+const KEY = randomFillSync(new Uint32Array(4));
+const out = new Uint32Array(2);
+/** Strings are copied here first: one hash function for both kinds of key. */
+let scratch = Buffer.allocUnsafe(256);
 
-function finish(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
-
-/** FNV-1a over the key's char codes (latin1: one per byte) with a murmur3 finaliser. */
+/** hashBytes of the latin1 bytes of `s`. */
 export function hashKey(s: string): number {
-  let h = 0x811c9dc5 ^ SEED;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return finish(h);
+  const n = s.length;
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) scratch[i] = s.charCodeAt(i);
+  } else {
+    if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, 2 * scratch.length));
+    scratch.latin1Write(s, 0, n);
+  }
+  sipHash(scratch, 0, n, KEY, 1, 3, out);
+  return out[0]! | 0;
 }
 
-/** hashKey of the latin1 string buf[off, off + len) without making it. */
+/** The low 32 bits of SipHash-1-3 of buf[off, off + len). */
 export function hashBytes(buf: Uint8Array, off: number, len: number): number {
-  let h = 0x811c9dc5 ^ SEED;
-  for (let i = off; i < off + len; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-  return finish(h);
+  sipHash(buf, off, len, KEY, 1, 3, out);
+  return out[0]! | 0;
 }
