@@ -4,8 +4,9 @@ import { driverSetOps, fill, fmt, info, median, redisBenchmark, requireBinaries,
 
 /**
  * npm run bench:server — the built-in server vs redis-server (mode none), side by side in
- * one run, each row twice: with random values first (the main row), then repetitive ones (one repeated byte, what redis-benchmark
- * sends) and with random incompressible ones (the harness's values, as every trial writes).
+ * one run, each row twice: first with random incompressible values (the harness's, as every
+ * trial writes them: the main row), then with repetitive ones (one repeated byte, what
+ * redis-benchmark sends).
  *  - SET: repetitive = redis-benchmark; random = durabench's load generator (redis-benchmark
  *    cannot vary its values), both 50 clients, 100-byte values, random keys over 100k.
  *  - GET: redis-benchmark over 100k keys filled beforehand with that kind of value.
