@@ -81,7 +81,7 @@ export function barChart(
   // value, and an empty series still keeps its colour and legend entry in step
   const drawn = coords.map((c) => [[0, -1] as [number, number], ...c]);
   const out = fitted(title, (w) => plot(drawn, settings(w)), o.width);
-  const order = series.length > 1 && !o.color ? `\n(in each row, top to bottom: ${series.map((s) => s.name).join(', ')})` : '';
+  const order = series.length > 1 && !o.color ? '\n' + wrapTo(`(in each row, top to bottom: ${series.map((s) => s.name).join(', ')})`, o.width) : '';
   return out + order;
 }
 
