@@ -26,6 +26,8 @@ export interface RunArgs {
   out: string;
   csv?: string;
   json?: string;
+  html?: string;
+  charts?: boolean;
   quiet?: boolean;
   keep?: boolean;
   color?: boolean;
@@ -69,6 +71,8 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
     .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })
     .option('json', { type: 'string', nargs: 1, describe: 'also write the JSON here (- for stdout)' })
+    .option('html', { type: 'string', nargs: 1, describe: 'also write a self-contained HTML report (tables and charts) here' })
+    .option('charts', { type: 'boolean', default: true, describe: 'terminal charts under the tables (on a TTY outside CI); --no-charts leaves them out' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress' })
     .option('keep', { type: 'boolean', describe: "keep each trial's temp dir (data files, server logs)" })
     .option('color', { type: 'boolean', describe: 'colour the tables (default: only on a TTY outside CI)' })
@@ -81,5 +85,6 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .example('$0 run ci-gate --shard 1/4 --out shard1', 'one of 4 CI runners; then: durabench merge shard*/*.json')
     .example('$0 run quick --target builtin,redis', 'both servers side by side')
     .example('$0 run quick --fault sigkill,sigterm', 'two faults: every mode under each')
+    .example('$0 run quick --html quick.html', 'also a report to open in a browser')
     .example('$0 run scenarios/default.json --modes none,aof-always --trials 5 --json -', '') as unknown as Argv<RunArgs>;
 }
