@@ -141,10 +141,19 @@ export async function finishRun(result: RunResult, o: FinishOptions): Promise<vo
     }
   }
 
-  const failedTrials = result.trials.filter((t) => t.error !== null).length;
+  // a trial skipped with its reason (a fault this machine or target cannot take) is not measured, not failed
+  const skipped = result.trials.filter((t) => t.error?.startsWith('skipped:'));
+  const failedTrials = result.trials.filter((t) => t.error !== null).length - skipped.length;
+  if (skipped.length > 0) {
+    const reasons = [...new Set(skipped.map((t) => t.error!.slice('skipped: '.length)))];
+    process.stderr.write(`durabench: ${skipped.length} of ${result.trials.length} trials not measured: ${reasons.join('; ')}\n`);
+  }
   const broken = result.sanity.filter((v) => !v.ok);
   if (broken.length > 0) {
     process.stderr.write(`durabench: SANITY CHECK FAILED (${broken.length}): ${broken.map((v) => `${v.target} ${v.mode}: ${v.check}`).join('; ')} — the tool or the server is wrong\n`);
+    process.exitCode = 1;
+  } else if (skipped.length === result.trials.length) {
+    process.stderr.write('durabench: no trial could run here: nothing was measured\n');
     process.exitCode = 1;
   } else if (failedTrials > 0) {
     process.stderr.write(`durabench: ${failedTrials} of ${result.trials.length} trials failed (see the table above)\n`);

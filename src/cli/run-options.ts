@@ -52,7 +52,7 @@ export function parseShard(text: string): { index: number; count: number } {
 export function runOptions(y: Argv<object>): Argv<RunArgs> {
   return y
     .positional('scenario', { type: 'string', describe: 'scenario .json, or a preset name (default, quick, real-redis, ci-gate, power-loss, disk-full, damaged-files, matrix)' })
-    .option('target', { type: 'string', describe: `server(s) to run, comma list: ${TARGETS.join(', ')}` })
+    .option('target', { type: 'string', describe: `server(s) to run, comma list: ${TARGETS.join(', ')}, external:<file> (a server run by Docker, Kubernetes, ssh: see examples/targets)` })
     .option('modes', { type: 'string', describe: `comma list of ${MODES.join(', ')}` })
     .option('trials', { type: 'number', describe: 'trials per mode and target' })
     .option('seed', { type: 'number', describe: 'seed for keys and kill points' })
@@ -84,6 +84,7 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .example('$0 run ci-gate --gate --junit gates.xml', 'a CI step (ci-gate names its baseline)')
     .example('$0 run ci-gate --shard 1/4 --out shard1', 'one of 4 CI runners; then: durabench merge shard*/*.json')
     .example('$0 run quick --target builtin,redis', 'both servers side by side')
+    .example('$0 run quick --target external:examples/targets/docker.json', 'redis:7 in Docker, started and killed by the commands in the file')
     .example('$0 run quick --fault sigkill,sigterm', 'two faults: every mode under each')
     .example('$0 run quick --html quick.html', 'also a report to open in a browser')
     .example('$0 run scenarios/default.json --modes none,aof-always --trials 5 --json -', '') as unknown as Argv<RunArgs>;

@@ -1,6 +1,6 @@
 import { OUTCOMES, type RunResult, type SanityVerdict, type TrialResult } from '../shared/result.js';
 import { ConfigError } from '../shared/errors.js';
-import { FAULTS, MODES, TARGETS } from '../shared/types.js';
+import { FAULTS, isTargetKind, MODES, TARGETS } from '../shared/types.js';
 import type { MicroBenchmark, MicroResult } from './micro-result.js';
 import { summarize } from './summarize.js';
 import type { ClaimsResult } from '../shared/claims.js';
@@ -163,7 +163,7 @@ const NUMBERS = [
 
 function validateTrial(t: Json, at: string, v: Validator): void {
   const o = v.object(t, at);
-  v.oneOf(o.target, TARGETS, `${at}.target`);
+  if (!isTargetKind(o.target)) v.fail(`${at}.target`, `must be one of ${TARGETS.join(', ')} or external:<name> (got ${JSON.stringify(o.target)})`);
   v.oneOf(o.mode, MODES, `${at}.mode`);
   v.oneOf(o.fault, FAULTS, `${at}.fault`);
   if (o.error !== null && typeof o.error !== 'string') v.fail(`${at}.error`, 'must be a string or null');
