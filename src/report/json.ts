@@ -1,6 +1,7 @@
 import { OUTCOMES, type RunResult, type SanityVerdict, type TrialResult } from '../shared/result.js';
 import { ConfigError } from '../shared/errors.js';
 import { FAULTS, MODES, TARGETS } from '../shared/types.js';
+import { MARKER_KINDS } from '../shared/timeline.js';
 import type { MicroBenchmark, MicroResult } from './micro-result.js';
 import { summarize } from './summarize.js';
 
@@ -29,7 +30,7 @@ function stripStrings(json: string): string {
   return json.replace(/"(?:[^"\\]|\\.)*"/g, '""');
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 /** Parses and validates a saved run result; every problem is a ConfigError naming the file. */
 export function parseRunResult(text: string, file: string): RunResult {
@@ -164,6 +165,27 @@ function validateTrial(t: Json, at: string, v: Validator): void {
   if (typeof o.traced !== 'boolean') v.fail(`${at}.traced`, 'must be true or false');
   if (o.faultDetail === undefined) o.faultDetail = null;
   if (o.faultDetail !== null) v.object(o.faultDetail, `${at}.faultDetail`);
+  // results written before timelines carry none
+  if (o.timeline === undefined) o.timeline = null;
+  if (o.timeline !== null) validateTimeline(o.timeline, `${at}.timeline`, v);
+}
+
+/** A Timeline (trials, sweep points): bucket figures numbers or null, markers of known kinds. */
+export function validateTimeline(t: Json, at: string, v: Validator): void {
+  const o = v.object(t, at);
+  v.number(o.bucketMs, `${at}.bucketMs`);
+  v.array(o.buckets, `${at}.buckets`).forEach((b, i) => {
+    const bo = v.object(b, `${at}.buckets[${i}]`);
+    v.number(bo.tMs, `${at}.buckets[${i}].tMs`);
+    v.number(bo.ops, `${at}.buckets[${i}].ops`);
+    for (const k of ['p99Ms', 'maxMs'] as const) if (bo[k] !== null) v.number(bo[k], `${at}.buckets[${i}].${k}`);
+  });
+  v.array(o.markers, `${at}.markers`).forEach((m, i) => {
+    const mo = v.object(m, `${at}.markers[${i}]`);
+    v.oneOf(mo.kind, MARKER_KINDS, `${at}.markers[${i}].kind`);
+    v.number(mo.tMs, `${at}.markers[${i}].tMs`);
+    v.string(mo.label, `${at}.markers[${i}].label`);
+  });
 }
 
 function validateMicro(o: { [k: string]: Json }, v: Validator): MicroResult {
@@ -189,7 +211,7 @@ function validateMicro(o: { [k: string]: Json }, v: Validator): MicroResult {
   return o as unknown as MicroResult;
 }
 
-class Validator {
+export class Validator {
   constructor(private readonly file: string) {}
 
   fail(at: string, what: string): never {
