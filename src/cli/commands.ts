@@ -6,6 +6,7 @@ import { mergeCommand } from './merge.js';
 import { microCommand } from './micro.js';
 import { reportCommand } from './report.js';
 import { runCommand } from './run.js';
+import { sweepCommand } from './sweep.js';
 
 /** Every subcommand but `server`, which parses redis-server syntax itself. */
 export const commands: CommandModule<any, any>[] = [
@@ -16,4 +17,5 @@ export const commands: CommandModule<any, any>[] = [
   microCommand,
   doctorCommand,
   runCommand,
+  sweepCommand,
 ];
