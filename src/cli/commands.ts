@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { claimsCommand } from './claims.js';
 import { compareCommand } from './compare.js';
 import { doctorCommand } from './doctor.js';
 import { gateCommand } from './gate.js';
@@ -18,4 +19,5 @@ export const commands: CommandModule<any, any>[] = [
   doctorCommand,
   runCommand,
   sweepCommand,
+  claimsCommand,
 ];
