@@ -9,6 +9,9 @@ import { fmtMB, fmtMs, keysLabel } from './figures.js';
 
 export type Judged = Omit<ClaimVerdict, 'id' | 'target'>;
 
+/** last ÷ first, to 2 significant digits */
+const ratio = (a: number, b: number): string => (a / Math.max(1, b)).toPrecision(2);
+
 const notMeasured = (rule: string, why: string, figures: Record<string, number | null> = {}): Judged => ({ verdict: 'not measured', rule, evidence: why, figures });
 const NO_SWEEP = 'no sweep result for this target (durabench sweep, or claims without --from)';
 
@@ -22,7 +25,7 @@ export function forkPauseGrows(points: readonly SweepPoint[]): Judged {
   const figures = Object.fromEntries(ps.map((p) => [`fork_usec_${p.keys}`, p.forkUsec]));
   const grows = us[us.length - 1]! >= 2 * us[0]!;
   const steady = us.every((u, i) => i === 0 || u >= 0.8 * us[i - 1]!);
-  const evidence = ps.map((p) => `${fmtMs(p.forkUsec! / 1000)} at ${keysLabel(p.keys)}`).join(', ') + ` (×${(us[us.length - 1]! / Math.max(1, us[0]!)).toFixed(1)})`;
+  const evidence = ps.map((p) => `${fmtMs(p.forkUsec! / 1000)} at ${keysLabel(p.keys)}`).join(', ') + ` (×${ratio(us[us.length - 1]!, us[0]!)})`;
   return { verdict: grows && steady ? 'held' : 'did not hold', rule: FORK_RULE, evidence, figures };
 }
 
