@@ -2,18 +2,24 @@ import type { Command } from './command.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { listCommands } from './lists.js';
+import { listMoveCommands } from './list-moves.js';
 import { setCommands } from './sets.js';
 import { stringCommands } from './strings.js';
 import { zrangeCommands } from './zrange.js';
 import { zsetCommands } from './zsets.js';
+import { zpopCommands } from './zpop.js';
+import { zsetOpCommands } from './zsetops.js';
 
 /** Every data-type command family; the server adds its connection and admin commands. */
 export const dataCommands: Command[] = [
   ...stringCommands,
   ...keyCommands,
   ...listCommands,
+  ...listMoveCommands,
   ...hashCommands,
   ...setCommands,
   ...zsetCommands,
   ...zrangeCommands,
+  ...zpopCommands,
+  ...zsetOpCommands,
 ];
