@@ -52,7 +52,9 @@ function emit(v: Value, kind: Kind, el: string, out: string[]): void {
 
 export function scanCollection(ctx: Ctx, argv: string[], kind: Kind): string {
   const c = argv[2]!;
-  if (!/^[0-9]+$/.test(c) || c.length > 20 || BigInt(c) > 2n ** 64n - 1n) return '-ERR invalid cursor\r\n';
+  // strtoul: an optional sign (a negative cursor wraps around), digits, no overflow.
+  const digits = /^[+-]?([0-9]+)$/.exec(c)?.[1];
+  if (digits === undefined || BigInt(digits) > 2n ** 64n - 1n) return '-ERR invalid cursor\r\n';
   const v = ctx.ks.get(argv[1]!);
   if (v === undefined) return EMPTY_SCAN;
   if (!typeMatches(v, kind)) return WRONGTYPE;
@@ -78,7 +80,7 @@ export function scanCollection(ctx: Ctx, argv: string[], kind: Kind): string {
     const order = kind === 'set' ? intsetOrder(v as Set<string>) : itemsOf(v, kind);
     for (const el of order) emit(v, kind, el, out);
   } else {
-    let cursor = Number(c);
+    let cursor = c.startsWith('-') ? Infinity : Number(digits);
     let p = pages.get(ctx.client);
     if (cursor === 0 || p === undefined || p.source !== v) {
       if (cursor !== 0) return EMPTY_SCAN; // a cursor we did not hand out: nothing left to give
