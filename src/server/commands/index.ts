@@ -1,6 +1,9 @@
 import type { Command } from './command.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
+import { keyMetaCommands } from './key-meta.js';
+import { dumpCommands } from './dump.js';
+import { sortCommands } from './sort.js';
 import { listCommands } from './lists.js';
 import { listMoveCommands } from './list-moves.js';
 import { setCommands } from './sets.js';
@@ -14,6 +17,9 @@ import { zsetOpCommands } from './zsetops.js';
 export const dataCommands: Command[] = [
   ...stringCommands,
   ...keyCommands,
+  ...keyMetaCommands,
+  ...dumpCommands,
+  ...sortCommands,
   ...listCommands,
   ...listMoveCommands,
   ...hashCommands,

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCommand } from '../../../../src/server/resp/encoder.js';
+import { dumpPayload } from '../../../../src/server/persistence/rdb/dump.js';
 import { decode, harness } from './harness.js';
 
 /**
@@ -225,8 +226,40 @@ const scripts: Record<string, string[][]> = {
     ['ZPOPMIN', 'k'], ['ZMPOP', '1', 'k', 'MIN'], ['BZPOPMIN', 'k', '0'], ['ZUNION', '1', 'k'], ['ZRANGESTORE', 'd', 'k', '0', '1'], ['ZRANDMEMBER', 'k'],
     ['ZREMRANGEBYRANK', 'k', '0', '1'], ['ZUNIONSTORE', 'k', '1', 'y'], ['TYPE', 'k'],
   ],
+  keys2: [
+    ['SET', 'a', '1'], ['SET', 'b', 'x'], ['EXPIREAT', 'a', '4000000000'], ['EXPIRETIME', 'a'], ['PEXPIRETIME', 'a'], ['EXPIRETIME', 'b'],
+    ['PEXPIRETIME', 'zz'], ['PEXPIREAT', 'b', '4000000000123'], ['EXPIRETIME', 'b'], ['PEXPIRETIME', 'b'], ['TOUCH', 'a', 'b', 'zz', 'a'], ['TOUCH', 'zz'],
+    ['COPY', 'a', 'c'], ['EXPIRETIME', 'c'], ['GET', 'c'], ['COPY', 'a', 'c'], ['COPY', 'b', 'c', 'REPLACE'], ['GET', 'c'], ['COPY', 'zz', 'c'],
+    ['COPY', 'a', 'a'], ['COPY', 'a', 'd', 'DB', '0'], ['COPY', 'a', 'd', 'DB', '99'], ['COPY', 'a', 'd', 'FOO'], ['COPY', 'a', 'd', 'DB'],
+    ['RPUSH', 'l', '3', '1', '2'], ['COPY', 'l', 'l2'], ['RPUSH', 'l2', '9'], ['LRANGE', 'l', '0', '-1'], ['LRANGE', 'l2', '0', '-1'],
+    ['HSET', 'h', 'f', 'v'], ['COPY', 'h', 'h2'], ['HGETALL', 'h2'], ['ZADD', 'z', '1', 'm'], ['COPY', 'z', 'z2'], ['ZRANGE', 'z2', '0', '-1', 'WITHSCORES'],
+    ['SET', 'n', '123'], ['SET', 'big', '12345'], ['SET', 'neg', '-5'], ['SET', 'e', 'a'.repeat(44)], ['SET', 'r', 'a'.repeat(45)], ['SET', 'i', '9223372036854775807'],
+    ['SET', 'f', '1.5'], ['SET', 'lz', '012'], ['OBJECT', 'ENCODING', 'n'], ['OBJECT', 'ENCODING', 'big'], ['OBJECT', 'ENCODING', 'neg'], ['OBJECT', 'ENCODING', 'e'],
+    ['OBJECT', 'ENCODING', 'r'], ['OBJECT', 'ENCODING', 'i'], ['OBJECT', 'ENCODING', 'f'], ['OBJECT', 'ENCODING', 'lz'], ['OBJECT', 'ENCODING', 'l'],
+    ['OBJECT', 'ENCODING', 'h'], ['OBJECT', 'ENCODING', 'z'], ['SADD', 'si', '1', '2', '-3'], ['SADD', 'ss', '1', 'x'], ['OBJECT', 'ENCODING', 'si'],
+    ['OBJECT', 'ENCODING', 'ss'], ['SREM', 'ss', 'x'], ['OBJECT', 'ENCODING', 'ss'], ['HSET', 'hb', 'f', 'v'.repeat(65)], ['OBJECT', 'ENCODING', 'hb'],
+    ['HSET', 'hb', 'f', 'v'], ['OBJECT', 'ENCODING', 'hb'], ['ZADD', 'zb', '1', 'm'.repeat(65)], ['OBJECT', 'ENCODING', 'zb'], ['OBJECT', 'ENCODING', 'zz'],
+    ['OBJECT', 'REFCOUNT', 'n'], ['OBJECT', 'REFCOUNT', 'big'], ['OBJECT', 'REFCOUNT', 'b'], ['OBJECT', 'REFCOUNT', 'l'], ['OBJECT', 'FREQ', 'n'],
+    ['OBJECT', 'FREQ', 'zz'], ['OBJECT', 'ENCODING'], ['OBJECT', 'FOO', 'n'], ['OBJECT', 'HELP'], ['OBJECT', 'ENCODING', 'n', 'x'],
+    ['RPUSH', 'sl', '3', '10', '2', '1.5', '-1'], ['SORT', 'sl'], ['SORT', 'sl', 'DESC'], ['SORT', 'sl', 'ALPHA'], ['SORT', 'sl', 'LIMIT', '1', '2'],
+    ['SORT', 'sl', 'LIMIT', '-5', '100'], ['SORT', 'sl', 'LIMIT', '10', '2'], ['SORT', 'sl', 'LIMIT', 'x', '2'], ['SORT', 'sl', 'FOO'],
+    ['MSET', 'w_3', '1', 'w_10', '5', 'w_2', '3', 'w_1.5', '2', 'o_3', 'three', 'o_10', 'ten'], ['HSET', 'd_3', 'n', 'III'], ['HSET', 'd_2', 'n', 'II'],
+    ['SORT', 'sl', 'BY', 'w_*'], ['SORT', 'sl', 'BY', 'w_*', 'DESC', 'GET', '#', 'GET', 'o_*', 'GET', 'd_*->n'], ['SORT', 'sl', 'BY', 'nosort'],
+    ['SORT', 'sl', 'BY', 'nosort', 'DESC', 'LIMIT', '1', '2'], ['SORT', 'sl', 'GET', 'nopattern'], ['SORT', 'sl', 'BY', 'o_*', 'ALPHA'],
+    ['SORT', 'sl', 'BY', 'd_*->n', 'ALPHA', 'GET', 'd_*->n'], ['SORT', 'sl', 'STORE', 'dst'], ['LRANGE', 'dst', '0', '-1'],
+    ['SORT', 'sl', 'GET', 'o_*', 'STORE', 'dst'], ['LRANGE', 'dst', '0', '-1'], ['SORT', 'zz', 'STORE', 'dst'], ['EXISTS', 'dst'], ['SORT', 'zz'],
+    ['SORT_RO', 'sl', 'DESC'], ['SORT_RO', 'sl', 'STORE', 'dst'], ['RPUSH', 'bad', '1', 'x'], ['SORT', 'bad'], ['SORT', 'bad', 'ALPHA'], ['SORT', 'h'],
+    ['SADD', 'sset', '5', '2', '9'], ['SORT', 'sset'], ['SORT', 'sset', 'BY', 'nosort', 'STORE', 'dst'], ['LRANGE', 'dst', '0', '-1'],
+    ['ZADD', 'zs', '3', 'a', '1', 'b', '2', 'c'], ['SORT', 'zs', 'BY', 'nosort'], ['SORT', 'zs', 'BY', 'nosort', 'DESC', 'LIMIT', '1', '1'], ['SORT', 'zs', 'ALPHA', 'DESC'],
+    ['RPUSH', 'sp', ' 2', '', '1e2', 'inf'], ['SORT', 'sp'], ['DUMP', 'zz'], ['RESTORE', 'rk', '0', 'bad'], ['RESTORE', 'rk', 'x', 'bad'],
+    ['RESTORE', 'rk', '-1', 'bad'], ['RESTORE', 'a', '0', 'bad'], ['RESTORE', 'rk', '0', 'bad', 'FOO'], ['RESTORE', 'rk', '0', 'bad', 'IDLETIME', '-1'],
+    ['RESTORE', 'rk', '0', 'bad', 'FREQ', '256'], ['RESTORE', 'rk', '0', 'bad', 'IDLETIME', '1', 'FREQ', '1'], ['EXPIRETIME'], ['COPY', 'a'],
+  ],
   arity: [['GET'], ['GET', 'a', 'b'], ['SET', 'a'], ['MGET'], ['HSET', 'h', 'f'], ['ZADD', 'z', '1'], ['LPOP'], ['DBSIZE', 'x']],
 };
+
+/** A DUMP payload of the string "payload" (made by our encoder; redis-server restores it too). */
+const PAYLOAD = dumpPayload('payload').latin1Slice();
 
 /** Commands whose propagation (AOF records) must match Redis's, timestamps aside. */
 const aofScript: string[][] = [
@@ -249,6 +282,9 @@ const aofScript: string[][] = [
   ['BZPOPMIN', 'zz', 'z', '0'], ['BZPOPMAX', 'z', '0'], ['BZMPOP', '0', '1', 'z', 'MAX', 'COUNT', '1'], ['ZUNIONSTORE', 'u', '2', 'z', 'b'],
   ['ZRANGESTORE', 'r', 'u', '0', '1'], ['ZINTERSTORE', 'r', '2', 'u', 'zz'], ['ZREMRANGEBYRANK', 'u', '0', '0'], ['ZREMRANGEBYSCORE', 'u', '-inf', '1'],
   ['ZREMRANGEBYLEX', 'u', '-', '+'], ['HINCRBYFLOAT', 'h', 'f', '0.1'], ['HINCRBYFLOAT', 'h', 'f', '0.2'],
+  ['SET', 'a', '1'], ['COPY', 'a', 'cp'], ['COPY', 'a', 'cp'], ['RESTORE', 'rk', '100000', PAYLOAD], ['RESTORE', 'rk', '0', PAYLOAD, 'REPLACE'],
+  ['RESTORE', 'rk', '1', PAYLOAD, 'REPLACE', 'ABSTTL'], ['RESTORE', 'rk2', '4000000000000', PAYLOAD, 'ABSTTL'], ['RPUSH', 'sl', 'b', 'a'],
+  ['SORT', 'sl', 'ALPHA', 'STORE', 'st'], ['SORT', 'zz', 'STORE', 'st'], ['SORT', 'zz', 'STORE', 'st'], ['SORT', 'sl', 'ALPHA'],
 ];
 
 /** Reads the RESP commands in an AOF tail, dropping SELECT and masking unix-ms timestamps. */
@@ -305,6 +341,51 @@ describe.skipIf(!hasRedis)('replies match redis-server', () => {
       const real = aofCommands(incr().slice(before));
       expect(real.length).toBeGreaterThan(30);
       expect(h.aof.map((a) => a.map(maskTime))).toEqual(real);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('DUMP payloads restore across both servers, every type and encoding', async () => {
+    const c = await RawClient.connect(port);
+    try {
+      await c.send(['FLUSHALL']);
+      const big = (n: number, f: (i: number) => string[]): string[] => Array.from({ length: n }, (_, i) => f(i)).flat();
+      const setup: string[][] = [
+        ['SET', 's', 'hello'], ['SET', 'i', '12345'], ['SET', 'long', 'x'.repeat(300)], ['RPUSH', 'l', 'a', '1', 'b'],
+        ['RPUSH', 'lbig', ...big(300, (i) => ['e' + i])], ['HSET', 'h', 'f', 'v', 'n', '7'], ['HSET', 'hbig', ...big(200, (i) => ['f' + i, 'v' + i])],
+        ['SADD', 'si', '1', '2', '-7'], ['SADD', 'ss', 'a', 'b'], ['ZADD', 'z', '1.5', 'a', '-2', 'b'], ['ZADD', 'zbig', ...big(200, (i) => [String(i / 3), 'm' + i])],
+      ];
+      const h = harness(2);
+      for (const argv of setup) await c.send(argv);
+      const reads = (k: string): string[][] => [['TYPE', k], ['GET', k], ['LRANGE', k, '0', '-1'], ['HGETALL', k], ['SMEMBERS', k], ['ZRANGE', k, '0', '-1', 'WITHSCORES']];
+      const norm = (r: string): unknown => {
+        const d = decode(r);
+        return Array.isArray(d) ? [...(d as unknown[])].map(String).sort() : d;
+      };
+      for (const [, k] of setup) {
+        // redis-server → built-in
+        const payload = decode(await c.send(['DUMP', k!])) as string;
+        expect(h.call('RESTORE', k!, '0', payload)).toBe('OK');
+        for (const r of reads(k!)) {
+          const real = await c.send(r);
+          if (real.startsWith('-')) continue;
+          expect(norm(h.run(...r)), r.join(' ')).toEqual(norm(real));
+        }
+        // built-in → redis-server
+        const ours = decode(h.run('DUMP', k!)) as string;
+        expect(decode(await c.send(['RESTORE', k! + ':back', '0', ours]))).toBe('OK');
+        for (const r of reads(k!)) {
+          const real = await c.send(r);
+          if (real.startsWith('-')) continue;
+          const back = await c.send([r[0]!, k! + ':back', ...r.slice(2)]);
+          expect(norm(back), r.join(' ')).toEqual(norm(real));
+        }
+      }
+      const p = decode(h.run('DUMP', 's')) as string;
+      const torn = p.slice(0, -1) + String.fromCharCode(p.charCodeAt(p.length - 1) ^ 1);
+      expect(await c.send(['RESTORE', 'x', '0', torn])).toBe(h.run('RESTORE', 'x', '0', torn));
+      expect(h.run('RESTORE', 'x', '0', torn)).toBe('-ERR DUMP payload version or checksum are wrong\r\n');
     } finally {
       c.close();
     }
