@@ -44,6 +44,8 @@ export class Blocking {
   depth = 0;
   /** True while re-running a waiter's command: a handler that finds nothing must not re-block. */
   serving = false;
+  /** The ready key being served: a served command pops from it alone, as Redis serves a key. */
+  private servingKey = '';
 
   /** `deliver` hands a late reply (served or timed out) to the client's connection. */
   constructor(private readonly deliver: (client: BlockableClient, reply: string) => void) {}
@@ -70,6 +72,11 @@ export class Blocking {
     client.blocked = true;
     if (deadline > 0) this.arm(w);
     return BLOCKED;
+  }
+
+  /** The keys a blocking command should look at: all of them, or the served key when re-run. */
+  candidates(keys: string[]): string[] {
+    return this.serving ? [this.servingKey] : keys;
   }
 
   /** After a write command: the keys it names that someone waits on may be ready now. */
@@ -120,6 +127,7 @@ export class Blocking {
       const v = ks.get(key);
       // Only a value of the awaited type serves (Redis 7.0 leaves others blocked).
       if (v === undefined || !(w.kind === 'list' ? v instanceof List : v instanceof ZSet)) return;
+      this.servingKey = key;
       const reply = this.rerun(host, w);
       if (reply === BLOCKED) continue;
       this.forget(w);

@@ -115,7 +115,7 @@ function bpop(left: boolean) {
     const deadline = blockTimeout(argv[argv.length - 1]!);
     if (typeof deadline === 'string') return deadline;
     const keys = argv.slice(1, -1);
-    const f = firstList(ctx, keys);
+    const f = firstList(ctx, ctx.blocking?.candidates(keys) ?? keys);
     if (typeof f === 'string') return f;
     if (f !== null) {
       const [key, l] = f;
@@ -154,7 +154,7 @@ function blmpop(ctx: Ctx, argv: string[]): string {
   if (typeof p === 'string') return p;
   const deadline = blockTimeout(argv[1]!);
   if (typeof deadline === 'string') return deadline;
-  const r = mpop(ctx, p[0], p[1], p[2]);
+  const r = mpop(ctx, ctx.blocking?.candidates(p[0]) ?? p[0], p[1], p[2]);
   if (r !== null) return r;
   return block(ctx, argv, p[0], deadline, nullArray(ctx.resp));
 }

@@ -93,7 +93,7 @@ function bzpop(max: boolean) {
     const deadline = blockTimeout(argv[argv.length - 1]!);
     if (typeof deadline === 'string') return deadline;
     const keys = argv.slice(1, -1);
-    const r = popFrom(ctx, keys, max, -1, { emitKey: true, nested: false });
+    const r = popFrom(ctx, ctx.blocking?.candidates(keys) ?? keys, max, -1, { emitKey: true, nested: false });
     if (r !== null) return r;
     return block(ctx, argv, keys, deadline);
   };
@@ -104,7 +104,7 @@ function bzmpop(ctx: Ctx, argv: string[]): string {
   if (typeof p === 'string') return p;
   const deadline = blockTimeout(argv[1]!);
   if (typeof deadline === 'string') return deadline;
-  const r = popFrom(ctx, p[0], p[1], p[2], MPOP);
+  const r = popFrom(ctx, ctx.blocking?.candidates(p[0]) ?? p[0], p[1], p[2], MPOP);
   if (r !== null) return r;
   return block(ctx, argv, p[0], deadline);
 }
