@@ -25,6 +25,10 @@ function before(n: ZNode, score: number, member: string): boolean {
   return n.score < score || (n.score === score && n.member < member);
 }
 
+/** Scratch for insert/unlink (one command runs at a time): no allocation per operation. */
+const UPDATE = new Array<ZNode | null>(MAX_LEVEL).fill(null);
+const RANK = new Array<number>(MAX_LEVEL).fill(0);
+
 /** zslRandomLevel: P = 1/4. */
 function randomLevel(): number {
   let level = 1;
@@ -141,8 +145,8 @@ export class ZSet {
 
   /** zslInsert: the member must not be in the list. */
   private insert(score: number, member: string): void {
-    const update = new Array<ZNode>(MAX_LEVEL);
-    const rank = new Array<number>(MAX_LEVEL);
+    const update = UPDATE as ZNode[];
+    const rank = RANK;
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       rank[i] = i === this.level - 1 ? 0 : rank[i + 1]!;
@@ -178,7 +182,7 @@ export class ZSet {
 
   /** zslDelete of the node holding (score, member). */
   private unlink(score: number, member: string): void {
-    const update = new Array<ZNode>(MAX_LEVEL);
+    const update = UPDATE as ZNode[];
     let x = this.head;
     for (let i = this.level - 1; i >= 0; i--) {
       while (x.next[i] !== null && before(x.next[i]!, score, member)) x = x.next[i]!;
