@@ -38,9 +38,11 @@ function randomLevel(): number {
 
 export class ZSet {
   readonly scores = new Map<string, number>();
-  private readonly head: ZNode = newNode(MAX_LEVEL, 0, '');
-  private tailNode: ZNode | null = null;
-  private level = 1;
+  // Private (#) so that two sets with the same members compare equal (deep equality sees
+  // only `scores`), whatever levels their skip lists drew.
+  readonly #head: ZNode = newNode(MAX_LEVEL, 0, '');
+  #tail: ZNode | null = null;
+  #level = 1;
 
   get size(): number {
     return this.scores.size;
@@ -51,17 +53,17 @@ export class ZSet {
     const cur = this.scores.get(member);
     if (cur !== undefined) {
       if (cur === score) return;
-      this.unlink(cur, member);
+      this.#unlink(cur, member);
     }
     this.scores.set(member, score);
-    this.insert(score, member);
+    this.#insert(score, member);
   }
 
   remove(member: string): boolean {
     const cur = this.scores.get(member);
     if (cur === undefined) return false;
     this.scores.delete(member);
-    this.unlink(cur, member);
+    this.#unlink(cur, member);
     return true;
   }
 
@@ -69,16 +71,16 @@ export class ZSet {
   rank(member: string): number {
     const score = this.scores.get(member);
     if (score === undefined) return -1;
-    let x = this.head;
+    let x = this.#head;
     let r = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
+    for (let i = this.#level - 1; i >= 0; i--) {
       let n = x.next[i]!;
       while (n !== null && (before(n, score, member) || (n.score === score && n.member === member))) {
         r += x.span[i]!;
         x = n;
         n = x.next[i]!;
       }
-      if (x !== this.head && x.member === member) return r - 1;
+      if (x !== this.#head && x.member === member) return r - 1;
     }
     return -1;
   }
@@ -87,9 +89,9 @@ export class ZSet {
   at(rank: number): ZNode | null {
     if (rank < 0 || rank >= this.size) return null;
     const want = rank + 1;
-    let x = this.head;
+    let x = this.#head;
     let traversed = 0;
-    for (let i = this.level - 1; i >= 0; i--) {
+    for (let i = this.#level - 1; i >= 0; i--) {
       while (x.next[i] !== null && traversed + x.span[i]! <= want) {
         traversed += x.span[i]!;
         x = x.next[i]!;
@@ -100,17 +102,17 @@ export class ZSet {
   }
 
   first(): ZNode | null {
-    return this.head.next[0]!;
+    return this.#head.next[0]!;
   }
 
   last(): ZNode | null {
-    return this.tailNode;
+    return this.#tail;
   }
 
   /** The first node for which `gteMin` holds, given it is monotone in the order (descent). */
   firstWhere(gteMin: (n: ZNode) => boolean): ZNode | null {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
+    let x = this.#head;
+    for (let i = this.#level - 1; i >= 0; i--) {
       while (x.next[i] !== null && !gteMin(x.next[i]!)) x = x.next[i]!;
     }
     return x.next[0]!;
@@ -118,38 +120,39 @@ export class ZSet {
 
   /** The last node for which `lteMax` holds, given it is monotone in the order (descent). */
   lastWhere(lteMax: (n: ZNode) => boolean): ZNode | null {
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
+    let x = this.#head;
+    for (let i = this.#level - 1; i >= 0; i--) {
       while (x.next[i] !== null && lteMax(x.next[i]!)) x = x.next[i]!;
     }
-    return x === this.head ? null : x;
+    return x === this.#head ? null : x;
   }
 
   /** Members in (score, member) order. O(n): prefer at()/first() walks for ranges. */
   ordered(): string[] {
     const out = new Array<string>(this.size);
     let i = 0;
-    for (let n = this.head.next[0]!; n !== null; n = n.next[0]!) out[i++] = n.member;
+    for (let n = this.#head.next[0]!; n !== null; n = n.next[0]!) out[i++] = n.member;
     return out;
   }
 
-  *[Symbol.iterator](): IterableIterator<ZNode> {
-    for (let n = this.head.next[0]!; n !== null; n = n.next[0]!) yield n;
+  /** Nodes in order (a method, not an iterator: deep equality must see only `scores`). */
+  *nodes(): IterableIterator<ZNode> {
+    for (let n = this.#head.next[0]!; n !== null; n = n.next[0]!) yield n;
   }
 
   clone(): ZSet {
     const z = new ZSet();
-    for (let n = this.head.next[0]!; n !== null; n = n.next[0]!) z.add(n.member, n.score);
+    for (let n = this.#head.next[0]!; n !== null; n = n.next[0]!) z.add(n.member, n.score);
     return z;
   }
 
   /** zslInsert: the member must not be in the list. */
-  private insert(score: number, member: string): void {
+  #insert(score: number, member: string): void {
     const update = UPDATE as ZNode[];
     const rank = RANK;
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
-      rank[i] = i === this.level - 1 ? 0 : rank[i + 1]!;
+    let x = this.#head;
+    for (let i = this.#level - 1; i >= 0; i--) {
+      rank[i] = i === this.#level - 1 ? 0 : rank[i + 1]!;
       while (x.next[i] !== null && before(x.next[i]!, score, member)) {
         rank[i]! += x.span[i]!;
         x = x.next[i]!;
@@ -158,13 +161,13 @@ export class ZSet {
     }
     const level = randomLevel();
     const len = this.size - 1; // scores already holds the new member
-    if (level > this.level) {
-      for (let i = this.level; i < level; i++) {
+    if (level > this.#level) {
+      for (let i = this.#level; i < level; i++) {
         rank[i] = 0;
-        update[i] = this.head;
-        this.head.span[i] = len;
+        update[i] = this.#head;
+        this.#head.span[i] = len;
       }
-      this.level = level;
+      this.#level = level;
     }
     const n = newNode(level, score, member);
     for (let i = 0; i < level; i++) {
@@ -174,23 +177,23 @@ export class ZSet {
       n.span[i] = u.span[i]! - (rank[0]! - rank[i]!);
       u.span[i] = rank[0]! - rank[i]! + 1;
     }
-    for (let i = level; i < this.level; i++) update[i]!.span[i]!++;
-    n.prev = update[0] === this.head ? null : update[0]!;
+    for (let i = level; i < this.#level; i++) update[i]!.span[i]!++;
+    n.prev = update[0] === this.#head ? null : update[0]!;
     if (n.next[0] !== null) n.next[0]!.prev = n;
-    else this.tailNode = n;
+    else this.#tail = n;
   }
 
   /** zslDelete of the node holding (score, member). */
-  private unlink(score: number, member: string): void {
+  #unlink(score: number, member: string): void {
     const update = UPDATE as ZNode[];
-    let x = this.head;
-    for (let i = this.level - 1; i >= 0; i--) {
+    let x = this.#head;
+    for (let i = this.#level - 1; i >= 0; i--) {
       while (x.next[i] !== null && before(x.next[i]!, score, member)) x = x.next[i]!;
       update[i] = x;
     }
     const n = x.next[0]!;
     if (n === null || n.score !== score || n.member !== member) throw new Error(`zset skip list lost member ${JSON.stringify(member)}`);
-    for (let i = 0; i < this.level; i++) {
+    for (let i = 0; i < this.#level; i++) {
       const u = update[i]!;
       if (u.next[i] === n) {
         u.span[i]! += n.span[i]! - 1;
@@ -200,7 +203,7 @@ export class ZSet {
       }
     }
     if (n.next[0] !== null) n.next[0]!.prev = n.prev;
-    else this.tailNode = n.prev;
-    while (this.level > 1 && this.head.next[this.level - 1] === null) this.level--;
+    else this.#tail = n.prev;
+    while (this.#level > 1 && this.#head.next[this.#level - 1] === null) this.#level--;
   }
 }

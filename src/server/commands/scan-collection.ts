@@ -35,7 +35,7 @@ function typeMatches(v: Value, kind: Kind): boolean {
 function itemsOf(v: Value, kind: Kind): string[] {
   if (kind === 'set') return [...(v as Set<string>)];
   if (kind === 'hash') return [...(v as Map<string, string>).keys()];
-  return [...(v as ZSet)].map((n) => n.member);
+  return [...(v as ZSet).nodes()].map((n) => n.member);
 }
 
 function emit(v: Value, kind: Kind, el: string, out: string[]): void {

@@ -23,7 +23,7 @@ interface Source {
 function source(v: unknown): Source | null {
   if (v === undefined) return { entries: [], has: () => undefined, size: 0, weight: 1 };
   if (v instanceof ZSet) {
-    return { entries: [...v].map((n) => [n.member, n.score] as [string, number]), has: (m) => v.scores.get(m), size: v.size, weight: 1 };
+    return { entries: [...v.nodes()].map((n) => [n.member, n.score] as [string, number]), has: (m) => v.scores.get(m), size: v.size, weight: 1 };
   }
   if (v instanceof Set) {
     const s = v as Set<string>;
@@ -128,8 +128,8 @@ function generic(ctx: Ctx, argv: string[], name: string, at: number, op: Op, sto
     }
   }
   if (cardOnly) return int(card);
-  if (store !== null) return storeNodes(ctx, store, out);
-  return membersReply([...out], withScores, ctx.resp);
+  if (store !== null) return storeNodes(ctx, store, out.nodes());
+  return membersReply([...out.nodes()], withScores, ctx.resp);
 }
 
 export const zsetOpCommands: Command[] = [

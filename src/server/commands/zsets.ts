@@ -201,7 +201,7 @@ function zrandmember(ctx: Ctx, argv: string[]): string {
   if (l < 0) {
     for (let i = 0; i < -l; i++) picked.push(z.at(Math.floor(Math.random() * z.size))!);
   } else if (l >= z.size) {
-    for (const n of z) picked.push(n);
+    for (const n of z.nodes()) picked.push(n);
   } else {
     // Partial Fisher-Yates over ranks: l distinct members in random order.
     const ranks = Array.from({ length: z.size }, (_, i) => i);

@@ -36,7 +36,7 @@ describe('ZSet skip list', () => {
         const want = modelOrder(m);
         expect(z.size).toBe(m.size);
         expect(z.ordered()).toEqual(want);
-        expect([...z].map((n) => n.member).reverse()).toEqual([...want].reverse());
+        expect([...z.nodes()].map((n) => n.member).reverse()).toEqual([...want].reverse());
         // backward links
         const back: string[] = [];
         for (let n = z.last(); n !== null; n = n.prev) back.push(n.member);
@@ -66,7 +66,7 @@ describe('ZSet skip list', () => {
     expect(z.size).toBe(100_000);
     let prev = -Infinity;
     let sorted = true;
-    for (const n of z) {
+    for (const n of z.nodes()) {
       if (n.score < prev) sorted = false;
       prev = n.score;
     }

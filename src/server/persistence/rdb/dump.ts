@@ -36,7 +36,7 @@ export function dumpPayload(v: Value): Buffer {
   } else {
     w.byte(RDB_TYPE_ZSET_2);
     w.len(v.size);
-    for (const n of v) {
+    for (const n of v.nodes()) {
       w.string(n.member);
       w.binaryDouble(n.score);
     }
