@@ -8,20 +8,21 @@ import { globMatch } from './glob.js';
 /**
  * SSCAN / HSCAN / ZSCAN (scanGenericCommand with an object). A collection Redis keeps in a
  * compact encoding (intset, listpack) comes back whole with cursor 0, in that encoding's
- * order, as Redis does. A larger one is paged over a per-client list of its elements taken
- * at cursor 0 (the cursor is an index into it): elements present for the whole iteration
- * are returned, removed ones are skipped, as SCAN guarantees.
+ * order, as Redis does. A larger one is paged over a list of its elements taken at cursor 0,
+ * kept per client and collection (the cursor is an index into it): elements present for the
+ * whole iteration are returned, removed ones are skipped, as SCAN guarantees.
  */
 
 type Kind = 'set' | 'hash' | 'zset';
 
 interface Paging {
   source: object;
+  /** The collection's elements when the scan started (cursor 0); the cursor indexes them. */
   items: string[];
 }
 
-/** One scan in progress per client (as the keyspace SCAN keeps one). */
-const pages = new WeakMap<Client, Paging>();
+/** Scans in progress, per client and per collection (a client may interleave scans of several keys). */
+const pages = new WeakMap<Client, WeakMap<object, Paging>>();
 
 const EMPTY_SCAN = '*2\r\n$1\r\n0\r\n*0\r\n';
 
@@ -81,16 +82,18 @@ export function scanCollection(ctx: Ctx, argv: string[], kind: Kind): string {
     for (const el of order) emit(v, kind, el, out);
   } else {
     let cursor = c.startsWith('-') ? Infinity : Number(digits);
-    let p = pages.get(ctx.client);
-    if (cursor === 0 || p === undefined || p.source !== v) {
+    let mine = pages.get(ctx.client);
+    if (mine === undefined) pages.set(ctx.client, (mine = new WeakMap()));
+    let p = mine.get(v as object);
+    if (cursor === 0 || p === undefined) {
       if (cursor !== 0) return EMPTY_SCAN; // a cursor we did not hand out: nothing left to give
       p = { source: v as object, items: itemsOf(v, kind) };
-      pages.set(ctx.client, p);
+      mine.set(v as object, p);
     }
     const end = Math.min(p.items.length, cursor + count);
     for (; cursor < end; cursor++) emit(v, kind, p.items[cursor]!, out);
     if (cursor < p.items.length) next = String(cursor);
-    else pages.delete(ctx.client);
+    else mine.delete(v as object);
   }
   // MATCH filters on the element (the member or field), keeping its value beside it.
   const step = kind === 'set' ? 1 : 2;

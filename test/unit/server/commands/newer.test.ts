@@ -121,3 +121,29 @@ describe('keys: COPY, DUMP/RESTORE, SORT, OBJECT, EXPIRETIME', () => {
     expect(h.call('OBJECT', 'IDLETIME', 'h')).toMatchObject({ err: expect.stringMatching(/not supported/) });
   });
 });
+
+describe('SSCAN / HSCAN / ZSCAN over large collections', () => {
+  it('pages every element exactly once, while another key is scanned in between and elements are removed', () => {
+    const h = harness();
+    const members = Array.from({ length: 1000 }, (_, i) => 'm' + i);
+    h.run('SADD', 's', ...members);
+    h.run('HSET', 'h', ...members.flatMap((m) => [m, 'v']));
+    const seenS = new Set<string>();
+    const seenH = new Set<string>();
+    let cs = '0';
+    let ch = '0';
+    let rounds = 0;
+    do {
+      const [nextS, gotS] = h.call('SSCAN', 's', cs, 'COUNT', '37') as [string, string[]];
+      const [nextH, gotH] = ch === 'done' ? ['done', []] : (h.call('HSCAN', 'h', ch, 'COUNT', '50') as [string, string[]]);
+      for (const m of gotS) seenS.add(m);
+      for (let i = 0; i < gotH.length; i += 2) seenH.add(gotH[i]!);
+      cs = nextS;
+      ch = nextH === '0' ? 'done' : nextH;
+      if (rounds++ === 3) h.run('SREM', 's', 'm999'); // removed mid-scan: not returned
+    } while (cs !== '0');
+    expect(seenS.size).toBe(999);
+    expect(seenS.has('m999')).toBe(false);
+    expect(seenH.size).toBe(1000);
+  });
+});
