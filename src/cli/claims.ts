@@ -25,6 +25,7 @@ import type { SweepResult } from '../shared/sweep-result.js';
 import { CRASH_MODELS, TARGETS } from '../shared/types.js';
 import { onInterrupt } from './on-interrupt.js';
 import { progress } from './progress.js';
+import { checkHtmlPath, terminalCharts, wantCharts, writeHtmlReport } from './chart-output.js';
 import { readUserFile, writeOutput } from './report.js';
 import { checkOutDir, stampedFile } from './sweep.js';
 import { parseTargets, sweepFlags, sweepOptions, type SweepArgs } from './sweep-options.js';
@@ -63,6 +64,8 @@ export const claimsCommand: CommandModule<object, ClaimsArgs> = {
       .option('seed', { type: 'number', default: 8, describe: 'seed of the run and the sweep' })
       .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-claims.json (and the run and sweep it made)' })
       .option('json', { type: 'string', nargs: 1, describe: 'also write the claims JSON here (- for stdout)' })
+      .option('html', { type: 'string', nargs: 1, describe: 'also write a self-contained HTML report (tables and charts) here' })
+      .option('charts', { type: 'boolean', default: true, describe: 'terminal charts under the tables (on a TTY outside CI); --no-charts leaves them out' })
       .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress' })
       .option('color', { type: 'boolean', describe: 'colour the table (default: only on a TTY outside CI)' })
       .example('$0 claims', 'run what it needs on both servers (~5 min), print the verdicts')
@@ -74,6 +77,7 @@ export const claimsCommand: CommandModule<object, ClaimsArgs> = {
     if (!(CRASH_MODELS as readonly string[]).includes(args['crash-model'])) throw new UsageError(`--crash-model: '${args['crash-model']}' is not one of ${CRASH_MODELS.join(', ')}`);
     if (!Number.isInteger(args.trials) || args.trials < 1 || args.trials > 100) throw new UsageError(`--trials: ${args.trials} is not a whole number from 1 to 100`);
     checkOutDir(args.out);
+    checkHtmlPath(args.html);
     const runs: RunResult[] = [];
     const sweeps: SweepResult[] = [];
     const sources: string[] = [];
@@ -132,11 +136,14 @@ export const claimsCommand: CommandModule<object, ClaimsArgs> = {
       sources,
     };
     const human = args.json === '-' ? process.stderr : process.stdout;
-    human.write(renderClaimsTable(result, { color: args.color ?? shouldColor(human.isTTY, process.env), width: Math.min(120, human.columns || 100) }));
+    const color = args.color ?? shouldColor(human.isTTY, process.env);
+    human.write(renderClaimsTable(result, { color, width: Math.min(120, human.columns || 100) }));
+    if (wantCharts(args.charts, human)) human.write(terminalCharts(result, human, color));
     const file = stampedFile(args.out, startedAt, 'claims', 'json');
     writeOutput(file, renderJson(result));
     if (args.json) writeOutput(args.json, renderJson(result));
-    if (!args.quiet) process.stderr.write(`wrote ${file}\n`);
+    if (args.html) await writeHtmlReport(result, args.html);
+    if (!args.quiet) process.stderr.write(`wrote ${file}${args.html ? ` and ${args.html}` : ''}\n`);
   },
 };
 

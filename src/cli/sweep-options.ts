@@ -24,6 +24,8 @@ export interface SweepArgs {
   csv?: string;
   quiet?: boolean;
   color?: boolean;
+  html?: string;
+  charts?: boolean;
 }
 
 export const DEFAULT_SIZES = '100k,1M,4M';

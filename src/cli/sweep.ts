@@ -15,7 +15,8 @@ import { UsageError } from '../shared/errors.js';
 import type { SweepResult } from '../shared/sweep-result.js';
 import { TARGETS } from '../shared/types.js';
 import { onInterrupt } from './on-interrupt.js';
-import { writeOutput } from './report.js';
+import { checkHtmlPath, terminalCharts, wantCharts, writeHtmlReport } from './chart-output.js';
+import { writeOutput } from './write-output.js';
 import { DEFAULT_SIZES, sweepFlags, sweepOptions, type SweepArgs } from './sweep-options.js';
 import { sweepProgress } from './sweep-progress.js';
 
@@ -43,6 +44,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-sweep.json and .csv' })
       .option('json', { type: 'string', nargs: 1, describe: 'also write the JSON here (- for stdout)' })
       .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })
+      .option('html', { type: 'string', nargs: 1, describe: 'also write a self-contained HTML report (tables and charts) here' })
+      .option('charts', { type: 'boolean', default: true, describe: 'terminal charts under the tables (on a TTY outside CI); --no-charts leaves them out' })
       .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress' })
       .option('color', { type: 'boolean', describe: 'colour the tables (default: only on a TTY outside CI)' })
       .example('$0 sweep --target builtin,redis', 'both servers at 100k, 1M and 4M keys (~5 min)')
@@ -51,6 +54,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   handler: async (args) => {
     const options = sweepOptions(args);
     checkOutDir(args.out);
+    checkHtmlPath(args.html);
     const human = args.json === '-' || args.csv === '-' ? process.stderr : process.stdout;
     const show = args.quiet ? null : sweepProgress(process.stderr, process.stderr.isTTY === true);
     const uninstall = onInterrupt();
@@ -67,14 +71,17 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     } finally {
       uninstall();
     }
-    human.write(renderSweepTables(result, { color: args.color ?? shouldColor(human.isTTY, process.env) }));
+    const color = args.color ?? shouldColor(human.isTTY, process.env);
+    human.write(renderSweepTables(result, { color }));
+    if (wantCharts(args.charts, human)) human.write(terminalCharts(result, human, color));
     const json = stampedFile(args.out, result.startedAt, 'sweep', 'json');
     const csv = stampedFile(args.out, result.startedAt, 'sweep', 'csv');
     writeOutput(json, renderJson(result));
     writeOutput(csv, renderSweepCsv(result));
     if (args.json) writeOutput(args.json, renderJson(result));
     if (args.csv) writeOutput(args.csv, renderSweepCsv(result));
-    if (!args.quiet) process.stderr.write(`wrote ${json} and ${csv}\n`);
+    if (args.html) await writeHtmlReport(result, args.html);
+    if (!args.quiet) process.stderr.write(`wrote ${json} and ${csv}${args.html ? ` and ${args.html}` : ''}\n`);
     const failed = result.points.filter((p) => p.error !== null);
     if (failed.length > 0) {
       process.stderr.write(`durabench: ${failed.length} of ${result.points.length} sweep points failed (see the table above)\n`);
