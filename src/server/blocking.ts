@@ -23,6 +23,9 @@ export type WaitKind = 'list' | 'zset';
 interface Waiter {
   readonly client: BlockableClient;
   readonly argv: string[];
+  /** The database it waits in (its client's, when it blocked). */
+  readonly db: number;
+  /** Its keys as slots (see slot()). */
   readonly keys: string[];
   readonly kind: WaitKind;
   /** Unix ms; 0 = forever. */
@@ -32,6 +35,14 @@ interface Waiter {
 
 /** The reply a handler returns when it blocked the client: nothing to send yet. */
 export const BLOCKED = '';
+
+/**
+ * A key of a database as one map key: keys are per database (Redis's db->blocking_keys). The
+ * first NUL ends the database number, so no two (db, key) pairs share a slot.
+ */
+function slot(db: number, key: string): string {
+  return db + '\0' + key;
+}
 
 /** setTimeout's limit; longer timeouts re-arm. */
 const MAX_DELAY = 0x7fffffff;
@@ -62,7 +73,8 @@ export class Blocking {
   block(ctx: Ctx, argv: string[], keys: string[], kind: WaitKind, deadline: number): string {
     if (this.serving) return BLOCKED;
     const client = ctx.client as BlockableClient;
-    const w: Waiter = { client, argv, keys: [...new Set(keys)], kind, deadline, timer: null };
+    const db = client.db;
+    const w: Waiter = { client, argv, db, keys: [...new Set(keys.map((k) => slot(db, k)))], kind, deadline, timer: null };
     for (const k of w.keys) {
       const q = this.byKey.get(k);
       if (q === undefined) this.byKey.set(k, [w]);
@@ -79,18 +91,33 @@ export class Blocking {
     return this.serving ? [this.servingKey] : keys;
   }
 
-  /** After a write command: the keys it names that someone waits on may be ready now. */
-  signal(argv: readonly string[]): void {
+  /** After a write command in database `db`: the keys it names that someone waits on may be ready now. */
+  signal(argv: readonly string[], db: number): void {
     // EXEC's commands may not each come through dispatch: every waited-on key is a candidate.
     if (argv[0]!.toLowerCase() === 'exec') for (const k of this.byKey.keys()) this.ready.add(k);
-    for (let i = 1; i < argv.length; i++) if (this.byKey.has(argv[i]!)) this.ready.add(argv[i]!);
+    for (let i = 1; i < argv.length; i++) {
+      const s = slot(db, argv[i]!);
+      if (this.byKey.has(s)) this.ready.add(s);
+    }
+  }
+
+  /** `key` was added to database `db` by a command naming it elsewhere (MOVE, COPY … DB): signalKeyAsReady. */
+  signalKey(db: number, key: string): void {
+    const s = slot(db, key);
+    if (this.byKey.has(s)) this.ready.add(s);
+  }
+
+  /** Database `db`'s data was replaced (SWAPDB): every key waited on there may be ready (scanDatabaseForReadyKeys). */
+  signalDb(db: number): void {
+    const prefix = slot(db, '');
+    for (const s of this.byKey.keys()) if (s.startsWith(prefix)) this.ready.add(s);
   }
 
   /** Serves the waiters of every ready key, including keys made ready by serving (BLMOVE). */
   serve(host: DispatchHost): void {
     if (this.ready.size === 0 || this.depth > 0) return;
     const ctx = host.ctx;
-    const saved = { client: ctx.client, resp: ctx.resp, rewritten: ctx.rewritten };
+    const saved = { client: ctx.client, ks: ctx.ks, resp: ctx.resp, rewritten: ctx.rewritten };
     try {
       while (this.ready.size > 0) {
         const keys = this.ready;
@@ -99,6 +126,7 @@ export class Blocking {
       }
     } finally {
       ctx.client = saved.client;
+      ctx.ks = saved.ks;
       ctx.resp = saved.resp;
       ctx.rewritten = saved.rewritten;
     }
@@ -118,10 +146,13 @@ export class Blocking {
     this.ready.clear();
   }
 
-  private serveKey(host: DispatchHost, key: string): void {
-    const q = this.byKey.get(key);
+  private serveKey(host: DispatchHost, s: string): void {
+    const q = this.byKey.get(s);
     if (q === undefined) return;
-    const ks = host.ctx.ks;
+    const cut = s.indexOf('\0');
+    const db = Number(s.slice(0, cut));
+    const key = s.slice(cut + 1);
+    const ks = host.ctx.dbs.get(db);
     // A copy: served waiters leave the queue as we go.
     for (const w of [...q]) {
       const v = ks.get(key);
@@ -139,6 +170,7 @@ export class Blocking {
   private rerun(host: DispatchHost, w: Waiter): string {
     const ctx = host.ctx;
     ctx.client = w.client;
+    ctx.ks = ctx.dbs.get(w.db);
     ctx.resp = w.client.resp;
     ctx.rewritten = null;
     const ks = ctx.ks;
@@ -154,12 +186,12 @@ export class Blocking {
       const p = host.persistence;
       if (p.aofOn) {
         const rewritten = ctx.rewritten as string[][] | null;
-        if (rewritten === null) p.propagate(w.argv);
-        else for (const a of rewritten) p.propagate(a);
+        if (rewritten === null) p.propagate(w.argv, w.db);
+        else for (const a of rewritten) p.propagate(a, w.db);
         w.client.wroteThisTurn = true;
       }
       // What the served command wrote (BLMOVE's destination) may serve others.
-      this.signal(w.argv);
+      this.signal(w.argv, w.db);
     }
     return reply;
   }

@@ -27,6 +27,7 @@ const PAUSE_AT = 1 << 20;
 export class Connection implements Client {
   name = '';
   resp: Proto = 2;
+  db = 0;
   authenticated: boolean;
   libName = '';
   libVer = '';

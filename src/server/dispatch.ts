@@ -31,7 +31,8 @@ export function lookup(table: CommandTable, name: string): Entry | undefined {
 export interface Propagation {
   /** False when nothing takes propagated commands (no AOF): dispatch then skips propagation. */
   readonly aofOn: boolean;
-  propagate(argv: readonly string[]): void;
+  /** `db`: the database the command ran in (the AOF writes SELECT when it changes). */
+  propagate(argv: readonly string[], db: number): void;
   /** null, or the error reply that refuses writes now (MISCONF after a failed save, AOF write error). */
   writeRefusal(): string | null;
 }
@@ -86,21 +87,24 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   ctx.client = client;
   ctx.resp = client.resp;
   ctx.rewritten = null;
-  const ks = ctx.ks;
+  ctx.force = false;
+  const ks = (ctx.ks = ctx.dbs.get(client.db));
   const dirty = ks.dirty;
   // Only while someone is blocked: note the keys writes name, serve them when the outermost command ends.
   const b = ctx.blocking !== undefined && ctx.blocking.waiting > 0 ? ctx.blocking : null;
   if (b !== null) b.depth++;
   const reply = c.handler(ctx, argv);
-  if (isWrite && ks.dirty !== dirty && p.aofOn) {
+  if (isWrite && (ks.dirty !== dirty || (ctx.force as boolean)) && p.aofOn) {
     const rewritten = ctx.rewritten as string[][] | null; // set by the handler
-    if (rewritten === null) p.propagate(argv);
-    else for (const a of rewritten) p.propagate(a);
+    // The database the command ran in (MOVE's source; SELECT is not a write).
+    const db = client.db;
+    if (rewritten === null) p.propagate(argv, db);
+    else for (const a of rewritten) p.propagate(a, db);
     client.wroteThisTurn = true;
   }
   if (b !== null) {
     b.depth--;
-    if (ks.dirty !== dirty) b.signal(argv);
+    if (ks.dirty !== dirty) b.signal(argv, client.db);
     b.serve(host);
   }
   return reply;
@@ -112,6 +116,7 @@ export function replay(host: DispatchHost, client: Client, argv: string[]): stri
   if (c === undefined) throw new Error(`Unknown command '${argv[0]}' reading the append only file`);
   const ctx = host.ctx;
   ctx.client = client;
+  ctx.ks = ctx.dbs.get(client.db);
   ctx.resp = 2;
   ctx.rewritten = null;
   return c.handler(ctx, argv);

@@ -9,7 +9,8 @@ export interface InfoSource {
   clientCount(): number;
   /** Clients waiting in blocking commands. */
   blocking: { waiting: number };
-  ks: { size: number; expiresCount: number };
+  /** The databases made so far, in id order. */
+  dbs: { made(): ReadonlyArray<{ id: number; size: number; expiresCount: number; avgTtl: number }> };
   persistence: { infoPersistence(): Record<string, string | number>; latestForkUsec: number; totalForks: number };
   /** GC pause figures (gc_* fields of # Stats). */
   gc: { info(): Record<string, number> };
@@ -75,6 +76,13 @@ export function infoSections(s: InfoSource): InfoSection[] {
     }],
     ['Replication', { role: 'master', connected_slaves: 0 }],
     ['CPU', { used_cpu_sys: (cpu.system / 1e6).toFixed(6), used_cpu_user: (cpu.user / 1e6).toFixed(6) }],
-    ['Keyspace', s.ks.size > 0 ? { db0: `keys=${s.ks.size},expires=${s.ks.expiresCount},avg_ttl=0` } : {}],
+    ['Keyspace', keyspaceFields(s.dbs.made())],
   ];
+}
+
+/** `db3:keys=…,expires=…,avg_ttl=…` for every non-empty database, as Redis's INFO keyspace. */
+function keyspaceFields(dbs: ReadonlyArray<{ id: number; size: number; expiresCount: number; avgTtl: number }>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const d of dbs) if (d.size > 0) out[`db${d.id}`] = `keys=${d.size},expires=${d.expiresCount},avg_ttl=${d.avgTtl}`;
+  return out;
 }

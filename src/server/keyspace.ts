@@ -51,19 +51,58 @@ export function valueBytes(v: Value): number {
 
 export type Collection = List | Hash | RSet | ZSet;
 
+/** What the databases of one server share: the change counter behind rdb_changes_since_last_save. */
+export interface KeyspaceCounters {
+  dirty: number;
+}
+
+/**
+ * One database (Redis's redisDb): its keys, their values and expiry times. A server holds
+ * several (Databases); `id` is its number, which stays with it: SWAPDB trades the data
+ * between two of them (swapData), not the databases, so whoever waits on or watches a key of
+ * db 3 goes on doing so in db 3.
+ */
 export class Keyspace {
   /** Keys, string values (off the heap), collections and expiry times: see KeyTable. */
   private table = new KeyTable<Collection>();
-  /** Called before any change to `key` (value, TTL or existence). */
+  /**
+   * Called before any change to `key` (value, TTL or existence). A snapshot's hook: it
+   * belongs to the data it preserves, so SWAPDB moves it with the table.
+   */
   beforeWrite: ((key: string) => void) | null = null;
   /** Called after a key was removed because it expired. */
   onExpire: ((key: string) => void) | null = null;
-  /** Changes since the last successful save (rdb_changes_since_last_save). */
-  dirty = 0;
   /** When false (e.g. while loading), reads do not expire keys. */
   expireOnRead = true;
   expiredKeys = 0;
+  /** Redis's db->avg_ttl: a running estimate (ms) from the expiry cycle's samples, 0 until one ran. */
+  avgTtl = 0;
   private sweep: EntryCursor | null = null;
+
+  constructor(
+    readonly id = 0,
+    private readonly counters: KeyspaceCounters = { dirty: 0 },
+  ) {}
+
+  /** Changes since the last successful save (rdb_changes_since_last_save), shared by a server's databases. */
+  get dirty(): number {
+    return this.counters.dirty;
+  }
+
+  set dirty(n: number) {
+    this.counters.dirty = n;
+  }
+
+  /**
+   * SWAPDB: the data (keys, TTLs, the expiry sweep, avg_ttl, and a snapshot's write hook)
+   * trade places with `other`'s; ids, expiry callbacks and anything keyed by database stay.
+   */
+  swapData(other: Keyspace): void {
+    [this.table, other.table] = [other.table, this.table];
+    [this.sweep, other.sweep] = [other.sweep, this.sweep];
+    [this.beforeWrite, other.beforeWrite] = [other.beforeWrite, this.beforeWrite];
+    [this.avgTtl, other.avgTtl] = [other.avgTtl, this.avgTtl];
+  }
 
   get data(): KeyTable<Collection> {
     return this.table;
@@ -154,11 +193,19 @@ export class Keyspace {
     return true;
   }
 
-  flush(): void {
-    if (this.beforeWrite) for (const k of this.data.keys()) this.beforeWrite(k);
-    this.dirty += this.data.size;
-    this.data.clear();
+  /** FLUSHDB: every key goes. Returns how many there were. */
+  flush(): number {
+    const n = this.table.size;
+    this.dirty += n;
+    if (this.beforeWrite !== null) {
+      // A snapshot is reading this table: it keeps it, whole and no longer written, and the
+      // database starts a new one. O(1), where preserving every key first was a copy of all.
+      this.beforeWrite = null;
+      this.table = new KeyTable<Collection>();
+    } else this.table.clear();
     this.sweep = null;
+    this.avgTtl = 0;
+    return n;
   }
 
   /** Loads a key without hooks or dirty accounting (RDB/AOF loading). */
@@ -198,6 +245,7 @@ export class Keyspace {
    */
   activeExpireCycle(budgetMs = 1, sample = 20): number {
     const t = this.data;
+    if (t.expiresCount === 0) this.avgTtl = 0;
     if (t.expiresCount === 0 || !this.expireOnRead) return 0;
     const start = performance.now();
     const now = Date.now();
@@ -206,6 +254,8 @@ export class Keyspace {
       let seen = 0;
       let scanned = 0;
       let wrapped = false;
+      let ttlSum = 0;
+      let ttlSamples = 0;
       const due: string[] = [];
       while (seen < sample && scanned < SCAN_PER_SAMPLE * sample) {
         if (this.sweep === null) this.sweep = t.cursor();
@@ -220,6 +270,16 @@ export class Keyspace {
         if (at === undefined) continue;
         seen++;
         if (at <= now) due.push(t.key(e));
+        else {
+          ttlSum += at - now;
+          ttlSamples++;
+        }
+      }
+      if (ttlSamples > 0) {
+        // Redis's estimate: a moving average, each sample weighing 1/50 (integer ms).
+        const avg = Math.floor(ttlSum / ttlSamples);
+        if (this.avgTtl === 0) this.avgTtl = avg;
+        this.avgTtl = Math.floor(this.avgTtl / 50) * 49 + Math.floor(avg / 50);
       }
       let expired = 0;
       for (const k of due) if (this.expireIfNeeded(k, now)) expired++;

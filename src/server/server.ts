@@ -9,7 +9,7 @@ import { commandTable, dispatch, replay, type CommandTable, type DispatchHost } 
 import { Blocking } from './blocking.js';
 import { readIntoShared } from './shared-read.js';
 import { infoSections, renderInfo } from './info.js';
-import { Keyspace } from './keyspace.js';
+import { Databases } from './databases.js';
 import { Logger } from './log.js';
 import { Persistence } from './persistence/persistence.js';
 import { GcPauses } from './stall-monitor.js';
@@ -22,7 +22,8 @@ import { Stats } from './stats.js';
  * acknowledged write is in the file (and, with `always`, fsynced) before its reply leaves.
  */
 export class Server implements Dispatcher, ServerApi, DispatchHost {
-  readonly ks = new Keyspace();
+  /** The databases (`databases` of them, each made on first use). */
+  readonly dbs: Databases;
   readonly stats = new Stats();
   readonly log: Logger;
   readonly persistence: Persistence;
@@ -51,20 +52,21 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
     this.all = [...connectionCommands, ...adminCommands, ...dataCommands];
     this.table = commandTable(this.all);
     this.outputLimit = config.outputHardLimit();
+    this.dbs = new Databases(config.num('databases'));
     this.persistence = new Persistence({
-      ks: this.ks,
+      dbs: this.dbs,
       config,
       log: this.log,
       replay: (argv, client) => void this.replay(argv, client),
       loading: () => this.loading,
       retryFlush: () => this.retryFlush(),
     });
-    this.ks.onExpire = (key) => {
+    this.dbs.onExpire = (db, key) => {
       this.stats.expiredKeys++;
-      this.persistence.propagate(['DEL', key]);
+      this.persistence.propagate(['DEL', key], db);
     };
     this.blocking = new Blocking((client, reply) => (client as Connection).unblocked(reply));
-    this.ctx = { ks: this.ks, client: null as unknown as Client, server: this, resp: 2, rewritten: null, blocking: this.blocking };
+    this.ctx = { ks: this.dbs.get(0), dbs: this.dbs, client: null as unknown as Client, server: this, resp: 2, rewritten: null, blocking: this.blocking };
   }
 
   /** Listens first, then loads: while loading, clients get -LOADING (measurable from outside). */
@@ -107,8 +109,8 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
   }
 
   private cron(): void {
-    this.ks.activeExpireCycle();
-    this.ks.rehashFor(1);
+    this.dbs.activeExpireCycle();
+    this.dbs.rehashFor(1);
     this.persistence.cron();
   }
 
@@ -230,6 +232,10 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
 
   lastsave(): number {
     return this.persistence.lastSaveSec;
+  }
+
+  flushedAll(): void {
+    this.persistence.flushedAll();
   }
 
   /** SHUTDOWN: persist as configured, then exit. Returns an error text if it refused. */

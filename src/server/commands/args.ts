@@ -15,6 +15,21 @@ export function rangeLong(s: string, min: number, max: number, msg?: string): nu
   return n;
 }
 
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/**
+ * getIntFromObjectOrReply: a C int, else the error reply. An integer beyond JS's safe range
+ * but within int64 is still an integer to Redis, so it gets the range wording, not the parse one.
+ */
+export function intArg(s: string, msg?: string): number | string {
+  if (parseInteger(s) === null && /^-?[1-9][0-9]*$/.test(s) && s.length <= 20) {
+    const b = BigInt(s);
+    if (b >= INT64_MIN && b <= INT64_MAX) return err(msg ?? 'value is out of range, value must between -2147483648 and 2147483647');
+  }
+  return rangeLong(s, -2147483648, 2147483647, msg);
+}
+
 /** getPositiveLongFromObjectOrReply. */
 export function positiveLong(s: string, msg = 'value is out of range, must be positive'): number | string {
   return rangeLong(s, 0, Number.MAX_SAFE_INTEGER, msg);

@@ -1,4 +1,5 @@
 import type { Blocking } from '../blocking.js';
+import type { Databases } from '../databases.js';
 import type { Keyspace } from '../keyspace.js';
 import type { Proto } from '../resp/encoder.js';
 
@@ -22,6 +23,8 @@ export interface Client {
   readonly id: number;
   name: string;
   resp: Proto;
+  /** The selected database (SELECT). */
+  db: number;
   authenticated: boolean;
   libName: string;
   libVer: string;
@@ -48,16 +51,29 @@ export interface ServerApi {
   bgsave(schedule: boolean): string;
   bgrewriteaof(): string;
   lastsave(): number;
+  /**
+   * After FLUSHALL (flushAllDataAndResetRDB): a BGSAVE in progress is stopped, and with save
+   * points the now empty dataset is saved at once, so dump.rdb cannot bring the keys back.
+   */
+  flushedAll(): void;
   commands(): readonly Command[];
 }
 
 export interface Ctx {
+  /** The client's selected database: dispatch sets it before every command. */
   ks: Keyspace;
+  /** Every database (SELECT, MOVE, SWAPDB, FLUSHALL, COPY … DB). */
+  dbs: Databases;
   client: Client;
   server: ServerApi;
   resp: Proto;
   /** What to propagate instead of argv (e.g. EXPIRE as PEXPIREAT). Reset per command. */
   rewritten: string[][] | null;
+  /**
+   * Propagate even if nothing changed (Redis's forceCommandPropagation: FLUSHALL and FLUSHDB
+   * of empty databases still reach the AOF). Reset per command.
+   */
+  force?: boolean;
   /** Clients blocked on keys (absent where nothing can block, e.g. AOF replay). */
   blocking?: Blocking;
 }

@@ -1,8 +1,8 @@
 import { VERSION } from '../version.js';
 import * as R from '../resp/encoder.js';
-import { cmd, type Command, type Ctx, NOT_INT, SYNTAX } from './command.js';
+import { cmd, type Command, type Ctx, SYNTAX } from './command.js';
 
-/** Commands about the connection itself: PING, ECHO, HELLO, AUTH, SELECT, QUIT, CLIENT. */
+/** Commands about the connection itself: PING, ECHO, HELLO, AUTH, QUIT, CLIENT (SELECT is in db-cmds). */
 
 function helloReply(ctx: Ctx): string {
   const pairs: Array<[string, string]> = [
@@ -82,9 +82,9 @@ function client(ctx: Ctx, argv: string[]): string {
       return R.OK;
     }
     case 'info':
-      return R.bulk(`id=${c.id} name=${c.name} resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`);
+      return R.bulk(`id=${c.id} name=${c.name} db=${c.db} resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`);
     case 'list':
-      return R.bulk(`id=${c.id} name=${c.name} resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`);
+      return R.bulk(`id=${c.id} name=${c.name} db=${c.db} resp=${c.resp} lib-name=${c.libName} lib-ver=${c.libVer}\n`);
     case 'reply':
     case 'no-evict':
     case 'no-touch':
@@ -105,11 +105,6 @@ export const connectionCommands: Command[] = [
     if (argv.length > 3) return SYNTAX;
     const err = argv.length === 3 ? authenticate(ctx, argv[1], argv[2]!) : authenticate(ctx, undefined, argv[1]!);
     return err ?? R.OK;
-  }),
-  cmd('select', 2, ['loading', 'fast'], [0, 0, 0], (_ctx, argv) => {
-    if (!/^-?\d+$/.test(argv[1]!)) return NOT_INT;
-    // One database: durabench measures persistence, not keyspace partitioning.
-    return argv[1] === '0' ? R.OK : R.error('ERR DB index is out of range');
   }),
   cmd('quit', -1, ['noauth', 'loading', 'fast'], [0, 0, 0], (ctx) => {
     ctx.client.closeAfterReply = true;

@@ -1,4 +1,5 @@
 import type { Command } from './command.js';
+import { databaseCommands } from './db-cmds.js';
 import { hashCommands } from './hashes.js';
 import { keyCommands } from './keys.js';
 import { keyMetaCommands } from './key-meta.js';
@@ -17,6 +18,7 @@ import { zsetOpCommands } from './zsetops.js';
 export const dataCommands: Command[] = [
   ...stringCommands,
   ...keyCommands,
+  ...databaseCommands,
   ...keyMetaCommands,
   ...dumpCommands,
   ...sortCommands,

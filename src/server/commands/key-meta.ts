@@ -1,7 +1,8 @@
 import { cloneValue } from '../keyspace.js';
 import { objectEncoding } from '../encoding.js';
 import { bulk, int, nullBulk, simple, ONE, ZERO } from '../resp/encoder.js';
-import { cmd, parseInteger, type Command, type Ctx, SYNTAX } from './command.js';
+import { cmd, type Command, type Ctx, SYNTAX } from './command.js';
+import { dbIndex, SAME_OBJECT } from './db-cmds.js';
 import { err } from './args.js';
 
 /** EXPIRETIME, PEXPIRETIME, TOUCH, COPY, OBJECT (db.c, expire.c, object.c). */
@@ -22,27 +23,35 @@ function touch(ctx: Ctx, argv: string[]): string {
   return int(n);
 }
 
-/** COPY source destination [DB 0] [REPLACE]: one database here, so only DB 0 is in range. */
+/** COPY source destination [DB destination-db] [REPLACE]: a deep copy, TTL included, into this or another database. */
 function copy(ctx: Ctx, argv: string[]): string {
   const [, src, dst] = argv as [string, string, string];
   let replace = false;
+  let dbid = ctx.client.db;
   for (let j = 3; j < argv.length; j++) {
     const o = argv[j]!.toLowerCase();
     if (o === 'replace') replace = true;
     else if (o === 'db' && j + 1 < argv.length) {
-      if (parseInteger(argv[++j]!) !== 0) return err('DB index is out of range');
+      const id = dbIndex(ctx, argv[++j]!);
+      if (typeof id === 'string') return id;
+      dbid = id;
     } else return SYNTAX;
   }
-  if (src === dst) return err('source and destination objects are the same');
-  const v = ctx.ks.get(src);
+  const same = dbid === ctx.client.db;
+  if (same && src === dst) return SAME_OBJECT;
+  const from = ctx.ks;
+  const v = from.get(src);
   if (v === undefined) return ZERO;
-  const at = ctx.ks.getExpire(src);
-  if (ctx.ks.get(dst) !== undefined) {
+  const at = from.getExpire(src);
+  const to = same ? from : ctx.dbs.get(dbid);
+  if (to.get(dst) !== undefined) {
     if (!replace) return ZERO;
-    ctx.ks.delete(dst);
+    to.delete(dst);
   }
-  ctx.ks.set(dst, cloneValue(v));
-  if (at !== undefined) ctx.ks.setExpire(dst, at);
+  to.set(dst, cloneValue(v));
+  if (at !== undefined) to.setExpire(dst, at);
+  // In this database the dispatcher sees dst in argv; in another, say so (signalKeyAsReady).
+  if (!same) ctx.blocking?.signalKey(dbid, dst);
   return ONE;
 }
 

@@ -188,19 +188,6 @@ function renameGeneric(nx: boolean) {
   };
 }
 
-/** FLUSHALL / FLUSHDB [ASYNC|SYNC]: one db here, so both empty it. */
-function flush(ctx: Ctx, argv: string[]): string {
-  if (argv.length > 2) return SYNTAX;
-  if (argv.length === 2) {
-    const m = argv[1]!.toLowerCase();
-    if (m !== 'async' && m !== 'sync') return SYNTAX;
-  }
-  ctx.ks.flush();
-  // forceCommandPropagation: Redis propagates FLUSHALL/FLUSHDB even when the db was empty.
-  ctx.ks.dirty++;
-  return OK;
-}
-
 const K1 = [1, 1, 1] as const;
 const KALL = [1, -1, 1] as const;
 const K0 = [0, 0, 0] as const;
@@ -222,7 +209,4 @@ export const keyCommands: Command[] = [
   cmd('randomkey', 1, ['readonly'], K0, randomkey),
   cmd('rename', 3, ['write'], [1, 2, 1], renameGeneric(false)),
   cmd('renamenx', 3, ['write', 'fast'], [1, 2, 1], renameGeneric(true)),
-  cmd('dbsize', 1, ['readonly', 'fast'], K0, (ctx) => int(ctx.ks.size)),
-  cmd('flushall', -1, ['write'], K0, flush),
-  cmd('flushdb', -1, ['write'], K0, flush),
 ];

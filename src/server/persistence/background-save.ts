@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { KeyTable } from '../key-table.js';
-import type { Collection, Keyspace, Value } from '../keyspace.js';
+import type { Databases } from '../databases.js';
+import type { Collection, Value } from '../keyspace.js';
 import { type StallWatch, watchStalls } from '../stall-monitor.js';
-import { CowSnapshot } from './snapshot.js';
+import { DatasetSnapshot } from './dataset-snapshot.js';
 
 /** Turns snapshot entries into file bytes (RDB, or AOF commands for a .base.aof). */
 export interface SnapshotEncoder {
+  /** Database `id` begins: its keys and keys with a TTL at the snapshot instant (RESIZEDB). Only non-empty ones, in id order. */
+  db(id: number, keys: number, expires: number): void;
   entry(key: string, value: Value, expireAt: number | undefined): void;
   /** Entry `e` of the live table, read from its bytes where the encoder can. */
   stored(table: KeyTable<Collection>, e: number): void;
@@ -14,7 +17,8 @@ export interface SnapshotEncoder {
   finish(): void;
 }
 
-export type EncoderFactory = (sink: (chunk: Buffer) => void, keys: number, expires: number) => SnapshotEncoder;
+/** Makes an encoder writing its header (if any) to `sink`. */
+export type EncoderFactory = (sink: (chunk: Buffer) => void) => SnapshotEncoder;
 
 export type SnapshotStrategy = 'cow' | 'blocking';
 
@@ -55,7 +59,7 @@ function fsyncDirAsync(dir: string, cb: (err: Error | null) => void): void {
 }
 
 /**
- * Writes a snapshot of the keyspace as of start() to `dir/name` in the background: the
+ * Writes a snapshot of every database as of start() to `dir/name` in the background: the
  * copy-on-write snapshot is serialized at most STEP_BUDGET_MS per event-loop turn, and
  * every file operation (writes, incremental and final fsync, close, rename, directory
  * fsync) runs on the thread pool, so a slow or busy disk never holds the event loop — a
@@ -67,7 +71,7 @@ export class BackgroundSave {
   /** Main-thread pause to start the save (latest_fork_usec). */
   readonly startPauseUsec: number;
   readonly startedAt = Date.now();
-  private readonly snapshot: CowSnapshot;
+  private readonly snapshot: DatasetSnapshot;
   private readonly tmp: string;
   private readonly makeEncoder: EncoderFactory;
   private readonly stalls: StallWatch;
@@ -86,7 +90,7 @@ export class BackgroundSave {
   private writeError: Error | null = null;
 
   constructor(
-    ks: Keyspace,
+    dbs: Databases,
     private readonly dir: string,
     private readonly name: string,
     makeEncoder: EncoderFactory,
@@ -99,7 +103,7 @@ export class BackgroundSave {
     this.makeEncoder = makeEncoder;
     this.stalls = watchStalls();
     const t0 = performance.now();
-    this.snapshot = new CowSnapshot(ks);
+    this.snapshot = new DatasetSnapshot(dbs);
     if (strategy === 'blocking') {
       const enc = this.open(makeEncoder);
       this.snapshot.step(Infinity, enc);
@@ -111,7 +115,7 @@ export class BackgroundSave {
   private open(makeEncoder: EncoderFactory): SnapshotEncoder {
     if (this.enc !== null) return this.enc;
     this.fd = fs.openSync(this.tmp, 'w');
-    this.enc = makeEncoder((chunk) => this.write(chunk), this.snapshot.keysAtStart, this.snapshot.expiresAtStart);
+    this.enc = makeEncoder((chunk) => this.write(chunk));
     return this.enc;
   }
 

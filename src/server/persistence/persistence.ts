@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Client } from '../commands/command.js';
 import type { Config } from '../config.js';
-import type { Keyspace } from '../keyspace.js';
+import type { Databases } from '../databases.js';
 import type { Logger } from '../log.js';
 import { AofBaseEncoder } from './aof/base-aof.js';
 import { Aof } from './aof/aof.js';
@@ -13,7 +13,7 @@ import { RdbSaves } from './rdb-saves.js';
 
 /** What persistence needs from the server, passed as one object (no import of the Server). */
 export interface PersistenceDeps {
-  ks: Keyspace;
+  dbs: Databases;
   config: Config;
   log: Logger;
   /** Runs a command read from the AOF (no reply, no propagation). */
@@ -40,7 +40,7 @@ export class Persistence {
 
   constructor(private readonly server: PersistenceDeps) {
     this.rdb = new RdbSaves({
-      ks: server.ks,
+      dbs: server.dbs,
       config: server.config,
       log: server.log,
       rdbEncoder: this.rdbEncoder(),
@@ -58,16 +58,20 @@ export class Persistence {
     return this.server.config;
   }
 
-  private get ks() {
-    return this.server.ks;
+  private get dbs() {
+    return this.server.dbs;
   }
 
   private rdbEncoder(extra: Record<string, string> = {}): EncoderFactory {
-    return (sink, keys, expires) => {
+    return (sink) => {
       const e = new RdbEncoder(sink);
       e.header(defaultAux(extra));
-      e.selectDb(0, keys, expires);
-      return { entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
+      return {
+        db: (id, keys, expires) => e.selectDb(id, keys, expires),
+        entry: (k, v, x) => e.entry(k, v, x),
+        stored: (t, n) => e.stored(t, n),
+        finish: () => e.footer(),
+      };
     };
   }
 
@@ -108,30 +112,47 @@ export class Persistence {
   /** Loads the dataset at start. Errors (AofError, RdbError) are fatal to the caller. */
   async load(): Promise<void> {
     const t0 = performance.now();
-    const ks = this.ks;
-    ks.expireOnRead = false;
+    const dbs = this.dbs;
+    dbs.expireOnRead = false;
     try {
       if (this.aof !== null) {
         if (this.aof.exists()) {
-          const loader: Client = { id: -1, name: '', resp: 2, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false };
-          const n = await this.aof.load(ks, (argv) => this.server.replay(argv, loader));
+          const loader: Client = { id: -1, name: '', resp: 2, db: 0, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false };
+          const n = await this.aof.load(
+            dbs,
+            (argv) => this.server.replay(argv, loader),
+            () => (loader.db = 0),
+          );
           this.server.log.notice(`DB loaded from append only file: ${((performance.now() - t0) / 1000).toFixed(3)} seconds (${n} commands)`);
         }
-        this.aof.open(ks);
+        this.aof.open(dbs);
       } else if (fs.existsSync(this.rdbPath())) {
         const buf = fs.readFileSync(this.rdbPath());
         // Yields between steps: clients get -LOADING meanwhile instead of nothing.
-        const st = await loadRdbIntoAsync(buf, ks);
+        const st = await loadRdbIntoAsync(buf, dbs);
         this.server.log.notice(`DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds (${st.loaded} keys)`);
       }
     } finally {
-      ks.expireOnRead = true;
-      ks.dirty = 0;
+      dbs.expireOnRead = true;
+      dbs.dirty = 0;
     }
   }
 
-  propagate(argv: readonly string[]): void {
-    this.aof?.feed(argv);
+  propagate(argv: readonly string[], db: number): void {
+    this.aof?.feed(argv, db);
+  }
+
+  /**
+   * After FLUSHALL, as flushAllDataAndResetRDB: a background save in progress stops (its file
+   * would bring the flushed keys back), and with save points the empty dataset is saved now.
+   * An AOF rewrite goes on: FLUSHALL follows its snapshot in the new incr file.
+   */
+  flushedAll(): void {
+    // Replaying an AOF's FLUSHALL: nothing runs in the background yet, and saving the
+    // half-loaded dataset is what a load must never do.
+    if (this.server.loading()) return;
+    this.rdb.abort();
+    if (this.rdb.hasSavePoints) this.rdb.saveSync();
   }
 
   flush(): FlushResult {
@@ -155,8 +176,8 @@ export class Persistence {
   }
 
   cron(): void {
-    if (this.aof !== null) this.aof.cron(this.ks, this.cfg.num('auto-aof-rewrite-percentage'), this.cfg.num('auto-aof-rewrite-min-size'), this.rdb.inProgress);
-    else this.baseOnly?.cron(this.ks, 0, 0, this.rdb.inProgress); // scheduled rewrites only
+    if (this.aof !== null) this.aof.cron(this.dbs, this.cfg.num('auto-aof-rewrite-percentage'), this.cfg.num('auto-aof-rewrite-min-size'), this.rdb.inProgress);
+    else this.baseOnly?.cron(this.dbs, 0, 0, this.rdb.inProgress); // scheduled rewrites only
     this.rdb.cron(this.rewriter?.rewriting ?? false);
   }
 
@@ -181,7 +202,7 @@ export class Persistence {
       aof.rewriteScheduled = true;
       return '+Background append only file rewriting scheduled\r\n';
     }
-    aof.startRewrite(this.ks);
+    aof.startRewrite(this.dbs);
     return '+Background append only file rewriting started\r\n';
   }
 
@@ -193,7 +214,7 @@ export class Persistence {
       if (this.cfg.yes('appendonly')) {
         this.rdb.abort();
         this.aof = this.makeAof();
-        this.aof.enableAtRuntime(this.ks);
+        this.aof.enableAtRuntime(this.dbs);
       } else {
         this.aof?.close();
         this.aof = null;
@@ -204,7 +225,7 @@ export class Persistence {
   infoPersistence(): Record<string, string | number> {
     return {
       async_loading: 0,
-      ...this.rdb.info(this.ks.dirty),
+      ...this.rdb.info(this.dbs.dirty),
       aof_enabled: this.aof ? 1 : 0,
       ...(this.aof?.info() ?? this.aofOffInfo()),
     };

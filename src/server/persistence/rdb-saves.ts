@@ -1,6 +1,6 @@
 import type { Config } from '../config.js';
 import { parseSavePoints, type SavePoint } from '../config-options.js';
-import type { Keyspace } from '../keyspace.js';
+import type { Databases } from '../databases.js';
 import type { Logger } from '../log.js';
 import { BackgroundSave, type EncoderFactory, type SaveOutcome, type SnapshotStrategy } from './background-save.js';
 import { defaultAux, encodeKeyspace, writeFileAtomic } from './rdb/index.js';
@@ -10,7 +10,7 @@ export const MISCONF =
   "-MISCONF Redis is configured to save RDB snapshots, but it's currently unable to persist to disk. Commands that may modify the data set are disabled, because this instance is configured to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check the Redis logs for details about the RDB error.\r\n";
 
 export interface RdbSavesHost {
-  ks: Keyspace;
+  dbs: Databases;
   config: Config;
   log: Logger;
   rdbEncoder: EncoderFactory;
@@ -67,7 +67,7 @@ export class RdbSaves {
     const nowSec = Math.floor(Date.now() / 1000);
     const retryOk = this.status === 'ok' || nowSec - Math.floor(this.lastTry / 1000) > BGSAVE_RETRY_SEC;
     for (const sp of this.savePoints) {
-      if (this.h.ks.dirty >= sp.changes && nowSec - this.lastSaveSec > sp.seconds && retryOk) {
+      if (this.h.dbs.dirty >= sp.changes && nowSec - this.lastSaveSec > sp.seconds && retryOk) {
         this.h.log.notice(`${sp.changes} changes in ${sp.seconds} seconds. Saving...`);
         this.start();
         return;
@@ -85,8 +85,8 @@ export class RdbSaves {
     const cfg = this.h.config;
     try {
       const t0 = performance.now();
-      writeFileAtomic(cfg.get('dir'), cfg.get('dbfilename'), encodeKeyspace(this.h.ks, defaultAux()));
-      this.h.ks.dirty = 0;
+      writeFileAtomic(cfg.get('dir'), cfg.get('dbfilename'), encodeKeyspace(this.h.dbs, defaultAux()));
+      this.h.dbs.dirty = 0;
       this.succeeded();
       this.h.log.notice(`DB saved on disk (${((performance.now() - t0) / 1000).toFixed(3)} s)`);
       return true;
@@ -111,9 +111,9 @@ export class RdbSaves {
   private start(): string | null {
     const cfg = this.h.config;
     this.lastTry = Date.now();
-    const dirtyAtStart = this.h.ks.dirty;
+    const dirtyAtStart = this.h.dbs.dirty;
     try {
-      this.job = new BackgroundSave(this.h.ks, cfg.get('dir'), cfg.get('dbfilename'), this.h.rdbEncoder, this.h.strategy(), (o) => this.done(o, dirtyAtStart));
+      this.job = new BackgroundSave(this.h.dbs, cfg.get('dir'), cfg.get('dbfilename'), this.h.rdbEncoder, this.h.strategy(), (o) => this.done(o, dirtyAtStart));
     } catch (e) {
       this.status = 'err';
       return (e as Error).message;
@@ -133,7 +133,7 @@ export class RdbSaves {
       this.h.log.warning(`Background saving error: ${o.error}`);
       return;
     }
-    this.h.ks.dirty = Math.max(0, this.h.ks.dirty - dirtyAtStart);
+    this.h.dbs.dirty = Math.max(0, this.h.dbs.dirty - dirtyAtStart);
     this.succeeded();
     this.h.log.notice(`Background saving terminated with success (${o.keys} keys, ${o.bytes} bytes, cow ${o.cowBytes} B)`);
   }

@@ -10,6 +10,8 @@ import { cloneValue, type Collection, type Keyspace, type Value, valueBytes } fr
  * granularity. What comes out is exactly the dataset at the instant of start().
  */
 export interface EntrySink {
+  /** Database `id` begins (SELECTDB, RESIZEDB with its keys and TTLs at the snapshot instant). */
+  db(id: number, keys: number, expires: number): void;
   /** An entry as values (what copy-on-write preserved). */
   entry(key: string, value: Value, expireAt: number | undefined): void;
   /** An entry still in the table: read its bytes from there (no JS strings made). */
@@ -31,6 +33,9 @@ export class CowSnapshot {
   cowBytes = 0;
   keysWritten = 0;
   private readonly iter: EntryCursor;
+  /** The table as it was at start(): SWAPDB may move it to another database, FLUSHDB may leave it to us alone. */
+  private readonly table: KeyTable<Collection>;
+  private readonly hook = (key: string): void => this.preserve(key);
   private readonly preserved = new Map<string, Preserved | typeof ABSENT>();
   /** Hashes of the keys ever put in `preserved` (never removed: a stale one costs a lookup). */
   private readonly preservedHashes = new Set<number>();
@@ -38,18 +43,26 @@ export class CowSnapshot {
   /** After the cursor's end: the preserved values still to emit. */
   private drain: Iterator<[string, Preserved | typeof ABSENT]> | null = null;
 
-  constructor(private readonly ks: Keyspace) {
+  /**
+   * `holders`: where the table's write hook may be by the time the snapshot ends (every
+   * database: SWAPDB moves the hook with the table); the one holding it is unhooked then.
+   */
+  constructor(
+    ks: Keyspace,
+    private readonly holders: () => Iterable<Keyspace> = () => [ks],
+  ) {
     if (ks.beforeWrite !== null) throw new Error('a snapshot is already in progress');
     this.keysAtStart = ks.size;
     this.expiresAtStart = ks.expiresCount;
-    this.iter = ks.data.cursor();
-    ks.beforeWrite = (key) => this.preserve(key);
+    this.table = ks.data;
+    this.iter = this.table.cursor();
+    ks.beforeWrite = this.hook;
   }
 
   private preserve(key: string): void {
     // Past the cursor's end every key of the snapshot is emitted or waiting in `preserved`.
     if (this.drain !== null || this.preserved.has(key)) return;
-    const t = this.ks.data;
+    const t = this.table;
     const at = t.find(key);
     if (at < 0) {
       // Absent now: whatever is written here later is not part of the snapshot.
@@ -72,7 +85,7 @@ export class CowSnapshot {
    */
   step(max: number, sink: EntrySink): boolean {
     if (this.finished) return true;
-    const t = this.ks.data;
+    const t = this.table;
     let n = 0;
     while (n < max) {
       if (this.drain !== null) {
@@ -120,7 +133,7 @@ export class CowSnapshot {
   release(): void {
     if (this.finished) return;
     this.finished = true;
-    if (this.ks.beforeWrite !== null) this.ks.beforeWrite = null;
+    for (const ks of this.holders()) if (ks.beforeWrite === this.hook) ks.beforeWrite = null;
     this.preserved.clear();
     this.preservedHashes.clear();
     this.drain = null;

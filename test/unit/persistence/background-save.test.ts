@@ -2,16 +2,26 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Databases } from '../../../src/server/databases.js';
 import { Keyspace, List } from '../../../src/server/keyspace.js';
 import { BackgroundSave, type EncoderFactory, type SaveOutcome } from '../../../src/server/persistence/background-save.js';
 import { defaultAux, loadRdbInto, RdbEncoder } from '../../../src/server/persistence/rdb/index.js';
 
-const rdb: EncoderFactory = (sink, keys, expires) => {
+const rdb: EncoderFactory = (sink) => {
   const e = new RdbEncoder(sink);
   e.header(defaultAux());
-  e.selectDb(0, keys, expires);
-  return { entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
+  return { db: (id, keys, expires) => e.selectDb(id, keys, expires), entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
 };
+
+/** The Databases a test's database 0 belongs to. */
+const owners = new WeakMap<Keyspace, Databases>();
+function newDb0(): Keyspace {
+  const dbs = new Databases();
+  const ks = dbs.get(0);
+  owners.set(ks, dbs);
+  return ks;
+}
+const dbsOf = (ks: Keyspace): Databases => owners.get(ks)!;
 
 const dirs: string[] = [];
 function tmpDir(): string {
@@ -24,16 +34,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function save(ks: Keyspace, dir: string, during: () => void = () => {}): Promise<SaveOutcome> {
+function save(ks: Keyspace | Databases, dir: string, during: () => void = () => {}): Promise<SaveOutcome> {
   return new Promise((resolve) => {
-    new BackgroundSave(ks, dir, 'dump.rdb', rdb, 'cow', resolve);
+    new BackgroundSave(ks instanceof Databases ? ks : dbsOf(ks), dir, 'dump.rdb', rdb, 'cow', resolve);
     during();
   });
 }
 
 describe('BackgroundSave', () => {
   it('writes exactly the dataset of the start instant, off the event loop, and reports its longest stall', async () => {
-    const ks = new Keyspace();
+    const ks = newDb0();
     for (let i = 0; i < 20_000; i++) ks.set(`k${i}`, `value-${i}-${'r'.repeat(i % 50)}`);
     ks.set('list', new List(['a', 'b']));
     const dir = tmpDir();
@@ -60,12 +70,12 @@ describe('BackgroundSave', () => {
   });
 
   it('abort leaves no temp file and the old target untouched', async () => {
-    const ks = new Keyspace();
+    const ks = newDb0();
     for (let i = 0; i < 50_000; i++) ks.set(`k${i}`, 'v'.repeat(100));
     const dir = tmpDir();
     fs.writeFileSync(path.join(dir, 'dump.rdb'), 'old');
     let done = false;
-    const job = new BackgroundSave(ks, dir, 'dump.rdb', rdb, 'cow', () => (done = true));
+    const job = new BackgroundSave(dbsOf(ks), dir, 'dump.rdb', rdb, 'cow', () => (done = true));
     await new Promise((r) => setTimeout(r, 5));
     job.abort();
     expect(ks.beforeWrite).toBeNull(); // copy-on-write hook released
@@ -76,10 +86,10 @@ describe('BackgroundSave', () => {
   });
 
   it('a write error fails the save and removes the temp file', async () => {
-    const ks = new Keyspace();
+    const ks = newDb0();
     ks.set('a', 'b');
     const dir = tmpDir();
-    const out = await new Promise<SaveOutcome>((resolve) => new BackgroundSave(ks, path.join(dir, 'missing'), 'dump.rdb', rdb, 'cow', resolve));
+    const out = await new Promise<SaveOutcome>((resolve) => new BackgroundSave(dbsOf(ks), path.join(dir, 'missing'), 'dump.rdb', rdb, 'cow', resolve));
     expect(out.ok).toBe(false);
     expect(out.error).toMatch(/ENOENT/);
   });
@@ -90,7 +100,7 @@ describe('BackgroundSave', () => {
 describe('BackgroundSave and short writes', () => {
   it('writes the rest of what a writev took only part of', async () => {
     const dir = tmpDir();
-    const ks = new Keyspace();
+    const ks = newDb0();
     for (let i = 0; i < 100; i++) ks.set(`k${i}`, `v${i}`.repeat(20));
     const real = fs.writev.bind(fs) as (fd: number, bufs: Buffer[], cb: (err: Error | null, n: number) => void) => void;
     let shortened = false;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { Config } from '../../../src/server/config.js';
-import { Keyspace } from '../../../src/server/keyspace.js';
+import { Databases } from '../../../src/server/databases.js';
 import type { Logger } from '../../../src/server/log.js';
 import type { SaveOutcome } from '../../../src/server/persistence/background-save.js';
 import { MISCONF, RdbSaves } from '../../../src/server/persistence/rdb-saves.js';
@@ -24,15 +24,15 @@ vi.mock('../../../src/server/persistence/background-save.js', () => ({
 const outcome = (ok: boolean): SaveOutcome => ({ ok, error: ok ? null : 'No space left on device', bytes: 10, keys: 1, cowBytes: 0, durationMs: 5, maxStallUsec: 0 });
 const T0 = 1_700_000_000_000; // a whole second
 
-let ks: Keyspace;
+let ks: Databases;
 let config: Config;
 let notices: string[];
 function saves(save = '1 1000') {
   config = new Config();
   config.set('save', save);
-  ks = new Keyspace();
+  ks = new Databases();
   const log = { notice: (m: string) => notices.push(m), warning: () => {} } as unknown as Logger;
-  return new RdbSaves({ ks, config, log, rdbEncoder: () => ({ entry: () => {}, stored: () => {}, finish: () => {} }), strategy: () => 'cow', onSnapshotStart: () => {} });
+  return new RdbSaves({ dbs: ks, config, log, rdbEncoder: () => ({ db: () => {}, entry: () => {}, stored: () => {}, finish: () => {} }), strategy: () => 'cow', onSnapshotStart: () => {} });
 }
 const at = (ms: number) => vi.setSystemTime(T0 + ms);
 

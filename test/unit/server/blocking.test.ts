@@ -3,27 +3,28 @@ import { Blocking, type BlockableClient } from '../../../src/server/blocking.js'
 import type { Ctx, ServerApi } from '../../../src/server/commands/command.js';
 import { dataCommands } from '../../../src/server/commands/index.js';
 import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '../../../src/server/dispatch.js';
-import { Keyspace } from '../../../src/server/keyspace.js';
+import { Databases } from '../../../src/server/databases.js';
 
 /** The registry through the real dispatcher: several clients, one keyspace, a recorded AOF. */
 function setup() {
-  const ks = new Keyspace();
+  const dbs = new Databases(16);
+  const ks = dbs.get(0);
   const delivered = new Map<BlockableClient, string[]>();
   const blocking = new Blocking((c, reply) => delivered.set(c, [...(delivered.get(c) ?? []), reply]));
   const aof: string[][] = [];
   let id = 0;
   const client = (): DispatchClient & BlockableClient => ({
-    id: ++id, name: '', resp: 2, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false, wroteThisTurn: false,
+    id: ++id, name: '', resp: 2, db: 0, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false, wroteThisTurn: false,
   });
-  const ctx: Ctx = { ks, client: client(), server: {} as ServerApi, resp: 2, rewritten: null, blocking };
+  const ctx: Ctx = { ks, dbs, client: client(), server: {} as ServerApi, resp: 2, rewritten: null, blocking };
   const host: DispatchHost = {
     table: commandTable(dataCommands),
     ctx,
     loading: false,
-    persistence: { aofOn: true, propagate: (a) => void aof.push([...a]), writeRefusal: () => null },
+    persistence: { aofOn: true, propagate: (a, db) => void aof.push(db === 0 ? [...a] : [`db${db}`, ...a]), writeRefusal: () => null },
   };
   const run = (c: DispatchClient, ...argv: string[]): string => dispatch(host, c, argv);
-  return { ks, blocking, delivered, aof, client, run };
+  return { ks, dbs, blocking, delivered, aof, client, run };
 }
 
 afterEach(() => {

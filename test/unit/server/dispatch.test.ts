@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { cmd, rewrite, type Ctx, type ServerApi } from '../../../src/server/commands/command.js';
 import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '../../../src/server/dispatch.js';
-import { Keyspace } from '../../../src/server/keyspace.js';
+import { Databases } from '../../../src/server/databases.js';
 
 function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boolean; authenticated?: boolean } = {}) {
-  const ks = new Keyspace();
+  const dbs = new Databases(16);
+  const ks = dbs.get(0);
   const ran: string[] = [];
   const propagated: string[][] = [];
   const commands = [
@@ -20,10 +21,10 @@ function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boole
     cmd('ping', -1, ['loading'], [0, 0, 0], (c) => (c.resp === 3 ? '+PONG3\r\n' : '+PONG\r\n')),
   ];
   const client: DispatchClient = {
-    id: 1, name: '', resp: 2, authenticated: opts.authenticated ?? true, libName: '', libVer: '',
+    id: 1, name: '', resp: 2, db: 0, authenticated: opts.authenticated ?? true, libName: '', libVer: '',
     scanKeys: null, closeAfterReply: false, wroteThisTurn: false,
   };
-  const ctx: Ctx = { ks, client, server: {} as ServerApi, resp: 2, rewritten: null };
+  const ctx: Ctx = { ks, dbs, client, server: {} as ServerApi, resp: 2, rewritten: null };
   const host: DispatchHost = {
     table: commandTable(commands),
     ctx,

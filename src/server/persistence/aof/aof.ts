@@ -1,4 +1,4 @@
-import type { Keyspace } from '../../keyspace.js';
+import type { Databases } from '../../databases.js';
 import type { Logger } from '../../log.js';
 import { BackgroundSave, type SaveOutcome, type SnapshotStrategy } from '../background-save.js';
 import { AofLayout, type AofLayoutOptions } from './layout.js';
@@ -48,16 +48,17 @@ export class Aof {
   }
 
   /** Replays the AOF into the keyspace, yielding between steps. Throws AofError when unloadable. */
-  async load(ks: Keyspace, exec: (argv: string[]) => void): Promise<number> {
+  /** `beginFile`: a file's replay starts (its commands start in database 0, as each file gets a new fake client in Redis). */
+  async load(dbs: Databases, exec: (argv: string[]) => void, beginFile: () => void = () => {}): Promise<number> {
     this.layout.read();
-    const r = await loadAofFiles(this.layout.dirPath, this.layout.files, ks, exec, { loadTruncated: this.o.loadTruncated(), log: this.o.log });
+    const r = await loadAofFiles(this.layout.dirPath, this.layout.files, dbs, exec, { loadTruncated: this.o.loadTruncated(), log: this.o.log, beginFile });
     this.baseSize = r.baseSize;
     return r.commands;
   }
 
   /** After loading: create the layout if missing (base from the dataset), open the last incr file. */
-  open(ks: Keyspace): void {
-    const created = this.layout.createIfMissing(ks);
+  open(dbs: Databases): void {
+    const created = this.layout.createIfMissing(dbs);
     if (created !== null) {
       this.baseSize = created.bytes;
       this.o.log.notice(`Creating AOF base file ${created.name} on server start`);
@@ -71,8 +72,8 @@ export class Aof {
     return new AofWriter(this.layout.openAppend(name), this.o.policy, this.o.onSynced);
   }
 
-  feed(argv: readonly string[]): void {
-    this.writer?.feed(argv);
+  feed(argv: readonly string[], db: number): void {
+    this.writer?.feed(argv, db);
   }
 
   flush(): FlushResult {
@@ -88,7 +89,7 @@ export class Aof {
   }
 
   /** everysec syncs, write retries, and scheduled or automatic rewrites (one snapshot at a time). */
-  cron(ks: Keyspace, pct: number, minSize: number, otherSnapshotRunning: boolean): void {
+  cron(dbs: Databases, pct: number, minSize: number, otherSnapshotRunning: boolean): void {
     this.writer?.maybeBackgroundSync();
     if (this.writer?.lastWriteError) this.writer.flush();
     if (this.rewriting || otherSnapshotRunning) return;
@@ -96,7 +97,7 @@ export class Aof {
     if (this.rewriteScheduled || (pct > 0 && size > minSize && this.baseSize > 0 && ((size - this.baseSize) * 100) / this.baseSize >= pct)) {
       if (!this.rewriteScheduled) this.o.log.notice(`Starting automatic rewriting of AOF on ${Math.round(((size - this.baseSize) * 100) / this.baseSize)}% growth`);
       this.rewriteScheduled = false;
-      this.startRewrite(ks);
+      this.startRewrite(dbs);
     }
   }
 
@@ -110,39 +111,39 @@ export class Aof {
    * same event-loop turn, so base + new incr is exactly the dataset from then on. Until the
    * base is complete the manifest lists old base, old incrs and the new incr.
    */
-  startRewrite(ks: Keyspace): void {
+  startRewrite(dbs: Databases): void {
     if (this.rewriting) return;
     if (this.writer === null) {
       // BGREWRITEAOF with appendonly no, as Redis 7 does it: the dataset becomes a new base
       // and the manifest then names that base alone (nothing is appended, so no incr file).
-      this.enableAtRuntime(ks, false);
+      this.enableAtRuntime(dbs, false);
       return;
     }
     this.writer.retire();
     this.closedIncrBytes += this.writer.size;
-    this.beginRewrite(ks, true);
+    this.beginRewrite(dbs, true);
   }
 
   /**
    * CONFIG SET appendonly yes: whatever is in the directory is stale, so the first base is
    * written in the background and the manifest only names the new files once it is done.
    */
-  enableAtRuntime(ks: Keyspace, withIncr = true): void {
+  enableAtRuntime(dbs: Databases, withIncr = true): void {
     this.layout.readIfAny();
-    this.beginRewrite(ks, false, withIncr);
+    this.beginRewrite(dbs, false, withIncr);
   }
 
   /**
    * `live`: the current files stay in the manifest until the new base is done (a running
    * AOF); otherwise the manifest only changes then. `withIncr`: appends go to a new incr file.
    */
-  private beginRewrite(ks: Keyspace, filesAreLive: boolean, withIncr = true): void {
+  private beginRewrite(dbs: Databases, filesAreLive: boolean, withIncr = true): void {
     const newIncr = withIncr ? this.layout.addIncr(filesAreLive) : null;
     if (newIncr !== null) this.writer = this.openWriter(newIncr.name);
     const base = this.layout.nextBase();
     const enc = this.layout.baseEncoder();
     const started = Date.now();
-    this.rewriteJob = new BackgroundSave(ks, this.layout.dirPath, base.name, enc, this.o.strategy(), (out) => this.rewriteDone(out, base, newIncr, started));
+    this.rewriteJob = new BackgroundSave(dbs, this.layout.dirPath, base.name, enc, this.o.strategy(), (out) => this.rewriteDone(out, base, newIncr, started));
     this.o.onRewriteStart(this.rewriteJob.startPauseUsec);
     this.o.log.notice(`Background append only file rewriting started`);
   }

@@ -13,6 +13,11 @@ export class AofBaseEncoder implements SnapshotEncoder {
 
   constructor(private readonly sink: (chunk: Buffer) => void) {}
 
+  /** Each non-empty database's commands follow a SELECT (rewriteAppendOnlyFileRio), database 0 included. */
+  db(id: number): void {
+    this.emit(['SELECT', String(id)]);
+  }
+
   entry(key: string, value: Value, expireAt: number | undefined): void {
     if (typeof value === 'string') this.emit(['SET', key, value]);
     else if (value instanceof List) this.batched('RPUSH', key, value.items);

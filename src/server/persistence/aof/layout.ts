@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fsyncDir } from '../rdb/save-file.js';
-import type { Keyspace } from '../../keyspace.js';
+import type { Databases } from '../../databases.js';
 import type { EncoderFactory } from '../background-save.js';
 import { type AofFile, manifestName, parseManifest, writeManifest, writeManifestAsync } from './manifest.js';
 
@@ -70,11 +70,11 @@ export class AofLayout {
    * Startup: creates the directory and, when there is no manifest, base 1 from the dataset
    * plus an empty incr 1. Returns the base written then (name, size), or null.
    */
-  createIfMissing(ks: Keyspace): { name: string; bytes: number } | null {
+  createIfMissing(dbs: Databases): { name: string; bytes: number } | null {
     this.makeDir();
     if (this.exists()) return null;
     const base = this.baseName(1);
-    const bytes = this.writeBaseSync(ks, base);
+    const bytes = this.writeBaseSync(dbs, base);
     this.files = [{ name: base, seq: 1, type: 'b' }, { name: this.incrName(1), seq: 1, type: 'i' }];
     fs.closeSync(fs.openSync(path.join(this.dirPath, this.incrName(1)), 'a'));
     writeManifest(this.dirPath, this.manifest, this.files);
@@ -155,10 +155,14 @@ export class AofLayout {
   }
 
   /** Writes the dataset as base `name` and fsyncs it; returns its size. */
-  private writeBaseSync(ks: Keyspace, name: string): number {
+  private writeBaseSync(dbs: Databases, name: string): number {
     const chunks: Buffer[] = [];
-    const enc = this.baseEncoder()((c) => chunks.push(c), ks.size, ks.expiresCount);
-    for (const e of ks.data.entryNumbers()) enc.stored(ks.data, e);
+    const enc = this.baseEncoder()((c) => chunks.push(c));
+    for (const ks of dbs.made()) {
+      if (ks.size === 0) continue;
+      enc.db(ks.id, ks.size, ks.expiresCount);
+      for (const e of ks.data.entryNumbers()) enc.stored(ks.data, e);
+    }
     enc.finish();
     const file = path.join(this.dirPath, name);
     const fd = fs.openSync(file, 'w');

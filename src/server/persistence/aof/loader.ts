@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Keyspace } from '../../keyspace.js';
+import type { Databases } from '../../databases.js';
 import type { Logger } from '../../log.js';
 import { loadRdbIntoAsync } from '../rdb/index.js';
 import { AofError } from './aof-error.js';
@@ -19,9 +19,9 @@ const COMMANDS_PER_STEP = 1024;
 export async function loadAofFiles(
   dir: string,
   files: readonly AofFile[],
-  ks: Keyspace,
+  dbs: Databases,
   exec: (argv: string[]) => void,
-  o: { loadTruncated: boolean; log: Logger },
+  o: { loadTruncated: boolean; log: Logger; beginFile?: () => void },
 ): Promise<{ commands: number; baseSize: number }> {
   const live = files.filter((f) => f.type !== 'h').sort((a, b) => (a.type === b.type ? a.seq - b.seq : a.type === 'b' ? -1 : 1));
   let commands = 0;
@@ -34,9 +34,10 @@ export async function loadAofFiles(
     if (f.type === 'b') baseSize = buf.length;
     if (buf.length >= 5 && buf.latin1Slice(0, 5) === 'REDIS') {
       // As Redis loads an AOF preamble: expired keys stay; active expiry removes them later.
-      await loadRdbIntoAsync(buf, ks, { skipExpired: false });
+      await loadRdbIntoAsync(buf, dbs, { skipExpired: false });
       continue;
     }
+    o.beginFile?.();
     const parser = new AofParser(buf);
     for (;;) {
       // a slice of about SLICE_MS, then a turn of the event loop (answering -LOADING)

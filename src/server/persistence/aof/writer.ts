@@ -35,6 +35,8 @@ export type FlushResult = 'ok' | 'wait' | 'failed';
  */
 export class AofWriter {
   private readonly log = new CommandLog();
+  /** The database of the last command fed (-1: none yet). */
+  private selectedDb = -1;
   private fsyncInFlightSince = 0;
   private lastFsync = Date.now();
   private unsynced = false;
@@ -52,7 +54,16 @@ export class AofWriter {
     this.size = fs.fstatSync(fd).size;
   }
 
-  feed(argv: readonly string[]): void {
+  /**
+   * A command that ran in database `db`. A SELECT goes first whenever the database differs
+   * from the last one written (feedAppendOnlyFile): a new writer, i.e. a new incr file or a
+   * restarted server, starts at none, so every file says where its first command goes.
+   */
+  feed(argv: readonly string[], db: number): void {
+    if (db !== this.selectedDb) {
+      this.log.append(['SELECT', String(db)]);
+      this.selectedDb = db;
+    }
     this.log.append(argv);
   }
 

@@ -73,7 +73,7 @@ export class RdbLoader {
       typeCounts: {},
       compressedStrings: 0,
     };
-    this.records = new RdbRecords(r, this.stats, onEntry, options.onResize, options.onStringBytes);
+    this.records = new RdbRecords(r, this.stats, onEntry, options.onResize, options.onStringBytes, options.onSelectDb);
   }
 
   /** True once the whole file was read and its checksum verified. */

@@ -4,10 +4,12 @@
  */
 import { VERSION } from '../../version.js';
 import { type EntryCursor, KeyTable } from '../../key-table.js';
+import { Databases } from '../../databases.js';
 import type { Collection, Keyspace } from '../../keyspace.js';
 import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
 import { loadRdb, RdbLoader } from './decoder.js';
 import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats, RdbStringBytesHandler } from './load-types.js';
+import { RdbError } from './rdb-error.js';
 import { SLICE_MS, sliced } from '../sliced.js';
 
 export * from './constants.js';
@@ -41,13 +43,18 @@ export function defaultAux(extra: Readonly<Record<string, string>> = {}): Record
   };
 }
 
-/** The whole dataset as one RDB file, synchronously. */
-export function encodeKeyspace(ks: Keyspace, aux?: Readonly<Record<string, string>>, options: RdbEncoderOptions = {}): Buffer {
+/** The databases of `source` (one Keyspace is database `ks.id`), non-empty ones in id order. */
+function databasesOf(source: Keyspace | Databases): Keyspace[] {
+  return (source instanceof Databases ? source.made() : [source]).filter((ks) => ks.size > 0);
+}
+
+/** The whole dataset as one RDB file, synchronously: SELECTDB + RESIZEDB and the keys of each non-empty database. */
+export function encodeKeyspace(source: Keyspace | Databases, aux?: Readonly<Record<string, string>>, options: RdbEncoderOptions = {}): Buffer {
   const chunks: Buffer[] = [];
   const enc = new RdbEncoder((c) => chunks.push(c), options);
   enc.header(aux ?? defaultAux());
-  if (ks.size > 0) {
-    enc.selectDb(0, ks.size, ks.expiresCount);
+  for (const ks of databasesOf(source)) {
+    enc.selectDb(ks.id, ks.size, ks.expiresCount);
     for (const e of ks.data.entryNumbers()) enc.stored(ks.data, e);
   }
   enc.footer();
@@ -70,23 +77,29 @@ export interface LoadIntoStats extends RdbLoadStats {
 
 /**
  * Entries collected while a file is parsed, applied once its checksum has passed. They go
- * into a table of their own (off the heap, as the keyspace's), sized from RESIZEDB when the
- * file has it, as Redis sizes its dict; string records go in as bytes, no JS strings made.
- * An empty keyspace (a server starting) then takes the table whole.
+ * into tables of their own, one per database the file selects (off the heap, as the
+ * keyspace's), sized from RESIZEDB when the file has it, as Redis sizes its dicts; string
+ * records go in as bytes, no JS strings made. An empty database (a server starting) then
+ * takes its table whole.
  */
 interface Collected {
+  /** Tables by database id, in the order the file selects them. */
+  tables: Map<number, KeyTable<Collection>>;
   table: KeyTable<Collection>;
   expired: number;
   onEntry: RdbEntryHandler;
   onStringBytes: RdbStringBytesHandler;
   onResize: (dbSize: number) => void;
+  onSelectDb: (db: number) => void;
 }
 
-function collector(options: LoadIntoOptions, fileBytes: number): Collected {
+function collector(options: LoadIntoOptions, fileBytes: number, databases: number): Collected {
   const skipExpired = options.skipExpired ?? true;
   const now = options.now ?? Date.now();
+  const first = new KeyTable<Collection>();
   const c: Collected = {
-    table: new KeyTable<Collection>(),
+    tables: new Map([[0, first]]),
+    table: first,
     expired: 0,
     onEntry: (key, value, expireAt) => {
       if (expireAt !== undefined && skipExpired && expireAt <= now) {
@@ -112,35 +125,87 @@ function collector(options: LoadIntoOptions, fileBytes: number): Collected {
       // A hint, not trusted: every key takes at least 2 bytes of the file.
       if (c.table.size === 0 && dbSize > 0 && dbSize <= fileBytes / 2) c.table.reserve(dbSize);
     },
+    onSelectDb: (db) => {
+      if (db >= databases) {
+        // As rdbLoadRio refuses it (and exits): the keys would have nowhere to go.
+        throw new RdbError(`Data file was created with a Redis server configured to handle more than ${databases} databases (it selects database ${db})`);
+      }
+      let t = c.tables.get(db);
+      if (t === undefined) {
+        t = new KeyTable<Collection>();
+        c.tables.set(db, t);
+      }
+      c.table = t;
+    },
   };
   return c;
 }
 
-/**
- * Applies collected entries to the keyspace: an empty one adopts the table (O(1)); else
- * they are copied in, up to `max` per call, from where `from` says. Returns true when done.
- */
-function apply(c: Collected, ks: Keyspace, from: EntryCursor, max: number): boolean {
-  if (ks.adopt(c.table)) return true;
-  const t = c.table;
-  for (let n = 0; n < max; n++) {
-    const e = from.next();
-    if (e < 0) return true;
-    ks.load(t.key(e), t.value(e), t.expireAt(e));
-  }
-  return false;
+/** Where a load puts its keys: the server's databases, or one Keyspace standing for database 0 alone. */
+export type LoadTarget = Keyspace | Databases;
+
+function targetOf(target: LoadTarget): { count: number; get(id: number): Keyspace } {
+  return target instanceof Databases ? target : { count: 1, get: () => target };
 }
 
 /**
- * Loads an RDB file into the keyspace (Keyspace.load: no hooks, no dirty count). The file
- * is fully parsed and its checksum verified before the keyspace is touched, so an RdbError
- * leaves the keyspace as it was.
+ * Applies collected entries to the databases: an empty one adopts its table (O(1)); else
+ * they are copied in, up to `max` per call, from where the cursor is. Returns true when done.
  */
-export function loadRdbInto(buf: Buffer, ks: Keyspace, options: LoadIntoOptions = {}): LoadIntoStats {
-  const c = collector(options, buf.length);
-  const stats = loadRdb(buf, c.onEntry, { ...options, onResize: c.onResize, onStringBytes: c.onStringBytes });
-  const loaded = c.table.size;
-  apply(c, ks, c.table.cursor(), Infinity);
+class Applier {
+  private readonly order: Array<[number, KeyTable<Collection>]>;
+  private i = 0;
+  private from: EntryCursor | null = null;
+
+  constructor(
+    c: Collected,
+    private readonly target: { get(id: number): Keyspace },
+  ) {
+    this.order = [...c.tables].filter(([, t]) => t.size > 0);
+  }
+
+  step(max: number): boolean {
+    let n = 0;
+    while (this.i < this.order.length) {
+      const [id, t] = this.order[this.i]!;
+      const ks = this.target.get(id);
+      if (this.from === null) {
+        if (ks.adopt(t)) {
+          this.i++;
+          continue;
+        }
+        this.from = t.cursor();
+      }
+      for (; n < max; n++) {
+        const e = this.from.next();
+        if (e < 0) break;
+        ks.load(t.key(e), t.value(e), t.expireAt(e));
+      }
+      if (n >= max) return false;
+      this.from = null;
+      this.i++;
+    }
+    return true;
+  }
+}
+
+function loadedKeys(c: Collected): number {
+  let n = 0;
+  for (const t of c.tables.values()) n += t.size;
+  return n;
+}
+
+/**
+ * Loads an RDB file into the databases (Keyspace.load: no hooks, no dirty count). The file
+ * is fully parsed and its checksum verified before any database is touched, so an RdbError
+ * leaves them as they were.
+ */
+export function loadRdbInto(buf: Buffer, target: LoadTarget, options: LoadIntoOptions = {}): LoadIntoStats {
+  const t = targetOf(target);
+  const c = collector(options, buf.length, t.count);
+  const stats = loadRdb(buf, c.onEntry, { ...options, onResize: c.onResize, onStringBytes: c.onStringBytes, onSelectDb: c.onSelectDb });
+  const loaded = loadedKeys(c);
+  new Applier(c, t).step(Infinity);
   return { ...stats, loaded, expired: c.expired };
 }
 
@@ -161,15 +226,16 @@ export const DEFAULT_LOAD_YIELD_EVERY = 50_000;
  * the keyspace is partial: nothing else may write it, and nothing may save it (a shutdown
  * while loading must not save, as Redis forces NOSAVE then).
  */
-export async function loadRdbIntoAsync(buf: Buffer, ks: Keyspace, options: LoadIntoAsyncOptions = {}): Promise<LoadIntoStats> {
+export async function loadRdbIntoAsync(buf: Buffer, target: LoadTarget, options: LoadIntoAsyncOptions = {}): Promise<LoadIntoStats> {
   const every = options.yieldEvery ?? DEFAULT_LOAD_YIELD_EVERY;
   if (!(every >= 1)) throw new RangeError(`yieldEvery must be at least 1, got ${every}`);
   const sliceMs = options.sliceMs ?? SLICE_MS;
-  const c = collector(options, buf.length);
-  const loader = new RdbLoader(buf, c.onEntry, { ...options, onResize: c.onResize, onStringBytes: c.onStringBytes });
+  const t = targetOf(target);
+  const c = collector(options, buf.length, t.count);
+  const loader = new RdbLoader(buf, c.onEntry, { ...options, onResize: c.onResize, onStringBytes: c.onStringBytes, onSelectDb: c.onSelectDb });
   await sliced(every, sliceMs, (k) => loader.step(k));
-  const loaded = c.table.size;
-  const from = c.table.cursor();
-  await sliced(every, sliceMs, (k) => apply(c, ks, from, k));
+  const loaded = loadedKeys(c);
+  const applier = new Applier(c, t);
+  await sliced(every, sliceMs, (k) => applier.step(k));
   return { ...loader.stats, loaded, expired: c.expired };
 }

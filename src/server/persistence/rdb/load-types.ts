@@ -41,6 +41,8 @@ export interface LoadRdbOptions {
   verifyChecksum?: boolean;
   /** RESIZEDB's hints (keys, keys with a TTL), so a loader can size its tables as Redis does. */
   onResize?: (dbSize: number, expiresSize: number) => void;
+  /** SELECTDB: the keys that follow are in database `db` (it may throw an RdbError to refuse it). */
+  onSelectDb?: (db: number) => void;
   /** When given, string records come here as bytes instead of to onEntry as JS strings. */
   onStringBytes?: RdbStringBytesHandler;
 }

@@ -25,7 +25,8 @@ import type { RdbReader } from './reader.js';
 
 /**
  * RdbLoader's record reader: keeps the current database and a pending expire time across
- * read() calls, and counts keys into `stats` as it hands them to onEntry.
+ * read() calls, and counts keys into `stats` as it hands them to onEntry. SELECTDB goes to
+ * onSelectDb: the keys after it belong to that database.
  */
 export class RdbRecords {
   private readonly typeCounts = new Uint32Array(256);
@@ -38,6 +39,7 @@ export class RdbRecords {
     private readonly onEntry: RdbEntryHandler,
     private readonly onResize: LoadRdbOptions['onResize'],
     private readonly onBytes?: RdbStringBytesHandler,
+    private readonly onSelectDb?: (db: number) => void,
   ) {}
 
   /** Reads records until maxKeys keys were read (false) or the EOF opcode (true). */
@@ -76,6 +78,7 @@ export class RdbRecords {
             continue;
           case RDB_OPCODE_SELECTDB:
             db = r.len('a database number');
+            this.onSelectDb?.(db);
             continue;
           case RDB_OPCODE_RESIZEDB: {
             const dbSize = r.len('the db size hint');
@@ -110,7 +113,7 @@ export class RdbRecords {
           case RDB_OPCODE_EOF:
             return true;
           default: {
-            if (type === RDB_TYPE_STRING && onBytes !== undefined && db === 0) {
+            if (type === RDB_TYPE_STRING && onBytes !== undefined) {
               // The byte path: key and value stay bytes from the file to the table.
               const kbuf = r.stringRange('a key', 0);
               const koff = r.rangeStart;
@@ -123,12 +126,8 @@ export class RdbRecords {
               expireAt = undefined;
               continue;
             }
-            const keyAt = r.pos - 1;
             const key = r.string('a key');
             const value = loadObject(r, type, key);
-            if (db !== 0) {
-              throw new RdbError(`key "${key}" is in database ${db}: only database 0 is supported`, keyAt);
-            }
             typeCounts[type]!++;
             n++;
             if (value === EMPTY) stats.emptySkipped++;

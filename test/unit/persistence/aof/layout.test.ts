@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { Databases } from '../../../../src/server/databases.js';
 import { Keyspace } from '../../../../src/server/keyspace.js';
 import { AofBaseEncoder } from '../../../../src/server/persistence/aof/base-aof.js';
 import { AofLayout } from '../../../../src/server/persistence/aof/layout.js';
@@ -9,11 +10,10 @@ import { parseManifest } from '../../../../src/server/persistence/aof/manifest.j
 import type { EncoderFactory } from '../../../../src/server/persistence/background-save.js';
 import { defaultAux, loadRdbInto, RdbEncoder } from '../../../../src/server/persistence/rdb/index.js';
 
-const rdbEncoder: EncoderFactory = (sink, keys, expires) => {
+const rdbEncoder: EncoderFactory = (sink) => {
   const e = new RdbEncoder(sink);
   e.header(defaultAux({ 'aof-base': '1' }));
-  e.selectDb(0, keys, expires);
-  return { entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
+  return { db: (id, keys, expires) => e.selectDb(id, keys, expires), entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
 };
 const aofEncoder: EncoderFactory = (sink) => new AofBaseEncoder(sink);
 
@@ -35,11 +35,12 @@ const ls = () => fs.readdirSync(aofDir()).sort();
 
 describe('AofLayout', () => {
   it('createIfMissing: the directory, base 1 with the dataset, an empty incr 1, and a manifest naming both', () => {
-    const ks = new Keyspace();
+    const dbs = new Databases();
+    const ks = dbs.get(0);
     ks.set('k', 'v');
     const l = layout(true);
     expect(l.exists()).toBe(false);
-    const made = l.createIfMissing(ks);
+    const made = l.createIfMissing(dbs);
     expect(fs.statSync(aofDir()).isDirectory()).toBe(true);
     expect(made).toEqual({ name: 'appendonly.aof.1.base.rdb', bytes: fs.statSync(path.join(aofDir(), 'appendonly.aof.1.base.rdb')).size });
     expect(manifestText()).toBe('file appendonly.aof.1.base.rdb seq 1 type b\nfile appendonly.aof.1.incr.aof seq 1 type i\n');
@@ -49,13 +50,14 @@ describe('AofLayout', () => {
     loadRdbInto(fs.readFileSync(path.join(aofDir(), 'appendonly.aof.1.base.rdb')), back);
     expect(back.get('k')).toBe('v');
     expect(l.exists()).toBe(true);
-    expect(l.createIfMissing(ks)).toBeNull(); // a second start keeps what is there
+    expect(l.createIfMissing(dbs)).toBeNull(); // a second start keeps what is there
   });
 
   it('names the base .aof without the RDB preamble, and the dataset is commands', () => {
-    const ks = new Keyspace();
+    const dbs = new Databases();
+    const ks = dbs.get(0);
     ks.set('k', 'v');
-    expect(layout(false).createIfMissing(ks)?.name).toBe('appendonly.aof.1.base.aof');
+    expect(layout(false).createIfMissing(dbs)?.name).toBe('appendonly.aof.1.base.aof');
     expect(fs.readFileSync(path.join(aofDir(), 'appendonly.aof.1.base.aof'), 'latin1')).toContain('$1\r\nk\r\n$1\r\nv\r\n');
   });
 
@@ -78,7 +80,7 @@ describe('AofLayout', () => {
       events.push(`fsync ${fds.get(fd as number)}`);
       fsync(fd);
     });
-    layout().createIfMissing(new Keyspace());
+    layout().createIfMissing(new Databases());
     const made = events.indexOf(`mkdir ${aofDir()}`);
     expect(made).toBeGreaterThanOrEqual(0);
     expect(events.indexOf(`fsync ${root}`)).toBeGreaterThan(made);
@@ -93,13 +95,13 @@ describe('AofLayout', () => {
       if (String(p) === root) fsyncDirs.push(String(p));
       return open(p, ...rest);
     }) as typeof fs.openSync);
-    layout().createIfMissing(new Keyspace());
+    layout().createIfMissing(new Databases());
     expect(fsyncDirs).toEqual([]);
   });
 
   it('a rewrite: a live new incr, the next base, then commit (on the thread pool) removes the old files', async () => {
     const l = layout();
-    l.createIfMissing(new Keyspace());
+    l.createIfMissing(new Databases());
     expect(l.currentIncr()).toEqual({ name: 'appendonly.aof.1.incr.aof', seq: 1, type: 'i' });
     const incr2 = l.addIncr(true);
     expect(incr2).toEqual({ name: 'appendonly.aof.2.incr.aof', seq: 2, type: 'i' });
@@ -118,7 +120,7 @@ describe('AofLayout', () => {
 
   it('a commit that cannot write the manifest says so and leaves the files as they were', async () => {
     const l = layout();
-    l.createIfMissing(new Keyspace());
+    l.createIfMissing(new Databases());
     const incr2 = l.addIncr(true);
     const before = [...l.files];
     fs.rmSync(aofDir(), { recursive: true });
@@ -129,7 +131,7 @@ describe('AofLayout', () => {
 
   it('an incr added while no incr is live is only in files until the base commits', () => {
     const l = layout();
-    l.createIfMissing(new Keyspace());
+    l.createIfMissing(new Databases());
     const incr2 = l.addIncr(false);
     expect(l.files).toContain(incr2);
     expect(manifestText()).not.toContain(incr2.name);

@@ -1,4 +1,5 @@
-import { Keyspace } from '../../../../src/server/keyspace.js';
+import { Databases } from '../../../../src/server/databases.js';
+import type { Keyspace } from '../../../../src/server/keyspace.js';
 import type { Command, Ctx, ServerApi } from '../../../../src/server/commands/command.js';
 import { dataCommands } from '../../../../src/server/commands/index.js';
 import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '../../../../src/server/dispatch.js';
@@ -9,7 +10,9 @@ import type { Proto } from '../../../../src/server/resp/encoder.js';
  * propagation), with an AOF that records what was propagated instead of writing it.
  */
 export interface Harness {
+  /** Database 0 (the client starts there; `dbs` has all 16). */
   ks: Keyspace;
+  dbs: Databases;
   ctx: Ctx;
   client: DispatchClient;
   /** Raw reply string. */
@@ -20,6 +23,10 @@ export interface Harness {
   lastPropagated: string[][];
   /** Everything propagated so far, in order. */
   aof: string[][];
+  /** The database of each entry of `aof`. */
+  aofDbs: number[];
+  /** FLUSHALL calls of server.flushedAll(). */
+  flushedAll: number;
 }
 
 /** The data commands by (lower-case) name, for tests that look at flags. */
@@ -27,11 +34,13 @@ export const table = new Map<string, Command>(dataCommands.map((c) => [c.name, c
 const dispatchTable = commandTable(dataCommands);
 
 export function harness(resp: Proto = 2): Harness {
-  const ks = new Keyspace();
+  const dbs = new Databases(16);
+  const ks = dbs.get(0);
   const client: DispatchClient = {
     id: 1,
     name: '',
     resp,
+    db: 0,
     authenticated: true,
     libName: '',
     libVer: '',
@@ -40,34 +49,45 @@ export function harness(resp: Proto = 2): Harness {
     wroteThisTurn: false,
   };
   // Data commands must not need the server; any use of it fails the test loudly.
+  // ...but FLUSHALL, which tells it (counted in flushedAll).
   const server = new Proxy({}, {
     get: (_t, p) => () => {
+      if (p === 'flushedAll') return void h.flushedAll++;
       throw new Error(`data command called server.${String(p)}`);
     },
   }) as ServerApi;
-  const ctx: Ctx = { ks, client, server, resp, rewritten: null };
+  const ctx: Ctx = { ks, dbs, client, server, resp, rewritten: null };
   let propagated: string[][] = [];
+  let propagatedDbs: number[] = [];
   const host: DispatchHost = {
     table: dispatchTable,
     ctx,
     loading: false,
     persistence: {
       aofOn: true,
-      propagate: (argv) => void propagated.push(argv as string[]),
+      propagate: (argv, db) => {
+        propagated.push(argv as string[]);
+        propagatedDbs.push(db);
+      },
       writeRefusal: () => null,
     },
   };
   const h: Harness = {
     ks,
+    dbs,
     ctx,
     client,
     lastPropagated: [],
     aof: [],
+    aofDbs: [],
+    flushedAll: 0,
     run(...argv) {
       propagated = [];
+      propagatedDbs = [];
       const reply = dispatch(host, client, argv);
       h.lastPropagated = propagated;
       h.aof.push(...propagated);
+      h.aofDbs.push(...propagatedDbs);
       return reply;
     },
     call(...argv) {
