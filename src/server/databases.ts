@@ -12,6 +12,8 @@ export class Databases {
   /** A key expired in database `db` (the server propagates a DEL, counts expired_keys). */
   onExpire: ((db: number, key: string) => void) | null = null;
   private expiring = true;
+  /** Where the next active expiry cycle starts. */
+  private nextExpireDb = 0;
 
   constructor(readonly count = 16) {
     if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`databases must be at least 1, got ${count}`);
@@ -124,8 +126,6 @@ export class Databases {
     }
     return removed;
   }
-
-  private nextExpireDb = 0;
 
   /** Moves every database's incremental rehash along for up to `ms` in all. */
   rehashFor(ms: number): void {

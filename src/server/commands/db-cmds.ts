@@ -18,8 +18,6 @@ function select(ctx: Ctx, argv: string[]): string {
   const id = dbIndex(ctx, argv[1]!);
   if (typeof id === 'string') return id;
   ctx.client.db = id;
-  // A SELECT queued in a transaction: the commands after it run in the new database.
-  ctx.ks = ctx.dbs.get(id);
   return OK;
 }
 

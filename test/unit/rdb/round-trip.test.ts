@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { Databases } from '../../../src/server/databases.js';
 import { Keyspace, List, ZSet, type Value } from '../../../src/server/keyspace.js';
 import { RdbEncoder } from '../../../src/server/persistence/rdb/encoder.js';
 import { loadRdb } from '../../../src/server/persistence/rdb/decoder.js';
@@ -24,6 +25,43 @@ function encodedString(s: string, compress = true): Buffer {
 }
 
 describe('RDB encoder/decoder round trip', () => {
+  it('writes SELECTDB + RESIZEDB for each non-empty database in order, and loads each key back into its database', () => {
+    const now = Date.now();
+    const dbs = new Databases(16);
+    dbs.get(0).set('a', 'zero');
+    dbs.get(3).set('a', 'three');
+    dbs.get(3).set('l', new List(['x', 'y']));
+    dbs.get(3).setExpire('l', now + 60_000);
+    dbs.get(7); // made but empty: not written
+    dbs.get(15).set('z', new Map([['f', 'v']]));
+    const buf = encodeKeyspace(dbs, AUX);
+    // opcodes right after the AUX fields and around each database's keys
+    const selects: Array<[number, number, number]> = [];
+    for (let i = 9; i < buf.length - 4; i++) {
+      if (buf[i] === 0xfe && buf[i + 2] === 0xfb && buf[i + 1]! < 16) selects.push([buf[i + 1]!, buf[i + 3]!, buf[i + 4]!]);
+    }
+    expect(selects).toEqual([[0, 1, 0], [3, 2, 1], [15, 1, 0]]);
+    const back = new Databases(16);
+    const st = loadRdbInto(buf, back);
+    expect(st.loaded).toBe(4);
+    expect(back.made().filter((d) => d.size > 0).map((d) => d.id)).toEqual([0, 3, 15]);
+    expect(back.get(0).get('a')).toBe('zero');
+    expect(back.get(3).get('a')).toBe('three');
+    expect(back.get(3).getExpire('l')).toBe(now + 60_000);
+    expect(back.get(15).get('z')).toEqual(new Map([['f', 'v']]));
+    // into databases that already hold keys: copied in, not adopted, still per database
+    const busy = new Databases(16);
+    busy.get(3).set('kept', '1');
+    loadRdbInto(buf, busy);
+    expect(busy.get(3).size).toBe(3);
+    // a server with fewer databases refuses the file before touching anything
+    const small = new Databases(4);
+    small.get(0).set('kept', '1');
+    expect(() => loadRdbInto(buf, small)).toThrow(/configured to handle more than 4 databases \(it selects database 15\)/);
+    expect(small.size).toBe(1);
+  });
+
+
   it('round-trips every type, TTLs, binary keys and values, large values', () => {
     const now = Date.now();
     const ks = sampleKeyspace(now, { large: true, expired: true });

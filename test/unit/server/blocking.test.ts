@@ -103,4 +103,30 @@ describe('Blocking', () => {
     expect(t.delivered.get(b)).toEqual(['*3\r\n$2\r\nzk\r\n$1\r\nm\r\n$1\r\n1\r\n']);
     expect(t.aof.slice(-3)).toEqual([['LMOVE', 'src', 'dst', 'right', 'left'], ['ZADD', 'zk', '1', 'm'], ['ZPOPMAX', 'zk']]);
   });
+
+  it('keys are per database: a push to the same name elsewhere serves nobody; MOVE, COPY … DB and SWAPDB do', () => {
+    const t = setup();
+    const [a, b, c, w] = [t.client(), t.client(), t.client(), t.client()];
+    a.db = 1;
+    t.run(a, 'BLPOP', 'q', '0');
+    b.db = 2;
+    t.run(b, 'BLPOP', 'q', '0');
+    c.db = 3;
+    t.run(c, 'BLPOP', 'q', '0');
+    t.run(w, 'RPUSH', 'q', 'in db 0');
+    expect(t.blocking.waiting).toBe(3);
+    expect(t.run(w, 'MOVE', 'q', '1')).toBe(':1\r\n');
+    expect(t.delivered.get(a)).toEqual(['*2\r\n$1\r\nq\r\n$7\r\nin db 0\r\n']);
+    expect(t.aof.at(-1)).toEqual(['db1', 'LPOP', 'q']); // the served pop, in the waiter's database
+    t.run(w, 'RPUSH', 'q', 'copied');
+    t.run(w, 'COPY', 'q', 'q', 'DB', '2');
+    expect(t.delivered.get(b)).toEqual(['*2\r\n$1\r\nq\r\n$6\r\ncopied\r\n']);
+    expect(t.run(w, 'LLEN', 'q')).toBe(':1\r\n'); // the source keeps its list
+    w.db = 9;
+    t.run(w, 'RPUSH', 'q', 'swapped in');
+    t.run(w, 'SWAPDB', '3', '9');
+    expect(t.delivered.get(c)).toEqual(['*2\r\n$1\r\nq\r\n$10\r\nswapped in\r\n']);
+    expect(t.blocking.waiting).toBe(0);
+    expect(t.dbs.get(9).size).toBe(0); // nothing was in 3 before the swap
+  });
 });

@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Databases } from '../../databases.js';
 import type { Logger } from '../../log.js';
-import { loadRdbIntoAsync } from '../rdb/index.js';
+import { type LoadTarget, loadRdbIntoAsync } from '../rdb/index.js';
 import { AofError } from './aof-error.js';
 import type { AofFile } from './manifest.js';
 import { AofParser, type ParseStatus } from './parser.js';
@@ -15,11 +14,13 @@ const COMMANDS_PER_STEP = 1024;
  * the event loop between steps so clients get -LOADING. A base that starts with "REDIS" is
  * an RDB. A truncated last command of the last file is trimmed when aof-load-truncated is
  * on (as Redis does); anything else unreadable is an AofError that names the file.
+ * `beginFile` runs before each file of commands: as Redis gives every file a new fake client,
+ * each one's commands start in database 0 until its first SELECT.
  */
 export async function loadAofFiles(
   dir: string,
   files: readonly AofFile[],
-  dbs: Databases,
+  dbs: LoadTarget,
   exec: (argv: string[]) => void,
   o: { loadTruncated: boolean; log: Logger; beginFile?: () => void },
 ): Promise<{ commands: number; baseSize: number }> {

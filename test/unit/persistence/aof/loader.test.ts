@@ -41,6 +41,13 @@ async function load(files: AofFile[], loadTruncated = false) {
 }
 
 describe('loadAofFiles', () => {
+  it('tells the caller where each file of commands begins (its commands start in database 0)', async () => {
+    const marks: string[] = [];
+    const r = await loadAofFiles(dir, [base, incr1, incr2], new Keyspace(), (argv) => marks.push(argv[1]!), { loadTruncated: false, log, beginFile: () => marks.push('|') });
+    expect(marks).toEqual(['|', 'a', 'b', '|', 'a', 'c']); // not before the RDB base: it selects its own databases
+    expect(r.commands).toBe(4);
+  });
+
   it('loads the RDB base, then the incr files by sequence, skipping history', async () => {
     // listed out of order, with a history file that is already gone
     const r = await load([incr2, hist, incr1, base]);
