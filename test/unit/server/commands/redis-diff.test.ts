@@ -255,6 +255,20 @@ const scripts: Record<string, string[][]> = {
     ['RESTORE', 'rk', '-1', 'bad'], ['RESTORE', 'a', '0', 'bad'], ['RESTORE', 'rk', '0', 'bad', 'FOO'], ['RESTORE', 'rk', '0', 'bad', 'IDLETIME', '-1'],
     ['RESTORE', 'rk', '0', 'bad', 'FREQ', '256'], ['RESTORE', 'rk', '0', 'bad', 'IDLETIME', '1', 'FREQ', '1'], ['EXPIRETIME'], ['COPY', 'a'],
   ],
+  databases: [
+    ['SELECT', '1'], ['SET', 'a', 'one'], ['DBSIZE'], ['SELECT', '0'], ['GET', 'a'], ['DBSIZE'], ['SELECT', '15'], ['SELECT', '16'], ['SELECT', '-1'],
+    ['SELECT', 'x'], ['SELECT', '1.5'], ['SELECT', ''], ['SELECT', '2147483648'], ['SELECT', '9223372036854775807'], ['SELECT', '99999999999999999999'],
+    ['SELECT', ' 1'], ['SELECT', '01'], ['SELECT', '+1'], ['SET', 'k', 'v', 'EX', '100'], ['RPUSH', 'l', 'x', 'y'], ['MOVE', 'k', '3'], ['EXISTS', 'k'],
+    ['MOVE', 'k', '3'], ['MOVE', 'l', '15'], ['MOVE', 'l', '16'], ['MOVE', 'l', 'x'], ['MOVE', 'l', '-1'], ['RPUSH', 'l', 'z'], ['MOVE', 'l', '3'],
+    ['SELECT', '3'], ['TTL', 'k'], ['GET', 'k'], ['LRANGE', 'l', '0', '-1'], ['MOVE', 'l', '15'], ['LRANGE', 'l', '0', '-1'],
+    ['DBSIZE'], ['SWAPDB', '3', '15'], ['DBSIZE'], ['LRANGE', 'l', '0', '-1'], ['SWAPDB', '3', '3'], ['SWAPDB', 'x', '0'], ['SWAPDB', '0', 'y'],
+    ['SWAPDB', '0', '16'], ['SWAPDB', '-1', '0'], ['SWAPDB', '99999999999', '0'], ['SWAPDB', '1.0', '0'], ['SELECT', '15'], ['KEYS', '*'],
+    ['COPY', 'k', 'k', 'DB', '4'], ['COPY', 'k', 'k', 'DB', '4'], ['COPY', 'k', 'k', 'DB', '4', 'REPLACE'], ['COPY', 'k', 'k', 'DB', '15'],
+    ['COPY', 'k', 'k2', 'DB', '15'], ['COPY', 'k', 'k', 'DB', 'x'], ['COPY', 'k', 'k', 'DB', '16'], ['COPY', 'k', 'k', 'DB', '16', 'x'],
+    ['COPY', 'nokey', 'k', 'DB', '4'], ['COPY', 'k', 'k', 'REPLACE', 'DB'], ['SELECT', '4'], ['TTL', 'k'], ['GET', 'k'],
+    ['FLUSHDB', 'now'], ['FLUSHDB', 'ASYNC', 'x'], ['FLUSHDB', 'SYNC'], ['DBSIZE'], ['SELECT', '15'], ['DBSIZE'], ['FLUSHALL', 'async'], ['DBSIZE'],
+    ['FLUSHALL', 'x'], ['FLUSHDB'], ['FLUSHALL'], ['MOVE'], ['MOVE', 'a'], ['SWAPDB', '1'], ['SELECT'], ['SELECT', '1', '2'], ['DBSIZE', 'x'],
+  ],
   arity: [['GET'], ['GET', 'a', 'b'], ['SET', 'a'], ['MGET'], ['HSET', 'h', 'f'], ['ZADD', 'z', '1'], ['LPOP'], ['DBSIZE', 'x']],
 };
 
