@@ -9,7 +9,7 @@ export interface InfoSource {
   clientCount(): number;
   /** Clients waiting in blocking commands. */
   blocking: { waiting: number };
-  ks: { size: number; expires: { size: number } };
+  ks: { size: number; expiresCount: number };
   persistence: { infoPersistence(): Record<string, string | number>; latestForkUsec: number; totalForks: number };
   /** GC pause figures (gc_* fields of # Stats). */
   gc: { info(): Record<string, number> };
@@ -75,6 +75,6 @@ export function infoSections(s: InfoSource): InfoSection[] {
     }],
     ['Replication', { role: 'master', connected_slaves: 0 }],
     ['CPU', { used_cpu_sys: (cpu.system / 1e6).toFixed(6), used_cpu_user: (cpu.user / 1e6).toFixed(6) }],
-    ['Keyspace', s.ks.size > 0 ? { db0: `keys=${s.ks.size},expires=${s.ks.expires.size},avg_ttl=0` } : {}],
+    ['Keyspace', s.ks.size > 0 ? { db0: `keys=${s.ks.size},expires=${s.ks.expiresCount},avg_ttl=0` } : {}],
   ];
 }

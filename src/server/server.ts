@@ -108,6 +108,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
 
   private cron(): void {
     this.ks.activeExpireCycle();
+    this.ks.rehashFor(1);
     this.persistence.cron();
   }
 

@@ -163,7 +163,8 @@ function randomkey(ctx: Ctx): string {
   const ks = ctx.ks;
   // Retry a few times when the picked key turns out to be expired (get() deletes it).
   for (let tries = 0; tries < 100 && ks.size > 0; tries++) {
-    const k = ks.data.randomKey();
+    const e = ks.data.randomEntry();
+    const k = e < 0 ? undefined : ks.data.key(e);
     if (k !== undefined && ks.get(k) !== undefined) return bulk(k);
   }
   return nullBulk(ctx.resp);

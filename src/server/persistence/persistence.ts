@@ -67,7 +67,7 @@ export class Persistence {
       const e = new RdbEncoder(sink);
       e.header(defaultAux(extra));
       e.selectDb(0, keys, expires);
-      return { entry: (k, v, x) => e.entry(k, v, x), finish: () => e.footer() };
+      return { entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
     };
   }
 
