@@ -117,7 +117,7 @@ export class Persistence {
     try {
       if (this.aof !== null) {
         if (this.aof.exists()) {
-          const loader: Client = { id: -1, name: '', resp: 2, db: 0, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false };
+          const loader: Client = { id: -1, name: '', resp: 2, db: 0, authenticated: true, libName: '', libVer: '', closeAfterReply: false };
           const n = await this.aof.load(
             dbs,
             (argv) => this.server.replay(argv, loader),
