@@ -114,7 +114,7 @@ describe('AOF', () => {
     const a = await killedAfterWrites(AOF('always'), 10);
     const incr = path.join(a.dir, 'appendonlydir', 'appendonly.aof.1.incr.aof');
     const buf = fs.readFileSync(incr);
-    buf[40] = 0x21; // '!' where a '$' or digit was
+    buf[23 + 40] = 0x21; // '!' where a '\r' was, in the second SET (after the file's SELECT 0: 23 bytes)
     fs.writeFileSync(incr, buf);
     const b = await start(AOF('always'), { dir: a.dir, expectExit: true });
     expect(await b.stop('SIGCONT')).toBe(1);

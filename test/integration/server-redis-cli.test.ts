@@ -41,7 +41,8 @@ describe.skipIf(!hasCli)('redis-cli against the built-in server (skipped: redis-
     [['DBSIZE'], '5'],
     [['PING'], 'PONG'],
     [['ECHO', 'hello'], 'hello'],
-    [['SELECT', '1'], 'ERR DB index is out of range'],
+    [['SELECT', '15'], 'OK'],
+    [['SELECT', '16'], 'ERR DB index is out of range'],
     [['CONFIG', 'GET', 'appendfsync'], 'appendfsync\neverysec'],
     [['NOPE'], "ERR unknown command 'NOPE', with args beginning with:"],
   ])('redis-cli %j', (args, expected) => {
