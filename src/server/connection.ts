@@ -3,6 +3,7 @@ import type { Client } from './commands/command.js';
 import { ProtocolError } from './resp/protocol-error.js';
 import { RequestDecoder } from './resp/decoder.js';
 import type { Proto } from './resp/encoder.js';
+import type { TxState } from './tx-state.js';
 
 /** What a connection needs from the server. */
 export interface Dispatcher {
@@ -38,6 +39,8 @@ export class Connection implements Client {
   wroteThisTurn = false;
   /** Replies produced but not yet written (waiting for the AOF flush). */
   out = '';
+  /** MULTI/WATCH state: made by the client's first MULTI or WATCH, dropped with the connection. */
+  tx: TxState | undefined = undefined;
   private readonly decoder: RequestDecoder;
   private dead = false;
 
@@ -101,6 +104,7 @@ export class Connection implements Client {
     }
     if (this.closeAfterReply) {
       this.dead = true;
+      this.tx?.discard();
       this.socket.end();
       this.server.closed(this);
     }
@@ -110,6 +114,8 @@ export class Connection implements Client {
     if (this.dead) return;
     this.dead = true;
     this.out = '';
+    // a gone client watches nothing (its queue dies with it, never run)
+    this.tx?.discard();
     this.socket.destroy();
     this.server.closed(this);
   }

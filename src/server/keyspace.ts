@@ -93,6 +93,8 @@ export class Keyspace {
   readonly expires = new KeyTable<number>();
   /** Called before any change to `key` (value, TTL or existence). */
   beforeWrite: ((key: string) => void) | null = null;
+  /** Called before any change to `key`, after beforeWrite: WATCH's registry (touchWatchedKey). */
+  onTouch: ((key: string) => void) | null = null;
   /** Called after a key was removed because it expired. */
   onExpire: ((key: string) => void) | null = null;
   /** Changes since the last successful save (rdb_changes_since_last_save). */
@@ -121,6 +123,7 @@ export class Keyspace {
   /** Sets a value. Clears the TTL unless keepTtl (SET KEEPTTL, in-place ops). */
   set(key: string, value: Value, keepTtl = false): void {
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.set(key, value);
     if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
     this.dirty++;
@@ -129,6 +132,7 @@ export class Keyspace {
   /** Call before mutating a collection in place; returns it for chaining. */
   mutate<T extends Value>(key: string, value: T): T {
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.dirty++;
     return value;
   }
@@ -136,6 +140,7 @@ export class Keyspace {
   delete(key: string): boolean {
     if (!this.data.has(key)) return false;
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.delete(key);
     this.expires.delete(key);
     this.dirty++;
@@ -148,6 +153,7 @@ export class Keyspace {
 
   setExpire(key: string, atMs: number): void {
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.expires.set(key, atMs);
     this.dirty++;
   }
@@ -155,6 +161,7 @@ export class Keyspace {
   persist(key: string): boolean {
     if (!this.expires.has(key)) return false;
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.expires.delete(key);
     this.dirty++;
     return true;
@@ -162,6 +169,7 @@ export class Keyspace {
 
   flush(): void {
     if (this.beforeWrite) for (const k of this.data.keys()) this.beforeWrite(k);
+    if (this.onTouch) for (const k of this.data.keys()) this.onTouch(k);
     this.dirty += this.data.size;
     this.data.clear();
     this.expires.clear();
@@ -182,6 +190,7 @@ export class Keyspace {
     const at = this.expires.get(key);
     if (at === undefined || at > now) return false;
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.delete(key);
     this.expires.delete(key);
     this.dirty++;

@@ -3,6 +3,7 @@ import { adminCommands } from './commands/admin-cmds.js';
 import type { Client, Command, Ctx, ServerApi } from './commands/command.js';
 import { connectionCommands } from './commands/connection-cmds.js';
 import { dataCommands } from './commands/index.js';
+import { transactionCommands } from './commands/transactions.js';
 import type { Config } from './config.js';
 import { Connection, type Dispatcher } from './connection.js';
 import { commandTable, dispatch, replay, type CommandTable, type DispatchHost } from './dispatch.js';
@@ -45,7 +46,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
 
   constructor(readonly config: Config) {
     this.log = new Logger(() => config.get('loglevel'), config.get('logfile'));
-    this.all = [...connectionCommands, ...adminCommands, ...dataCommands];
+    this.all = [...connectionCommands, ...adminCommands, ...transactionCommands, ...dataCommands];
     this.table = commandTable(this.all);
     this.outputLimit = config.outputHardLimit();
     this.persistence = new Persistence({

@@ -1,5 +1,6 @@
 import type { Keyspace } from '../keyspace.js';
 import type { Proto } from '../resp/encoder.js';
+import type { TxState } from '../tx-state.js';
 
 /**
  * The command table's shape, as Redis and godis have it: {name, arity, flags, keys, handler}.
@@ -15,7 +16,8 @@ export type CommandFlag =
   | 'noauth' // allowed before AUTH
   | 'loading' // allowed while loading
   | 'fast'
-  | 'noscript';
+  | 'noscript'
+  | 'no_multi'; // refused between MULTI and EXEC (SAVE, SHUTDOWN)
 
 export interface Client {
   readonly id: number;
@@ -28,6 +30,8 @@ export interface Client {
   scanKeys: string[] | null;
   /** Set by QUIT: close after the reply is written. */
   closeAfterReply: boolean;
+  /** MULTI/WATCH state, made on first use (commands/transactions.ts). */
+  tx?: TxState;
 }
 
 /** What server-level commands (INFO, CONFIG, SAVE, SHUTDOWN...) need from the server. */

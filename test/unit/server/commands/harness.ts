@@ -1,6 +1,9 @@
 import { Keyspace } from '../../../../src/server/keyspace.js';
 import type { Command, Ctx, ServerApi } from '../../../../src/server/commands/command.js';
+import { adminCommands } from '../../../../src/server/commands/admin-cmds.js';
+import { connectionCommands } from '../../../../src/server/commands/connection-cmds.js';
 import { dataCommands } from '../../../../src/server/commands/index.js';
+import { transactionCommands } from '../../../../src/server/commands/transactions.js';
 import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '../../../../src/server/dispatch.js';
 import type { Proto } from '../../../../src/server/resp/encoder.js';
 
@@ -20,25 +23,21 @@ export interface Harness {
   lastPropagated: string[][];
   /** Everything propagated so far, in order. */
   aof: string[][];
+  /** Another client of the same keyspace (WATCH tests): its run(). */
+  other(): (...argv: string[]) => string;
 }
 
 /** The data commands by (lower-case) name, for tests that look at flags. */
 export const table = new Map<string, Command>(dataCommands.map((c) => [c.name, c]));
-const dispatchTable = commandTable(dataCommands);
+const dispatchTable = commandTable([...connectionCommands, ...adminCommands, ...transactionCommands, ...dataCommands]);
+
+function newClient(id: number, resp: Proto): DispatchClient {
+  return { id, name: '', resp, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false, wroteThisTurn: false };
+}
 
 export function harness(resp: Proto = 2): Harness {
   const ks = new Keyspace();
-  const client: DispatchClient = {
-    id: 1,
-    name: '',
-    resp,
-    authenticated: true,
-    libName: '',
-    libVer: '',
-    scanKeys: null,
-    closeAfterReply: false,
-    wroteThisTurn: false,
-  };
+  const client = newClient(1, resp);
   // Data commands must not need the server; any use of it fails the test loudly.
   const server = new Proxy({}, {
     get: (_t, p) => () => {
@@ -72,6 +71,15 @@ export function harness(resp: Proto = 2): Harness {
     },
     call(...argv) {
       return decode(h.run(...argv));
+    },
+    other() {
+      const c = newClient(2, resp);
+      return (...argv) => {
+        propagated = [];
+        const reply = dispatch(host, c, argv);
+        h.aof.push(...propagated);
+        return reply;
+      };
     },
   };
   return h;

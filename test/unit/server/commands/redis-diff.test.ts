@@ -152,6 +152,15 @@ const scripts: Record<string, string[][]> = {
     ['SET', 'k', 'v'], ['ZADD', 'k', '1', 'a'], ['ZSCORE', 'k', 'a'], ['ZRANGE', 'k', '0', '1'], ['ZRANGE', 'k', 'x', '1'], ['ZREM', 'k', 'a'],
     ['ZCARD', 'k'], ['ZRANK', 'k', 'a'], ['ZINCRBY', 'k', '1', 'a'],
   ],
+  transactions: [
+    ['MULTI'], ['SET', 'a', '1'], ['GET', 'a'], ['INCR', 'n'], ['LPUSH', 'a', 'x'], ['EXEC'], ['EXEC'], ['DISCARD'],
+    ['MULTI'], ['MULTI'], ['WATCH', 'x'], ['SET', 'b', '2'], ['EXEC'],
+    ['MULTI'], ['SET', 'c', '1'], ['NOPE', 'x'], ['SET', 'd', '1'], ['EXEC'], ['EXISTS', 'c', 'd'],
+    ['MULTI'], ['GET'], ['EXEC'], ['MULTI'], ['DISCARD'], ['EXEC', 'extra'], ['MULTI'], ['SET', 'e', '1'], ['EXEC', 'extra'], ['EXEC'],
+    ['WATCH', 'a'], ['SET', 'a', '2'], ['MULTI'], ['GET', 'a'], ['EXEC'], ['WATCH', 'a'], ['MULTI'], ['GET', 'a'], ['EXEC'],
+    ['WATCH', 'a', 'b'], ['UNWATCH'], ['SET', 'a', '3'], ['MULTI'], ['GET', 'a'], ['EXEC'], ['UNWATCH'], ['WATCH'],
+    ['MULTI'], ['SAVE'], ['SET', 'f', '1'], ['EXEC'], ['EXISTS', 'f'], ['MULTI'], ['EXEC'], ['MULTI'], ['PING'], ['ECHO', 'x'], ['EXEC'],
+  ],
   arity: [['GET'], ['GET', 'a', 'b'], ['SET', 'a'], ['MGET'], ['HSET', 'h', 'f'], ['ZADD', 'z', '1'], ['LPOP'], ['DBSIZE', 'x']],
 };
 
@@ -166,7 +175,9 @@ const aofScript: string[][] = [
   ['LPOP', 'zz'], ['LSET', 'l', '0', 'B'], ['HSET', 'h', 'f', 'v'], ['HSET', 'h', 'f', 'v'], ['HDEL', 'h', 'zz'], ['HSETNX', 'h', 'f', 'x'],
   ['HINCRBY', 'h', 'n', '1'], ['SADD', 's', 'a', 'b'], ['SADD', 's', 'a'], ['SREM', 's', 'zz'], ['SPOP', 's', '5'], ['SPOP', 'zz'],
   ['ZADD', 'z', '1', 'a'], ['ZADD', 'z', '1', 'a'], ['ZADD', 'z', 'GT', '0', 'a'], ['ZINCRBY', 'z', '1', 'a'], ['ZREM', 'z', 'zz'],
-  ['RENAME', 'z', 'z2'], ['RENAMENX', 'z2', 'h'], ['FLUSHDB'], ['FLUSHALL'],
+  ['MULTI'], ['SET', 't1', '1'], ['INCR', 't2'], ['GET', 't1'], ['EXPIRE', 't1', '100'], ['EXEC'], ['MULTI'], ['SET', 't3', '1'], ['GET', 't3'], ['EXEC'],
+  ['MULTI'], ['GET', 't1'], ['DEL', 'nokey'], ['EXEC'], ['MULTI'], ['EXEC'], ['MULTI'], ['SET', 't4', '1'], ['NOPE'], ['EXEC'],
+  ['RENAME', 'z', 'z2'], ['RENAMENX', 'z2', 'h'], ['MULTI'], ['SET', 'foo', 'bar'], ['FLUSHALL'], ['EXEC'], ['FLUSHDB'], ['FLUSHALL'],
 ];
 
 /** Reads the RESP commands in an AOF tail, dropping SELECT and masking unix-ms timestamps. */
