@@ -9,6 +9,7 @@
  *   `100%`         everything lost (the window is then the whole write phase: not repeated)
  *   `refused`      every restart refused to start (`ref 1/3`: in 1 of 3 trials)
  *   `WRONG DATA`   a restart served values nobody wrote (red and bold with colour)
+ *   `HALF TX`      a restart kept part of a transaction (the transaction workload; red, bold)
  *   `error`        every trial failed;  `skipped` the fault cannot run here;  `—` not run
  * and a `*` marks trials that ran traced (on the header when the whole column did).
  * Fault headers are abbreviated, and the cells shortened, only as far as the width needs;
@@ -69,6 +70,7 @@ export function matrixCell(trials: readonly TrialResult[]): Cell {
   if (ok.some((t) => t.outcome === 'wrong-data' || t.unexpected > 0 || t.duplicated > 0)) {
     return cell('WRONG DATA', ['red', 'bold'], 'WRONG!');
   }
+  if (ok.some((t) => (t.partialTx ?? 0) > 0)) return cell('HALF TX', ['red', 'bold'], 'HALF!');
   // a fault this machine cannot run (no strace, no tmpfs) is skipped, not failed
   if (ok.length === 0) return trials.every((t) => t.error?.startsWith('skipped:')) ? cell('skipped', null, 'skip') : cell('error', 'red');
   const refused = ok.filter((t) => t.outcome === 'refused').length;
