@@ -1,4 +1,5 @@
 import type { Client, Command, Ctx } from './commands/command.js';
+import { CommandStat, type ErrorStats } from './command-stats.js';
 import * as R from './resp/encoder.js';
 import type { TxState } from './tx-state.js';
 
@@ -14,6 +15,8 @@ export interface Entry {
   readonly txControl: boolean;
   /** EXEC: inside MULTI, dispatch runs the queue */
   readonly exec: boolean;
+  /** INFO commandstats: calls, time, rejected and failed calls */
+  readonly stats: CommandStat;
 }
 
 /** Commands processCommand runs instead of queuing while a client is in MULTI. */
@@ -33,6 +36,7 @@ export function commandTable(commands: readonly Command[]): CommandTable {
       noMulti: c.flags.includes('no_multi'),
       txControl: TX_CONTROL.has(c.name),
       exec: c.name === 'exec',
+      stats: new CommandStat(),
     };
     table.set(c.name, e);
     table.set(c.name.toUpperCase(), e);
@@ -65,6 +69,8 @@ export interface DispatchHost {
   /** True while the dataset loads: only commands flagged 'loading' run. */
   readonly loading: boolean;
   readonly persistence: Propagation;
+  /** INFO errorstats and total_error_replies */
+  readonly errorStats: ErrorStats;
 }
 
 /** The connection state dispatch reads (auth, protocol) and writes (wroteThisTurn). */
@@ -93,32 +99,37 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   if (e === undefined) {
     client.tx?.flag();
     const args = argv.slice(1, 10).map((a) => `'${a.slice(0, 128)}'`).join(' ');
-    return R.error(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}${args ? ' ' : ''}`);
+    const err = R.error(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}${args ? ' ' : ''}`);
+    host.errorStats.count(err);
+    return err;
   }
   const c = e.cmd;
   const argc = argv.length;
   if ((c.arity > 0 && argc !== c.arity) || argc < -c.arity) {
-    return reject(client, e, `-ERR wrong number of arguments for '${c.name}' command\r\n`);
+    return reject(host, client, e, `-ERR wrong number of arguments for '${c.name}' command\r\n`);
   }
-  if (!client.authenticated && !e.noauth) return reject(client, e, '-NOAUTH Authentication required.\r\n');
+  if (!client.authenticated && !e.noauth) return reject(host, client, e, '-NOAUTH Authentication required.\r\n');
   const tx = client.tx;
   const inMulti = tx !== undefined && tx.multi;
-  if (inMulti && e.noMulti) return reject(client, e, '-ERR Command not allowed inside a transaction\r\n');
+  if (inMulti && e.noMulti) return reject(host, client, e, '-ERR Command not allowed inside a transaction\r\n');
   // EXEC carries the flags of what it queued (is_write_command, is_denyloading_command)
   const execing = inMulti && e.exec;
   if (host.loading && (!e.loading || (execing && tx.queuedNotLoading))) {
-    return reject(client, e, '-LOADING Redis is loading the dataset in memory\r\n');
+    return reject(host, client, e, '-LOADING Redis is loading the dataset in memory\r\n');
   }
   if (e.write || (execing && tx.queuedWrite)) {
     const refused = host.persistence.writeRefusal();
-    if (refused !== null) return reject(client, e, refused);
+    if (refused !== null) return reject(host, client, e, refused);
   }
   if (inMulti) {
     if (!e.txControl) {
       tx.enqueue(e, argv);
       return QUEUED;
     }
-    if (execing) return execTransaction(host, client, tx);
+    if (execing) {
+      const t0 = performance.now();
+      return account(host, e, execTransaction(host, client, tx), t0);
+    }
   }
   return call(host, client, e, argv, null);
 }
@@ -127,13 +138,14 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
  * A refused command (rejectCommand): inside MULTI it dooms the transaction; a refused EXEC
  * discards it and says why, as execCommandAbort words it.
  */
-function reject(client: DispatchClient, e: Entry, err: string): string {
+function reject(host: DispatchHost, client: DispatchClient, e: Entry, err: string): string {
+  e.stats.rejected++;
   if (e.exec) {
     client.tx?.discard();
     const why = err.slice(err.startsWith('-ERR ') ? 5 : 1, -2);
-    return `-EXECABORT Transaction discarded because of: ${why}\r\n`;
-  }
-  client.tx?.flag();
+    err = `-EXECABORT Transaction discarded because of: ${why}\r\n`;
+  } else client.tx?.flag();
+  host.errorStats.count(err);
   return err;
 }
 
@@ -148,6 +160,7 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
   ctx.rewritten = null;
   const ks = ctx.ks;
   const dirty = ks.dirty;
+  const t0 = performance.now();
   const reply = e.cmd.handler(ctx, argv);
   const p = host.persistence;
   if (e.write && ks.dirty !== dirty && p.aofOn) {
@@ -158,6 +171,19 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
     } else if (rewritten === null) p.propagate(argv);
     else for (const a of rewritten) p.propagate(a);
     client.wroteThisTurn = true;
+  }
+  return account(host, e, reply, t0);
+}
+
+/** Counts a call that ran (its time since t0) and, when it answered an error, the error. */
+function account(host: DispatchHost, e: Entry, reply: string, t0: number): string {
+  const s = e.stats;
+  s.calls++;
+  s.usec += (performance.now() - t0) * 1000;
+  if (reply.charCodeAt(0) === 45) {
+    // '-'
+    s.failed++;
+    host.errorStats.count(reply);
   }
   return reply;
 }

@@ -6,6 +6,7 @@ import { dataCommands } from './commands/index.js';
 import { transactionCommands } from './commands/transactions.js';
 import type { Config } from './config.js';
 import { Connection, type Dispatcher } from './connection.js';
+import { commandStatFields, ErrorStats } from './command-stats.js';
 import { commandTable, dispatch, replay, type CommandTable, type DispatchHost } from './dispatch.js';
 import { readIntoShared } from './shared-read.js';
 import { infoSections, renderInfo } from './info.js';
@@ -24,6 +25,7 @@ import { Stats } from './stats.js';
 export class Server implements Dispatcher, ServerApi, DispatchHost {
   readonly ks = new Keyspace();
   readonly stats = new Stats();
+  readonly errorStats = new ErrorStats();
   readonly log: Logger;
   readonly persistence: Persistence;
   /** GC pauses (INFO gc_*), from PerformanceObserver('gc'). */
@@ -197,6 +199,14 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
   resetStats(): void {
     this.stats.reset();
     this.gc.reset();
+    this.errorStats.reset();
+    for (const c of this.all) this.table.get(c.name)!.stats.reset();
+  }
+
+  /** INFO commandstats / errorstats fields, and total_error_replies. */
+  commandStats(): { commands: Record<string, string>; errors: Record<string, string>; totalErrorReplies: number } {
+    const commands = commandStatFields(this.all.map((c) => [c.name, this.table.get(c.name)!.stats] as const));
+    return { commands, errors: this.errorStats.fields(), totalErrorReplies: this.errorStats.total };
   }
 
   clientCount(): number {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cmd, rewrite, type Ctx, type ServerApi } from '../../../src/server/commands/command.js';
+import { ErrorStats } from '../../../src/server/command-stats.js';
 import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '../../../src/server/dispatch.js';
 import { Keyspace } from '../../../src/server/keyspace.js';
 import { transactionCommands } from '../../../src/server/commands/transactions.js';
@@ -31,6 +32,7 @@ function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boole
   const host: DispatchHost = {
     table: commandTable(commands),
     ctx,
+    errorStats: new ErrorStats(),
     loading: opts.loading ?? false,
     persistence: {
       aofOn: opts.aofOn ?? true,

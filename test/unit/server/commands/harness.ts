@@ -4,6 +4,7 @@ import { adminCommands } from '../../../../src/server/commands/admin-cmds.js';
 import { connectionCommands } from '../../../../src/server/commands/connection-cmds.js';
 import { dataCommands } from '../../../../src/server/commands/index.js';
 import { transactionCommands } from '../../../../src/server/commands/transactions.js';
+import { commandStatFields, ErrorStats } from '../../../../src/server/command-stats.js';
 import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '../../../../src/server/dispatch.js';
 import type { Proto } from '../../../../src/server/resp/encoder.js';
 
@@ -25,11 +26,13 @@ export interface Harness {
   aof: string[][];
   /** Another client of the same keyspace (WATCH tests): its run(). */
   other(): (...argv: string[]) => string;
+  /** INFO commandstats / errorstats fields and total_error_replies, as the server renders them. */
+  stats(): { commands: Record<string, string>; errors: Record<string, string>; totalErrorReplies: number };
 }
 
 /** The data commands by (lower-case) name, for tests that look at flags. */
 export const table = new Map<string, Command>(dataCommands.map((c) => [c.name, c]));
-const dispatchTable = commandTable([...connectionCommands, ...adminCommands, ...transactionCommands, ...dataCommands]);
+const served = [...connectionCommands, ...adminCommands, ...transactionCommands, ...dataCommands];
 
 function newClient(id: number, resp: Proto): DispatchClient {
   return { id, name: '', resp, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false, wroteThisTurn: false };
@@ -46,9 +49,13 @@ export function harness(resp: Proto = 2): Harness {
   }) as ServerApi;
   const ctx: Ctx = { ks, client, server, resp, rewritten: null };
   let propagated: string[][] = [];
+  // a table per harness: its entries carry the command counters
+  const dispatchTable = commandTable(served);
+  const errorStats = new ErrorStats();
   const host: DispatchHost = {
     table: dispatchTable,
     ctx,
+    errorStats,
     loading: false,
     persistence: {
       aofOn: true,
@@ -71,6 +78,10 @@ export function harness(resp: Proto = 2): Harness {
     },
     call(...argv) {
       return decode(h.run(...argv));
+    },
+    stats() {
+      const commands = commandStatFields(served.map((c) => [c.name, dispatchTable.get(c.name)!.stats] as const));
+      return { commands, errors: errorStats.fields(), totalErrorReplies: errorStats.total };
     },
     other() {
       const c = newClient(2, resp);

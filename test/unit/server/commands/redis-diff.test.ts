@@ -239,6 +239,31 @@ describe.skipIf(!hasRedis)('replies match redis-server', () => {
     }
   });
 
+  it('counts commandstats and errorstats as redis-server does (usec aside)', async () => {
+    const c = await RawClient.connect(port);
+    try {
+      await c.send(['FLUSHALL']);
+      await c.send(['CONFIG', 'RESETSTAT']);
+      const h = harness(2);
+      for (const argv of [...scripts['transactions']!, ...scripts['arity']!, ['NOPE'], ['INCR', 'a'], ['MULTI'], ['GET'], ['EXEC', 'x']]) {
+        await c.send(argv);
+        h.run(...argv);
+      }
+      const fields = (text: string) =>
+        Object.fromEntries(text.split('\r\n').filter((l) => l.includes(':') && !l.startsWith('#')).map((l) => l.split(':') as [string, string]));
+      const noTime = (o: Record<string, string>) =>
+        Object.fromEntries(Object.entries(o).filter(([k]) => !/^cmdstat_(config|info)(\|.*)?$/.test(k)).map(([k, v]) => [k, v.replace(/usec=\d+,usec_per_call=[\d.]+,/, '')]));
+      const real = fields(decode(await c.send(['INFO', 'commandstats'])) as string);
+      const ours = h.stats();
+      expect(Object.keys(ours.commands).length).toBeGreaterThan(10);
+      expect(noTime(ours.commands)).toEqual(noTime(real));
+      expect(ours.errors).toEqual(fields(decode(await c.send(['INFO', 'errorstats'])) as string));
+      expect(String(ours.totalErrorReplies)).toBe(fields(decode(await c.send(['INFO', 'stats'])) as string)['total_error_replies']);
+    } finally {
+      c.close();
+    }
+  });
+
   for (const resp of [2, 3] as const) {
     for (const [name, script] of Object.entries(scripts)) {
       it(`${name} (RESP${resp})`, async () => {
