@@ -202,7 +202,8 @@ export function renderMatrix(result: RunResult, opts: MatrixOptions = {}): strin
       });
     });
   });
-  out.push(...legend(faults, layout.abbrev, cells.flat(2).some((c) => c.traced), width));
+  const halfTx = cells.flat(2).some((c) => c.text === 'HALF TX');
+  out.push(...legend(faults, layout.abbrev, cells.flat(2).some((c) => c.traced), width, halfTx));
   return out.join('\n');
 }
 
@@ -227,11 +228,12 @@ function paintCell(s: string, style: Cell['style'], color: boolean): string {
   return paint(text, style, true) + s.slice(text.length);
 }
 
-function legend(faults: readonly string[], abbrev: boolean, traced: boolean, width: number): string[] {
+function legend(faults: readonly string[], abbrev: boolean, traced: boolean, width: number, halfTx: boolean): string[] {
   const lines = [
     'Cell: median loss over trials, then the longest loss window when a write was lost; 0 = nothing lost. ' +
       'refused = the restart refused to start (ref n/m: in n of m trials) · WRONG DATA (WRONG!) = served values ' +
-      'nobody wrote · error = every trial failed · skipped = the fault cannot run on this machine (see durabench doctor) · — = not run.',
+      'nobody wrote · error = every trial failed · skipped = the fault cannot run on this machine (see durabench doctor) · — = not run.' +
+      (halfTx ? ' HALF TX (HALF!) = a restart kept part of a transaction: atomicity violated.' : ''),
   ];
   if (traced) lines.push('* ran under a syscall tracer: its throughput and latency are not comparable with untraced trials.');
   if (abbrev) {

@@ -43,6 +43,24 @@ async function exitCode(s: Spawned): Promise<number | null> {
 }
 const copyDir = (from: string, to: string) => fs.cpSync(from, to, { recursive: true });
 
+describe('over the network', () => {
+  it('WATCH across two connections: EXEC answers null (RESP2 and RESP3), then runs once unwatched', async () => {
+    const a = await start(['--save', '', '--appendonly', 'no']);
+    const r = await client(a);
+    const other = await client(a);
+    await r.set('x', '1');
+    await r.watch('x');
+    await other.set('x', '2');
+    expect(await r.multi().incr('x').exec()).toBeNull(); // ioredis: null for an aborted EXEC
+    expect(await r.multi().incr('x').exec()).toEqual([[null, 3]]);
+    const raw = 'HELLO 3\r\nWATCH x\r\nSET x 9\r\nMULTI\r\nINCR x\r\nEXEC\r\n';
+    const { reply } = await rawExchange(a.port, raw);
+    expect(reply.endsWith('+OK\r\n+OK\r\n+OK\r\n+QUEUED\r\n_\r\n')).toBe(true);
+    r.disconnect();
+    other.disconnect();
+  });
+});
+
 describe('the AOF of a transaction', () => {
   it('is MULTI … EXEC, written with the reply; it loads back whole, here and (with redis-check-aof) in redis-server', async () => {
     const a = await start(AOF);
@@ -110,6 +128,28 @@ describe.skipIf(!hasBinary('redis-server') || !hasBinary('redis-check-aof'))('a 
       expect(views['builtin'], `cut ${cut}`).toEqual([null, null, '3']);
       expect(views['redis'], `cut ${cut}`).toEqual(views['builtin']);
     }
+  });
+
+  it('a write acknowledged after the trim survives the next restart (no MULTI left behind to swallow it)', async () => {
+    const w = await start(AOF);
+    const r = await client(w);
+    await r.set('c', '3');
+    await r.multi().set('a', '1').set('b', '2').exec();
+    r.disconnect();
+    await w.stop('SIGKILL');
+    const file = incrFile(w.dir);
+    fs.truncateSync(file, fs.statSync(file).size - 20); // inside the transaction's last SET
+    const s = await start([...AOF, '--aof-load-truncated', 'yes'], { dir: w.dir });
+    const r2 = await client(s);
+    expect(await r2.set('d', '4')).toBe('OK'); // appendfsync always: durable when acknowledged
+    r2.disconnect();
+    await s.stop('SIGKILL');
+    const t = await start([...AOF, '--aof-load-truncated', 'no'], { dir: w.dir });
+    const r3 = await client(t);
+    expect(await r3.mget('a', 'b', 'c', 'd')).toEqual([null, null, '3', '4']);
+    r3.disconnect();
+    // (redis-server 7.0.15 loses d here: it trimmed inside the transaction, and its next load
+    // queues d behind the MULTI it left and drops it as an incomplete transaction)
   });
 
   it('refuses with aof-load-truncated no, as redis-server does', async () => {
