@@ -56,6 +56,11 @@ export interface Propagation {
   propagate(argv: readonly string[]): void;
   /** null, or the error reply that refuses writes now (MISCONF after a failed save, AOF write error). */
   writeRefusal(): string | null;
+  /**
+   * True while EXEC runs its queue (server.in_exec): BGSAVE and BGREWRITEAOF are scheduled
+   * for after it, so no snapshot falls between a transaction's commands.
+   */
+  inExec?: boolean;
 }
 
 /** What dispatch needs from its caller: the server, or the command tests' harness. */
@@ -210,9 +215,14 @@ function execTransaction(host: DispatchHost, client: DispatchClient, tx: TxState
   const queue = tx.queue;
   const ops: string[][] = [];
   let out = R.arrayHeader(queue.length);
-  for (const q of queue) out += call(host, client, q.entry, q.argv, ops);
-  tx.discard();
   const p = host.persistence;
+  p.inExec = true;
+  try {
+    for (const q of queue) out += call(host, client, q.entry, q.argv, ops);
+  } finally {
+    p.inExec = false;
+  }
+  tx.discard();
   if (ops.length === 1) p.propagate(ops[0]!);
   else if (ops.length > 1) {
     p.propagate(MULTI);
