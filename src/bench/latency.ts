@@ -10,7 +10,7 @@ import { replyText, RespConnection } from '../harness/workload/resp-connection.j
 import { commandHead, type CommandWriter } from '../harness/workload/resp-writer.js';
 import type { Workload } from '../harness/workload/workload.js';
 import { Rng } from '../shared/prng.js';
-import { MODES, type Mode, type TargetKind } from '../shared/types.js';
+import { MODES, type Mode, type LocalTargetKind } from '../shared/types.js';
 import { fail, fmt, median, requireBinaries, type Running, start } from './lib.js';
 
 /**
@@ -45,7 +45,7 @@ const SNAPSHOT = process.env.SNAPSHOT ?? 'both';
 const VALUE_SIZE = 100;
 /** Generous bytes per key for both servers at once, to skip sizes that do not fit. */
 const BYTES_PER_KEY_BOTH = 900;
-const kinds: TargetKind[] = ['builtin', 'redis'];
+const kinds: LocalTargetKind[] = ['builtin', 'redis'];
 const SET = commandHead(3, 'SET');
 
 /** Value bytes: a pool of random alphanumerics (LZF cannot shrink it) or one repeated byte. */
@@ -107,7 +107,7 @@ async function infoOf(conn: RespConnection, section = 'everything'): Promise<Rec
 }
 
 interface Server {
-  kind: TargetKind;
+  kind: LocalTargetKind;
   run: Running;
   admin: RespConnection;
   rssPerKey: number;
@@ -183,7 +183,7 @@ async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | nu
   };
 }
 
-async function startServer(kind: TargetKind, mode: Mode, keys: number, pool: Buffer): Promise<Server> {
+async function startServer(kind: LocalTargetKind, mode: Mode, keys: number, pool: Buffer): Promise<Server> {
   const extra = ['--auto-aof-rewrite-percentage', '0'];
   // --trace-gc goes to the built-in server's stdout, i.e. its log file: its GC pauses,
   // measured independently of the server's own INFO figure.
@@ -229,7 +229,7 @@ for (const keys of SIZES) {
         for (const k of kinds) servers.push(await startServer(k, mode, keys, pool));
         const phases: (Mode | null)[] = SNAPSHOT === 'with' ? [mode] : SNAPSHOT === 'without' ? [null] : [null, mode];
         for (const snap of phases) {
-          const res: Record<TargetKind, Window[]> = { builtin: [], redis: [] };
+          const res: Record<LocalTargetKind, Window[]> = { builtin: [], redis: [] };
           for (let t = 0; t < TRIALS; t++) {
             for (const s of t % 2 ? [...servers].reverse() : servers) res[s.kind].push(await window(s, keys, pool, snap, 1000 + t));
           }

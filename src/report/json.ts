@@ -1,8 +1,11 @@
 import { OUTCOMES, type RunResult, type SanityVerdict, type TrialResult } from '../shared/result.js';
 import { ConfigError } from '../shared/errors.js';
-import { FAULTS, MODES, TARGETS } from '../shared/types.js';
+import { FAULTS, isTargetKind, MODES, TARGETS } from '../shared/types.js';
 import type { MicroBenchmark, MicroResult } from './micro-result.js';
 import { summarize } from './summarize.js';
+import type { ClaimsResult } from '../shared/claims.js';
+import type { SweepResult } from '../shared/sweep-result.js';
+import { parseSweepOrClaims, timeline, Check } from './sweep-claims-json.js';
 
 /**
  * Strict JSON: pretty, two spaces, trailing newline. NaN and ±Infinity cannot appear: they
@@ -48,6 +51,27 @@ export function parseMicroResult(text: string, file: string): MicroResult {
   return r;
 }
 
+/**
+ * Any durabench result, told apart by `kind`: run and micro (parseAnyResult), sweep and claims
+ * (sweep-claims-json.ts). What `durabench report` reads.
+ */
+export function parseReportable(text: string, file: string): RunResult | MicroResult | SweepResult | ClaimsResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const o = data as { kind?: unknown; schemaVersion?: unknown } | null;
+  if (o && typeof o === 'object' && !Array.isArray(o) && (o.kind === 'sweep' || o.kind === 'claims')) {
+    if (o.schemaVersion !== 1) {
+      throw new ConfigError(`${file}: schemaVersion ${JSON.stringify(o.schemaVersion ?? null)} is not supported (expected 1)`);
+    }
+    return parseSweepOrClaims(o as Record<string, unknown>, file);
+  }
+  return parseAnyResult(text, file);
+}
+
 /** A run or micro result, told apart by `kind`. */
 export function parseAnyResult(text: string, file: string): RunResult | MicroResult {
   let data: Json;
@@ -65,6 +89,7 @@ export function parseAnyResult(text: string, file: string): RunResult | MicroRes
   }
   if (o.kind === 'run') return validateRun(o, v);
   if (o.kind === 'micro') return validateMicro(o, v);
+  if (o.kind === 'sweep' || o.kind === 'claims') throw new ConfigError(`${file}: is a '${o.kind}' result; this command reads run and micro results`);
   throw new ConfigError(`${file}: kind ${JSON.stringify(o.kind ?? null)} is not a durabench result (expected "run" or "micro")`);
 }
 
@@ -138,7 +163,7 @@ const NUMBERS = [
 
 function validateTrial(t: Json, at: string, v: Validator): void {
   const o = v.object(t, at);
-  v.oneOf(o.target, TARGETS, `${at}.target`);
+  if (!isTargetKind(o.target)) v.fail(`${at}.target`, `must be one of ${TARGETS.join(', ')} or external:<name> (got ${JSON.stringify(o.target)})`);
   v.oneOf(o.mode, MODES, `${at}.mode`);
   v.oneOf(o.fault, FAULTS, `${at}.fault`);
   if (o.error !== null && typeof o.error !== 'string') v.fail(`${at}.error`, 'must be a string or null');
@@ -164,6 +189,9 @@ function validateTrial(t: Json, at: string, v: Validator): void {
   if (typeof o.traced !== 'boolean') v.fail(`${at}.traced`, 'must be true or false');
   if (o.faultDetail === undefined) o.faultDetail = null;
   if (o.faultDetail !== null) v.object(o.faultDetail, `${at}.faultDetail`);
+  // results written before timelines were recorded carry none
+  if (o.timeline === undefined) o.timeline = null;
+  if (o.timeline !== null) timeline(o.timeline, `${at}.timeline`, new Check(v.file));
 }
 
 function validateMicro(o: { [k: string]: Json }, v: Validator): MicroResult {
@@ -190,7 +218,7 @@ function validateMicro(o: { [k: string]: Json }, v: Validator): MicroResult {
 }
 
 class Validator {
-  constructor(private readonly file: string) {}
+  constructor(readonly file: string) {}
 
   fail(at: string, what: string): never {
     throw new ConfigError(`${this.file}: ${at || 'top level'} ${what}`);
