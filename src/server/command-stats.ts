@@ -5,17 +5,36 @@
  * under its code (the first word: ERR, WRONGTYPE, EXECABORT...) and in total_error_replies,
  * unknown commands included. The per-command record hangs on the dispatch table's entry, so
  * counting costs no lookup.
+ *
+ * Time is sampled: every SAMPLE-th call of a command is timed (the first one included), and
+ * usec is the sampled mean × calls. Two clock reads cost more than a GET or SET itself
+ * (~85 ns of ~50 ns per dispatch, measured in process), and the mean is what usec_per_call
+ * reports anyway.
  */
+export const SAMPLE = 8;
+
 export class CommandStat {
   calls = 0;
-  /** µs, fractional: most commands take less than one */
-  usec = 0;
+  /** calls timed, and their µs (fractional: most commands take less than one) */
+  sampled = 0;
+  sampledUsec = 0;
   rejected = 0;
   failed = 0;
 
+  /** Whether the next call is one to time. */
+  get timeNext(): boolean {
+    return this.calls % SAMPLE === 0;
+  }
+
+  /** Estimated µs over all calls. */
+  get usec(): number {
+    return this.sampled === 0 ? 0 : (this.sampledUsec / this.sampled) * this.calls;
+  }
+
   reset(): void {
     this.calls = 0;
-    this.usec = 0;
+    this.sampled = 0;
+    this.sampledUsec = 0;
     this.rejected = 0;
     this.failed = 0;
   }

@@ -133,7 +133,7 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
     }
     if (execing) {
       const t0 = performance.now();
-      return account(host, e, execTransaction(host, client, tx), t0);
+      return account(host, e, execTransaction(host, client, tx), t0, true);
     }
   }
   return call(host, client, e, argv, null);
@@ -165,7 +165,8 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
   ctx.rewritten = null;
   const ks = ctx.ks;
   const dirty = ks.dirty;
-  const t0 = performance.now();
+  const timed = e.stats.timeNext;
+  const t0 = timed ? performance.now() : 0;
   const reply = e.cmd.handler(ctx, argv);
   const p = host.persistence;
   if (e.write && ks.dirty !== dirty && p.aofOn) {
@@ -177,14 +178,17 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
     else for (const a of rewritten) p.propagate(a);
     client.wroteThisTurn = true;
   }
-  return account(host, e, reply, t0);
+  return account(host, e, reply, t0, timed);
 }
 
-/** Counts a call that ran (its time since t0) and, when it answered an error, the error. */
-function account(host: DispatchHost, e: Entry, reply: string, t0: number): string {
+/** Counts a call that ran (its time since t0 when timed) and, when it answered an error, the error. */
+function account(host: DispatchHost, e: Entry, reply: string, t0: number, timed: boolean): string {
   const s = e.stats;
   s.calls++;
-  s.usec += (performance.now() - t0) * 1000;
+  if (timed) {
+    s.sampled++;
+    s.sampledUsec += (performance.now() - t0) * 1000;
+  }
   if (reply.charCodeAt(0) === 45) {
     // '-'
     s.failed++;
