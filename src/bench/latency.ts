@@ -4,8 +4,7 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import { type Histogram, maxLatencyDuring, mergeHistograms } from '../harness/measure/latency.js';
 import { parseInfo } from '../harness/measure/info.js';
-import { Driver } from '../harness/workload/driver.js';
-import { Ledger } from '../harness/workload/ledger.js';
+import { openLoopWindow } from '../harness/measure/open-loop-window.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
 import { commandHead, type CommandWriter } from '../harness/workload/resp-writer.js';
 import type { Workload } from '../harness/workload/workload.js';
@@ -144,31 +143,22 @@ async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | nu
   await s.admin.call('CONFIG', 'RESETSTAT');
   const logFile = path.join(s.run.dir, 'server.log');
   const logFrom = s.kind === 'builtin' ? fs.statSync(logFile).size : 0;
-  const ledger = new Ledger({ initialCapacity: RATE * (SECONDS + 2) });
-  const d = await Driver.connect({ port: s.run.port, clients: CLIENTS, pipeline: 100_000, rate: RATE, workload: overwrite(keys, pool, seed), ledger });
-  const t0 = performance.now();
-  d.start(t0);
-  let snapFrom = 0;
-  let snapTo = 0;
-  let end = t0 + SECONDS * 1000;
-  if (snapshot !== null) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const aof = snapshot.startsWith('aof') || snapshot === 'rdb+aof';
-    const field = aof ? 'aof_rewrite_in_progress' : 'rdb_bgsave_in_progress';
-    snapFrom = performance.now();
-    await s.admin.call(aof ? 'BGREWRITEAOF' : 'BGSAVE');
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 20));
-      const p = await infoOf(s.admin, 'persistence');
-      if (p[field] === '0') break;
-    }
-    snapTo = performance.now();
-    end = Math.max(end, snapTo + 1000);
-  }
-  await new Promise((r) => setTimeout(r, Math.max(0, end - performance.now())));
-  d.halt();
-  await Promise.race([d.settled(), new Promise((r) => setTimeout(r, 10_000))]);
-  d.close();
+  const aof = snapshot !== null && (snapshot.startsWith('aof') || snapshot === 'rdb+aof');
+  // the window (load, BGSAVE/BGREWRITEAOF, INFO polls) is the harness's, shared with `durabench sweep`
+  const w = await openLoopWindow({
+    port: s.run.port,
+    admin: s.admin,
+    workload: overwrite(keys, pool, seed),
+    rate: RATE,
+    clients: CLIENTS,
+    ms: SECONDS * 1000,
+    pollMs: 20,
+    ...(snapshot !== null ? { snapshot: { command: aof ? ('BGREWRITEAOF' as const) : ('BGSAVE' as const), atMs: 1000, afterMs: 1000, timeoutMs: 600_000 } } : {}),
+  });
+  const d = w.driver;
+  const ledger = w.ledger;
+  const snapFrom = w.snapshot?.sentAt ?? 0;
+  const snapTo = w.snapshot?.doneAt ?? 0;
   const h: Histogram = mergeHistograms(d.histograms());
   const gc = s.kind === 'builtin' ? traceGc(logFile, logFrom) : null;
   return {

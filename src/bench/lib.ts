@@ -132,7 +132,8 @@ export async function waitZero(port: number, section: string, field: string): Pr
  * (ValueCodec, as every trial writes them).
  */
 export type ValueKind = 'repetitive' | 'random';
-export const VALUE_KINDS: readonly ValueKind[] = ['repetitive', 'random'];
+/** Random first: the main row (realistic data); repetitive second, for comparison with redis-benchmark's figures. */
+export const VALUE_KINDS: readonly ValueKind[] = ['random', 'repetitive'];
 
 /** The VALUES env knob (comma list, default both), checked. */
 export function valueKinds(script: string): ValueKind[] {

@@ -4,15 +4,16 @@ import { driverSetOps, fill, fmt, info, median, redisBenchmark, requireBinaries,
 
 /**
  * npm run bench:server — the built-in server vs redis-server (mode none), side by side in
- * one run, each row twice: with repetitive values (one repeated byte, what redis-benchmark
- * sends) and with random incompressible ones (the harness's values, as every trial writes).
+ * one run, each row twice: first with random incompressible values (the harness's, as every
+ * trial writes them: the main row), then with repetitive ones (one repeated byte, what
+ * redis-benchmark sends).
  *  - SET: repetitive = redis-benchmark; random = durabench's load generator (redis-benchmark
  *    cannot vary its values), both 50 clients, 100-byte values, random keys over 100k.
  *  - GET: redis-benchmark over 100k keys filled beforehand with that kind of value.
  *  Pipeline 1 and 16, median of interleaved rounds; then RSS per key after KEYS keys.
  * Goals: ratio ≥ 0.9 at pipeline 1, ≥ 0.6 at pipeline 16; RSS/key ≤ 1.5× redis-server's.
  * Env: ROUNDS (3), N requests per redis-benchmark run at pipeline 1 (200000; ×4 at 16),
- *      SECONDS per load-generator run (3), KEYS for RSS (1000000), VALUES (repetitive,random).
+ *      SECONDS per load-generator run (3), KEYS for RSS (1000000), VALUES (random,repetitive).
  */
 requireBinaries('bench:server');
 const ROUNDS = Number(process.env.ROUNDS ?? 3);

@@ -4,6 +4,8 @@
  * two functions (one line each): `if (wantCharts(args.charts, out)) out.write(renderCharts(result, ...))`
  * and `await writeHtmlReport(result, args.html)`.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ChartableResult } from '../report/charts/index.js';
 import { renderCharts } from '../report/charts/index.js';
 import { UsageError } from '../shared/errors.js';
@@ -38,4 +40,17 @@ export async function writeHtmlReport(result: ChartableResult, file: string): Pr
     throw new UsageError(`cannot render the HTML report for ${file}: ${(e as Error).message}`);
   }
   writeOutput(file, html);
+}
+
+/** --html must be writable before minutes of work, not after. */
+export function checkHtmlPath(file: string | undefined): void {
+  if (file === undefined || file === '-') return;
+  const dir = path.dirname(path.resolve(file));
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+  } catch (e) {
+    throw new UsageError(`--html ${file}: cannot write there (${(e as Error).message})`);
+  }
+  if (fs.existsSync(file) && fs.statSync(file).isDirectory()) throw new UsageError(`--html ${file}: is a directory`);
 }

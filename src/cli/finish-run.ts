@@ -14,7 +14,7 @@ import { renderCsv } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
 import { renderTables } from '../report/table.js';
 import type { RunResult } from '../shared/result.js';
-import { terminalCharts, wantCharts, writeHtmlReport } from './chart-output.js';
+import { checkHtmlPath, terminalCharts, wantCharts, writeHtmlReport } from './chart-output.js';
 import { gateResult, writeGateFiles } from './gate.js';
 import { readRunResultFile, writeOutput } from './report.js';
 
@@ -82,17 +82,7 @@ export function prepareOutput(args: OutputArgs, scenario: Scenario): Omit<Finish
   } catch (e) {
     throw new UsageError(`--out ${args.out}: cannot write there (${(e as Error).message})`);
   }
-  if (args.html !== undefined && args.html !== '-') {
-    // said now, not after minutes of trials
-    const dir = path.dirname(path.resolve(args.html));
-    try {
-      fs.mkdirSync(dir, { recursive: true });
-      fs.accessSync(dir, fs.constants.W_OK);
-    } catch (e) {
-      throw new UsageError(`--html ${args.html}: cannot write there (${(e as Error).message})`);
-    }
-    if (fs.existsSync(args.html) && fs.statSync(args.html).isDirectory()) throw new UsageError(`--html ${args.html}: is a directory`);
-  }
+  checkHtmlPath(args.html); // said now, not after minutes of trials
   const human = args.json === '-' || args.csv === '-' || args.html === '-' ? process.stderr : process.stdout;
   return {
     out: args.out,

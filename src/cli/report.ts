@@ -12,6 +12,9 @@ import { writeOutput } from './write-output.js';
 import type { MicroResult } from '../report/micro-result.js';
 import { renderMicroCsv, renderMicroTable } from '../report/micro-table.js';
 import { renderTables } from '../report/table.js';
+import { renderSweepTables } from '../report/sweep-table.js';
+import { renderSweepCsv } from '../report/sweep-csv.js';
+import { renderClaimsTable } from '../report/claims-table.js';
 
 /**
  * `durabench report <result.json> [--format table|csv|json|html] [--output file]`: re-renders a
@@ -37,7 +40,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .option('format', { choices: FORMATS, default: 'table' as const, describe: 'output format (html: run, sweep and claims results)' })
       .option('output', { type: 'string', alias: 'o', nargs: 1, describe: 'write to this file (whole or not at all) instead of stdout' })
       .option('color', { type: 'boolean', describe: 'colour the table (default: only on a TTY outside CI)' })
-      .option('charts', { type: 'boolean', default: true, describe: 'terminal charts under a run\'s table (on a TTY outside CI); --no-charts leaves them out' })
+      .option('charts', { type: 'boolean', default: true, describe: 'terminal charts under the table (on a TTY outside CI); --no-charts leaves them out' })
       .example('$0 report results/run.json --format csv > run.csv', '')
       .example('$0 report results/run.json --format html -o run.html', 'one file to open in a browser, offline') as unknown as Argv<ReportArgs>,
   handler: async (args) => {
@@ -48,25 +51,21 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       await writeHtmlReport(r, out);
       return;
     }
-    if (r.kind === 'sweep' || r.kind === 'claims') {
-      if (args.format !== 'json') {
-        throw new UsageError(`${args.result}: a ${r.kind} result renders as --format html or json here (its table is printed by durabench ${r.kind})`);
-      }
-      writeOutput(out, renderJson(r));
-      return;
-    }
+    if (r.kind === 'claims' && args.format === 'csv') throw new UsageError(`${args.result}: a claims result renders as a table, json or html (no CSV)`);
     const toTty = out === '-' && process.stdout.isTTY === true;
     const color = args.color ?? (out === '-' ? stdoutColor() : false);
     let text = renderResult(r, args.format, color);
-    if (r.kind === 'run' && args.format === 'table' && out === '-' && wantCharts(args.charts, { isTTY: toTty })) {
+    if (r.kind !== 'micro' && args.format === 'table' && out === '-' && wantCharts(args.charts, { isTTY: toTty })) {
       text += terminalCharts(r, process.stdout, color);
     }
     writeOutput(out, text);
   },
 };
 
-export function renderResult(r: RunResult | MicroResult, format: 'table' | 'csv' | 'json', color: boolean): string {
+export function renderResult(r: RunResult | MicroResult | SweepResult | ClaimsResult, format: 'table' | 'csv' | 'json', color: boolean): string {
   if (format === 'json') return renderJson(r);
+  if (r.kind === 'sweep') return format === 'csv' ? renderSweepCsv(r) : renderSweepTables(r, { color });
+  if (r.kind === 'claims') return renderClaimsTable(r, { color, width: Math.min(120, process.stdout.columns || 100) });
   if (r.kind === 'micro') return format === 'csv' ? renderMicroCsv(r) : renderMicroTable(r, { color });
   return format === 'csv' ? renderCsv(r) : renderTables(r, { color });
 }

@@ -15,7 +15,8 @@ import { faultContext } from './fault-context.js';
 import { faults, type Fault, type FaultOutcome, type RestartContext } from './faults/index.js';
 import { unmetNeed } from './faults/needs.js';
 import { diskUsage } from './measure/disk.js';
-import { SnapshotMonitor } from './measure/snapshot-monitor.js';
+import { SnapshotMonitor, spanMarkers } from './measure/snapshot-monitor.js';
+import { buildTimeline } from './measure/timeline.js';
 import { ioWriteBytes } from './measure/io-bytes.js';
 import { afterKillFigures, ioFigures, recoveryFigures } from './measure/trial-figures.js';
 import { DATA_FILES, hasAof, hasSavePoints } from './targets/modes.js';
@@ -153,6 +154,11 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     if (outcome.detail) result.faultDetail = { ...outcome.detail };
 
     Object.assign(result, afterKillFigures(ledger, disk, observed, d, Math.max(0, writeEnd - t0)));
+    // latency over time up to the kill (a graceful stop's last acks included)
+    result.timeline = buildTimeline(ledger, t0, Math.max(writeEnd, outcome.killedAt), [
+      ...spanMarkers(observed.spans),
+      { kind: 'fault', at: outcome.killedAt, label: `${fault.kind} (${outcome.signal})` },
+    ]);
     Object.assign(result, ioFigures(ioBefore, ioAtKill, result.acked, workload.logicalBytes(ledger)));
     if (exit.at < outcome.killedAt) {
       const tail = logTail(first.logFile);

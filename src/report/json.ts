@@ -5,7 +5,9 @@ import type { MicroBenchmark, MicroResult } from './micro-result.js';
 import { summarize } from './summarize.js';
 import type { ClaimsResult } from '../shared/claims.js';
 import type { SweepResult } from '../shared/sweep-result.js';
-import { parseSweepOrClaims, timeline, Check } from './sweep-claims-json.js';
+import { validateClaims } from './claims-parse.js';
+import { validateSweep } from './sweep-parse.js';
+import { validateTimeline, Validator, type Json } from './validator.js';
 
 /**
  * Strict JSON: pretty, two spaces, trailing newline. NaN and ±Infinity cannot appear: they
@@ -32,7 +34,7 @@ function stripStrings(json: string): string {
   return json.replace(/"(?:[^"\\]|\\.)*"/g, '""');
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type { Json } from './validator.js';
 
 /** Parses and validates a saved run result; every problem is a ConfigError naming the file. */
 export function parseRunResult(text: string, file: string): RunResult {
@@ -53,7 +55,7 @@ export function parseMicroResult(text: string, file: string): MicroResult {
 
 /**
  * Any durabench result, told apart by `kind`: run and micro (parseAnyResult), sweep and claims
- * (sweep-claims-json.ts). What `durabench report` reads.
+ * (sweep-parse.ts, claims-parse.ts). What `durabench report` reads.
  */
 export function parseReportable(text: string, file: string): RunResult | MicroResult | SweepResult | ClaimsResult {
   let data: unknown;
@@ -64,10 +66,7 @@ export function parseReportable(text: string, file: string): RunResult | MicroRe
   }
   const o = data as { kind?: unknown; schemaVersion?: unknown } | null;
   if (o && typeof o === 'object' && !Array.isArray(o) && (o.kind === 'sweep' || o.kind === 'claims')) {
-    if (o.schemaVersion !== 1) {
-      throw new ConfigError(`${file}: schemaVersion ${JSON.stringify(o.schemaVersion ?? null)} is not supported (expected 1)`);
-    }
-    return parseSweepOrClaims(o as Record<string, unknown>, file);
+    return o.kind === 'sweep' ? validateSweep(data as Json, file) : validateClaims(data as Json, file);
   }
   return parseAnyResult(text, file);
 }
@@ -191,7 +190,7 @@ function validateTrial(t: Json, at: string, v: Validator): void {
   if (o.faultDetail !== null) v.object(o.faultDetail, `${at}.faultDetail`);
   // results written before timelines were recorded carry none
   if (o.timeline === undefined) o.timeline = null;
-  if (o.timeline !== null) timeline(o.timeline, `${at}.timeline`, new Check(v.file));
+  if (o.timeline !== null) validateTimeline(o.timeline, `${at}.timeline`, v);
 }
 
 function validateMicro(o: { [k: string]: Json }, v: Validator): MicroResult {
@@ -215,39 +214,4 @@ function validateMicro(o: { [k: string]: Json }, v: Validator): MicroResult {
     v.number(bo.medianMs, `${at}.medianMs`);
   });
   return o as unknown as MicroResult;
-}
-
-class Validator {
-  constructor(readonly file: string) {}
-
-  fail(at: string, what: string): never {
-    throw new ConfigError(`${this.file}: ${at || 'top level'} ${what}`);
-  }
-
-  object(x: Json | undefined, at: string): { [k: string]: Json } {
-    if (x === null || x === undefined || typeof x !== 'object' || Array.isArray(x)) this.fail(at, 'must be an object');
-    return x;
-  }
-
-  array(x: Json | undefined, at: string): Json[] {
-    if (!Array.isArray(x)) this.fail(at, 'must be an array');
-    return x;
-  }
-
-  string(x: Json | undefined, at: string): string {
-    if (typeof x !== 'string') this.fail(at, 'must be a string');
-    return x;
-  }
-
-  number(x: Json | undefined, at: string): number {
-    if (typeof x !== 'number' || !Number.isFinite(x)) this.fail(at, 'must be a number');
-    return x;
-  }
-
-  oneOf(x: Json | undefined, allowed: readonly string[], at: string): string {
-    if (typeof x !== 'string' || !allowed.includes(x)) {
-      this.fail(at, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(x ?? null)})`);
-    }
-    return x;
-  }
 }

@@ -165,6 +165,10 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
   ctx.rewritten = null;
   const ks = ctx.ks;
   const dirty = ks.dirty;
+  // Only while someone is blocked: note the keys writes name, serve them when the outermost
+  // command (EXEC, for the commands of a transaction) ends.
+  const b = ctx.blocking !== undefined && ctx.blocking.waiting > 0 ? ctx.blocking : null;
+  if (b !== null) b.depth++;
   const timed = e.stats.timeNext;
   const t0 = timed ? performance.now() : 0;
   const reply = e.cmd.handler(ctx, argv);
@@ -177,6 +181,11 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
     } else if (rewritten === null) p.propagate(argv);
     else for (const a of rewritten) p.propagate(a);
     client.wroteThisTurn = true;
+  }
+  if (b !== null) {
+    b.depth--;
+    if (ks.dirty !== dirty) b.signal(argv);
+    b.serve(host);
   }
   return account(host, e, reply, t0, timed);
 }
@@ -220,11 +229,19 @@ function execTransaction(host: DispatchHost, client: DispatchClient, tx: TxState
   const ops: string[][] = [];
   let out = R.arrayHeader(queue.length);
   const p = host.persistence;
+  // Clients blocked on keys the transaction writes are served after it, not between its
+  // commands; and its own blocking commands answer at once (CLIENT_DENY_BLOCKING).
+  const b = host.ctx.blocking;
+  if (b !== undefined) b.depth++;
+  const denied = client.denyBlocking;
+  client.denyBlocking = true;
   p.inExec = true;
   try {
     for (const q of queue) out += call(host, client, q.entry, q.argv, ops);
   } finally {
     p.inExec = false;
+    client.denyBlocking = denied;
+    if (b !== undefined) b.depth--;
   }
   tx.discard();
   if (ops.length === 1) p.propagate(ops[0]!);
@@ -233,6 +250,7 @@ function execTransaction(host: DispatchHost, client: DispatchClient, tx: TxState
     for (const a of ops) p.propagate(a);
     p.propagate(EXEC);
   }
+  b?.serve(host);
   return out;
 }
 

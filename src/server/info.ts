@@ -7,7 +7,9 @@ export interface InfoSource {
   stats: Stats;
   loading: boolean;
   clientCount(): number;
-  ks: { size: number; expires: { size: number } };
+  /** Clients waiting in blocking commands. */
+  blocking: { waiting: number };
+  ks: { size: number; expiresCount: number };
   persistence: { infoPersistence(): Record<string, string | number>; latestForkUsec: number; totalForks: number };
   /** GC pause figures (gc_* fields of # Stats). */
   gc: { info(): Record<string, number> };
@@ -56,7 +58,7 @@ export function infoSections(s: InfoSource): InfoSection[] {
       executable: process.argv[1] ?? '',
       node_version: process.version,
     }],
-    ['Clients', { connected_clients: s.clientCount(), maxclients: s.config.num('maxclients'), blocked_clients: 0 }],
+    ['Clients', { connected_clients: s.clientCount(), maxclients: s.config.num('maxclients'), blocked_clients: s.blocking.waiting }],
     ['Memory', {
       used_memory: used,
       used_memory_human: `${(used / 1048576).toFixed(2)}M`,
@@ -80,6 +82,6 @@ export function infoSections(s: InfoSource): InfoSection[] {
     ['CPU', { used_cpu_sys: (cpu.system / 1e6).toFixed(6), used_cpu_user: (cpu.user / 1e6).toFixed(6) }],
     ['Commandstats', cs.commands],
     ['Errorstats', cs.errors],
-    ['Keyspace', s.ks.size > 0 ? { db0: `keys=${s.ks.size},expires=${s.ks.expires.size},avg_ttl=0` } : {}],
+    ['Keyspace', s.ks.size > 0 ? { db0: `keys=${s.ks.size},expires=${s.ks.expiresCount},avg_ttl=0` } : {}],
   ];
 }

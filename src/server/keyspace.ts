@@ -1,4 +1,7 @@
-import { KeyTable } from './key-table.js';
+import { type EntryCursor, KeyTable } from './key-table.js';
+import { ZSet } from './zset.js';
+
+export { ZSet } from './zset.js';
 
 /**
  * The dataset: keys → values plus expiry times. No I/O. Strings are latin1 JS strings
@@ -6,47 +9,6 @@ import { KeyTable } from './key-table.js';
  * `beforeWrite` (copy-on-write snapshots preserve the old value) and `onExpire` (the server
  * propagates a DEL to the AOF, as Redis does).
  */
-export class ZSet {
-  readonly scores = new Map<string, number>();
-  private sorted: string[] | null = null;
-
-  add(member: string, score: number): void {
-    this.scores.set(member, score);
-    this.sorted = null;
-  }
-
-  remove(member: string): boolean {
-    const had = this.scores.delete(member);
-    if (had) this.sorted = null;
-    return had;
-  }
-
-  get size(): number {
-    return this.scores.size;
-  }
-
-  /** Members ordered by (score, member), as Redis orders them. */
-  ordered(): string[] {
-    if (this.sorted === null) {
-      const s = this.scores;
-      this.sorted = [...s.keys()].sort((a, b) => {
-        // Compare, not subtract: inf - inf is NaN.
-        const x = s.get(a)!;
-        const y = s.get(b)!;
-        if (x !== y) return x < y ? -1 : 1;
-        return a < b ? -1 : a > b ? 1 : 0;
-      });
-    }
-    return this.sorted;
-  }
-
-  clone(): ZSet {
-    const z = new ZSet();
-    for (const [m, s] of this.scores) z.scores.set(m, s);
-    return z;
-  }
-}
-
 /** A list as a JS array (RPUSH is push; LPUSH unshift is a memmove, fine at these sizes). */
 export class List {
   constructor(public items: string[] = []) {}
@@ -87,33 +49,61 @@ export function valueBytes(v: Value): number {
   return n;
 }
 
+export type Collection = List | Hash | RSet | ZSet;
+
 export class Keyspace {
-  readonly data = new KeyTable<Value>();
-  /** key → absolute expiry in unix ms */
-  readonly expires = new KeyTable<number>();
+  /** Keys, string values (off the heap), collections and expiry times: see KeyTable. */
+  private table = new KeyTable<Collection>();
   /** Called before any change to `key` (value, TTL or existence). */
   beforeWrite: ((key: string) => void) | null = null;
-  /** Called before any change to `key`, after beforeWrite: WATCH's registry (touchWatchedKey). */
-  onTouch: ((key: string) => void) | null = null;
   /** Called after a key was removed because it expired. */
   onExpire: ((key: string) => void) | null = null;
+  /** Called before any change to `key`, after beforeWrite: WATCH's registry (touchWatchedKey). */
+  onTouch: ((key: string) => void) | null = null;
   /** Changes since the last successful save (rdb_changes_since_last_save). */
   dirty = 0;
   /** When false (e.g. while loading), reads do not expire keys. */
   expireOnRead = true;
   expiredKeys = 0;
-  private sweep: Iterator<[string, number]> | null = null;
+  private sweep: EntryCursor | null = null;
+
+  get data(): KeyTable<Collection> {
+    return this.table;
+  }
 
   get size(): number {
-    return this.data.size;
+    return this.table.size;
+  }
+
+  /**
+   * Takes `table` as the whole dataset when this one is empty and nothing watches it (a
+   * server loading its files at start); returns false, changing nothing, otherwise.
+   */
+  adopt(table: KeyTable<Collection>): boolean {
+    if (this.table.size > 0 || this.beforeWrite !== null) return false;
+    this.table = table;
+    this.sweep = null;
+    return true;
+  }
+
+  /** Keys with a TTL. */
+  get expiresCount(): number {
+    return this.data.expiresCount;
   }
 
   /** The live value, or undefined when missing or expired (which deletes it). */
   get(key: string): Value | undefined {
-    const v = this.data.get(key);
-    if (v === undefined) return undefined;
-    if (this.expires.size > 0 && this.expireIfNeeded(key)) return undefined;
-    return v;
+    const t = this.data;
+    const e = t.find(key);
+    if (e < 0) return undefined;
+    if (t.expiresCount > 0 && this.expireOnRead) {
+      const at = t.expireAt(e);
+      if (at !== undefined && at <= Date.now()) {
+        this.expireNow(key);
+        return undefined;
+      }
+    }
+    return t.value(e);
   }
 
   has(key: string): boolean {
@@ -124,8 +114,8 @@ export class Keyspace {
   set(key: string, value: Value, keepTtl = false): void {
     this.beforeWrite?.(key);
     this.onTouch?.(key);
-    this.data.set(key, value);
-    if (!keepTtl && this.expires.size > 0) this.expires.delete(key);
+    const e = this.data.set(key, value);
+    if (!keepTtl && this.data.expiresCount > 0) this.data.setExpireAt(e, undefined);
     this.dirty++;
   }
 
@@ -142,27 +132,31 @@ export class Keyspace {
     this.beforeWrite?.(key);
     this.onTouch?.(key);
     this.data.delete(key);
-    this.expires.delete(key);
     this.dirty++;
     return true;
   }
 
   getExpire(key: string): number | undefined {
-    return this.expires.get(key);
+    const e = this.data.find(key);
+    return e < 0 ? undefined : this.data.expireAt(e);
   }
 
+  /** Sets the TTL of an existing key (a missing key has none to set). */
   setExpire(key: string, atMs: number): void {
+    const e = this.data.find(key);
+    if (e < 0) return;
     this.beforeWrite?.(key);
     this.onTouch?.(key);
-    this.expires.set(key, atMs);
+    this.data.setExpireAt(e, atMs);
     this.dirty++;
   }
 
   persist(key: string): boolean {
-    if (!this.expires.has(key)) return false;
+    const e = this.data.find(key);
+    if (e < 0 || this.data.expireAt(e) === undefined) return false;
     this.beforeWrite?.(key);
     this.onTouch?.(key);
-    this.expires.delete(key);
+    this.data.setExpireAt(e, undefined);
     this.dirty++;
     return true;
   }
@@ -172,60 +166,78 @@ export class Keyspace {
     if (this.onTouch) for (const k of this.data.keys()) this.onTouch(k);
     this.dirty += this.data.size;
     this.data.clear();
-    this.expires.clear();
-    // Close the sweep's cursor (its generator's finally), or the table keeps it registered.
-    this.sweep?.return?.();
     this.sweep = null;
   }
 
   /** Loads a key without hooks or dirty accounting (RDB/AOF loading). */
   load(key: string, value: Value, expireAt?: number): void {
-    this.data.set(key, value);
-    if (expireAt !== undefined) this.expires.set(key, expireAt);
+    const e = this.data.set(key, value);
+    if (expireAt !== undefined) this.data.setExpireAt(e, expireAt);
+  }
+
+  /** Moves the index's incremental rehash along for up to `ms` (from the server's cron). */
+  rehashFor(ms: number): void {
+    this.data.rehashFor(ms);
   }
 
   /** True when the key was expired and has been deleted. */
   expireIfNeeded(key: string, now = Date.now()): boolean {
     if (!this.expireOnRead) return false;
-    const at = this.expires.get(key);
+    const at = this.getExpire(key);
     if (at === undefined || at > now) return false;
-    this.beforeWrite?.(key);
-    this.onTouch?.(key);
-    this.data.delete(key);
-    this.expires.delete(key);
-    this.dirty++;
-    this.expiredKeys++;
-    this.onExpire?.(key);
+    this.expireNow(key);
     return true;
   }
 
+  private expireNow(key: string): void {
+    this.beforeWrite?.(key);
+    this.onTouch?.(key);
+    this.data.delete(key);
+    this.dirty++;
+    this.expiredKeys++;
+    this.onExpire?.(key);
+  }
+
   /**
-   * Active expiry, as Redis's activeExpireCycle: walk the expires table a sample at a time,
-   * deleting what has expired, and keep going while more than a quarter of a sample was
-   * expired and the time budget lasts.
+   * Active expiry, as Redis's activeExpireCycle: walk the keys with a TTL a sample at a
+   * time, deleting what has expired, and keep going while more than a quarter of a sample
+   * was expired and the time budget lasts. Keys without a TTL are passed over (at most
+   * SCAN_PER_SAMPLE × sample of them per sample), so a few TTLs among millions of keys
+   * are still reached in bounded time per call.
    */
   activeExpireCycle(budgetMs = 1, sample = 20): number {
-    if (this.expires.size === 0 || !this.expireOnRead) return 0;
+    const t = this.data;
+    if (t.expiresCount === 0 || !this.expireOnRead) return 0;
     const start = performance.now();
     const now = Date.now();
     let removed = 0;
     for (;;) {
       let seen = 0;
-      let expired = 0;
+      let scanned = 0;
+      let wrapped = false;
       const due: string[] = [];
-      while (seen < sample) {
-        if (this.sweep === null) this.sweep = this.expires.entries();
-        const r = this.sweep.next();
-        if (r.done) {
+      while (seen < sample && scanned < SCAN_PER_SAMPLE * sample) {
+        if (this.sweep === null) this.sweep = t.cursor();
+        const e = this.sweep.next();
+        if (e < 0) {
           this.sweep = null;
+          wrapped = true;
           break;
         }
+        scanned++;
+        const at = t.expireAt(e);
+        if (at === undefined) continue;
         seen++;
-        if (r.value[1] <= now) due.push(r.value[0]);
+        if (at <= now) due.push(t.key(e));
       }
+      let expired = 0;
       for (const k of due) if (this.expireIfNeeded(k, now)) expired++;
       removed += expired;
-      if (seen === 0 || expired * 4 <= seen || performance.now() - start > budgetMs) return removed;
+      const more = expired * 4 > seen || (seen < sample && !wrapped);
+      if (!more || wrapped || performance.now() - start > budgetMs) return removed;
     }
   }
 }
+
+/** Keys without a TTL the expiry sweep may pass per key sampled. */
+const SCAN_PER_SAMPLE = 64;

@@ -41,13 +41,15 @@ describe('durabench report --format html', () => {
     expect(s.stdout).toBe(html);
   });
 
-  it('reads a sweep result; its table is the sweep command\'s, said in one line', () => {
+  it('reads a sweep result: html, its table and its CSV as the sweep command prints them', () => {
     expect(cli('report', 'sweep.json', '--format', 'html', '-o', 'sweep.html').code).toBe(0);
     expect(fs.readFileSync(path.join(dir, 'sweep.html'), 'utf8')).toContain('data-chart="sweep-fork"');
     const t = cli('report', 'sweep.json');
-    expect(t.code).toBe(2);
-    expect(t.stderr.trim().split('\n')).toHaveLength(1);
-    expect(t.stderr).toMatch(/a sweep result renders as --format html or json here/);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/keys/);
+    const c = cli('report', 'sweep.json', '--format', 'csv');
+    expect(c.code).toBe(0);
+    expect(c.stdout.split('\n')[0]).toMatch(/^keys,target,/);
   });
 
   it('bad input: one line, exit 2, no file', () => {

@@ -61,6 +61,21 @@ describe('over the network', () => {
   });
 });
 
+describe('blocked clients and EXEC', () => {
+  it('a client blocked on a key is served after the whole transaction, not between its commands', async () => {
+    const a = await start(['--save', '', '--appendonly', 'no']);
+    const waiter = await client(a);
+    const r = await client(a);
+    const popped = waiter.blpop('l', 0);
+    await new Promise((res) => setTimeout(res, 100)); // blocked by now
+    expect(await r.multi().rpush('l', 'a').del('l').exec()).toEqual([[null, 1], [null, 1]]);
+    await r.rpush('l', 'b'); // the first element it can see
+    expect(await popped).toEqual(['l', 'b']);
+    waiter.disconnect();
+    r.disconnect();
+  });
+});
+
 describe('the AOF of a transaction', () => {
   it('is MULTI … EXEC, written with the reply; it loads back whole, here and (with redis-check-aof) in redis-server', async () => {
     const a = await start(AOF);

@@ -1,3 +1,4 @@
+import type { Blocking } from '../blocking.js';
 import type { Keyspace } from '../keyspace.js';
 import type { Proto } from '../resp/encoder.js';
 import type { TxState } from '../tx-state.js';
@@ -27,9 +28,10 @@ export interface Client {
   libName: string;
   libVer: string;
   /** Keys of the last SCAN 0, so cursors page through a stable list. */
-  scanKeys: string[] | null;
   /** Set by QUIT: close after the reply is written. */
   closeAfterReply: boolean;
+  /** Inside MULTI/EXEC (or a script): blocking commands answer at once, as on a timeout. */
+  denyBlocking?: boolean;
   /** MULTI/WATCH state, made on first use (commands/transactions.ts). */
   tx?: TxState;
 }
@@ -59,6 +61,8 @@ export interface Ctx {
   resp: Proto;
   /** What to propagate instead of argv (e.g. EXPIRE as PEXPIREAT). Reset per command. */
   rewritten: string[][] | null;
+  /** Clients blocked on keys (absent where nothing can block, e.g. AOF replay). */
+  blocking?: Blocking;
 }
 
 export interface Command {

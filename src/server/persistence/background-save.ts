@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Keyspace, Value } from '../keyspace.js';
+import type { KeyTable } from '../key-table.js';
+import type { Collection, Keyspace, Value } from '../keyspace.js';
 import { type StallWatch, watchStalls } from '../stall-monitor.js';
 import { CowSnapshot } from './snapshot.js';
 
 /** Turns snapshot entries into file bytes (RDB, or AOF commands for a .base.aof). */
 export interface SnapshotEncoder {
   entry(key: string, value: Value, expireAt: number | undefined): void;
+  /** Entry `e` of the live table, read from its bytes where the encoder can. */
+  stored(table: KeyTable<Collection>, e: number): void;
   /** Writes any trailer (RDB EOF + checksum) and flushes buffered bytes. */
   finish(): void;
 }
@@ -99,7 +102,7 @@ export class BackgroundSave {
     this.snapshot = new CowSnapshot(ks);
     if (strategy === 'blocking') {
       const enc = this.open(makeEncoder);
-      this.snapshot.step(Infinity, (k, v, e) => enc.entry(k, v, e));
+      this.snapshot.step(Infinity, enc);
     }
     this.startPauseUsec = Math.max(1, Math.round((performance.now() - t0) * 1000));
     setImmediate(() => this.step());
@@ -191,9 +194,8 @@ export class BackgroundSave {
     } catch (e) {
       return this.fail((e as Error).message);
     }
-    const sink = (k: string, v: Value, e: number | undefined) => enc.entry(k, v, e);
     let done = false;
-    while (!done && this.queued < MAX_QUEUED && performance.now() - t0 < STEP_BUDGET_MS) done = this.snapshot.step(KEYS_PER_CHECK, sink);
+    while (!done && this.queued < MAX_QUEUED && performance.now() - t0 < STEP_BUDGET_MS) done = this.snapshot.step(KEYS_PER_CHECK, enc);
     if (this.writeError) return;
     if (!done) {
       // Behind a slow disk, wait for the writes (written() resumes) rather than buffer the dataset.

@@ -67,7 +67,7 @@ export class Persistence {
       const e = new RdbEncoder(sink);
       e.header(defaultAux(extra));
       e.selectDb(0, keys, expires);
-      return { entry: (k, v, x) => e.entry(k, v, x), finish: () => e.footer() };
+      return { entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
     };
   }
 
@@ -113,7 +113,7 @@ export class Persistence {
     try {
       if (this.aof !== null) {
         if (this.aof.exists()) {
-          const loader: Client = { id: -1, name: '', resp: 2, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false };
+          const loader: Client = { id: -1, name: '', resp: 2, authenticated: true, libName: '', libVer: '', closeAfterReply: false };
           const n = await this.aof.load(ks, (argv) => this.server.replay(argv, loader));
           this.server.log.notice(`DB loaded from append only file: ${((performance.now() - t0) / 1000).toFixed(3)} seconds (${n} commands)`);
         }

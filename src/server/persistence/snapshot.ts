@@ -1,5 +1,6 @@
-import type { KeyCursor } from '../key-table.js';
-import { cloneValue, type Keyspace, type Value, valueBytes } from '../keyspace.js';
+import { hashKey } from '../store/key-hash.js';
+import type { EntryCursor, KeyTable } from '../key-table.js';
+import { cloneValue, type Collection, type Keyspace, type Value, valueBytes } from '../keyspace.js';
 
 /**
  * A point-in-time view of the keyspace without fork, as Dragonfly and Valkey's forkless
@@ -8,7 +9,12 @@ import { cloneValue, type Keyspace, type Value, valueBytes } from '../keyspace.j
  * its old value (or its absence) is preserved for the snapshot — copy-on-write at key
  * granularity. What comes out is exactly the dataset at the instant of start().
  */
-export type EntrySink = (key: string, value: Value, expireAt: number | undefined) => void;
+export interface EntrySink {
+  /** An entry as values (what copy-on-write preserved). */
+  entry(key: string, value: Value, expireAt: number | undefined): void;
+  /** An entry still in the table: read its bytes from there (no JS strings made). */
+  stored(table: KeyTable<Collection>, e: number): void;
+}
 
 const ABSENT = Symbol('absent');
 interface Preserved {
@@ -24,8 +30,10 @@ export class CowSnapshot {
   /** Bytes preserved because a write arrived first (rdb_last_cow_size). */
   cowBytes = 0;
   keysWritten = 0;
-  private readonly iter: KeyCursor<Value>;
+  private readonly iter: EntryCursor;
   private readonly preserved = new Map<string, Preserved | typeof ABSENT>();
+  /** Hashes of the keys ever put in `preserved` (never removed: a stale one costs a lookup). */
+  private readonly preservedHashes = new Set<number>();
   private finished = false;
   /** After the cursor's end: the preserved values still to emit. */
   private drain: Iterator<[string, Preserved | typeof ABSENT]> | null = null;
@@ -33,7 +41,7 @@ export class CowSnapshot {
   constructor(private readonly ks: Keyspace) {
     if (ks.beforeWrite !== null) throw new Error('a snapshot is already in progress');
     this.keysAtStart = ks.size;
-    this.expiresAtStart = ks.expires.size;
+    this.expiresAtStart = ks.expiresCount;
     this.iter = ks.data.cursor();
     ks.beforeWrite = (key) => this.preserve(key);
   }
@@ -41,15 +49,18 @@ export class CowSnapshot {
   private preserve(key: string): void {
     // Past the cursor's end every key of the snapshot is emitted or waiting in `preserved`.
     if (this.drain !== null || this.preserved.has(key)) return;
-    const at = this.ks.data.positionOf(key);
+    const t = this.ks.data;
+    const at = t.find(key);
     if (at < 0) {
       // Absent now: whatever is written here later is not part of the snapshot.
       this.preserved.set(key, ABSENT);
+      this.preservedHashes.add(hashKey(key));
       return;
     }
     if (at < this.iter.position) return; // already emitted
-    const v = this.ks.data.valueAt(at);
-    this.preserved.set(key, { value: cloneValue(v), expireAt: this.ks.expires.get(key) });
+    this.preservedHashes.add(t.hashAt(at));
+    const v = t.value(at);
+    this.preserved.set(key, { value: cloneValue(v), expireAt: t.expireAt(at) });
     this.cowBytes += key.length + valueBytes(v);
   }
 
@@ -61,6 +72,7 @@ export class CowSnapshot {
    */
   step(max: number, sink: EntrySink): boolean {
     if (this.finished) return true;
+    const t = this.ks.data;
     let n = 0;
     while (n < max) {
       if (this.drain !== null) {
@@ -74,23 +86,29 @@ export class CowSnapshot {
         // Emitted now: a later write to it must not preserve it again (it is past the cursor).
         this.preserved.delete(key);
         if (p !== ABSENT) {
-          sink(key, p.value, p.expireAt);
+          sink.entry(key, p.value, p.expireAt);
           n++;
         }
         continue;
       }
-      const r = this.iter.next();
-      if (r === undefined) {
+      const e = this.iter.next();
+      if (e < 0) {
         this.drain = this.preserved.entries();
         continue;
       }
-      const [key, value] = r;
-      const p = this.preserved.get(key);
-      if (p === undefined) sink(key, value, this.ks.expires.get(key));
+      // Only keys written since start() can be in `preserved`, and their hashes are in
+      // preservedHashes: every other entry goes out as bytes, no key string made.
+      let key = '';
+      let p: Preserved | typeof ABSENT | undefined;
+      if (this.preservedHashes.has(t.hashAt(e))) {
+        key = t.key(e);
+        p = this.preserved.get(key);
+      }
+      if (p === undefined) sink.stored(t, e);
       else {
         this.preserved.delete(key);
         if (p === ABSENT) continue;
-        sink(key, p.value, p.expireAt);
+        sink.entry(key, p.value, p.expireAt);
       }
       n++;
     }
@@ -102,9 +120,9 @@ export class CowSnapshot {
   release(): void {
     if (this.finished) return;
     this.finished = true;
-    this.iter.close();
     if (this.ks.beforeWrite !== null) this.ks.beforeWrite = null;
     this.preserved.clear();
+    this.preservedHashes.clear();
     this.drain = null;
   }
 }

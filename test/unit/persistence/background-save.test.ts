@@ -10,7 +10,7 @@ const rdb: EncoderFactory = (sink, keys, expires) => {
   const e = new RdbEncoder(sink);
   e.header(defaultAux());
   e.selectDb(0, keys, expires);
-  return { entry: (k, v, x) => e.entry(k, v, x), finish: () => e.footer() };
+  return { entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
 };
 
 const dirs: string[] = [];

@@ -32,7 +32,7 @@ function saves(save = '1 1000') {
   config.set('save', save);
   ks = new Keyspace();
   const log = { notice: (m: string) => notices.push(m), warning: () => {} } as unknown as Logger;
-  return new RdbSaves({ ks, config, log, rdbEncoder: () => ({ entry: () => {}, finish: () => {} }), strategy: () => 'cow', onSnapshotStart: () => {} });
+  return new RdbSaves({ ks, config, log, rdbEncoder: () => ({ entry: () => {}, stored: () => {}, finish: () => {} }), strategy: () => 'cow', onSnapshotStart: () => {} });
 }
 const at = (ms: number) => vi.setSystemTime(T0 + ms);
 

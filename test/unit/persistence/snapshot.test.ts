@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cloneValue, Keyspace, List, type Value } from '../../../src/server/keyspace.js';
-import { CowSnapshot } from '../../../src/server/persistence/snapshot.js';
+import { CowSnapshot, type EntrySink } from '../../../src/server/persistence/snapshot.js';
 
 type Op =
   | { t: 'set'; k: number; v: string }
@@ -40,12 +40,12 @@ function apply(ks: Keyspace, op: Op): void {
 
 function snapshotOf(ks: Keyspace): Map<string, [Value, number | undefined]> {
   const m = new Map<string, [Value, number | undefined]>();
-  for (const [k, v] of ks.data) m.set(k, [cloneValue(v), ks.expires.get(k)]);
+  for (const [k, v] of ks.data) m.set(k, [cloneValue(v), ks.getExpire(k)]);
   return m;
 }
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.record({ t: fc.constant('set' as const), k: fc.nat(30), v: fc.string({ maxLength: 4 }) }),
+  fc.record({ t: fc.constant('set' as const), k: fc.nat(30), v: fc.oneof(fc.string({ maxLength: 4 }), fc.nat(300).map((n) => 'v'.repeat(n))) }),
   fc.record({ t: fc.constant('del' as const), k: fc.nat(30) }),
   fc.record({ t: fc.constant('push' as const), k: fc.nat(30), v: fc.string({ maxLength: 3 }) }),
   fc.record({ t: fc.constant('expire' as const), k: fc.nat(30), at: fc.integer({ min: 1e12, max: 2e12 }) }),
@@ -62,10 +62,12 @@ describe('CowSnapshot', () => {
         for (const op of setup) apply(ks, op);
         const expected = snapshotOf(ks);
         const got = new Map<string, [Value, number | undefined]>();
-        const sink = (k: string, v: Value, e: number | undefined) => {
+        const emit = (k: string, v: Value, e: number | undefined) => {
           expect(got.has(k)).toBe(false); // each key once
           got.set(k, [cloneValue(v), e]);
         };
+        // Live entries come as table positions (the byte path), preserved ones as values.
+        const sink: EntrySink = { entry: emit, stored: (t, e) => emit(t.key(e), t.value(e), t.expireAt(e)) };
         const snap = new CowSnapshot(ks);
         let finished = false;
         for (const op of during) {

@@ -52,7 +52,7 @@ export function plainEntries(entries: Iterable<[string, Value, number | undefine
 }
 
 export function keyspaceEntries(ks: Keyspace): PlainEntry[] {
-  return plainEntries([...ks.data].map(([k, v]): [string, Value, number | undefined] => [k, v, ks.expires.get(k)]));
+  return plainEntries([...ks.data].map(([k, v]): [string, Value, number | undefined] => [k, v, ks.getExpire(k)]));
 }
 
 export interface SampleOptions {

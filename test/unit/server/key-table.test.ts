@@ -2,25 +2,56 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyTable } from '../../../src/server/key-table.js';
 
+/** A collection stand-in: any object, kept by identity. */
+class Obj {
+  constructor(readonly n: number) {}
+}
+type V = string | Obj;
+
 type Op =
-  | { op: 'set'; key: string; value: number }
+  | { op: 'set'; key: string; value: V }
   | { op: 'delete'; key: string }
+  | { op: 'expire'; key: string; at: number | undefined }
   | { op: 'clear' }
   | { op: 'reserve'; n: number }
+  | { op: 'rehash'; slots: number }
   | { op: 'random' };
 
-// A small alphabet of keys so that sets, overwrites and deletes of the same key are common.
-const key = fc.constantFrom(...Array.from({ length: 40 }, (_, i) => `k${i}`), '', 'a\u00ff\u0000b');
+// A small alphabet of keys so that sets, overwrites and deletes of the same key are common;
+// latin1 edge chars and the empty key included, and keys long enough to be big blocks.
+const key = fc.oneof(
+  { weight: 12, arbitrary: fc.constantFrom(...Array.from({ length: 40 }, (_, i) => `k${i}`), '', 'a\u00ff\u0000b') },
+  { weight: 1, arbitrary: fc.constantFrom('L'.repeat(300), 'M'.repeat(17_000)) },
+);
+// Values of every arena size class: empty, tiny, class edges, mid, the largest small, big.
+const len = fc.oneof(
+  fc.integer({ min: 0, max: 24 }),
+  fc.constantFrom(100, 104, 105, 120, 128, 129, 1000, 16_380, 16_384, 16_385),
+  fc.integer({ min: 25, max: 3000 }),
+  fc.integer({ min: 16_385, max: 40_000 }),
+);
+const value: fc.Arbitrary<V> = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(fc.integer({ min: 0, max: 255 }), len).map(([c, n]) => (String.fromCharCode(c) + 'v'.repeat(n)).slice(0, n)) },
+  { weight: 1, arbitrary: fc.nat(1000).map((n) => new Obj(n)) },
+);
 const writes = [
-  { weight: 6, arbitrary: fc.record({ op: fc.constant('set' as const), key, value: fc.integer() }) },
+  { weight: 8, arbitrary: fc.record({ op: fc.constant('set' as const), key, value }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('delete' as const), key }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('expire' as const), key, at: fc.option(fc.integer({ min: 1, max: 2e12 }), { nil: undefined }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reserve' as const), n: fc.integer({ min: 0, max: 300 }) }) },
+  { weight: 1, arbitrary: fc.record({ op: fc.constant('rehash' as const), slots: fc.integer({ min: 1, max: 64 }) }) },
   { weight: 1, arbitrary: fc.constant({ op: 'random' as const }) },
 ];
 const noClear: fc.Arbitrary<Op> = fc.oneof(...writes);
 const op: fc.Arbitrary<Op> = fc.oneof(...writes, { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) });
 
-function apply(t: KeyTable<number>, m: Map<string, number>, o: Op): void {
+interface Model {
+  m: Map<string, V>;
+  ttl: Map<string, number>;
+}
+
+function apply(t: KeyTable<Obj>, model: Model, o: Op): void {
+  const { m, ttl } = model;
   switch (o.op) {
     case 'set':
       t.set(o.key, o.value);
@@ -28,108 +59,167 @@ function apply(t: KeyTable<number>, m: Map<string, number>, o: Op): void {
       break;
     case 'delete':
       expect(t.delete(o.key)).toBe(m.delete(o.key));
+      ttl.delete(o.key);
       break;
+    case 'expire': {
+      const e = t.find(o.key);
+      if (e < 0) break;
+      t.setExpireAt(e, o.at);
+      if (o.at === undefined) ttl.delete(o.key);
+      else ttl.set(o.key, o.at);
+      break;
+    }
     case 'clear':
       t.clear();
       m.clear();
+      ttl.clear();
       break;
     case 'reserve':
       t.reserve(o.n);
       break;
+    case 'rehash':
+      t.rehashStep(o.slots);
+      break;
     case 'random': {
-      const k = t.randomKey();
-      if (m.size === 0) expect(k).toBeUndefined();
-      else expect(m.has(k!)).toBe(true);
+      const e = t.randomEntry();
+      if (m.size === 0) expect(e).toBe(-1);
+      else expect(m.has(t.key(e))).toBe(true);
+    }
+  }
+}
+
+function check(t: KeyTable<Obj>, { m, ttl }: Model): void {
+  expect(t.size).toBe(m.size);
+  expect(t.expiresCount).toBe(ttl.size);
+  expect(new Map(t.entries())).toEqual(m);
+  for (const k of [...m.keys(), 'nope']) {
+    expect(t.get(k)).toBe(m.get(k));
+    const e = t.find(k);
+    expect(e >= 0).toBe(m.has(k));
+    if (e >= 0) {
+      expect(t.expireAt(e)).toBe(ttl.get(k));
+      // The byte view agrees with the strings.
+      expect(t.buffer(e).latin1Slice(t.keyOffset(e), t.keyOffset(e) + t.keyLength(e))).toBe(k);
+      expect(t.findBytes(Buffer.from(k, 'latin1'), 0, k.length)).toBe(e);
+      const v = m.get(k)!;
+      expect(t.valueLength(e)).toBe(typeof v === 'string' ? v.length : -1);
     }
   }
 }
 
 describe('KeyTable', () => {
-  it('behaves as a Map: same answers, same size, same insertion order', () => {
+  it('behaves as a Map (with TTLs): same answers and size, values of every size class, through rehashes', () => {
     fc.assert(
-      fc.property(fc.array(op, { maxLength: 400 }), (ops) => {
-        const t = new KeyTable<number>();
-        const m = new Map<string, number>();
+      fc.property(fc.array(op, { maxLength: 300 }), (ops) => {
+        const t = new KeyTable<Obj>();
+        const model: Model = { m: new Map(), ttl: new Map() };
         for (const o of ops) {
-          apply(t, m, o);
-          expect(t.size).toBe(m.size);
-          if ('key' in o) expect(t.get(o.key)).toBe(m.get(o.key));
+          apply(t, model, o);
+          expect(t.size).toBe(model.m.size);
+          if ('key' in o) expect(t.get(o.key)).toBe(model.m.get(o.key));
         }
-        expect([...t]).toEqual([...m]);
-        for (const k of [...m.keys(), 'nope']) {
-          expect(t.get(k)).toBe(m.get(k));
-          expect(t.has(k)).toBe(m.has(k));
-        }
+        check(t, model);
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 
   it('a cursor survives writes: every key present throughout is visited once, none deleted before its turn', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), fc.array(noClear, { maxLength: 300 }), (before, during) => {
-        const t = new KeyTable<number>();
-        const m = new Map<string, number>();
-        for (const o of before) apply(t, m, o);
-        const atStart = new Set(m.keys());
+        const t = new KeyTable<Obj>();
+        const model: Model = { m: new Map(), ttl: new Map() };
+        for (const o of before) apply(t, model, o);
+        const atStart = new Set(model.m.keys());
         const c = t.cursor();
         const seen: string[] = [];
         const touched = new Set<string>();
         for (const o of during) {
           const e = c.next();
-          if (e !== undefined) {
-            seen.push(e[0]);
-            expect(m.get(e[0])).toBe(e[1]); // the live value, never a stale one
+          if (e >= 0) {
+            const k = t.key(e);
+            seen.push(k);
+            expect(t.value(e)).toBe(model.m.get(k)); // the live value, never a stale one
+            expect(e).toBeLessThan(c.position);
           }
           if (o.op === 'set' || o.op === 'delete') touched.add(o.key);
-          apply(t, m, o);
+          apply(t, model, o);
         }
-        for (let e = c.next(); e !== undefined; e = c.next()) seen.push(e[0]);
+        for (let e = c.next(); e >= 0; e = c.next()) seen.push(t.key(e));
         // No key comes twice unless it was deleted and set again meanwhile.
         const dup = seen.filter((k, i) => seen.indexOf(k) !== i);
         for (const k of dup) expect(touched.has(k)).toBe(true);
         for (const k of atStart) if (!touched.has(k)) expect(seen).toContain(k);
+        // An entry's number is its place: a key present throughout keeps it.
+        for (const k of atStart) if (!touched.has(k)) expect(t.find(k)).toBeGreaterThanOrEqual(0);
       }),
-      { numRuns: 1000 },
+      { numRuns: 500 },
     );
   });
 
-  it('holes are squeezed out, so churn does not grow the table without bound', () => {
-    const t = new KeyTable<number>();
+  it('after clear() a cursor goes on with what is added next', () => {
+    const t = new KeyTable<Obj>();
+    for (let i = 0; i < 10; i++) t.set(`a${i}`, 'x');
+    const c = t.cursor();
+    for (let i = 0; i < 5; i++) c.next();
+    t.clear();
+    expect(c.position).toBe(0);
+    t.set('b', 'y');
+    expect(t.key(c.next())).toBe('b');
+    expect(c.next()).toBe(-1);
+  });
+
+  it('deleted entries and their bytes are reused, so churn does not grow the table', () => {
+    const t = new KeyTable<Obj>();
     for (let i = 0; i < 100_000; i++) {
-      t.set(`key:${i}`, i);
+      t.set(`key:${i}`, 'v'.repeat(i % 200));
       if (i >= 10) t.delete(`key:${i - 10}`);
     }
     expect(t.size).toBe(10);
-    expect([...t.keys()]).toEqual(Array.from({ length: 10 }, (_, i) => `key:${99_990 + i}`));
-    // Internal sizes: the entry arrays hold live keys plus bounded slack, not 100k holes.
+    expect(new Set(t.keys())).toEqual(new Set(Array.from({ length: 10 }, (_, i) => `key:${99_990 + i}`)));
     expect((t as unknown as { used: number }).used).toBeLessThan(64);
+    expect(t.offHeapBytes).toBeLessThan(4 << 20);
   });
 
-  it('reserve sizes the index once: loading n keys after reserve(n) never rebuilds', () => {
-    const t = new KeyTable<number>();
-    t.reserve(50_000);
-    const slots = (t as unknown as { slots: Int32Array }).slots;
-    for (let i = 0; i < 50_000; i++) t.set(`key:${i}`, i);
-    expect((t as unknown as { slots: Int32Array }).slots).toBe(slots);
-    expect(t.get('key:49999')).toBe(49_999);
+  it('overwrites in place when the size class fits, moves the block when it does not', () => {
+    const t = new KeyTable<Obj>();
+    const e = t.set('k', 'a'.repeat(100));
+    const off = t.keyOffset(e);
+    t.set('k', 'b'.repeat(103)); // 104-byte class either way
+    expect(t.keyOffset(e)).toBe(off);
+    t.set('k', 'c'.repeat(500));
+    expect(t.find('k')).toBe(e); // same entry, another block
+    expect(t.get('k')).toBe('c'.repeat(500));
   });
 
-  it('an open cursor (the expiry sweep, a snapshot) does not stop holes being squeezed out, and keeps its place', () => {
-    const t = new KeyTable<number>();
-    for (let i = 0; i < 100; i++) t.set(`old:${i}`, i);
-    const c = t.cursor();
-    for (let i = 0; i < 50; i++) expect(c.next()?.[0]).toBe(`old:${i}`);
-    for (let i = 0; i < 40; i++) t.delete(`old:${i}`); // holes behind the cursor: it must move back
-    for (let i = 0; i < 100_000; i++) {
-      t.set(`new:${i}`, i);
-      if (i >= 10) t.delete(`new:${i - 10}`);
+  it('grows incrementally: a write moves a bounded number of slots, lookups see both indexes meanwhile', () => {
+    const t = new KeyTable<Obj>();
+    let i = 0;
+    while (!t.rehashing) t.set(`k${i++}`, String(i));
+    // Right after growth starts the old index is still there, and every key is found.
+    const oldSlots = (t as unknown as { old: Int32Array }).old.length;
+    for (let j = 0; j < i; j++) expect(t.get(`k${j}`)).toBe(String(j + 1));
+    let writes = 0;
+    while (t.rehashing) {
+      t.set(`n${writes}`, 'x');
+      writes++;
+      for (let j = 0; j < i; j += 97) expect(t.get(`k${j}`)).toBe(String(j + 1));
     }
-    expect((t as unknown as { used: number }).used).toBeLessThan(400);
-    const rest: string[] = [];
-    for (let e = c.next(); e !== undefined; e = c.next()) rest.push(e[0]);
-    // the unvisited old keys, then whatever new keys are still there, each once
-    expect(rest.slice(0, 50)).toEqual(Array.from({ length: 50 }, (_, i) => `old:${50 + i}`));
-    expect(rest.slice(50)).toEqual(Array.from({ length: 10 }, (_, i) => `new:${99_990 + i}`));
+    expect(writes).toBeGreaterThan(oldSlots / 64);
+    expect(t.size).toBe(i + writes);
+  });
+
+  it('rehashFor moves the rest within a time budget; reserve sizes the index once for loading', () => {
+    const t = new KeyTable<Obj>();
+    for (let i = 0; t.size < 5000 || !t.rehashing; i++) t.set(`k${i}`, 'v');
+    t.rehashFor(50);
+    expect(t.rehashing).toBe(false);
+    const r = new KeyTable<Obj>();
+    r.reserve(50_000);
+    const slots = (r as unknown as { slots: Int32Array }).slots;
+    for (let i = 0; i < 50_000; i++) r.set(`key:${i}`, String(i));
+    expect((r as unknown as { slots: Int32Array }).slots).toBe(slots);
+    expect(r.rehashing).toBe(false);
+    expect(r.get('key:49999')).toBe('49999');
   });
 });

@@ -28,7 +28,7 @@ describe('Keyspace expiry', () => {
     for (let tick = 0; tick < 10_000 && ks.size > 5000; tick++) removed += ks.activeExpireCycle(1, 20);
     expect(removed).toBe(5000);
     expect(ks.size).toBe(5000);
-    expect(ks.expires.size).toBe(5000);
+    expect(ks.expiresCount).toBe(5000);
     expect(ks.expiredKeys).toBe(5000);
   });
 
@@ -47,7 +47,7 @@ describe('Keyspace expiry', () => {
     }
     for (let tick = 0; tick < 10_000 && ks.size > 0; tick++) ks.activeExpireCycle(1, 20);
     expect(ks.size).toBe(0);
-    expect(ks.expires.size).toBe(0);
+    expect(ks.expiresCount).toBe(0);
     ks.set('after', 'x');
     ks.setExpire('after', past);
     ks.flush();
@@ -59,7 +59,7 @@ describe('Keyspace expiry', () => {
 });
 
 describe('Keyspace flush during a sweep', () => {
-  it('closes the sweep cursor, so flushes do not leave cursors behind', () => {
+  it('a sweep part-way through survives flushes and goes on with the keys added after', () => {
     const ks = new Keyspace();
     const past = Date.now() - 1000;
     const future = Date.now() + 1e9;
@@ -71,6 +71,30 @@ describe('Keyspace flush during a sweep', () => {
       ks.activeExpireCycle(1, 20); // leaves the sweep part-way through
       ks.flush();
     }
-    expect((ks.expires as unknown as { cursors: Set<unknown> }).cursors.size).toBeLessThanOrEqual(1);
+    for (let i = 0; i < 100; i++) {
+      ks.set(`k${i}`, 'v');
+      ks.setExpire(`k${i}`, i % 10 === 0 ? past : future);
+    }
+    for (let tick = 0; tick < 100 && ks.size > 90; tick++) ks.activeExpireCycle(1, 20);
+    expect(ks.size).toBe(90);
+  });
+});
+
+describe('Keyspace expiry among many keys without a TTL', () => {
+  it('reaches the few keys with a TTL within a bounded number of ticks, each within its budget', () => {
+    const ks = new Keyspace();
+    const past = Date.now() - 1000;
+    for (let i = 0; i < 200_000; i++) ks.set(`plain:${i}`, 'x');
+    for (let i = 0; i < 10; i++) {
+      ks.set(`ttl:${i}`, 'x');
+      ks.setExpire(`ttl:${i}`, past);
+    }
+    let ticks = 0;
+    while (ks.size > 200_000 && ticks < 1000) {
+      ks.activeExpireCycle(1, 20);
+      ticks++;
+    }
+    expect(ks.size).toBe(200_000);
+    expect(ks.expiresCount).toBe(0);
   });
 });

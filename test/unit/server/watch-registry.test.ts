@@ -44,13 +44,13 @@ describe('WatchRegistry', () => {
       ['setExpire', (ks) => ks.setExpire('k', Date.now() + 1000)],
       ['persist', (ks) => ks.persist('k')],
       ['delete', (ks) => ks.delete('k')],
-      ['expiry', (ks) => (ks.expires.set('k', Date.now() - 1), ks.get('k'))],
+      ['expiry', (ks) => (ks.data.setExpireAt(ks.data.find('k'), Date.now() - 1), ks.get('k'))],
       ['flush', (ks) => ks.flush()],
     ];
     for (const [what, change] of changes) {
       const ks = new Keyspace();
       ks.set('k', 'v');
-      ks.expires.set('k', Date.now() + 60_000);
+      ks.data.setExpireAt(ks.data.find('k'), Date.now() + 60_000);
       const w = new TxState();
       watchRegistry(ks).watch(w, 'k');
       change(ks);

@@ -26,6 +26,8 @@ export class Aof {
   private readonly layout: AofLayout;
   private writer: AofWriter | null = null;
   private rewriteJob: BackgroundSave | null = null;
+  /** The new base is written and the manifest commit is on the thread pool: still rewriting. */
+  private committing = false;
   rewrites = 0;
   lastRewriteStatus: 'ok' | 'err' = 'ok';
   lastRewriteTimeSec = -1;
@@ -82,14 +84,14 @@ export class Aof {
   }
 
   get rewriting(): boolean {
-    return this.rewriteJob !== null;
+    return this.rewriteJob !== null || this.committing;
   }
 
   /** everysec syncs, write retries, and scheduled or automatic rewrites (one snapshot at a time). */
   cron(ks: Keyspace, pct: number, minSize: number, otherSnapshotRunning: boolean): void {
     this.writer?.maybeBackgroundSync();
     if (this.writer?.lastWriteError) this.writer.flush();
-    if (this.rewriteJob !== null || otherSnapshotRunning) return;
+    if (this.rewriting || otherSnapshotRunning) return;
     const size = this.currentSize();
     if (this.rewriteScheduled || (pct > 0 && size > minSize && this.baseSize > 0 && ((size - this.baseSize) * 100) / this.baseSize >= pct)) {
       if (!this.rewriteScheduled) this.o.log.notice(`Starting automatic rewriting of AOF on ${Math.round(((size - this.baseSize) * 100) / this.baseSize)}% growth`);
@@ -109,7 +111,7 @@ export class Aof {
    * base is complete the manifest lists old base, old incrs and the new incr.
    */
   startRewrite(ks: Keyspace): void {
-    if (this.rewriteJob !== null) return;
+    if (this.rewriting) return;
     if (this.writer === null) {
       // BGREWRITEAOF with appendonly no, as Redis 7 does it: the dataset becomes a new base
       // and the manifest then names that base alone (nothing is appended, so no incr file).
@@ -155,17 +157,25 @@ export class Aof {
       this.o.log.warning(`Background AOF rewrite failed: ${out.error}`);
       return;
     }
-    this.closedIncrBytes = 0;
-    this.layout.commit(base, incr);
-    this.baseSize = out.bytes;
-    this.rewrites++;
-    this.lastRewriteStatus = 'ok';
-    this.o.log.notice(`Background AOF rewrite finished successfully (${out.keys} keys, ${out.bytes} bytes)`);
+    this.committing = true;
+    this.layout.commit(base, incr, (err) => {
+      this.committing = false;
+      if (err) {
+        this.lastRewriteStatus = 'err';
+        this.o.log.warning(`Background AOF rewrite failed: writing the manifest: ${err.message}`);
+        return;
+      }
+      this.closedIncrBytes = 0;
+      this.baseSize = out.bytes;
+      this.rewrites++;
+      this.lastRewriteStatus = 'ok';
+      this.o.log.notice(`Background AOF rewrite finished successfully (${out.keys} keys, ${out.bytes} bytes)`);
+    });
   }
 
   info(): Record<string, string | number> {
     return {
-      aof_rewrite_in_progress: this.rewriteJob ? 1 : 0,
+      aof_rewrite_in_progress: this.rewriting ? 1 : 0,
       aof_rewrite_scheduled: this.rewriteScheduled ? 1 : 0,
       aof_last_rewrite_time_sec: this.lastRewriteTimeSec,
       aof_current_rewrite_time_sec: this.rewriteJob ? Math.round((Date.now() - this.rewriteJob.startedAt) / 1000) : -1,

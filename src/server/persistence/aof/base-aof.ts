@@ -1,4 +1,5 @@
-import { List, type Value, ZSet } from '../../keyspace.js';
+import type { KeyTable } from '../../key-table.js';
+import { type Collection, List, type Value, ZSet } from '../../keyspace.js';
 import { encodeCommand, formatDouble } from '../../resp/encoder.js';
 import type { SnapshotEncoder } from '../background-save.js';
 
@@ -23,6 +24,10 @@ export class AofBaseEncoder implements SnapshotEncoder {
       this.batched('ZADD', key, flat, 2);
     }
     if (expireAt !== undefined) this.emit(['PEXPIREAT', key, String(expireAt)]);
+  }
+
+  stored(t: KeyTable<Collection>, e: number): void {
+    this.entry(t.key(e), t.value(e), t.expireAt(e));
   }
 
   private batched(cmd: string, key: string, items: string[], width = cmd === 'HSET' ? 2 : 1): void {

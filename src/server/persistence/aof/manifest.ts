@@ -133,6 +133,40 @@ function splitArgs(line: string): string[] | null {
 }
 
 /** Writes the manifest so that a crash leaves the old or the new one: temp, fsync, rename, fsync dir. */
+/**
+ * writeManifest on the thread pool (write, fsync, rename, directory fsync): the commit at
+ * the end of a rewrite, so a slow fsync (ext4 commits the journal, and with it whatever
+ * the AOF has dirty) never holds the event loop. `done` gets null or the first error.
+ */
+export function writeManifestAsync(dir: string, name: string, files: AofFile[], done: (err: Error | null) => void): void {
+  const tmp = path.join(dir, `temp-${name}`);
+  const text = renderManifest(files);
+  fs.open(tmp, 'w', (err, fd) => {
+    if (err) return done(err);
+    fs.write(fd, text, 0, 'latin1', (werr) => {
+      const fsynced = (serr: Error | null) =>
+        fs.close(fd, (cerr) => {
+          const e = werr ?? serr ?? cerr;
+          if (e) return done(e);
+          fs.rename(tmp, path.join(dir, name), (rerr) => {
+            if (rerr) return done(rerr);
+            fs.open(dir, 'r', (oerr, dfd) => {
+              if (oerr) return done(null); // a directory that cannot be opened: as fsyncDir
+              fs.fsync(dfd, (ferr) => {
+                fs.close(dfd, () => {
+                  const code = (ferr as NodeJS.ErrnoException | null)?.code;
+                  done(ferr && code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' ? ferr : null);
+                });
+              });
+            });
+          });
+        });
+      if (werr) fsynced(null);
+      else fs.fsync(fd, fsynced);
+    });
+  });
+}
+
 export function writeManifest(dir: string, name: string, files: AofFile[]): void {
   const tmp = path.join(dir, `temp-${name}`);
   const fd = fs.openSync(tmp, 'w');

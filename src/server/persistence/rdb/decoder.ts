@@ -73,7 +73,7 @@ export class RdbLoader {
       typeCounts: {},
       compressedStrings: 0,
     };
-    this.records = new RdbRecords(r, this.stats, onEntry, options.onResize);
+    this.records = new RdbRecords(r, this.stats, onEntry, options.onResize, options.onStringBytes);
   }
 
   /** True once the whole file was read and its checksum verified. */

@@ -9,7 +9,8 @@
  * encodings itself. Strings use Redis's integer encodings and LZF exactly where
  * rdbSaveRawString would.
  */
-import { List, type Value } from '../../keyspace.js';
+import type { KeyTable } from '../../key-table.js';
+import { type Collection, List, type Value } from '../../keyspace.js';
 import {
   RDB_OPCODE_AUX,
   RDB_OPCODE_EOF,
@@ -120,6 +121,28 @@ export class RdbEncoder {
         }
       }
     }
+    return true;
+  }
+
+  /**
+   * Entry `e` of a keyspace table: a string key-value pair goes from the table's bytes
+   * straight into the output (no JS strings), a collection through entry().
+   */
+  stored(t: KeyTable<Collection>, e: number): boolean {
+    const vlen = t.valueLength(e);
+    if (vlen < 0) return this.entry(t.key(e), t.value(e), t.expireAt(e));
+    const w = this.writer;
+    const expireAtMs = t.expireAt(e);
+    if (expireAtMs !== undefined) {
+      w.byte(RDB_OPCODE_EXPIRETIME_MS);
+      w.millis(expireAtMs);
+    }
+    w.byte(RDB_TYPE_STRING);
+    const buf = t.buffer(e);
+    const off = t.keyOffset(e);
+    const klen = t.keyLength(e);
+    w.stringBytes(buf, off, klen);
+    w.stringBytes(buf, off + klen, vlen);
     return true;
   }
 

@@ -3,10 +3,11 @@
  * helpers for the keyspace. The background snapshot drives RdbEncoder itself.
  */
 import { VERSION } from '../../version.js';
-import type { Keyspace, Value } from '../../keyspace.js';
+import { type EntryCursor, KeyTable } from '../../key-table.js';
+import type { Collection, Keyspace } from '../../keyspace.js';
 import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
 import { loadRdb, RdbLoader } from './decoder.js';
-import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats } from './load-types.js';
+import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats, RdbStringBytesHandler } from './load-types.js';
 import { SLICE_MS, sliced } from '../sliced.js';
 
 export * from './constants.js';
@@ -17,7 +18,7 @@ export { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
 export { RdbWriter, type RdbSink, type RdbWriterOptions } from './writer.js';
 export { RdbReader } from './reader.js';
 export { loadRdb, RdbLoader } from './decoder.js';
-export type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats } from './load-types.js';
+export type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats, RdbStringBytesHandler } from './load-types.js';
 export { ziplistEntries } from './ziplist.js';
 export { listpackEntries } from './listpack.js';
 export { intsetMembers } from './intset.js';
@@ -45,11 +46,9 @@ export function encodeKeyspace(ks: Keyspace, aux?: Readonly<Record<string, strin
   const chunks: Buffer[] = [];
   const enc = new RdbEncoder((c) => chunks.push(c), options);
   enc.header(aux ?? defaultAux());
-  if (ks.data.size > 0) {
-    enc.selectDb(0, ks.data.size, ks.expires.size);
-    const expires = ks.expires;
-    const hasExpires = expires.size > 0;
-    for (const [key, value] of ks.data) enc.entry(key, value, hasExpires ? expires.get(key) : undefined);
+  if (ks.size > 0) {
+    enc.selectDb(0, ks.size, ks.expiresCount);
+    for (const e of ks.data.entryNumbers()) enc.stored(ks.data, e);
   }
   enc.footer();
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
@@ -70,18 +69,16 @@ export interface LoadIntoStats extends RdbLoadStats {
 }
 
 /**
- * Entries collected while a file is parsed, applied once its checksum has passed. The
- * arrays are sized from RESIZEDB when the file has it (as Redis sizes its dict), and
- * expiry times are kept only for keys that have one.
+ * Entries collected while a file is parsed, applied once its checksum has passed. They go
+ * into a table of their own (off the heap, as the keyspace's), sized from RESIZEDB when the
+ * file has it, as Redis sizes its dict; string records go in as bytes, no JS strings made.
+ * An empty keyspace (a server starting) then takes the table whole.
  */
 interface Collected {
-  keys: string[];
-  values: Value[];
-  count: number;
-  ttlKeys: string[];
-  ttls: number[];
+  table: KeyTable<Collection>;
   expired: number;
   onEntry: RdbEntryHandler;
+  onStringBytes: RdbStringBytesHandler;
   onResize: (dbSize: number) => void;
 }
 
@@ -89,46 +86,49 @@ function collector(options: LoadIntoOptions, fileBytes: number): Collected {
   const skipExpired = options.skipExpired ?? true;
   const now = options.now ?? Date.now();
   const c: Collected = {
-    keys: [],
-    values: [],
-    count: 0,
-    ttlKeys: [],
-    ttls: [],
+    table: new KeyTable<Collection>(),
     expired: 0,
     onEntry: (key, value, expireAt) => {
-      if (expireAt !== undefined) {
-        if (skipExpired && expireAt <= now) {
-          c.expired++;
-          return;
-        }
-        c.ttlKeys.push(key);
-        c.ttls.push(expireAt);
+      if (expireAt !== undefined && skipExpired && expireAt <= now) {
+        c.expired++;
+        return;
       }
-      const n = c.count++;
-      c.keys[n] = key;
-      c.values[n] = value;
+      const e = c.table.set(key, value);
+      c.table.setExpireAt(e, expireAt);
+    },
+    onStringBytes: (kbuf, koff, klen, vbuf, voff, vlen, expireAt) => {
+      if (expireAt !== undefined && skipExpired && expireAt <= now) {
+        c.expired++;
+        return;
+      }
+      const t = c.table;
+      // A key twice in one file: the last one wins (rare; through strings).
+      let e = t.findBytes(kbuf, koff, klen);
+      if (e < 0) e = t.addBytes(kbuf, koff, klen, vbuf, voff, vlen);
+      else t.set(kbuf.latin1Slice(koff, koff + klen), vbuf.latin1Slice(voff, voff + vlen));
+      t.setExpireAt(e, expireAt);
     },
     onResize: (dbSize) => {
       // A hint, not trusted: every key takes at least 2 bytes of the file.
-      if (c.count === 0 && dbSize > 0 && dbSize <= fileBytes / 2) {
-        c.keys = new Array(dbSize);
-        c.values = new Array(dbSize);
-      }
+      if (c.table.size === 0 && dbSize > 0 && dbSize <= fileBytes / 2) c.table.reserve(dbSize);
     },
   };
   return c;
 }
 
-/** Applies collected entries [from, to) to the keyspace (TTLs with the last slice). */
-function apply(c: Collected, ks: Keyspace, from: number, to: number): void {
-  const { keys, values } = c;
-  // Size the table once for the whole file, as Redis sizes its dict from RESIZEDB.
-  if (from === 0) {
-    ks.data.reserve(ks.size + c.count);
-    ks.expires.reserve(ks.expires.size + c.ttlKeys.length);
+/**
+ * Applies collected entries to the keyspace: an empty one adopts the table (O(1)); else
+ * they are copied in, up to `max` per call, from where `from` says. Returns true when done.
+ */
+function apply(c: Collected, ks: Keyspace, from: EntryCursor, max: number): boolean {
+  if (ks.adopt(c.table)) return true;
+  const t = c.table;
+  for (let n = 0; n < max; n++) {
+    const e = from.next();
+    if (e < 0) return true;
+    ks.load(t.key(e), t.value(e), t.expireAt(e));
   }
-  for (let i = from; i < to; i++) ks.load(keys[i]!, values[i]!);
-  if (to === c.count) for (let i = 0; i < c.ttlKeys.length; i++) ks.expires.set(c.ttlKeys[i]!, c.ttls[i]!);
+  return false;
 }
 
 /**
@@ -138,9 +138,10 @@ function apply(c: Collected, ks: Keyspace, from: number, to: number): void {
  */
 export function loadRdbInto(buf: Buffer, ks: Keyspace, options: LoadIntoOptions = {}): LoadIntoStats {
   const c = collector(options, buf.length);
-  const stats = loadRdb(buf, c.onEntry, { ...options, onResize: c.onResize });
-  apply(c, ks, 0, c.count);
-  return { ...stats, loaded: c.count, expired: c.expired };
+  const stats = loadRdb(buf, c.onEntry, { ...options, onResize: c.onResize, onStringBytes: c.onStringBytes });
+  const loaded = c.table.size;
+  apply(c, ks, c.table.cursor(), Infinity);
+  return { ...stats, loaded, expired: c.expired };
 }
 
 export interface LoadIntoAsyncOptions extends LoadIntoOptions {
@@ -165,15 +166,10 @@ export async function loadRdbIntoAsync(buf: Buffer, ks: Keyspace, options: LoadI
   if (!(every >= 1)) throw new RangeError(`yieldEvery must be at least 1, got ${every}`);
   const sliceMs = options.sliceMs ?? SLICE_MS;
   const c = collector(options, buf.length);
-  const loader = new RdbLoader(buf, c.onEntry, { ...options, onResize: c.onResize });
+  const loader = new RdbLoader(buf, c.onEntry, { ...options, onResize: c.onResize, onStringBytes: c.onStringBytes });
   await sliced(every, sliceMs, (k) => loader.step(k));
-  const n = c.count;
-  let i = 0;
-  await sliced(every, sliceMs, (k) => {
-    const to = Math.min(n, i + k);
-    apply(c, ks, i, to);
-    i = to;
-    return i >= n;
-  });
-  return { ...loader.stats, loaded: n, expired: c.expired };
+  const loaded = c.table.size;
+  const from = c.table.cursor();
+  await sliced(every, sliceMs, (k) => apply(c, ks, from, k));
+  return { ...loader.stats, loaded, expired: c.expired };
 }

@@ -3,6 +3,20 @@ import type { Value } from '../../keyspace.js';
 
 export type RdbEntryHandler = (key: string, value: Value, expireAtMs: number | undefined) => void;
 
+/**
+ * A string record as bytes: key at kbuf[koff, +klen), value at vbuf[voff, +vlen). The
+ * buffers are valid only during the call (they may be the reader's scratch).
+ */
+export type RdbStringBytesHandler = (
+  kbuf: Buffer,
+  koff: number,
+  klen: number,
+  vbuf: Buffer,
+  voff: number,
+  vlen: number,
+  expireAtMs: number | undefined,
+) => void;
+
 export interface RdbLoadStats {
   /** Keys handed to onEntry. */
   keys: number;
@@ -27,4 +41,6 @@ export interface LoadRdbOptions {
   verifyChecksum?: boolean;
   /** RESIZEDB's hints (keys, keys with a TTL), so a loader can size its tables as Redis does. */
   onResize?: (dbSize: number, expiresSize: number) => void;
+  /** When given, string records come here as bytes instead of to onEntry as JS strings. */
+  onStringBytes?: RdbStringBytesHandler;
 }

@@ -43,7 +43,11 @@ export class RdbReader {
   /** Length of the last LZF string decompressed into scratch. */
   lzfLen = 0;
   lzfCount = 0;
-  private scratch = Buffer.alloc(0);
+  /** Where stringRange's result starts in the buffer it returned, and its length. */
+  rangeStart = 0;
+  rangeLen = 0;
+  /** Reused LZF output: [0] for string(), [1] and [2] for stringRange's slots. */
+  private readonly scratches: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0), Buffer.alloc(0)];
   private readonly end: number;
 
   constructor(readonly buf: Buffer) {
@@ -127,6 +131,61 @@ export class RdbReader {
     return buf.latin1Slice(start, end);
   }
 
+  /**
+   * string() as a byte range, no JS string made: returns the buffer holding it, its start
+   * in rangeStart and its length in rangeLen. A raw string is a range of the file; an LZF
+   * or integer-encoded one is decoded into scratch buffer `slot` (0 or 1, so a key and its
+   * value can both be held), valid until the next call with that slot.
+   */
+  stringRange(what: string, slot: 0 | 1): Buffer {
+    const buf = this.buf;
+    const p = this.pos;
+    if (p >= this.end) throw this.truncated(what);
+    const b = buf[p]!;
+    let n: number;
+    let start: number;
+    if (b < 0x40) {
+      n = b;
+      start = p + 1;
+    } else if (b < 0x80) {
+      if (p + 2 > this.end) throw this.truncated(what);
+      n = ((b & 0x3f) << 8) | buf[p + 1]!;
+      start = p + 2;
+    } else if (b >= 0xc0) {
+      const enc = b & 0x3f;
+      if (enc === RDB_ENC_LZF) {
+        this.pos = p + 1;
+        const out = this.lzf(what, slot + 1);
+        this.rangeStart = 0;
+        this.rangeLen = this.lzfLen;
+        return out;
+      }
+      const s = this.encodedString(enc, what); // an integer: a few digits
+      const out = this.slotScratch(slot, s.length);
+      this.rangeStart = 0;
+      this.rangeLen = out.latin1Write(s, 0, s.length);
+      return out;
+    } else {
+      n = this.len(what);
+      start = this.pos;
+    }
+    const end = start + n;
+    if (end > this.end) {
+      this.pos = start;
+      throw this.truncated(what);
+    }
+    this.pos = end;
+    this.rangeStart = start;
+    this.rangeLen = n;
+    return buf;
+  }
+
+  private slotScratch(slot: number, n: number): Buffer {
+    const i = slot + 1;
+    if (this.scratches[i]!.length < n) this.scratches[i] = Buffer.allocUnsafe(Math.max(n, 4096));
+    return this.scratches[i]!;
+  }
+
   /** A string as raw bytes (ziplist/listpack/intset blobs): a view when stored raw. */
   blob(what: string): Buffer {
     const p = this.pos;
@@ -165,7 +224,7 @@ export class RdbReader {
         return String(buf.readInt32LE(p + 1));
       case RDB_ENC_LZF: {
         this.pos = p + 1;
-        const out = this.lzf(what, true);
+        const out = this.lzf(what, 0);
         return out.latin1Slice(0, this.lzfLen);
       }
       default:
@@ -174,10 +233,10 @@ export class RdbReader {
   }
 
   /**
-   * rdbLoadLzfStringObject, after the encoding byte. With `scratch`, the result is in a
-   * shared buffer (valid until the next call; length in lzfLen) to spare an allocation.
+   * rdbLoadLzfStringObject, after the encoding byte. With a `scratch` index, the result is
+   * in that reused buffer (valid until its next use; length in lzfLen) to spare an allocation.
    */
-  private lzf(what: string, scratch = false): Buffer {
+  private lzf(what: string, scratch = -1): Buffer {
     const clen = this.len(`${what} (compressed length)`);
     const ulen = this.len(`${what} (uncompressed length)`);
     const start = this.pos;
@@ -187,9 +246,9 @@ export class RdbReader {
     // claimed length is corruption, not a reason to allocate it.
     if (ulen > clen * 90 + 64) throw new RdbError(`${what}: LZF length ${ulen} is impossible for ${clen} compressed bytes`, start);
     let out: Buffer;
-    if (scratch && ulen <= SCRATCH_MAX) {
-      if (this.scratch.length < ulen) this.scratch = Buffer.allocUnsafe(Math.max(ulen, 4096));
-      out = this.scratch;
+    if (scratch >= 0 && ulen <= SCRATCH_MAX) {
+      if (this.scratches[scratch]!.length < ulen) this.scratches[scratch] = Buffer.allocUnsafe(Math.max(ulen, 4096));
+      out = this.scratches[scratch]!;
     } else {
       out = Buffer.allocUnsafe(ulen);
     }

@@ -16,8 +16,9 @@ import {
   RDB_OPCODE_RESIZEDB,
   RDB_OPCODE_SELECTDB,
   RDB_OPCODE_SLOT_INFO,
+  RDB_TYPE_STRING,
 } from './constants.js';
-import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats } from './load-types.js';
+import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats, RdbStringBytesHandler } from './load-types.js';
 import { EMPTY, loadObject } from './load-object.js';
 import { RdbError } from './rdb-error.js';
 import type { RdbReader } from './reader.js';
@@ -36,6 +37,7 @@ export class RdbRecords {
     private readonly stats: RdbLoadStats,
     private readonly onEntry: RdbEntryHandler,
     private readonly onResize: LoadRdbOptions['onResize'],
+    private readonly onBytes?: RdbStringBytesHandler,
   ) {}
 
   /** Reads records until maxKeys keys were read (false) or the EOF opcode (true). */
@@ -45,6 +47,7 @@ export class RdbRecords {
     const stats = this.stats;
     const typeCounts = this.typeCounts;
     const onEntry = this.onEntry;
+    const onBytes = this.onBytes;
     let db = this.db;
     let expireAt = this.expireAt;
     let n = 0;
@@ -107,6 +110,19 @@ export class RdbRecords {
           case RDB_OPCODE_EOF:
             return true;
           default: {
+            if (type === RDB_TYPE_STRING && onBytes !== undefined && db === 0) {
+              // The byte path: key and value stay bytes from the file to the table.
+              const kbuf = r.stringRange('a key', 0);
+              const koff = r.rangeStart;
+              const klen = r.rangeLen;
+              const vbuf = r.stringRange('string value', 1);
+              typeCounts[type]!++;
+              n++;
+              stats.keys++;
+              onBytes(kbuf, koff, klen, vbuf, r.rangeStart, r.rangeLen, expireAt);
+              expireAt = undefined;
+              continue;
+            }
             const keyAt = r.pos - 1;
             const key = r.string('a key');
             const value = loadObject(r, type, key);

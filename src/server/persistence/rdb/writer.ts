@@ -51,6 +51,30 @@ function integerValue(s: string): number | undefined {
   return v >= -2147483648 && v <= 2147483647 ? v : undefined;
 }
 
+/** integerValue of the latin1 bytes b[off, off + n) (1..11 of them). */
+function integerValueBytes(b: Buffer, off: number, n: number): number | undefined {
+  let i = off;
+  const end = off + n;
+  let neg = false;
+  let c = b[i]!;
+  if (c === 45 /* - */) {
+    if (n === 1) return undefined;
+    neg = true;
+    c = b[++i]!;
+    if (c === 48) return undefined; // "-0", "-01"
+  } else if (c === 48 /* 0 */) {
+    return n === 1 ? 0 : undefined; // no leading zeros
+  }
+  let v = 0;
+  for (; i < end; i++) {
+    c = b[i]! - 48;
+    if (c < 0 || c > 9) return undefined;
+    v = v * 10 + c;
+  }
+  v = neg ? -v : v;
+  return v >= -2147483648 && v <= 2147483647 ? v : undefined;
+}
+
 export class RdbWriter {
   private readonly sink: RdbSink;
   private readonly compress: boolean;
@@ -136,22 +160,7 @@ export class RdbWriter {
     if (n <= 11 && n > 0) {
       const v = integerValue(s);
       if (v !== undefined) {
-        this.room(5);
-        const buf = this.buf;
-        const p = this.pos;
-        if (v >= -128 && v <= 127) {
-          buf[p] = 0xc0 | RDB_ENC_INT8;
-          buf.writeInt8(v, p + 1);
-          this.pos = p + 2;
-        } else if (v >= -32768 && v <= 32767) {
-          buf[p] = 0xc0 | RDB_ENC_INT16;
-          buf.writeInt16LE(v, p + 1);
-          this.pos = p + 3;
-        } else {
-          buf[p] = 0xc0 | RDB_ENC_INT32;
-          buf.writeInt32LE(v, p + 1);
-          this.pos = p + 5;
-        }
+        this.int(v);
         return;
       }
     }
@@ -171,6 +180,35 @@ export class RdbWriter {
       big.latin1Write(s, 0, s.length);
       this.emitExternal(big);
     }
+  }
+
+  /** string() of the latin1 bytes src[off, off + n), with the same encodings, without a JS string. */
+  stringBytes(src: Buffer, off: number, n: number): void {
+    if (n <= 11 && n > 0) {
+      const v = integerValueBytes(src, off, n);
+      if (v !== undefined) {
+        this.int(v);
+        return;
+      }
+    }
+    if (this.compress && n > 20) {
+      if (this.scratchOut.length < n) this.scratchOut = Buffer.allocUnsafe(Math.max(n, 256));
+      const dst = this.scratchOut;
+      const clen = lzfCompressInto(src, off, off + n, dst, 0, n - 4);
+      if (clen === 0) {
+        this.len(n);
+        this.bytes(src, n, off);
+      } else {
+        this.byte(0xc0 | RDB_ENC_LZF);
+        this.len(clen);
+        this.len(n);
+        this.bytes(dst, clen);
+      }
+      if (n > SCRATCH_KEEP) this.scratchOut = Buffer.alloc(0);
+      return;
+    }
+    this.len(n);
+    this.bytes(src, n, off);
   }
 
   /** Hands the batched bytes to the sink (end of an incremental snapshot's turn). */
@@ -216,18 +254,38 @@ export class RdbWriter {
     }
   }
 
-  /** Copies src[0, n) into the output. */
-  private bytes(src: Buffer, n: number): void {
+  /** An integer-encoded string (RDB_ENC_INT8/16/32). */
+  private int(v: number): void {
+    this.room(5);
+    const buf = this.buf;
+    const p = this.pos;
+    if (v >= -128 && v <= 127) {
+      buf[p] = 0xc0 | RDB_ENC_INT8;
+      buf.writeInt8(v, p + 1);
+      this.pos = p + 2;
+    } else if (v >= -32768 && v <= 32767) {
+      buf[p] = 0xc0 | RDB_ENC_INT16;
+      buf.writeInt16LE(v, p + 1);
+      this.pos = p + 3;
+    } else {
+      buf[p] = 0xc0 | RDB_ENC_INT32;
+      buf.writeInt32LE(v, p + 1);
+      this.pos = p + 5;
+    }
+  }
+
+  /** Copies src[off, off + n) into the output. */
+  private bytes(src: Buffer, n: number, off = 0): void {
     if (this.pos + n <= this.buf.length) {
-      src.copy(this.buf, this.pos, 0, n);
+      src.copy(this.buf, this.pos, off, off + n);
       this.pos += n;
     } else if (n <= this.chunkSize) {
       this.emit(true);
-      src.copy(this.buf, 0, 0, n);
+      src.copy(this.buf, 0, off, off + n);
       this.pos = n;
     } else {
       this.emit(true);
-      this.emitExternal(Buffer.from(src.subarray(0, n)));
+      this.emitExternal(Buffer.from(src.subarray(off, off + n)));
     }
   }
 

@@ -13,7 +13,7 @@ const rdbEncoder: EncoderFactory = (sink, keys, expires) => {
   const e = new RdbEncoder(sink);
   e.header(defaultAux({ 'aof-base': '1' }));
   e.selectDb(0, keys, expires);
-  return { entry: (k, v, x) => e.entry(k, v, x), finish: () => e.footer() };
+  return { entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
 };
 const aofEncoder: EncoderFactory = (sink) => new AofBaseEncoder(sink);
 
@@ -97,7 +97,7 @@ describe('AofLayout', () => {
     expect(fsyncDirs).toEqual([]);
   });
 
-  it('a rewrite: a live new incr, the next base, then commit removes the old files', () => {
+  it('a rewrite: a live new incr, the next base, then commit (on the thread pool) removes the old files', async () => {
     const l = layout();
     l.createIfMissing(new Keyspace());
     expect(l.currentIncr()).toEqual({ name: 'appendonly.aof.1.incr.aof', seq: 1, type: 'i' });
@@ -107,10 +107,24 @@ describe('AofLayout', () => {
     const base2 = l.nextBase();
     expect(base2).toEqual({ name: 'appendonly.aof.2.base.rdb', seq: 2, type: 'b' });
     fs.writeFileSync(path.join(aofDir(), base2.name), 'REDIS');
-    l.commit(base2, incr2);
+    const done = new Promise<Error | null>((r) => l.commit(base2, incr2, r));
+    // Until the commit is done the old manifest stands, naming every file a load needs.
+    expect(parseManifest(manifestText(), 'm').map((f) => f.name)).toContain('appendonly.aof.1.base.rdb');
+    expect(await done).toBeNull();
     expect(manifestText()).toBe('file appendonly.aof.2.base.rdb seq 2 type b\nfile appendonly.aof.2.incr.aof seq 2 type i\n');
     expect(ls()).toEqual(['appendonly.aof.2.base.rdb', 'appendonly.aof.2.incr.aof', 'appendonly.aof.manifest']);
     expect(l.currentIncr()).toBe(incr2);
+  });
+
+  it('a commit that cannot write the manifest says so and leaves the files as they were', async () => {
+    const l = layout();
+    l.createIfMissing(new Keyspace());
+    const incr2 = l.addIncr(true);
+    const before = [...l.files];
+    fs.rmSync(aofDir(), { recursive: true });
+    const err = await new Promise<Error | null>((r) => l.commit(l.nextBase(), incr2, r));
+    expect(err?.message).toMatch(/ENOENT/);
+    expect(l.files).toEqual(before);
   });
 
   it('an incr added while no incr is live is only in files until the base commits', () => {

@@ -35,7 +35,7 @@ export const table = new Map<string, Command>(dataCommands.map((c) => [c.name, c
 const served = [...connectionCommands, ...adminCommands, ...transactionCommands, ...dataCommands];
 
 function newClient(id: number, resp: Proto): DispatchClient {
-  return { id, name: '', resp, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false, wroteThisTurn: false };
+  return { id, name: '', resp, authenticated: true, libName: '', libVer: '', closeAfterReply: false, wroteThisTurn: false };
 }
 
 export function harness(resp: Proto = 2): Harness {

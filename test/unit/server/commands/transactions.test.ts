@@ -211,7 +211,7 @@ describe('transactions', () => {
       h.run('SET', 'k', '1');
       h.ks.setExpire('k', Date.now() + 60_000);
       h.run('WATCH', 'k');
-      h.ks.expires.set('k', Date.now() - 1); // its TTL passes; nothing deleted it yet
+      h.ks.data.setExpireAt(h.ks.data.find('k'), Date.now() - 1); // its TTL passes; nothing deleted it yet
       h.run('MULTI');
       h.run('INCR', 'k');
       expect(h.run('EXEC')).toBe('*-1\r\n');
@@ -219,7 +219,7 @@ describe('transactions', () => {
       h.run('SET', 'k', '1');
       h.ks.setExpire('k', Date.now() + 60_000);
       h.run('WATCH', 'k');
-      h.ks.expires.set('k', Date.now() - 1);
+      h.ks.data.setExpireAt(h.ks.data.find('k'), Date.now() - 1);
       expect(h.call('EXISTS', 'k')).toBe(0);
       h.run('MULTI');
       h.run('PING');

@@ -1,0 +1,33 @@
+/**
+ * The key hash of the keyspace's index: SipHash-1-3 under a random per-process key, as
+ * Redis hashes its dict keys (siphash.c, dictGenHashFunction), so that keys colliding in
+ * the index cannot be chosen from outside (hash flooding). Over latin1 strings (one char
+ * per byte) and over bytes with the same result, so a key is found whether it comes from
+ * a command (a JS string) or from a file being loaded (bytes).
+ */
+import { randomFillSync } from 'node:crypto';
+import { sipHash } from './siphash.js';
+
+const KEY = randomFillSync(new Uint32Array(4));
+const out = new Uint32Array(2);
+/** Strings are copied here first: one hash function for both kinds of key. */
+let scratch = Buffer.allocUnsafe(256);
+
+/** hashBytes of the latin1 bytes of `s`. */
+export function hashKey(s: string): number {
+  const n = s.length;
+  if (n <= 64) {
+    for (let i = 0; i < n; i++) scratch[i] = s.charCodeAt(i);
+  } else {
+    if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, 2 * scratch.length));
+    scratch.latin1Write(s, 0, n);
+  }
+  sipHash(scratch, 0, n, KEY, 1, 3, out);
+  return out[0]! | 0;
+}
+
+/** The low 32 bits of SipHash-1-3 of buf[off, off + len). */
+export function hashBytes(buf: Uint8Array, off: number, len: number): number {
+  sipHash(buf, off, len, KEY, 1, 3, out);
+  return out[0]! | 0;
+}
