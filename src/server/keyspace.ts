@@ -72,6 +72,14 @@ export class Keyspace {
   beforeWrite: ((key: string) => void) | null = null;
   /** Called after a key was removed because it expired. */
   onExpire: ((key: string) => void) | null = null;
+  /** Called before any change to `key`, after beforeWrite: WATCH's registry (touchWatchedKey). */
+  onTouch: ((key: string) => void) | null = null;
+  /**
+   * Called before every key goes at once (FLUSHDB, FLUSHALL: `replacedWith` null) or the
+   * data is traded with another database's (SWAPDB): WATCH's registry
+   * (touchAllWatchedKeysInDb). Installed with onTouch, only while keys are watched.
+   */
+  onTouchAll: ((replacedWith: Keyspace | null) => void) | null = null;
   /** When false (e.g. while loading), reads do not expire keys. */
   expireOnRead = true;
   expiredKeys = 0;
@@ -98,6 +106,9 @@ export class Keyspace {
    * trade places with `other`'s; ids, expiry callbacks and anything keyed by database stay.
    */
   swapData(other: Keyspace): void {
+    // Watchers of a key in either database see it change (dbSwapDatabases touches both first).
+    this.onTouchAll?.(other);
+    other.onTouchAll?.(this);
     [this.table, other.table] = [other.table, this.table];
     [this.sweep, other.sweep] = [other.sweep, this.sweep];
     [this.beforeWrite, other.beforeWrite] = [other.beforeWrite, this.beforeWrite];
@@ -150,6 +161,7 @@ export class Keyspace {
   /** Sets a value. Clears the TTL unless keepTtl (SET KEEPTTL, in-place ops). */
   set(key: string, value: Value, keepTtl = false): void {
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     const e = this.data.set(key, value);
     if (!keepTtl && this.data.expiresCount > 0) this.data.setExpireAt(e, undefined);
     this.dirty++;
@@ -158,6 +170,7 @@ export class Keyspace {
   /** Call before mutating a collection in place; returns it for chaining. */
   mutate<T extends Value>(key: string, value: T): T {
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.dirty++;
     return value;
   }
@@ -165,6 +178,7 @@ export class Keyspace {
   delete(key: string): boolean {
     if (!this.data.has(key)) return false;
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.delete(key);
     this.dirty++;
     return true;
@@ -180,6 +194,7 @@ export class Keyspace {
     const e = this.data.find(key);
     if (e < 0) return;
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.setExpireAt(e, atMs);
     this.dirty++;
   }
@@ -188,6 +203,7 @@ export class Keyspace {
     const e = this.data.find(key);
     if (e < 0 || this.data.expireAt(e) === undefined) return false;
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.setExpireAt(e, undefined);
     this.dirty++;
     return true;
@@ -195,6 +211,7 @@ export class Keyspace {
 
   /** FLUSHDB: every key goes. Returns how many there were. */
   flush(): number {
+    this.onTouchAll?.(null);
     const n = this.table.size;
     this.dirty += n;
     if (this.beforeWrite !== null) {
@@ -230,6 +247,7 @@ export class Keyspace {
 
   private expireNow(key: string): void {
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.delete(key);
     this.dirty++;
     this.expiredKeys++;

@@ -329,7 +329,7 @@ describe.skipIf(!hasRedis)('several databases between redis-server 7 and the bui
     });
   }
 
-  it('writes SELECT into the AOF exactly where redis-server does (writes, MOVE, SWAPDB, COPY … DB, FLUSH*, expiry)', { timeout: 30_000 }, async () => {
+  it('writes SELECT into the AOF exactly where redis-server does (writes, MOVE, SWAPDB, COPY … DB, FLUSH*, expiry, MULTI … EXEC)', { timeout: 30_000 }, async () => {
     const got: Record<string, string[]> = {};
     for (const kind of ['redis', 'builtin'] as const) {
       const s = await server(kind, [...AOF, '--hz', '10']);
@@ -350,10 +350,14 @@ describe.skipIf(!hasRedis)('several databases between redis-server 7 and the bui
       await r0.set('d', '4');
       await r3.flushall();
       await r3.set('e', '5');
+      // a transaction across databases: SELECT before MULTI, between commands, EXEC in the last one's
+      await r0.multi().set('t0', '1').select(6).set('t6', '2').move('t6', 7).exec();
+      await r0.set('after', 'x'); // the connection is in database 6 now
       got[kind] = incrCommands(s);
       expect((await execFileP('redis-check-aof', [path.join(aofDir(s), 'appendonly.aof.manifest')])).stdout).toMatch(/is valid/);
     }
     expect(got['builtin']).toEqual(got['redis']);
-    expect(got['builtin']!.filter((c) => c.startsWith('SELECT'))).toEqual(['SELECT 0', 'SELECT 2', 'SELECT 0', 'SELECT 2', 'SELECT 3', 'SELECT 2', 'SELECT 0', 'SELECT 3']);
+    expect(got['builtin']!.filter((c) => c.startsWith('SELECT'))).toEqual(['SELECT 0', 'SELECT 2', 'SELECT 0', 'SELECT 2', 'SELECT 3', 'SELECT 2', 'SELECT 0', 'SELECT 3', 'SELECT 0', 'SELECT 6']);
+    expect(got['builtin']!.slice(-8)).toEqual(['SELECT 0', 'MULTI', 'set t0 1', 'SELECT 6', 'set t6 2', 'move t6 7', 'EXEC', 'set after x']);
   });
 });

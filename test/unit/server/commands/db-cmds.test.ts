@@ -167,4 +167,74 @@ describe('database commands', () => {
     expect(h.aofDbs.at(-1)).toBe(7);
     expect(h.call('GET', 'k')).toBe('stays');
   });
+
+  it('a transaction with SELECT: MULTI in the first command’s database, EXEC in the last one’s, the SELECT kept after EXEC', () => {
+    const h = harness();
+    h.run('MULTI');
+    h.run('SET', 'a', '1');
+    h.run('SELECT', '3');
+    h.run('SET', 'b', '2');
+    h.run('MOVE', 'b', '4');
+    expect(h.call('EXEC')).toEqual(['OK', 'OK', 'OK', 1]);
+    expect(h.lastPropagated).toEqual([['MULTI'], ['SET', 'a', '1'], ['SET', 'b', '2'], ['MOVE', 'b', '4'], ['EXEC']]);
+    expect(h.aofDbs.slice(-5)).toEqual([0, 0, 3, 3, 3]);
+    expect(h.client.db).toBe(3);
+    expect(h.dbs.get(4).get('b')).toBe('2');
+    // one change alone goes unwrapped, in its database
+    h.run('MULTI');
+    h.run('SELECT', '5');
+    h.run('SET', 'c', '3');
+    h.run('EXEC');
+    expect(h.lastPropagated).toEqual([['SET', 'c', '3']]);
+    expect(h.aofDbs.at(-1)).toBe(5);
+  });
+
+  it('WATCH is per database: the same name written elsewhere does not touch it; FLUSHDB, FLUSHALL and SWAPDB do', () => {
+    const h = harness();
+    const other = h.other();
+    const exec = () => {
+      h.run('MULTI');
+      h.run('PING');
+      return h.call('EXEC');
+    };
+    h.run('SET', 'x', '0');
+    h.run('WATCH', 'x');
+    other('SELECT', '1');
+    other('SET', 'x', 'elsewhere');
+    expect(exec()).toEqual(['PONG']);
+
+    // watching in two databases: a touch in either fails EXEC, and every watch is forgotten
+    h.run('WATCH', 'x');
+    h.run('SELECT', '1');
+    h.run('WATCH', 'x');
+    other('SET', 'x', 'touched in 1');
+    h.run('SELECT', '0');
+    expect(exec()).toBeNull();
+    expect(h.client.tx!.watched.size).toBe(0);
+
+    // FLUSHDB of another database: no touch; of this one: touched
+    h.run('WATCH', 'x');
+    other('FLUSHDB');
+    expect(exec()).toEqual(['PONG']);
+    h.run('WATCH', 'x');
+    other('SELECT', '0');
+    other('FLUSHDB');
+    expect(exec()).toBeNull();
+
+    // SWAPDB: a watched key present in either database is touched; absent in both, not
+    h.run('WATCH', 'nowhere');
+    other('SWAPDB', '0', '9');
+    expect(exec()).toEqual(['PONG']);
+    other('SELECT', '9');
+    other('SET', 'y', 'in 9');
+    h.run('WATCH', 'y');
+    other('SWAPDB', '0', '9');
+    expect(exec()).toBeNull();
+    expect(h.call('GET', 'y')).toBe('in 9');
+
+    // FLUSHALL touches every database's watched keys
+    h.run('WATCH', 'y');
+    other('FLUSHALL');
+    expect(exec()).toBeNull();
+  });
 });

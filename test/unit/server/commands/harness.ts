@@ -1,7 +1,11 @@
 import { Databases } from '../../../../src/server/databases.js';
 import type { Keyspace } from '../../../../src/server/keyspace.js';
 import type { Command, Ctx, ServerApi } from '../../../../src/server/commands/command.js';
+import { adminCommands } from '../../../../src/server/commands/admin-cmds.js';
+import { connectionCommands } from '../../../../src/server/commands/connection-cmds.js';
 import { dataCommands } from '../../../../src/server/commands/index.js';
+import { transactionCommands } from '../../../../src/server/commands/transactions.js';
+import { commandStatFields, ErrorStats } from '../../../../src/server/command-stats.js';
 import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '../../../../src/server/dispatch.js';
 import type { Proto } from '../../../../src/server/resp/encoder.js';
 
@@ -27,26 +31,24 @@ export interface Harness {
   aofDbs: number[];
   /** FLUSHALL calls of server.flushedAll(). */
   flushedAll: number;
+  /** Another client of the same databases (WATCH tests), starting in database 0: its run(). */
+  other(): (...argv: string[]) => string;
+  /** INFO commandstats / errorstats fields and total_error_replies, as the server renders them. */
+  stats(): { commands: Record<string, string>; errors: Record<string, string>; totalErrorReplies: number };
 }
 
 /** The data commands by (lower-case) name, for tests that look at flags. */
 export const table = new Map<string, Command>(dataCommands.map((c) => [c.name, c]));
-const dispatchTable = commandTable(dataCommands);
+const served = [...connectionCommands, ...adminCommands, ...transactionCommands, ...dataCommands];
+
+function newClient(id: number, resp: Proto): DispatchClient {
+  return { id, name: '', resp, db: 0, authenticated: true, libName: '', libVer: '', closeAfterReply: false, wroteThisTurn: false };
+}
 
 export function harness(resp: Proto = 2): Harness {
   const dbs = new Databases(16);
   const ks = dbs.get(0);
-  const client: DispatchClient = {
-    id: 1,
-    name: '',
-    resp,
-    db: 0,
-    authenticated: true,
-    libName: '',
-    libVer: '',
-    closeAfterReply: false,
-    wroteThisTurn: false,
-  };
+  const client = newClient(1, resp);
   // Data commands must not need the server; any use of it fails the test loudly.
   // ...but FLUSHALL, which tells it (counted in flushedAll).
   const server = new Proxy({}, {
@@ -58,9 +60,13 @@ export function harness(resp: Proto = 2): Harness {
   const ctx: Ctx = { ks, dbs, client, server, resp, rewritten: null };
   let propagated: string[][] = [];
   let propagatedDbs: number[] = [];
+  // a table per harness: its entries carry the command counters
+  const dispatchTable = commandTable(served);
+  const errorStats = new ErrorStats();
   const host: DispatchHost = {
     table: dispatchTable,
     ctx,
+    errorStats,
     loading: false,
     persistence: {
       aofOn: true,
@@ -91,6 +97,21 @@ export function harness(resp: Proto = 2): Harness {
     },
     call(...argv) {
       return decode(h.run(...argv));
+    },
+    stats() {
+      const commands = commandStatFields(served.map((c) => [c.name, dispatchTable.get(c.name)!.stats] as const));
+      return { commands, errors: errorStats.fields(), totalErrorReplies: errorStats.total };
+    },
+    other() {
+      const c = newClient(2, resp);
+      return (...argv) => {
+        propagated = [];
+        propagatedDbs = [];
+        const reply = dispatch(host, c, argv);
+        h.aof.push(...propagated);
+        h.aofDbs.push(...propagatedDbs);
+        return reply;
+      };
     },
   };
   return h;
