@@ -4,13 +4,12 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import { type Histogram, maxLatencyDuring, mergeHistograms } from '../harness/measure/latency.js';
 import { parseInfo } from '../harness/measure/info.js';
-import { Driver } from '../harness/workload/driver.js';
-import { Ledger } from '../harness/workload/ledger.js';
+import { openLoopWindow } from '../harness/measure/open-loop-window.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
 import { commandHead, type CommandWriter } from '../harness/workload/resp-writer.js';
 import type { Workload } from '../harness/workload/workload.js';
 import { Rng } from '../shared/prng.js';
-import { MODES, type Mode, type TargetKind } from '../shared/types.js';
+import { MODES, type Mode, type LocalTargetKind } from '../shared/types.js';
 import { fail, fmt, median, requireBinaries, type Running, start } from './lib.js';
 
 /**
@@ -45,7 +44,7 @@ const SNAPSHOT = process.env.SNAPSHOT ?? 'both';
 const VALUE_SIZE = 100;
 /** Generous bytes per key for both servers at once, to skip sizes that do not fit. */
 const BYTES_PER_KEY_BOTH = 900;
-const kinds: TargetKind[] = ['builtin', 'redis'];
+const kinds: LocalTargetKind[] = ['builtin', 'redis'];
 const SET = commandHead(3, 'SET');
 
 /** Value bytes: a pool of random alphanumerics (LZF cannot shrink it) or one repeated byte. */
@@ -107,7 +106,7 @@ async function infoOf(conn: RespConnection, section = 'everything'): Promise<Rec
 }
 
 interface Server {
-  kind: TargetKind;
+  kind: LocalTargetKind;
   run: Running;
   admin: RespConnection;
   rssPerKey: number;
@@ -144,31 +143,22 @@ async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | nu
   await s.admin.call('CONFIG', 'RESETSTAT');
   const logFile = path.join(s.run.dir, 'server.log');
   const logFrom = s.kind === 'builtin' ? fs.statSync(logFile).size : 0;
-  const ledger = new Ledger({ initialCapacity: RATE * (SECONDS + 2) });
-  const d = await Driver.connect({ port: s.run.port, clients: CLIENTS, pipeline: 100_000, rate: RATE, workload: overwrite(keys, pool, seed), ledger });
-  const t0 = performance.now();
-  d.start(t0);
-  let snapFrom = 0;
-  let snapTo = 0;
-  let end = t0 + SECONDS * 1000;
-  if (snapshot !== null) {
-    await new Promise((r) => setTimeout(r, 1000));
-    const aof = snapshot.startsWith('aof') || snapshot === 'rdb+aof';
-    const field = aof ? 'aof_rewrite_in_progress' : 'rdb_bgsave_in_progress';
-    snapFrom = performance.now();
-    await s.admin.call(aof ? 'BGREWRITEAOF' : 'BGSAVE');
-    for (;;) {
-      await new Promise((r) => setTimeout(r, 20));
-      const p = await infoOf(s.admin, 'persistence');
-      if (p[field] === '0') break;
-    }
-    snapTo = performance.now();
-    end = Math.max(end, snapTo + 1000);
-  }
-  await new Promise((r) => setTimeout(r, Math.max(0, end - performance.now())));
-  d.halt();
-  await Promise.race([d.settled(), new Promise((r) => setTimeout(r, 10_000))]);
-  d.close();
+  const aof = snapshot !== null && (snapshot.startsWith('aof') || snapshot === 'rdb+aof');
+  // the window (load, BGSAVE/BGREWRITEAOF, INFO polls) is the harness's, shared with `durabench sweep`
+  const w = await openLoopWindow({
+    port: s.run.port,
+    admin: s.admin,
+    workload: overwrite(keys, pool, seed),
+    rate: RATE,
+    clients: CLIENTS,
+    ms: SECONDS * 1000,
+    pollMs: 20,
+    ...(snapshot !== null ? { snapshot: { command: aof ? ('BGREWRITEAOF' as const) : ('BGSAVE' as const), atMs: 1000, afterMs: 1000, timeoutMs: 600_000 } } : {}),
+  });
+  const d = w.driver;
+  const ledger = w.ledger;
+  const snapFrom = w.snapshot?.sentAt ?? 0;
+  const snapTo = w.snapshot?.doneAt ?? 0;
   const h: Histogram = mergeHistograms(d.histograms());
   const gc = s.kind === 'builtin' ? traceGc(logFile, logFrom) : null;
   return {
@@ -183,7 +173,7 @@ async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | nu
   };
 }
 
-async function startServer(kind: TargetKind, mode: Mode, keys: number, pool: Buffer): Promise<Server> {
+async function startServer(kind: LocalTargetKind, mode: Mode, keys: number, pool: Buffer): Promise<Server> {
   const extra = ['--auto-aof-rewrite-percentage', '0'];
   // --trace-gc goes to the built-in server's stdout, i.e. its log file: its GC pauses,
   // measured independently of the server's own INFO figure.
@@ -229,7 +219,7 @@ for (const keys of SIZES) {
         for (const k of kinds) servers.push(await startServer(k, mode, keys, pool));
         const phases: (Mode | null)[] = SNAPSHOT === 'with' ? [mode] : SNAPSHOT === 'without' ? [null] : [null, mode];
         for (const snap of phases) {
-          const res: Record<TargetKind, Window[]> = { builtin: [], redis: [] };
+          const res: Record<LocalTargetKind, Window[]> = { builtin: [], redis: [] };
           for (let t = 0; t < TRIALS; t++) {
             for (const s of t % 2 ? [...servers].reverse() : servers) res[s.kind].push(await window(s, keys, pool, snap, 1000 + t));
           }

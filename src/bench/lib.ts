@@ -12,7 +12,7 @@ import { Driver } from '../harness/workload/driver.js';
 import { createWorkload } from '../harness/workload/generators.js';
 import { Ledger } from '../harness/workload/ledger.js';
 import { ValueCodec } from '../harness/workload/values.js';
-import type { Mode, TargetKind } from '../shared/types.js';
+import type { Mode, LocalTargetKind } from '../shared/types.js';
 
 /**
  * What the benchmark scripts share. Servers start through the harness's own targets (same
@@ -51,7 +51,7 @@ export interface Running {
 }
 
 /** Starts a target in a mode (plus extra flags) on a free port, in `dir` or a fresh temp dir. */
-export async function start(kind: TargetKind, mode: Mode, opts: { extra?: string[]; dir?: string; savePoints?: string; nodeFlags?: string[] } = {}): Promise<Running> {
+export async function start(kind: LocalTargetKind, mode: Mode, opts: { extra?: string[]; dir?: string; savePoints?: string; nodeFlags?: string[] } = {}): Promise<Running> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `durabench-bench-${kind}-`));
   const extra = opts.extra ?? [];
   const h = await targets[kind]

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Table from 'cli-table3';
-import { MODES, type Mode, type TargetKind } from '../shared/types.js';
+import { MODES, type Mode, type LocalTargetKind } from '../shared/types.js';
 import { command, driverSetOps, fail, fill, fmt, info, median, redisBenchmark, requireBinaries, start, valueKinds, verdict, waitZero, type ValueKind } from './lib.js';
 
 /**
@@ -27,7 +27,7 @@ const N = Number(process.env.N ?? 100_000);
 const SIZES = (process.env.SIZES ?? '1000000,4000000').split(',').map(Number);
 const SAVE = '10 10000';
 const LOADS = Number(process.env.LOADS ?? 3);
-const kinds: TargetKind[] = ['builtin', 'redis'];
+const kinds: LocalTargetKind[] = ['builtin', 'redis'];
 const modes = process.env.MODES ? (process.env.MODES.split(',') as Mode[]) : MODES;
 const bad = modes.filter((m) => !MODES.includes(m));
 if (bad.length > 0) fail('bench:persistence', `MODES: unknown mode ${bad.join(', ')} (known: ${MODES.join(', ')})`);
@@ -41,7 +41,7 @@ const row = (name: string, per: Array<{ b: number; r: number }>, unit: string, g
   per.map(({ b, r }) => verdict(ok(b, r))).join(' / '),
 ];
 
-async function setOps(kind: TargetKind, mode: Mode, pipeline: number, values: ValueKind, round: number): Promise<number> {
+async function setOps(kind: LocalTargetKind, mode: Mode, pipeline: number, values: ValueKind, round: number): Promise<number> {
   const s = await start(kind, mode, { savePoints: SAVE });
   try {
     if (values === 'random') return (await driverSetOps(s.port, { clients: 50, pipeline, seconds: SECONDS, keys: 100_000, size: 100, seed: round + 1 })).ops;
@@ -57,7 +57,7 @@ for (const mode of ONLY === 'sizes' ? [] : modes) {
   for (const pipeline of pipelines) {
     const per: Array<{ b: number; r: number }> = [];
     for (const v of VALUES) {
-      const runs: Record<TargetKind, number[]> = { builtin: [], redis: [] };
+      const runs: Record<LocalTargetKind, number[]> = { builtin: [], redis: [] };
       for (let r = 0; r < ROUNDS; r++) for (const k of r % 2 ? [...kinds].reverse() : kinds) runs[k].push(await setOps(k, mode, pipeline, v, r));
       per.push({ b: median(runs.builtin), r: median(runs.redis) });
     }
@@ -81,7 +81,7 @@ interface AtSize {
 }
 
 /** Median spawn → ready of LOADS restarts on the same directory (one load is too noisy). */
-async function loadMs(kind: TargetKind, mode: Mode, opts: Parameters<typeof start>[2]): Promise<number> {
+async function loadMs(kind: LocalTargetKind, mode: Mode, opts: Parameters<typeof start>[2]): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < LOADS; i++) {
     const again = await start(kind, mode, opts);
@@ -92,7 +92,7 @@ async function loadMs(kind: TargetKind, mode: Mode, opts: Parameters<typeof star
 }
 
 /** Fill, BGSAVE, read the pause and the file; restart and time the RDB load; same for an AOF. */
-async function atSize(kind: TargetKind, keys: number, values: ValueKind): Promise<AtSize> {
+async function atSize(kind: LocalTargetKind, keys: number, values: ValueKind): Promise<AtSize> {
   const s = await start(kind, 'none');
   let out: AtSize;
   try {
@@ -120,7 +120,7 @@ async function atSize(kind: TargetKind, keys: number, values: ValueKind): Promis
 }
 
 for (const keys of ONLY === 'throughput' ? [] : SIZES) {
-  const m: Array<Record<TargetKind, AtSize>> = [];
+  const m: Array<Record<LocalTargetKind, AtSize>> = [];
   for (const v of VALUES) m.push({ builtin: await atSize('builtin', keys, v), redis: await atSize('redis', keys, v) });
   const per = (f: (a: AtSize) => number) => m.map((x) => ({ b: f(x.builtin), r: f(x.redis) }));
   const t = new Table({ style: { head: [], border: [] }, head: head(`${fmt(keys)} keys × 100 B`) });

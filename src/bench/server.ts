@@ -1,5 +1,5 @@
 import Table from 'cli-table3';
-import type { TargetKind } from '../shared/types.js';
+import type { LocalTargetKind } from '../shared/types.js';
 import { driverSetOps, fill, fmt, info, median, redisBenchmark, requireBinaries, start, valueKinds, verdict, type Running, type ValueKind } from './lib.js';
 
 /**
@@ -24,7 +24,7 @@ const VALUES = valueKinds('bench:server');
 const SIZE = 100;
 const KEYSPACE = 100_000;
 const CLIENTS = 50;
-const kinds: TargetKind[] = ['builtin', 'redis'];
+const kinds: LocalTargetKind[] = ['builtin', 'redis'];
 
 const head = ['case'];
 for (const v of VALUES) head.push(`${v}: built-in`, 'redis', '÷');
@@ -48,7 +48,7 @@ try {
       const goal = pipeline === 1 ? 0.9 : 0.6;
       for (const v of VALUES) {
         if (test === 'get') for (const k of kinds) await fill(servers[k].port, KEYSPACE, SIZE, v);
-        const runs: Record<TargetKind, number[]> = { builtin: [], redis: [] };
+        const runs: Record<LocalTargetKind, number[]> = { builtin: [], redis: [] };
         for (let r = 0; r < ROUNDS; r++) {
           for (const k of r % 2 ? [...kinds].reverse() : kinds) runs[k].push(await ops(servers[k], test, v, pipeline, r));
         }
@@ -69,7 +69,7 @@ try {
 const cells: string[] = [];
 const verdicts: string[] = [];
 for (const v of VALUES) {
-  const perKey: Record<TargetKind, number> = { builtin: 0, redis: 0 };
+  const perKey: Record<LocalTargetKind, number> = { builtin: 0, redis: 0 };
   for (const k of kinds) {
     const s = await start(k, 'none');
     try {

@@ -1,7 +1,8 @@
 /**
- * What `durabench run` and `durabench merge` do with a finished run result: print the tables,
- * write results/<timestamp>-<scenario>.json and .csv (and --json/--csv), evaluate the gates
- * with --gate, and set the exit code (99 a gate failed, 1 a sanity check or a trial failed).
+ * What `durabench run` and `durabench merge` do with a finished run result: print the tables
+ * (and charts on a TTY), write results/<timestamp>-<scenario>.json and .csv (and --json, --csv,
+ * --html), evaluate the gates with --gate, and set the exit code (99 a gate failed, 1 a sanity
+ * check or a trial failed).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { renderCsv } from '../report/csv.js';
 import { renderJson } from '../report/json.js';
 import { renderTables } from '../report/table.js';
 import type { RunResult } from '../shared/result.js';
+import { checkHtmlPath, terminalCharts, wantCharts, writeHtmlReport } from './chart-output.js';
 import { gateResult, writeGateFiles } from './gate.js';
 import { readRunResultFile, writeOutput } from './report.js';
 
@@ -30,6 +32,10 @@ export interface FinishOptions {
   out: string;
   json?: string;
   csv?: string;
+  /** --html: the self-contained HTML report goes here */
+  html?: string;
+  /** terminal charts under the tables (already decided: --no-charts, TTY, CI) */
+  charts: boolean;
   /** where the tables and gate report go (stderr when stdout carries --json - / --csv -) */
   human: NodeJS.WriteStream;
   color: boolean;
@@ -47,6 +53,8 @@ export interface OutputArgs {
   out: string;
   json?: string;
   csv?: string;
+  html?: string;
+  charts?: boolean;
   color?: boolean;
   gate?: boolean;
   baseline?: string;
@@ -74,11 +82,14 @@ export function prepareOutput(args: OutputArgs, scenario: Scenario): Omit<Finish
   } catch (e) {
     throw new UsageError(`--out ${args.out}: cannot write there (${(e as Error).message})`);
   }
-  const human = args.json === '-' || args.csv === '-' ? process.stderr : process.stdout;
+  checkHtmlPath(args.html); // said now, not after minutes of trials
+  const human = args.json === '-' || args.csv === '-' || args.html === '-' ? process.stderr : process.stdout;
   return {
     out: args.out,
     json: args.json,
     csv: args.csv,
+    html: args.html,
+    charts: wantCharts(args.charts, human),
     human,
     color: args.color ?? shouldColor(human.isTTY, process.env),
     // In CI (CI=true or not a TTY) a gated run prints only the gate table and a summary line.
@@ -90,15 +101,19 @@ export function prepareOutput(args: OutputArgs, scenario: Scenario): Omit<Finish
   };
 }
 
-export function finishRun(result: RunResult, o: FinishOptions): void {
+export async function finishRun(result: RunResult, o: FinishOptions): Promise<void> {
   const { human } = o;
-  if (!(o.gate && o.ci)) human.write(renderTables(result, { color: o.color, width: Math.min(120, human.columns || 100) }));
+  if (!(o.gate && o.ci)) {
+    human.write(renderTables(result, { color: o.color, width: Math.min(120, human.columns || 100) }));
+    if (o.charts) human.write(terminalCharts(result, human, o.color));
+  }
   const files = resultFiles(result, o.out);
   writeOutput(files.json, renderJson(result));
   writeOutput(files.csv, renderCsv(result));
   if (o.json) writeOutput(o.json, renderJson(result));
   if (o.csv) writeOutput(o.csv, renderCsv(result));
-  if (!o.quiet) process.stderr.write(`wrote ${files.json} and ${files.csv}\n`);
+  if (o.html) await writeHtmlReport(result, o.html);
+  if (!o.quiet) process.stderr.write(`wrote ${files.json} and ${files.csv}${o.html ? ` and ${o.html}` : ''}\n`);
 
   if (o.gate) {
     const report = gateResult(result, {
@@ -116,10 +131,19 @@ export function finishRun(result: RunResult, o: FinishOptions): void {
     }
   }
 
-  const failedTrials = result.trials.filter((t) => t.error !== null).length;
+  // a trial skipped with its reason (a fault this machine or target cannot take) is not measured, not failed
+  const skipped = result.trials.filter((t) => t.error?.startsWith('skipped:'));
+  const failedTrials = result.trials.filter((t) => t.error !== null).length - skipped.length;
+  if (skipped.length > 0) {
+    const reasons = [...new Set(skipped.map((t) => t.error!.slice('skipped: '.length)))];
+    process.stderr.write(`durabench: ${skipped.length} of ${result.trials.length} trials not measured: ${reasons.join('; ')}\n`);
+  }
   const broken = result.sanity.filter((v) => !v.ok);
   if (broken.length > 0) {
     process.stderr.write(`durabench: SANITY CHECK FAILED (${broken.length}): ${broken.map((v) => `${v.target} ${v.mode}: ${v.check}`).join('; ')} — the tool or the server is wrong\n`);
+    process.exitCode = 1;
+  } else if (skipped.length === result.trials.length) {
+    process.stderr.write('durabench: no trial could run here: nothing was measured\n');
     process.exitCode = 1;
   } else if (failedTrials > 0) {
     process.stderr.write(`durabench: ${failedTrials} of ${result.trials.length} trials failed (see the table above)\n`);

@@ -14,6 +14,8 @@ interface MergeArgs {
   out: string;
   json?: string;
   csv?: string;
+  html?: string;
+  charts?: boolean;
   quiet?: boolean;
   color?: boolean;
   gate?: boolean;
@@ -31,6 +33,8 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
       .option('json', { type: 'string', nargs: 1, describe: 'also write the JSON here (- for stdout)' })
       .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })
+      .option('html', { type: 'string', nargs: 1, describe: 'also write a self-contained HTML report (tables and charts) here' })
+      .option('charts', { type: 'boolean', default: true, describe: 'terminal charts under the tables (on a TTY outside CI); --no-charts leaves them out' })
       .option('quiet', { type: 'boolean', alias: 'q', describe: 'no "wrote ..." line' })
       .option('color', { type: 'boolean', describe: 'colour the tables (default: only on a TTY outside CI)' })
       .option('gate', { type: 'boolean', describe: "evaluate the scenario's gates: exit 0 all pass, 99 one fails" })
@@ -41,6 +45,6 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
   handler: async (args) => {
     const inputs = args.results.map((file) => ({ file, result: readRunResultFile(file) }));
     const result = mergeShards(inputs);
-    finishRun(result, { ...prepareOutput(args, result.scenario), quiet: args.quiet ?? false });
+    await finishRun(result, { ...prepareOutput(args, result.scenario), quiet: args.quiet ?? false });
   },
 };

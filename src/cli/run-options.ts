@@ -26,6 +26,8 @@ export interface RunArgs {
   out: string;
   csv?: string;
   json?: string;
+  html?: string;
+  charts?: boolean;
   quiet?: boolean;
   keep?: boolean;
   color?: boolean;
@@ -50,7 +52,7 @@ export function parseShard(text: string): { index: number; count: number } {
 export function runOptions(y: Argv<object>): Argv<RunArgs> {
   return y
     .positional('scenario', { type: 'string', describe: 'scenario .json, or a preset name (default, quick, real-redis, ci-gate, power-loss, disk-full, damaged-files, matrix)' })
-    .option('target', { type: 'string', describe: `server(s) to run, comma list: ${TARGETS.join(', ')}` })
+    .option('target', { type: 'string', describe: `server(s) to run, comma list: ${TARGETS.join(', ')}, external:<file> (a server run by Docker, Kubernetes, ssh: see examples/targets)` })
     .option('modes', { type: 'string', describe: `comma list of ${MODES.join(', ')}` })
     .option('trials', { type: 'number', describe: 'trials per mode and target' })
     .option('seed', { type: 'number', describe: 'seed for keys and kill points' })
@@ -69,6 +71,8 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
     .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })
     .option('json', { type: 'string', nargs: 1, describe: 'also write the JSON here (- for stdout)' })
+    .option('html', { type: 'string', nargs: 1, describe: 'also write a self-contained HTML report (tables and charts) here' })
+    .option('charts', { type: 'boolean', default: true, describe: 'terminal charts under the tables (on a TTY outside CI); --no-charts leaves them out' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress' })
     .option('keep', { type: 'boolean', describe: "keep each trial's temp dir (data files, server logs)" })
     .option('color', { type: 'boolean', describe: 'colour the tables (default: only on a TTY outside CI)' })
@@ -80,6 +84,8 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .example('$0 run ci-gate --gate --junit gates.xml', 'a CI step (ci-gate names its baseline)')
     .example('$0 run ci-gate --shard 1/4 --out shard1', 'one of 4 CI runners; then: durabench merge shard*/*.json')
     .example('$0 run quick --target builtin,redis', 'both servers side by side')
+    .example('$0 run quick --target external:examples/targets/docker.json', 'redis:7 in Docker, started and killed by the commands in the file')
     .example('$0 run quick --fault sigkill,sigterm', 'two faults: every mode under each')
+    .example('$0 run quick --html quick.html', 'also a report to open in a browser')
     .example('$0 run scenarios/default.json --modes none,aof-always --trials 5 --json -', '') as unknown as Argv<RunArgs>;
 }

@@ -62,7 +62,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       uninstall();
     }
 
-    finishRun(result, { ...output, quiet });
+    await finishRun(result, { ...output, quiet });
   },
 };
 

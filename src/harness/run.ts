@@ -19,7 +19,7 @@ import { MODES } from '../shared/types.js';
 import { sanityVerdicts } from './check/sanity.js';
 import { faults } from './faults/index.js';
 import { toolVersion } from './repo.js';
-import { targets } from './targets/index.js';
+import { targetFor } from './targets/index.js';
 import { runTrial } from './trial.js';
 import type { TrialPhase } from './trial-spec.js';
 import { deriveSeed, Rng } from '../shared/prng.js';
@@ -106,13 +106,13 @@ export async function runScenario(wanted: Scenario, opts: RunOptions = {}): Prom
   const startedAt = new Date().toISOString();
   const t0 = performance.now();
   const targetVersions: Partial<Record<TargetKind, string>> = {};
-  for (const kind of wanted.targets) targetVersions[kind] = await targets[kind].check();
+  for (const kind of wanted.targets) targetVersions[kind] = await targetFor(kind, wanted).check();
   const skippedTargets: { target: TargetKind; reason: string }[] = [];
   const extra: TargetKind[] = [];
   for (const kind of wanted.targetsIfPresent ?? []) {
     if (wanted.targets.includes(kind)) continue;
     try {
-      targetVersions[kind] = await targets[kind].check();
+      targetVersions[kind] = await targetFor(kind, wanted).check();
       extra.push(kind);
     } catch (err) {
       skippedTargets.push({ target: kind, reason: (err as Error).message });
@@ -130,7 +130,7 @@ export async function runScenario(wanted: Scenario, opts: RunOptions = {}): Prom
     emit({ type: 'trial-start', index: i, total, target: kind, mode, fault, trial, seed, plan: faults[fault].describe(plan) });
     const run = await runTrial({
       scenario,
-      target: targets[kind],
+      target: targetFor(kind, scenario),
       mode,
       fault,
       trial,

@@ -27,9 +27,10 @@ export class TrialSandbox {
   ) {}
 
   static async create(spec: TrialSpec): Promise<TrialSandbox> {
-    const root = await fs.mkdtemp(path.join(spec.tmpRoot ?? os.tmpdir(), `durabench-${spec.target.kind}-${spec.mode.replace('+', '-')}-`));
+    const root = await fs.mkdtemp(path.join(spec.tmpRoot ?? os.tmpdir(), `durabench-${spec.target.kind.replace(/[^A-Za-z0-9_-]/g, '-')}-${spec.mode.replace('+', '-')}-`));
     const dataDir = path.join(root, 'data');
     await fs.mkdir(dataDir);
+    // no ':' in the path: `docker run -v {dir}:/data` splits on it
     // kept dirs are the user's: no cleanup, no reaper
     const unregister = spec.keep ? () => undefined : registerTempDir(root);
     return new TrialSandbox(root, dataDir, Boolean(spec.keep), unregister);

@@ -13,8 +13,10 @@ import { StartupError, type TrialRun, type TrialSpec } from './trial-spec.js';
 import { check } from './check/index.js';
 import { faultContext } from './fault-context.js';
 import { faults, type Fault, type FaultOutcome, type RestartContext } from './faults/index.js';
+import { unmetNeed } from './faults/needs.js';
 import { diskUsage } from './measure/disk.js';
-import { SnapshotMonitor } from './measure/snapshot-monitor.js';
+import { SnapshotMonitor, spanMarkers } from './measure/snapshot-monitor.js';
+import { buildTimeline } from './measure/timeline.js';
 import { ioWriteBytes } from './measure/io-bytes.js';
 import { afterKillFigures, ioFigures, recoveryFigures } from './measure/trial-figures.js';
 import { DATA_FILES, hasAof, hasSavePoints } from './targets/modes.js';
@@ -42,8 +44,9 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
   const fault: Fault = faults[spec.fault];
   const plan = fault.plan(rng.fork(), scenario);
   const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints, scenario.snapshotStrategy));
-  // a fault this machine cannot inject (no root for a tmpfs, no strace) is not half-run
-  const unavailable = fault.unavailable?.() ?? null;
+  // a fault this target or machine cannot take (an external target's files out of reach, no
+  // root for a tmpfs, no strace) is not half-run
+  const unavailable = unmetNeed(spec.fault, target.kind, target.caps) ?? fault.unavailable?.() ?? null;
   if (unavailable !== null) {
     result.error = `skipped: ${unavailable}`;
     return { result, dir: null, note: result.error };
@@ -51,12 +54,17 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
 
   const box = await TrialSandbox.create(spec);
   const { root, dataDir, handles, conns } = box;
+  // where the harness sees the server's files: the trial's dir, or an external target's dataDir (or nowhere)
+  const filesDir = target.dataDirFor ? target.dataDirFor(dataDir) : dataDir;
   let note: string | null = null;
   let started = false;
 
   try {
     // target (under the fault's session, when it keeps state: a tracer, a mount)
     phase('start');
+    await target.prepareTrial?.(dataDir).catch((err: Error) => {
+      throw new StartupError(err.message);
+    });
     if (fault.prepare) box.session = await fault.prepare({ scenario, mode, plan, rng: rng.fork(), root, dataDir });
     const session = box.session;
     // the fault's wrap, then its session's (a tracer around whatever the fault launches)
@@ -78,7 +86,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     started = true;
     result.traced = first.traced;
     handles.push(first);
-    const control = await RespConnection.connect(first.port);
+    const control = await RespConnection.connect(first.port, first.host);
     conns.push(control);
 
     let preloadBytes = 0;
@@ -98,6 +106,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     const ledger = new Ledger(workload.ledgerOptions);
     const d = await Driver.connect({
       port: first.port,
+      host: first.host,
       clients: scenario.clients,
       pipeline: scenario.pipeline,
       rate: scenario.rate,
@@ -105,9 +114,9 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       ledger,
     });
     box.driver = d;
-    const monitorConn = await RespConnection.connect(first.port);
+    const monitorConn = await RespConnection.connect(first.port, first.host);
     conns.push(monitorConn);
-    const faultConn = await RespConnection.connect(first.port);
+    const faultConn = await RespConnection.connect(first.port, first.host);
     conns.push(faultConn);
     // its first reading is the baseline of the fork figures: taken after the preload's BGSAVE
     // finished, right before the writes start
@@ -138,13 +147,18 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     for (const c of conns.splice(0)) c.close();
 
     // measure the disk as the dead server left it
-    const disk = await diskUsage(dataDir, DATA_FILES.dbfilename, DATA_FILES.appenddirname);
-    if (fault.afterExit) outcome = (await fault.afterExit({ dataDir, mode, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
-    if (session?.afterExit) outcome = (await session.afterExit({ dataDir, mode, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
+    const disk = filesDir === null ? null : await diskUsage(filesDir, DATA_FILES.dbfilename, DATA_FILES.appenddirname);
+    if (fault.afterExit) outcome = (await fault.afterExit({ dataDir: filesDir ?? dataDir, mode, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
+    if (session?.afterExit) outcome = (await session.afterExit({ dataDir: filesDir ?? dataDir, mode, plan, rng: rng.fork(), handle: first, outcome })) ?? outcome;
     note = outcome.note ?? null;
     if (outcome.detail) result.faultDetail = { ...outcome.detail };
 
     Object.assign(result, afterKillFigures(ledger, disk, observed, d, Math.max(0, writeEnd - t0)));
+    // latency over time up to the kill (a graceful stop's last acks included)
+    result.timeline = buildTimeline(ledger, t0, Math.max(writeEnd, outcome.killedAt), [
+      ...spanMarkers(observed.spans),
+      { kind: 'fault', at: outcome.killedAt, label: `${fault.kind} (${outcome.signal})` },
+    ]);
     Object.assign(result, ioFigures(ioBefore, ioAtKill, result.acked, workload.logicalBytes(ledger)));
     if (exit.at < outcome.killedAt) {
       const tail = logTail(first.logFile);
@@ -153,6 +167,8 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       );
     }
     if (outcome.error) throw new RunError(outcome.error);
+    // an external target's kill, pause or resume that failed: the fault did not happen as planned
+    if (first.failedCommand) throw new RunError(`${target.kind}: ${first.failedCommand}`);
     if (d.errors > 0) note = `${note ? `${note}; ` : ''}${d.errors} writes refused (${d.firstError})`;
 
     // recovery
@@ -201,7 +217,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
 
     // check
     phase('check');
-    const conn = await RespConnection.connect(second.port);
+    const conn = await RespConnection.connect(second.port, second.host);
     conns.push(conn);
     const rb = await withTimeout(workload.readBack(conn, ledger), READ_BACK_TIMEOUT_MS, 'reading the recovered data back');
     const counts = check(scenario.workload, ledger, rb, outcome.killedAt);
@@ -218,7 +234,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
         readyAt: second.readyAt,
         keys: rb.dbsize,
         disk,
-        loadedBytes: hasAof(mode) ? disk.aofBytes : disk.rdbBytes,
+        loadedBytes: disk === null ? null : hasAof(mode) ? disk.aofBytes : disk.rdbBytes,
         logicalBytes: workload.logicalBytes(ledger) + preloadBytes,
       }),
     );

@@ -1,8 +1,13 @@
 import { OUTCOMES, type RunResult, type SanityVerdict, type TrialResult } from '../shared/result.js';
 import { ConfigError } from '../shared/errors.js';
-import { FAULTS, MODES, TARGETS } from '../shared/types.js';
+import { FAULTS, isTargetKind, MODES, TARGETS } from '../shared/types.js';
 import type { MicroBenchmark, MicroResult } from './micro-result.js';
 import { summarize } from './summarize.js';
+import type { ClaimsResult } from '../shared/claims.js';
+import type { SweepResult } from '../shared/sweep-result.js';
+import { validateClaims } from './claims-parse.js';
+import { validateSweep } from './sweep-parse.js';
+import { validateTimeline, Validator, type Json } from './validator.js';
 
 /**
  * Strict JSON: pretty, two spaces, trailing newline. NaN and ±Infinity cannot appear: they
@@ -29,7 +34,7 @@ function stripStrings(json: string): string {
   return json.replace(/"(?:[^"\\]|\\.)*"/g, '""');
 }
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type { Json } from './validator.js';
 
 /** Parses and validates a saved run result; every problem is a ConfigError naming the file. */
 export function parseRunResult(text: string, file: string): RunResult {
@@ -46,6 +51,24 @@ export function parseMicroResult(text: string, file: string): MicroResult {
     throw new ConfigError(`${file}: is a '${r.kind}' result, expected a micro-benchmark result (durabench micro --json)`);
   }
   return r;
+}
+
+/**
+ * Any durabench result, told apart by `kind`: run and micro (parseAnyResult), sweep and claims
+ * (sweep-parse.ts, claims-parse.ts). What `durabench report` reads.
+ */
+export function parseReportable(text: string, file: string): RunResult | MicroResult | SweepResult | ClaimsResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw new ConfigError(`${file}: not valid JSON (${(e as Error).message})`);
+  }
+  const o = data as { kind?: unknown; schemaVersion?: unknown } | null;
+  if (o && typeof o === 'object' && !Array.isArray(o) && (o.kind === 'sweep' || o.kind === 'claims')) {
+    return o.kind === 'sweep' ? validateSweep(data as Json, file) : validateClaims(data as Json, file);
+  }
+  return parseAnyResult(text, file);
 }
 
 /** A run or micro result, told apart by `kind`. */
@@ -65,6 +88,7 @@ export function parseAnyResult(text: string, file: string): RunResult | MicroRes
   }
   if (o.kind === 'run') return validateRun(o, v);
   if (o.kind === 'micro') return validateMicro(o, v);
+  if (o.kind === 'sweep' || o.kind === 'claims') throw new ConfigError(`${file}: is a '${o.kind}' result; this command reads run and micro results`);
   throw new ConfigError(`${file}: kind ${JSON.stringify(o.kind ?? null)} is not a durabench result (expected "run" or "micro")`);
 }
 
@@ -138,7 +162,7 @@ const NUMBERS = [
 
 function validateTrial(t: Json, at: string, v: Validator): void {
   const o = v.object(t, at);
-  v.oneOf(o.target, TARGETS, `${at}.target`);
+  if (!isTargetKind(o.target)) v.fail(`${at}.target`, `must be one of ${TARGETS.join(', ')} or external:<name> (got ${JSON.stringify(o.target)})`);
   v.oneOf(o.mode, MODES, `${at}.mode`);
   v.oneOf(o.fault, FAULTS, `${at}.fault`);
   if (o.error !== null && typeof o.error !== 'string') v.fail(`${at}.error`, 'must be a string or null');
@@ -164,6 +188,9 @@ function validateTrial(t: Json, at: string, v: Validator): void {
   if (typeof o.traced !== 'boolean') v.fail(`${at}.traced`, 'must be true or false');
   if (o.faultDetail === undefined) o.faultDetail = null;
   if (o.faultDetail !== null) v.object(o.faultDetail, `${at}.faultDetail`);
+  // results written before timelines were recorded carry none
+  if (o.timeline === undefined) o.timeline = null;
+  if (o.timeline !== null) validateTimeline(o.timeline, `${at}.timeline`, v);
 }
 
 function validateMicro(o: { [k: string]: Json }, v: Validator): MicroResult {
@@ -187,39 +214,4 @@ function validateMicro(o: { [k: string]: Json }, v: Validator): MicroResult {
     v.number(bo.medianMs, `${at}.medianMs`);
   });
   return o as unknown as MicroResult;
-}
-
-class Validator {
-  constructor(private readonly file: string) {}
-
-  fail(at: string, what: string): never {
-    throw new ConfigError(`${this.file}: ${at || 'top level'} ${what}`);
-  }
-
-  object(x: Json | undefined, at: string): { [k: string]: Json } {
-    if (x === null || x === undefined || typeof x !== 'object' || Array.isArray(x)) this.fail(at, 'must be an object');
-    return x;
-  }
-
-  array(x: Json | undefined, at: string): Json[] {
-    if (!Array.isArray(x)) this.fail(at, 'must be an array');
-    return x;
-  }
-
-  string(x: Json | undefined, at: string): string {
-    if (typeof x !== 'string') this.fail(at, 'must be a string');
-    return x;
-  }
-
-  number(x: Json | undefined, at: string): number {
-    if (typeof x !== 'number' || !Number.isFinite(x)) this.fail(at, 'must be a number');
-    return x;
-  }
-
-  oneOf(x: Json | undefined, allowed: readonly string[], at: string): string {
-    if (typeof x !== 'string' || !allowed.includes(x)) {
-      this.fail(at, `must be one of ${allowed.join(', ')} (got ${JSON.stringify(x ?? null)})`);
-    }
-    return x;
-  }
 }

@@ -229,7 +229,7 @@ function legend(faults: readonly string[], abbrev: boolean, traced: boolean, wid
   const lines = [
     'Cell: median loss over trials, then the longest loss window when a write was lost; 0 = nothing lost. ' +
       'refused = the restart refused to start (ref n/m: in n of m trials) · WRONG DATA (WRONG!) = served values ' +
-      'nobody wrote · error = every trial failed · skipped = the fault cannot run on this machine (see durabench doctor) · — = not run.',
+      'nobody wrote · error = every trial failed · skipped = the fault cannot run on this machine or target (see durabench doctor and the reason) · — = not run.',
   ];
   if (traced) lines.push('* ran under a syscall tracer: its throughput and latency are not comparable with untraced trials.');
   if (abbrev) {

@@ -95,7 +95,7 @@ const CONCERNS: Concern[] = [
       col('write_amplification', 'per logical\nbyte acked'),
     ],
     hideEmptyRows: true,
-    empty: 'not measured (needs Linux /proc/<pid>/io)',
+    empty: 'not measured (needs Linux /proc/<pid>/io of a server durabench spawns)',
   },
   {
     title: 'Fork / snapshot latency',

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError } from '../shared/errors.js';
 import type { Scenario } from '../shared/types.js';
+import { resolveExternalTargets } from './external-target.js';
 import { validateScenario } from './validate.js';
 
 /** The presets directory: <repo>/scenarios (from src/scenario or dist/scenario). */
@@ -75,5 +76,6 @@ export async function loadScenario(p: string): Promise<Scenario> {
   } catch (err) {
     throw new ConfigError(`${shown}: not valid JSON: ${(err as Error).message}`);
   }
-  return validateScenario(obj, shown);
+  // external target files: from the current directory, else beside the scenario
+  return resolveExternalTargets(validateScenario(obj, shown), [process.cwd(), path.dirname(file)], shown);
 }

@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../shared/errors.js';
 import type { Scenario } from '../shared/types.js';
+import { resolveExternalTargets } from './external-target.js';
 import { FIELDS } from './schema.js';
 import { showValue } from './validate.js';
 
@@ -80,6 +81,10 @@ export function applyOverrides(scenario: Scenario, flags: ScenarioOverrides): Sc
     // an explicit target list is the whole list
     set('target', 'targets', [...new Set(list(flags.target))]);
     s.targetsIfPresent = [];
+    const r = resolveExternalTargets(s, [process.cwd()], '--target');
+    s.targets = r.targets;
+    if (r.externalTargets) s.externalTargets = r.externalTargets;
+    else delete s.externalTargets;
   }
   if (flags.modes !== undefined) set('modes', 'modes', [...new Set(list(flags.modes))]);
   if (flags.trials !== undefined) set('trials', 'trials', flags.trials);

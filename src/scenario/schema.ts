@@ -4,7 +4,8 @@
  * checked by the compiler to cover every Scenario field.
  */
 import { parseGate } from '../shared/gate-parse.js';
-import { CRASH_MODELS, FAULTS, MODES, SNAPSHOT_STRATEGIES, TARGETS, WORKLOADS, type Scenario } from '../shared/types.js';
+import { CRASH_MODELS, EXTERNAL_PREFIX, FAULTS, MODES, SNAPSHOT_STRATEGIES, TARGETS, WORKLOADS, type Scenario } from '../shared/types.js';
+import { validateExternalTarget } from './external-target.js';
 
 export const DEFAULT_SCENARIO: Scenario = {
   name: 'scenario',
@@ -55,6 +56,18 @@ export function listOf(values: readonly string[], what: string): FieldValidator 
   };
 }
 
+/** builtin, redis, or external:<file or name> (files are read when the scenario is loaded) */
+export function targetList(v: unknown): string | null {
+  const known = `${TARGETS.join(', ')} or ${EXTERNAL_PREFIX}<file>`;
+  if (!Array.isArray(v) || v.length === 0) return `must be a non-empty array of targets (${known})`;
+  for (const x of v) {
+    const ok = typeof x === 'string' && ((TARGETS as readonly string[]).includes(x) || (x.startsWith(EXTERNAL_PREFIX) && x.length > EXTERNAL_PREFIX.length));
+    if (!ok) return `has ${JSON.stringify(x)}, not one of ${known}`;
+  }
+  if (new Set(v).size !== v.length) return 'lists the same entry twice';
+  return null;
+}
+
 export function validSavePoints(v: unknown): string | null {
   if (typeof v !== 'string') return 'must be a string of "<seconds> <changes>" pairs, e.g. "1 1000 5 100"';
   const parts = v.trim().split(/\s+/).filter(Boolean);
@@ -68,8 +81,8 @@ const MAX_MS = 3_600_000;
 export const FIELDS = {
   name: (v) => (typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(v) ? null : 'must be 1–64 letters, digits, ".", "_" or "-" (it names the result files)'),
   description: (v) => (typeof v === 'string' ? null : 'must be a string'),
-  targets: listOf(TARGETS, 'targets'),
-  targetsIfPresent: (v) => (Array.isArray(v) && v.length === 0 ? null : listOf(TARGETS, 'targets')(v)),
+  targets: targetList,
+  targetsIfPresent: (v) => (Array.isArray(v) && v.length === 0 ? null : targetList(v)),
   modes: listOf(MODES, 'modes'),
   trials: intIn(1, 1000),
   seed: intIn(0, 2 ** 32 - 1),
@@ -96,6 +109,18 @@ export const FIELDS = {
     for (const g of v) {
       try {
         parseGate(g);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }
+    return null;
+  },
+  externalTargets: (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return 'must be an object: external target name → its description';
+    for (const [name, spec] of Object.entries(v)) {
+      try {
+        const s = validateExternalTarget(spec, `externalTargets.${name}`);
+        if (s.name !== name) return `has "${name}" describing a target named "${s.name}"`;
       } catch (e) {
         return (e as Error).message;
       }

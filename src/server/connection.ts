@@ -38,6 +38,9 @@ export class Connection implements Client {
   wroteThisTurn = false;
   /** Replies produced but not yet written (waiting for the AOF flush). */
   out = '';
+  /** Waiting in a blocking command (BLPOP...): later commands are held until it is answered. */
+  blocked = false;
+  private held: string[][] = [];
   private readonly decoder: RequestDecoder;
   private dead = false;
 
@@ -62,7 +65,20 @@ export class Connection implements Client {
 
   private onCommand(argv: string[]): void {
     if (this.closeAfterReply) return;
+    if (this.blocked) {
+      this.held.push(argv);
+      return;
+    }
     this.out += this.server.execute(this, argv);
+  }
+
+  /** The blocking command's late reply (served or timed out); then the held commands run. */
+  unblocked(reply: string): void {
+    if (this.dead) return;
+    this.out += reply;
+    while (!this.blocked && this.held.length > 0) this.onCommand(this.held.shift()!);
+    if (this.server.deferReplies()) this.server.queueReply(this);
+    else this.flush();
   }
 
   /** Bytes read from the socket; valid only during this call (a shared read buffer). */

@@ -88,12 +88,20 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   ctx.rewritten = null;
   const ks = ctx.ks;
   const dirty = ks.dirty;
+  // Only while someone is blocked: note the keys writes name, serve them when the outermost command ends.
+  const b = ctx.blocking !== undefined && ctx.blocking.waiting > 0 ? ctx.blocking : null;
+  if (b !== null) b.depth++;
   const reply = c.handler(ctx, argv);
   if (isWrite && ks.dirty !== dirty && p.aofOn) {
     const rewritten = ctx.rewritten as string[][] | null; // set by the handler
     if (rewritten === null) p.propagate(argv);
     else for (const a of rewritten) p.propagate(a);
     client.wroteThisTurn = true;
+  }
+  if (b !== null) {
+    b.depth--;
+    if (ks.dirty !== dirty) b.signal(argv);
+    b.serve(host);
   }
   return reply;
 }

@@ -7,6 +7,8 @@ export interface InfoSource {
   stats: Stats;
   loading: boolean;
   clientCount(): number;
+  /** Clients waiting in blocking commands. */
+  blocking: { waiting: number };
   ks: { size: number; expiresCount: number };
   persistence: { infoPersistence(): Record<string, string | number>; latestForkUsec: number; totalForks: number };
   /** GC pause figures (gc_* fields of # Stats). */
@@ -52,7 +54,7 @@ export function infoSections(s: InfoSource): InfoSection[] {
       executable: process.argv[1] ?? '',
       node_version: process.version,
     }],
-    ['Clients', { connected_clients: s.clientCount(), maxclients: s.config.num('maxclients'), blocked_clients: 0 }],
+    ['Clients', { connected_clients: s.clientCount(), maxclients: s.config.num('maxclients'), blocked_clients: s.blocking.waiting }],
     ['Memory', {
       used_memory: used,
       used_memory_human: `${(used / 1048576).toFixed(2)}M`,

@@ -1,4 +1,7 @@
 import { type EntryCursor, KeyTable } from './key-table.js';
+import { ZSet } from './zset.js';
+
+export { ZSet } from './zset.js';
 
 /**
  * The dataset: keys → values plus expiry times. No I/O. Strings are latin1 JS strings
@@ -6,47 +9,6 @@ import { type EntryCursor, KeyTable } from './key-table.js';
  * `beforeWrite` (copy-on-write snapshots preserve the old value) and `onExpire` (the server
  * propagates a DEL to the AOF, as Redis does).
  */
-export class ZSet {
-  readonly scores = new Map<string, number>();
-  private sorted: string[] | null = null;
-
-  add(member: string, score: number): void {
-    this.scores.set(member, score);
-    this.sorted = null;
-  }
-
-  remove(member: string): boolean {
-    const had = this.scores.delete(member);
-    if (had) this.sorted = null;
-    return had;
-  }
-
-  get size(): number {
-    return this.scores.size;
-  }
-
-  /** Members ordered by (score, member), as Redis orders them. */
-  ordered(): string[] {
-    if (this.sorted === null) {
-      const s = this.scores;
-      this.sorted = [...s.keys()].sort((a, b) => {
-        // Compare, not subtract: inf - inf is NaN.
-        const x = s.get(a)!;
-        const y = s.get(b)!;
-        if (x !== y) return x < y ? -1 : 1;
-        return a < b ? -1 : a > b ? 1 : 0;
-      });
-    }
-    return this.sorted;
-  }
-
-  clone(): ZSet {
-    const z = new ZSet();
-    for (const [m, s] of this.scores) z.scores.set(m, s);
-    return z;
-  }
-}
-
 /** A list as a JS array (RPUSH is push; LPUSH unshift is a memmove, fine at these sizes). */
 export class List {
   constructor(public items: string[] = []) {}

@@ -6,6 +6,7 @@ import { dataCommands } from './commands/index.js';
 import type { Config } from './config.js';
 import { Connection, type Dispatcher } from './connection.js';
 import { commandTable, dispatch, replay, type CommandTable, type DispatchHost } from './dispatch.js';
+import { Blocking } from './blocking.js';
 import { readIntoShared } from './shared-read.js';
 import { infoSections, renderInfo } from './info.js';
 import { Keyspace } from './keyspace.js';
@@ -40,6 +41,8 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
   private stopping = false;
   /** The handlers' context, reused by dispatch for every command. */
   readonly ctx: Ctx;
+  /** Clients waiting in BLPOP, BZPOPMIN... */
+  readonly blocking: Blocking;
   /** Parsed client-output-buffer-limit (normal class hard limit), cached off the hot path. */
   private outputLimit: number;
 
@@ -60,7 +63,8 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
       this.stats.expiredKeys++;
       this.persistence.propagate(['DEL', key]);
     };
-    this.ctx = { ks: this.ks, client: null as unknown as Client, server: this, resp: 2, rewritten: null };
+    this.blocking = new Blocking((client, reply) => (client as Connection).unblocked(reply));
+    this.ctx = { ks: this.ks, client: null as unknown as Client, server: this, resp: 2, rewritten: null, blocking: this.blocking };
   }
 
   /** Listens first, then loads: while loading, clients get -LOADING (measurable from outside). */
@@ -175,6 +179,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
 
   closed(conn: Connection): void {
     this.conns.delete(conn.id);
+    if (conn.blocked) this.blocking.remove(conn);
   }
 
   // ---- ServerApi ----
@@ -246,6 +251,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
   private exit(code: number): void {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
+    this.blocking.close();
     for (const s of this.servers) s.close();
     for (const c of this.conns.values()) c.close();
     this.log.notice('Redis is now ready to exit, bye bye...');
@@ -256,6 +262,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
   async close(): Promise<void> {
     this.stopping = true;
     for (const t of this.timers) clearInterval(t);
+    this.blocking.close();
     this.gc.close();
     this.persistence.close();
     for (const c of this.conns.values()) c.close();

@@ -2,7 +2,7 @@
 // live in gate.ts, the lexer in gate-tokenize.ts.
 import { ConfigError } from './errors.js';
 import { isMetricName, METRICS } from './metrics.js';
-import { FAULTS, MODES, TARGETS, type FaultKind, type Mode, type TargetKind } from './types.js';
+import { EXTERNAL_NAME, EXTERNAL_PREFIX, FAULTS, MODES, TARGETS, type FaultKind, type Mode, type TargetKind } from './types.js';
 import { didYouMean } from './suggest.js';
 import { AGGS, OPS, refText, type Agg, type Gate, type MetricRef, type Rhs } from './gate.js';
 import { tokenize, type Tok } from './gate-tokenize.js';
@@ -77,7 +77,13 @@ class Parser {
     const sep = this.peek();
     if (sep.t === 'punct' && sep.v === ':') {
       this.next();
-      target = this.asTarget(first);
+      if (first.v === 'external') {
+        // [external:<name>:<mode>]: the external target's name, then the mode
+        const name = this.selectorPart("an external target's name after 'external:'");
+        if (!EXTERNAL_NAME.test(name.v)) this.fail(`'${name.v}' is not an external target's name (letters, digits, '_', '-')`);
+        this.expectPunct(':', `':' and a mode after 'external:${name.v}'`);
+        target = `${EXTERNAL_PREFIX}${name.v}`;
+      } else target = this.asTarget(first);
       mode = this.asMode(this.selectorPart());
     } else {
       mode = this.asMode(first);
@@ -115,7 +121,7 @@ class Parser {
 
   private asTarget(p: { v: string }): TargetKind | '*' {
     if (p.v === '*') return '*';
-    if (!(TARGETS as readonly string[]).includes(p.v)) this.fail(`unknown target '${p.v}'${didYouMean(p.v, TARGETS)}`);
+    if (!(TARGETS as readonly string[]).includes(p.v)) this.fail(`unknown target '${p.v}'${didYouMean(p.v, TARGETS)}; an external one is external:<name>:<mode>`);
     return p.v as TargetKind;
   }
 

@@ -58,10 +58,10 @@ export interface TrialResult {
   /** keys / loadMs and loaded file bytes / loadMs */
   loadKeysPerSec: number | null;
   loadMBPerSec: number | null;
-  // disk, after the kill, before restart
-  rdbBytes: number;
-  aofBytes: number;
-  diskBytes: number;
+  // disk, after the kill, before restart (null: not visible to the harness, an external target without dataDir)
+  rdbBytes: number | null;
+  aofBytes: number | null;
+  diskBytes: number | null;
   bytesPerKey: number | null;
   /**
    * bytes on disk after the kill / logical bytes acknowledged (keys + values, preload

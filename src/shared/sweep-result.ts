@@ -31,6 +31,17 @@ export interface SweepPoint {
   rssBytes: number | null;
   /** null when measured; else why this size was skipped (one line) */
   skipped: string | null;
+  /** acknowledged writes whose [send, ack] overlapped the snapshot (what copy-on-write had to preserve at most) */
+  snapshotWrites: number | null;
+  /**
+   * the load generator's worst lateness over both windows (actual send − due), ms: when it
+   * nears the latency figures, the tail is the generator's, not the server's
+   */
+  sendLagMaxMs: number | null;
+  /** filling the dataset (pipelined SETs), ms */
+  fillMs: number | null;
+  /** null when measured; else what went wrong at this size (the point's other figures may be partial) */
+  error: string | null;
 }
 
 export interface SweepResult {
@@ -50,5 +61,10 @@ export interface SweepResult {
   modes: Mode[];
   /** ops/s of the steady open-loop write load */
   rate: number;
+  /** load connections of the latency windows, and the window length without a snapshot, ms */
+  clients: number;
+  windowMs: number;
+  /** 1-minute load average when the sweep started, and the cores: how shared the machine was */
+  loadAverage: number;
   points: SweepPoint[];
 }

@@ -2,8 +2,75 @@
 export const MODES = ['none', 'rdb', 'aof-always', 'aof-everysec', 'aof-no', 'rdb+aof'] as const;
 export type Mode = (typeof MODES)[number];
 
+/** The servers durabench launches itself. */
 export const TARGETS = ['builtin', 'redis'] as const;
-export type TargetKind = (typeof TARGETS)[number];
+export type LocalTargetKind = (typeof TARGETS)[number];
+/**
+ * A target someone else runs (Docker, Kubernetes, systemd over ssh), described by a JSON file
+ * (see ExternalTargetSpec): named `external:<its name>` in results, tables and gates.
+ */
+export type ExternalTargetName = `external:${string}`;
+export type TargetKind = LocalTargetKind | ExternalTargetName;
+export const EXTERNAL_PREFIX = 'external:';
+
+/** An external target's name: letters, digits, '_' and '-' (it appears in gate selectors). */
+export const EXTERNAL_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+
+export function isTargetKind(v: unknown): v is TargetKind {
+  if (typeof v !== 'string') return false;
+  if ((TARGETS as readonly string[]).includes(v)) return true;
+  return v.startsWith(EXTERNAL_PREFIX) && EXTERNAL_NAME.test(v.slice(EXTERNAL_PREFIX.length));
+}
+
+export const EXTERNAL_SIGNALS = ['KILL', 'TERM', 'STOP', 'CONT'] as const;
+export type ExternalSignal = (typeof EXTERNAL_SIGNALS)[number];
+
+/** A command template's `{name}` or `{name:ssh}`, not preceded by `$` (so ${VAR} stays the shell's). */
+export const PLACEHOLDER = /(?<!\$)\{([A-Za-z_]+)(:ssh)?\}/g;
+
+/**
+ * An external target as its file describes it, validated (scenario/external-target.ts). Every
+ * command is a /bin/sh template; {port}, {dir}, {signal}, {flags} are substituted shell-quoted.
+ */
+export interface ExternalTargetSpec {
+  name: string;
+  description: string;
+  /** where the server answers */
+  host: string;
+  /** a fixed port, or '{port}': a free local port the harness picks for each start */
+  port: number | '{port}';
+  /** starts the server; stays in the foreground while it runs unless `foreground` is false */
+  start: string;
+  /**
+   * true (default): the start command runs for as long as the server does (docker run without
+   * -d, exec redis-server, kubectl port-forward): its exit is the server's exit, and killing
+   * its process group ends it on every way out. false: it returns once the server is started
+   * (docker run -d); the server's exit is then seen as its address refusing connections.
+   */
+  foreground: boolean;
+  /** sends {signal} (KILL, TERM, STOP, CONT) to the server */
+  kill: string;
+  /**
+   * the signals `kill` can deliver (default all of KILL, TERM, STOP, CONT; STOP and CONT also
+   * count when pause/resume are given). Faults that need another are skipped with the reason.
+   */
+  signals?: ExternalSignal[];
+  /** optional: in place of `kill` with STOP / CONT (e.g. docker pause / unpause) */
+  pause?: string;
+  resume?: string;
+  /** optional: waits until the server is ready, after start (kubectl wait); the harness probes its address after it */
+  ready?: string;
+  /** optional: run before each trial's first start, to begin on an empty data directory */
+  reset?: string;
+  /**
+   * optional: where the harness can read (and damage) the server's data directory: '{dir}'
+   * (the trial's own directory, bind-mounted or used directly) or a fixed local/mounted path.
+   * Absent: faults and figures that need it are reported "not measured".
+   */
+  dataDir?: string;
+  /** spawn → ready limit for a start, ms */
+  startTimeoutMs?: number;
+}
 
 export const FAULTS = [
   'sigkill',
@@ -76,6 +143,12 @@ export interface Scenario {
   crashModel: CrashModelKind;
   /** Gate expressions evaluated by --gate / `durabench gate`. */
   gates: string[];
+  /**
+   * The external targets `targets` names (`external:<name>` → its file's contents), so a
+   * result records exactly what ran. A scenario file may name a file instead
+   * (`"targets": ["external:targets/docker.json"]`); loading reads it into here.
+   */
+  externalTargets?: Record<string, ExternalTargetSpec>;
   /**
    * The run result `<n> * baseline` gates compare with when no --baseline is given. A relative
    * path is found in the current directory, else in the package (where scenarios/ lives).

@@ -429,3 +429,107 @@ describe('one snapshot at a time', () => {
     r.disconnect();
   });
 });
+
+/** Every key's type, contents (order-free where the type has no order) and whether it has a TTL. */
+async function fingerprint(r: Redis): Promise<Record<string, unknown>> {
+  const out: Record<string, unknown> = {};
+  for (const k of (await r.keys('*')).sort()) {
+    const type = await r.type(k);
+    const ttl = (await r.pttl(k)) > 0;
+    let v: unknown;
+    if (type === 'string') v = await r.get(k);
+    else if (type === 'list') v = await r.lrange(k, 0, -1);
+    else if (type === 'set') v = (await r.smembers(k)).sort();
+    else if (type === 'hash') v = Object.entries(await r.hgetall(k)).sort();
+    else v = await r.zrange(k, 0, -1, 'WITHSCORES');
+    out[k] = { type, ttl, v };
+  }
+  return out;
+}
+
+describe('the newer commands in the files', () => {
+  /** Writes with every newer command family, a served blocking pop and an expired key. */
+  async function newerWrites(r: Redis, r2: Redis): Promise<void> {
+    await r.rpush('l1', 'a', 'b', 'c', 'd', 'e');
+    await r.lmove('l1', 'l2', 'LEFT', 'RIGHT');
+    await r.rpoplpush('l1', 'l2');
+    await r.linsert('l2', 'BEFORE', 'a', 'X');
+    await r.call('LMPOP', '1', 'l1', 'RIGHT', 'COUNT', '1');
+    await r.blpop('l2', 0);
+    const served = r2.brpop('waitq', 0);
+    await new Promise((res) => setTimeout(res, 50));
+    await r.rpush('waitq', 'v1', 'v2');
+    expect(await served).toEqual(['waitq', 'v2']);
+    await r.sadd('s1', '1', '2', '3', 'x');
+    await r.sadd('s2', '3', '4');
+    await r.sunionstore('s3', 's1', 's2');
+    await r.smove('s1', 's2', '1');
+    await r.sinterstore('s4', 's1', 's2');
+    await r.sdiffstore('s5', 's1', 's2');
+    await r.zadd('z1', 1, 'a', 2, 'b', 3, 'c', 4.5, 'd');
+    await r.zadd('z2', 10, 'b', 20, 'q');
+    await r.zunionstore('z3', 2, 'z1', 'z2', 'WEIGHTS', 2, 1);
+    await r.zinterstore('z4', 2, 'z1', 'z2', 'AGGREGATE', 'MAX');
+    await r.call('ZRANGESTORE', 'z5', 'z3', '1', '3');
+    await r.zpopmin('z1');
+    await r.zremrangebyscore('z3', '-inf', '2');
+    await r.bzpopmax('z2', 0);
+    await r.call('ZMPOP', '1', 'z1', 'MAX', 'COUNT', '1');
+    for (let i = 0; i < 3; i++) await r.hincrbyfloat('h', 'f', '0.1');
+    await r.set('a', '1');
+    await r.copy('a', 'a2');
+    await r.expire('a2', 1000);
+    await r.expire('a2', 2000, 'GT');
+    await r.call('RESTORE', 'rs', '100000', (await r.dumpBuffer('l2'))!);
+    await r.sort('l2', 'ALPHA', 'STORE', 'sorted');
+    await r.set('ex', 'v', 'PX', 100);
+    await new Promise((res) => setTimeout(res, 400)); // expired by the server: a DEL in the AOF
+  }
+
+  it('survive SIGKILL + AOF replay, an AOF rewrite and an RDB save, and redis-server reads them equal', async () => {
+    const flags = AOF('always');
+    const a = await start(flags);
+    const [r, r2] = await Promise.all([client(a), client(a)]);
+    await newerWrites(r, r2);
+    const want = await fingerprint(r);
+    expect(Object.keys(want)).not.toContain('ex');
+    expect(Object.keys(want).length).toBeGreaterThan(15);
+    r.disconnect();
+    r2.disconnect();
+    await a.stop('SIGKILL');
+    // The AOF holds the deterministic, non-blocking effects, and the server's expiry as a DEL.
+    const dir = path.join(a.dir, 'appendonlydir');
+    const aof = fs.readdirSync(dir).filter((f) => f.endsWith('.incr.aof')).map((f) => fs.readFileSync(path.join(dir, f), 'latin1')).join('');
+    expect(aof).not.toMatch(/\r\n(BLPOP|BRPOP|BZPOPMAX|LMPOP|ZMPOP|HINCRBYFLOAT)\r\n/i);
+    expect(aof).toMatch(/\r\nDEL\r\n\$2\r\nex\r\n/);
+    expect(aof).toMatch(/\r\nRESTORE\r\n[^]*ABSTTL\r\n/);
+
+    const b = await start(flags, { dir: a.dir });
+    const rb = await client(b);
+    expect(await fingerprint(rb)).toEqual(want);
+    await rb.bgrewriteaof();
+    await waitInfo(rb, 'aof_rewrite_in_progress', '0');
+    await rb.save();
+    rb.disconnect();
+    await b.stop('SIGKILL');
+
+    const c = await start(flags, { dir: a.dir });
+    const rc = await client(c);
+    expect(await fingerprint(rc)).toEqual(want);
+    rc.disconnect();
+    await c.stop('SIGKILL');
+
+    const d = await start(['--save', '', '--appendonly', 'no'], { dir: a.dir });
+    const rd = await client(d);
+    expect(await fingerprint(rd)).toEqual(want);
+    rd.disconnect();
+    await d.stop('SIGKILL');
+
+    if (hasBinary('redis-server')) {
+      const e = await start(flags, { dir: a.dir, binary: 'redis' });
+      const re = await client(e);
+      expect(await fingerprint(re)).toEqual(want);
+      re.disconnect();
+    }
+  });
+});

@@ -52,8 +52,9 @@ export const pause = {
   async inject(ctx) {
     const { pauseAtMs = 0, pauseMs = 0 } = ctx.plan.params ?? {};
     await sleepUntil(ctx.t0 + pauseAtMs);
+    // an external target's stop is a command: the pause starts when it has run
+    await ctx.handle.kill('SIGSTOP');
     const stoppedAt = performance.now();
-    ctx.handle.kill('SIGSTOP');
     let pingMs: number | null = null;
     const ping = withTimeout(ctx.control.call('PING'), pauseMs + 5000, 'PING during the pause').then(
       () => void (pingMs = performance.now() - stoppedAt),
@@ -63,8 +64,8 @@ export const pause = {
     try {
       await sleepUntil(stoppedAt + pauseMs);
     } finally {
+      await ctx.handle.kill('SIGCONT');
       resumedAt = performance.now();
-      ctx.handle.kill('SIGCONT');
     }
     await ping;
     await sleepUntil(Math.max(ctx.t0 + ctx.plan.atMs, resumedAt + SETTLE_MS));

@@ -69,3 +69,28 @@ export function maxLatencyDuring(ledger: Ledger, intervals: readonly Interval[])
   }
   return worst < 0 ? null : Math.round(worst * 1000) / 1000;
 }
+
+export interface WindowLatency {
+  count: number;
+  p99Ms: number | null;
+  p999Ms: number | null;
+  maxMs: number | null;
+}
+
+/**
+ * Exact percentiles (nearest rank) of the acknowledged writes whose [send, ack] overlapped
+ * [from, to]: the latency a client saw while something (a snapshot) ran. From the ledger,
+ * not the histograms, so a window can be cut out of a longer load.
+ */
+export function latencyDuring(ledger: Ledger, from: number, to: number): WindowLatency {
+  const { state, sendAt, ackAt } = ledger;
+  const xs: number[] = [];
+  for (let i = 0; i < ledger.size; i++) {
+    if (state[i] !== ACKED) continue;
+    if (sendAt[i]! <= to && ackAt[i]! >= from) xs.push(ackAt[i]! - sendAt[i]!);
+  }
+  if (xs.length === 0) return { count: 0, p99Ms: null, p999Ms: null, maxMs: null };
+  const s = Float64Array.from(xs).sort();
+  const at = (q: number): number => Math.round(Math.max(0, s[Math.ceil(q * s.length) - 1]!) * 1000) / 1000;
+  return { count: s.length, p99Ms: at(0.99), p999Ms: at(0.999), maxMs: at(1) };
+}

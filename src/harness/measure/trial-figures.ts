@@ -44,12 +44,13 @@ export function writeFigures(d: Driver, writeMs: number): WriteFigures {
 }
 
 /** Everything known once the server is dead: the ledger's counts, its disk, its forks, the writes. */
-export function afterKillFigures(ledger: Ledger, disk: DiskUsage, observed: SnapshotObservation, d: Driver, writeMs: number): Partial<TrialResult> {
+export function afterKillFigures(ledger: Ledger, disk: DiskUsage | null, observed: SnapshotObservation, d: Driver, writeMs: number): Partial<TrialResult> {
   return {
     ...ledger.counts(),
-    rdbBytes: disk.rdbBytes,
-    aofBytes: disk.aofBytes,
-    diskBytes: disk.diskBytes,
+    // null: an external target whose files the harness cannot see (not measured, not 0)
+    rdbBytes: disk?.rdbBytes ?? null,
+    aofBytes: disk?.aofBytes ?? null,
+    diskBytes: disk?.diskBytes ?? null,
     forkUsec: observed.fork.forkUsec,
     cowBytes: observed.fork.cowBytes,
     snapshotMaxLatencyMs: maxLatencyDuring(ledger, observed.intervals),
@@ -76,9 +77,10 @@ export interface RecoveryInput {
   listeningAt: number;
   readyAt: number;
   keys: number;
-  disk: DiskUsage;
+  /** null: not visible here (an external target without dataDir) */
+  disk: DiskUsage | null;
   /** bytes of the files the server loads (the AOF when on, else the RDB) */
-  loadedBytes: number;
+  loadedBytes: number | null;
   /** keys + values of every acknowledged write, preload included */
   logicalBytes: number;
 }
@@ -98,8 +100,8 @@ export function recoveryFigures(r: RecoveryInput): RecoveryFigures {
     recoveryMs: r3(r.readyAt - r.spawnedAt),
     loadMs: r3(loadMs),
     loadKeysPerSec: rate ? Math.round(r.keys / (loadMs / 1000)) : null,
-    loadMBPerSec: rate ? r3(r.loadedBytes / 1e6 / (loadMs / 1000)) : null,
-    bytesPerKey: r.keys > 0 && r.disk.diskBytes > 0 ? r3(r.disk.diskBytes / r.keys) : null,
-    spaceAmplification: r.disk.diskBytes > 0 && r.logicalBytes > 0 ? r3(r.disk.diskBytes / r.logicalBytes) : null,
+    loadMBPerSec: rate && r.loadedBytes !== null ? r3(r.loadedBytes / 1e6 / (loadMs / 1000)) : null,
+    bytesPerKey: r.disk && r.keys > 0 && r.disk.diskBytes > 0 ? r3(r.disk.diskBytes / r.keys) : null,
+    spaceAmplification: r.disk && r.disk.diskBytes > 0 && r.logicalBytes > 0 ? r3(r.disk.diskBytes / r.logicalBytes) : null,
   };
 }

@@ -36,6 +36,7 @@ const modeFlags = (opts: StartOptions): string[] => builtinFlags(opts.mode, opts
 
 export const builtinTarget: Target = {
   kind: 'builtin',
+  caps: { launches: true, dataDir: 'own', signals: ['SIGKILL', 'SIGTERM', 'SIGSTOP', 'SIGCONT'] },
   async check() {
     if (!builtinAvailable()) {
       throw new RunError(`the built-in server is not built (${path.relative(process.cwd(), COMPILED_CLI) || COMPILED_CLI} missing): run \`npm run build\` first`);
@@ -51,7 +52,7 @@ export const builtinTarget: Target = {
   },
   async start(opts: StartOptions) {
     const v = await this.check();
-    let spec = this.launchSpec(opts);
+    let spec = this.launchSpec!(opts);
     if (opts.wrapLaunch) spec = opts.wrapLaunch(spec);
     return spawnServer('builtin', v, spec, opts, modeFlags(opts));
   },

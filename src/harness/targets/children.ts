@@ -7,9 +7,11 @@
  */
 import fs from 'node:fs';
 import { execFileSync } from 'node:child_process';
-import { forgetDir, forgetGroup, forgetMount, reapDirIfOrphaned, reapGroupIfOrphaned, unmountIfOrphaned } from './reaper.js';
+import { forgetCommand, forgetDir, forgetGroup, forgetMount, reapDirIfOrphaned, reapGroupIfOrphaned, runCommandIfOrphaned, unmountIfOrphaned } from './reaper.js';
 
 const live = new Set<number>();
+/** shell commands that kill an external target's server (its `kill` with KILL), while it may run */
+const killCommands = new Set<string>();
 const cleanups = new Set<() => void>();
 /** file systems mounted for trials (disk-full's tmpfs): unmounted before any dir is removed */
 const mounts = new Set<string>();
@@ -27,16 +29,19 @@ function killGroup(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    killAllChildren();
+    runCleanups();
+  });
+}
+
 export function trackChild(pid: number): void {
   live.add(pid);
   reapGroupIfOrphaned(pid);
-  if (!exitHookInstalled) {
-    exitHookInstalled = true;
-    process.on('exit', () => {
-      killAllChildren();
-      runCleanups();
-    });
-  }
+  installExitHook();
 }
 
 export function untrackChild(pid: number): void {
@@ -47,8 +52,31 @@ export function liveChildren(): number[] {
   return [...live];
 }
 
+/**
+ * A shell command that kills a server no process group of ours holds (a container, a remote
+ * server), run on every way out while registered: by killAllChildren() (signals, exit) or
+ * by the reaper. Returns the unregister function, to call once the server is seen gone.
+ */
+export function registerKillCommand(command: string): () => void {
+  killCommands.add(command);
+  runCommandIfOrphaned(command);
+  installExitHook();
+  return () => {
+    if (killCommands.delete(command)) forgetCommand(command);
+  };
+}
+
 /** SIGKILLs every live server (and its process group). Synchronous: safe in signal/exit handlers. */
 export function killAllChildren(): void {
+  for (const command of killCommands) {
+    try {
+      execFileSync('/bin/sh', ['-c', command], { stdio: 'ignore', timeout: 15_000 });
+    } catch {
+      /* best effort: the reaper does not run it again (forgotten below) */
+    }
+    forgetCommand(command);
+  }
+  killCommands.clear();
   for (const pid of live) {
     killGroup(pid, 'SIGKILL');
     forgetGroup(pid);

@@ -9,8 +9,11 @@
  *   +g <pgid>  a server's process group      -g <pgid>  it exited: forget it
  *   +d <dir>   a temp dir to remove          -d <dir>   removed (or kept): forget it
  *   +m <dir>   a mount point to unmount      -m <dir>   unmounted: forget it
+ *   +c <json>  a shell command that kills     -c <json>  it ran (or its server exited): forget it
+ *              an external target's server (a JSON string: one line whatever it holds)
  * When the reaper's stdin ends (the kernel closes the pipe when the harness dies, however it
- * dies, and at a normal exit after the harness cleaned up itself), it SIGKILLs every group
+ * dies, and at a normal exit after the harness cleaned up itself), it runs every kill command
+ * still recorded (a container or remote server no process group reaches), SIGKILLs every group
  * still recorded, unmounts every mount point still recorded (lazily: `umount -l`, so a
  * process still dying in it cannot keep it), removes every dir still recorded, and exits. Forgetting what was cleaned
  * up normally keeps it from signalling a process group id that the system has reused since.
@@ -24,6 +27,7 @@ const { execFileSync } = require('child_process');
 const groups = new Set();
 const dirs = new Set();
 const mounts = new Set();
+const commands = new Set();
 let pending = '';
 const apply = (line) => {
   const arg = line.slice(3);
@@ -33,8 +37,13 @@ const apply = (line) => {
   else if (line.startsWith('-d ')) dirs.delete(arg);
   else if (line.startsWith('+m ')) mounts.add(arg);
   else if (line.startsWith('-m ')) mounts.delete(arg);
+  else if (line.startsWith('+c ')) commands.add(JSON.parse(arg));
+  else if (line.startsWith('-c ')) commands.delete(JSON.parse(arg));
 };
 const reap = () => {
+  for (const c of commands) {
+    try { execFileSync('/bin/sh', ['-c', c], { stdio: 'ignore', timeout: 15000 }); } catch {}
+  }
   for (const g of groups) {
     if (!(g > 1)) continue;
     try { process.kill(-g, 'SIGKILL'); } catch {}
@@ -109,6 +118,14 @@ export function unmountIfOrphaned(dir: string): void {
 
 export function forgetMount(dir: string): void {
   if (!dir.includes('\n')) send(`-m ${dir}`);
+}
+
+export function runCommandIfOrphaned(command: string): void {
+  send(`+c ${JSON.stringify(command)}`);
+}
+
+export function forgetCommand(command: string): void {
+  send(`-c ${JSON.stringify(command)}`);
 }
 
 /** The reaper's pid (tests), or null before anything was tracked. */

@@ -32,6 +32,7 @@ export function redisAvailable(): boolean {
 
 export const redisTarget: Target = {
   kind: 'redis',
+  caps: { launches: true, dataDir: 'own', signals: ['SIGKILL', 'SIGTERM', 'SIGSTOP', 'SIGCONT'] },
   async check() {
     return version();
   },
@@ -41,7 +42,7 @@ export const redisTarget: Target = {
   },
   async start(opts: StartOptions) {
     const v = version();
-    let spec = this.launchSpec(opts);
+    let spec = this.launchSpec!(opts);
     if (opts.wrapLaunch) spec = opts.wrapLaunch(spec);
     return spawnServer('redis', v, spec, opts, flagsFor(opts.mode, opts.savePoints));
   },

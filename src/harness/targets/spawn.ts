@@ -82,6 +82,7 @@ export async function spawnServer(
         : await probeReady({ port: opts.port, since: spawnedAt, timeoutMs, exited });
     return {
       kind,
+      host: '127.0.0.1',
       port: opts.port,
       pid: traced ? (descendants(pid)[0] ?? pid) : pid,
       traced,
@@ -179,5 +180,6 @@ export async function waitExit(h: TargetHandle, timeoutMs: number, what: string)
   if (info) return info;
   h.kill('SIGKILL');
   await Promise.race([h.exited, new Promise((r) => setTimeout(r, 2000).unref())]);
-  throw new RunError(`${h.kind} server (pid ${h.pid}) did not exit within ${timeoutMs} ms after ${what}; killed it`);
+  const tail = logReason(h.logFile);
+  throw new RunError(`${h.kind} server (${h.pid > 0 ? `pid ${h.pid}` : `${h.host}:${h.port}`}) did not exit within ${timeoutMs} ms after ${what}; killed it${tail ? ` — log: ${tail}` : ''}`);
 }

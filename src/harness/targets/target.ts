@@ -43,11 +43,17 @@ export interface ExitInfo {
 
 export interface TargetHandle {
   kind: TargetKind;
+  /** where the server answers (127.0.0.1 for the servers durabench launches) */
+  host: string;
   port: number;
-  /** the server's pid (under a tracer: the tracee, not the tracer) */
+  /** the server's pid (under a tracer: the tracee, not the tracer); -1 when not a local process of ours (external) */
   pid: number;
   /** launched under a tracer (LaunchSpec.tracer) */
   traced: boolean;
+  /**
+   * the data directory as the harness sees it; for an external target without a dataDir, the
+   * {dir} it was given (which the server may not use: faults that need it do not run there)
+   */
   dir: string;
   logFile: string;
   version: string;
@@ -62,20 +68,47 @@ export interface TargetHandle {
   listeningAt: number;
   exited: Promise<ExitInfo>;
   readonly alive: boolean;
+  /** an external target's command that failed (a kill, pause or resume that exited non-zero), else null/absent */
+  readonly failedCommand?: string | null;
   /**
    * SIGKILL goes to the whole process group (redis's fork children die too); others to the
-   * server only. Under a tracer, SIGKILL goes to the server and its descendants only.
+   * server only. Under a tracer, SIGKILL goes to the server and its descendants only. An
+   * external target sends it through its command and returns a promise of the command's end
+   * (await it where the moment the signal landed matters: a pause).
    */
-  kill(signal: NodeJS.Signals): void;
+  kill(signal: NodeJS.Signals): void | Promise<void>;
+}
+
+/**
+ * What a target lets the harness do, beyond start, signal and talk to it. Faults that need
+ * more are skipped on it with the reason (faults/needs.ts).
+ */
+export interface TargetCaps {
+  /** the harness spawns the server process itself (it can wrap it in a tracer, read /proc) */
+  launches: boolean;
+  /**
+   * the data directory: `own` the trial's own directory, which the server uses directly (so a
+   * tmpfs mounted there before the start is the server's disk); `mounted` another path where
+   * the harness can read and change its files; `none` not visible here
+   */
+  dataDir: 'own' | 'mounted' | 'none';
+  /** the signals it can be sent (SIGKILL always) */
+  signals: readonly NodeJS.Signals[];
 }
 
 export interface Target {
   kind: TargetKind;
+  caps: TargetCaps;
+  /** Where the harness sees the data dir of a server started on trialDir (null: nowhere). Absent: trialDir. */
+  dataDirFor?(trialDir: string): string | null;
+  /** Once per trial before its first start (an external target's `reset`: an empty data directory). */
+  prepareTrial?(trialDir: string): Promise<void>;
   /** Checks the target can run here and returns its version; RunError (one line, how to fix) if not. */
   check(): Promise<string>;
   /** The flags a mode maps to (the built-in server adds a non-default snapshot strategy). */
   flagsFor(mode: Mode, savePoints: string, snapshotStrategy?: SnapshotStrategy): string[];
-  launchSpec(opts: StartOptions): LaunchSpec;
+  /** the command a start runs (the servers durabench launches itself) */
+  launchSpec?(opts: StartOptions): LaunchSpec;
   /** Spawns the server and waits until it answers (not -LOADING). RunError on failure/timeout. */
   start(opts: StartOptions): Promise<TargetHandle>;
 }

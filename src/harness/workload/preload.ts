@@ -1,6 +1,8 @@
 /**
  * Fills `count` keys (`p:<i>`) before the measured phase, pipelined in batches with a few
- * batches in flight. Returns the logical bytes written (keys + values).
+ * batches in flight. Returns the logical bytes written (keys + values). Values are the
+ * harness's random ones (incompressible, the default) or one repeated byte (`repetitive`:
+ * what redis-benchmark sends; LZF shrinks it, so it flatters RDB size and load time).
  */
 import { RunError } from '../../shared/errors.js';
 import { keyName } from './generators.js';
@@ -12,8 +14,12 @@ import { ValueCodec } from './values.js';
 const BATCH = 1000;
 const WINDOW = 4;
 
-export async function preload(conn: RespConnection, count: number, valueSize: number, seed: number): Promise<number> {
+export type ValueKind = 'random' | 'repetitive';
+export const VALUE_KINDS: readonly ValueKind[] = ['random', 'repetitive'];
+
+export async function preload(conn: RespConnection, count: number, valueSize: number, seed: number, values: ValueKind = 'random'): Promise<number> {
   const codec = new ValueCodec(seed ^ 0x7f4a7c15, valueSize);
+  const same = Buffer.alloc(valueSize, 'x');
   let next = 0;
   let bytes = 0;
   const worker = async (): Promise<void> => {
@@ -26,8 +32,9 @@ export async function preload(conn: RespConnection, count: number, valueSize: nu
           w.begin(3);
           w.arg('SET');
           w.argNum('p:', i);
-          codec.write(w, i);
-          bytes += keyName.preload(i).length + codec.length(i);
+          if (values === 'random') codec.write(w, i);
+          else w.argParts('', same, 0, valueSize);
+          bytes += keyName.preload(i).length + (values === 'random' ? codec.length(i) : valueSize);
         }
       });
       if (r.errors > 0) throw new RunError(`preload: the server refused ${r.errors} SETs: ${r.firstError}`);

@@ -1,3 +1,4 @@
+import type { Blocking } from '../blocking.js';
 import type { Keyspace } from '../keyspace.js';
 import type { Proto } from '../resp/encoder.js';
 
@@ -28,6 +29,8 @@ export interface Client {
   scanKeys: string[] | null;
   /** Set by QUIT: close after the reply is written. */
   closeAfterReply: boolean;
+  /** Inside MULTI/EXEC (or a script): blocking commands answer at once, as on a timeout. */
+  denyBlocking?: boolean;
 }
 
 /** What server-level commands (INFO, CONFIG, SAVE, SHUTDOWN...) need from the server. */
@@ -55,6 +58,8 @@ export interface Ctx {
   resp: Proto;
   /** What to propagate instead of argv (e.g. EXPIRE as PEXPIREAT). Reset per command. */
   rewritten: string[][] | null;
+  /** Clients blocked on keys (absent where nothing can block, e.g. AOF replay). */
+  blocking?: Blocking;
 }
 
 export interface Command {

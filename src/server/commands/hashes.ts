@@ -1,6 +1,10 @@
 import type { Hash } from '../keyspace.js';
 import { arrayHeader, bulk, bulkArray, bulkOrNull, int, map, nullBulk, OK, ONE, ZERO } from '../resp/encoder.js';
-import { cmd, parseInteger, wrongArgs, type Command, type Ctx, WRONGTYPE, NOT_INT, OVERFLOW } from './command.js';
+import { cmd, parseInteger, rewrite, wrongArgs, type Command, type Ctx, WRONGTYPE, NOT_INT, OVERFLOW, SYNTAX } from './command.js';
+import { noteGrowth } from '../encoding.js';
+import { incrByFloat, parseLongDouble } from '../long-double.js';
+import { err } from './args.js';
+import { scanCollection } from './scan-collection.js';
 
 /** Hash commands (t_hash.c). Hashes are Maps; empty hashes are deleted, as Redis does. */
 
@@ -25,6 +29,7 @@ function hset(name: string) {
       if (!h.has(argv[i]!)) created++;
       h.set(argv[i]!, argv[i + 1]!);
     }
+    noteGrowth(h);
     return name === 'hset' ? int(created) : OK;
   };
 }
@@ -34,11 +39,14 @@ function hsetnx(ctx: Ctx, argv: string[]): string {
   const h = lookup(ctx, key);
   if (h === null) return WRONGTYPE;
   if (h === undefined) {
-    ctx.ks.set(key, new Map([[argv[2]!, argv[3]!]]));
+    const created = new Map([[argv[2]!, argv[3]!]]);
+    ctx.ks.set(key, created);
+    noteGrowth(created);
     return ONE;
   }
   if (h.has(argv[2]!)) return ZERO;
   ctx.ks.mutate(key, h).set(argv[2]!, argv[3]!);
+  noteGrowth(h);
   return ONE;
 }
 
@@ -113,7 +121,7 @@ function hincrby(ctx: Ctx, argv: string[]): string {
   const next = cur + incr;
   if (!Number.isSafeInteger(next)) return OVERFLOW;
   if (h === undefined) ctx.ks.set(key, new Map([[field, String(next)]]));
-  else ctx.ks.mutate(key, h).set(field, String(next));
+  else noteGrowth(ctx.ks.mutate(key, h).set(field, String(next)));
   return int(next);
 }
 
@@ -124,6 +132,67 @@ function hkeysOrVals(values: boolean) {
     if (h === undefined) return '*0\r\n';
     return bulkArray(values ? h.values() : h.keys());
   };
+}
+
+/** HINCRBYFLOAT, in Redis's long double arithmetic; propagated as HSET of the result. */
+function hincrbyfloat(ctx: Ctx, argv: string[]): string {
+  const [, key, field, incr] = argv as [string, string, string, string];
+  if (/^[+-]?(inf|infinity|nan)$/i.test(incr)) return err('value is NaN or Infinity');
+  if (parseLongDouble(incr) === null) return err('value is not a valid float');
+  const h = lookup(ctx, key);
+  if (h === null) return WRONGTYPE;
+  const r = incrByFloat(h?.get(field) ?? '0', incr);
+  if (r === 'bad-incr') return err('value is not a valid float');
+  if (r === 'not-float') return err('hash value is not a float');
+  if (r === 'overflow') return err('increment would produce NaN or Infinity');
+  if (h === undefined) ctx.ks.set(key, new Map([[field, r]]));
+  else noteGrowth(ctx.ks.mutate(key, h).set(field, r));
+  rewrite(ctx, ['HSET', key, field, r]);
+  return bulk(r);
+}
+
+function hstrlen(ctx: Ctx, argv: string[]): string {
+  const h = lookup(ctx, argv[1]!);
+  if (h === null) return WRONGTYPE;
+  return int(h?.get(argv[2]!)?.length ?? 0);
+}
+
+/** HRANDFIELD key [count [WITHVALUES]]: count < 0 allows repeats. */
+function hrandfield(ctx: Ctx, argv: string[]): string {
+  if (argv.length === 2) {
+    const h = lookup(ctx, argv[1]!);
+    if (h === undefined) return nullBulk(ctx.resp);
+    if (h === null) return WRONGTYPE;
+    let i = Math.floor(Math.random() * h.size);
+    for (const f of h.keys()) if (i-- === 0) return bulk(f);
+  }
+  const l = parseInteger(argv[2]!);
+  if (l === null) return NOT_INT;
+  if (argv.length > 4 || (argv.length === 4 && argv[3]!.toLowerCase() !== 'withvalues')) return SYNTAX;
+  const withValues = argv.length === 4;
+  if (withValues && Math.abs(l) > Number.MAX_SAFE_INTEGER / 2) return err('value is out of range');
+  const h = lookup(ctx, argv[1]!);
+  if (h === undefined) return '*0\r\n';
+  if (h === null) return WRONGTYPE;
+  if (l === 0) return '*0\r\n';
+  const fields = [...h.keys()];
+  let picked: string[];
+  if (l < 0) {
+    picked = [];
+    for (let i = 0; i < -l; i++) picked.push(fields[Math.floor(Math.random() * fields.length)]!);
+  } else if (l >= fields.length) {
+    picked = fields;
+  } else {
+    for (let i = 0; i < l; i++) {
+      const j = i + Math.floor(Math.random() * (fields.length - i));
+      [fields[i], fields[j]] = [fields[j]!, fields[i]!];
+    }
+    picked = fields.slice(0, l);
+  }
+  const r3 = ctx.resp === 3;
+  let out = arrayHeader(withValues && !r3 ? picked.length * 2 : picked.length);
+  for (const f of picked) out += withValues ? (r3 ? '*2\r\n' : '') + bulk(f) + bulk(h.get(f)!) : bulk(f);
+  return out;
 }
 
 const K1 = [1, 1, 1] as const;
@@ -141,4 +210,8 @@ export const hashCommands: Command[] = [
   cmd('hincrby', 4, ['write', 'fast'], K1, hincrby),
   cmd('hkeys', 2, ['readonly'], K1, hkeysOrVals(false)),
   cmd('hvals', 2, ['readonly'], K1, hkeysOrVals(true)),
+  cmd('hincrbyfloat', 4, ['write', 'fast'], K1, hincrbyfloat),
+  cmd('hstrlen', 3, ['readonly', 'fast'], K1, hstrlen),
+  cmd('hrandfield', -2, ['readonly'], K1, hrandfield),
+  cmd('hscan', -3, ['readonly'], K1, (ctx, argv) => scanCollection(ctx, argv, 'hash')),
 ];

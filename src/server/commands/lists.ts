@@ -1,6 +1,7 @@
 import { List } from '../keyspace.js';
 import { bulk, bulkArray, int, nullArray, nullBulk, EMPTY_ARRAY, OK, ZERO } from '../resp/encoder.js';
-import { cmd, parseInteger, wrongArgs, type Command, type Ctx, WRONGTYPE, NOT_INT, NO_KEY } from './command.js';
+import { cmd, parseInteger, wrongArgs, type Command, type Ctx, WRONGTYPE, NOT_INT, NO_KEY, SYNTAX } from './command.js';
+import { err, positiveLong } from './args.js';
 
 /** List commands (t_list.c). Lists are JS arrays; empty lists are deleted, as Redis does. */
 
@@ -8,7 +9,7 @@ const OUT_OF_RANGE = '-ERR index out of range\r\n';
 const NOT_POSITIVE = '-ERR value is out of range, must be positive\r\n';
 
 /** The list at key, undefined when missing, null when another type. */
-function lookup(ctx: Ctx, key: string): List | undefined | null {
+export function lookup(ctx: Ctx, key: string): List | undefined | null {
   const v = ctx.ks.get(key);
   if (v === undefined) return undefined;
   return v instanceof List ? v : null;
@@ -163,6 +164,67 @@ function ltrim(ctx: Ctx, argv: string[]): string {
   return OK;
 }
 
+/** LINSERT key BEFORE|AFTER pivot element: the new length, -1 without the pivot. */
+function linsert(ctx: Ctx, argv: string[]): string {
+  const where = argv[2]!.toLowerCase();
+  if (where !== 'before' && where !== 'after') return SYNTAX;
+  const key = argv[1]!;
+  const l = lookup(ctx, key);
+  if (l === undefined) return ZERO;
+  if (l === null) return WRONGTYPE;
+  const i = l.items.indexOf(argv[3]!);
+  if (i < 0) return int(-1);
+  ctx.ks.mutate(key, l).items.splice(where === 'after' ? i + 1 : i, 0, argv[4]!);
+  return int(l.items.length);
+}
+
+/** LPOS key element [RANK rank] [COUNT n] [MAXLEN len] (lposCommand). */
+function lpos(ctx: Ctx, argv: string[]): string {
+  let rank = 1;
+  let count = -1;
+  let maxlen = 0;
+  for (let j = 3; j < argv.length; j++) {
+    const o = argv[j]!.toLowerCase();
+    const more = j + 1 < argv.length;
+    if (o === 'rank' && more) {
+      const r = parseInteger(argv[++j]!);
+      if (r === null) return NOT_INT;
+      if (r === 0) {
+        return err("RANK can't be zero: use 1 to start from the first match, 2 from the second ... or use negative to start from the end of the list");
+      }
+      rank = r;
+    } else if (o === 'count' && more) {
+      const c = positiveLong(argv[++j]!, "COUNT can't be negative");
+      if (typeof c === 'string') return c;
+      count = c;
+    } else if (o === 'maxlen' && more) {
+      const m = positiveLong(argv[++j]!, "MAXLEN can't be negative");
+      if (typeof m === 'string') return m;
+      maxlen = m;
+    } else return SYNTAX;
+  }
+  const fromTail = rank < 0;
+  if (fromTail) rank = -rank;
+  const l = lookup(ctx, argv[1]!);
+  if (l === undefined) return count !== -1 ? EMPTY_ARRAY : nullBulk(ctx.resp);
+  if (l === null) return WRONGTYPE;
+  const items = l.items;
+  const el = argv[2]!;
+  const len = items.length;
+  const found: number[] = [];
+  let matches = 0;
+  for (let index = 0; index < len && (maxlen === 0 || index < maxlen); index++) {
+    const at = fromTail ? len - 1 - index : index;
+    if (items[at] !== el) continue;
+    matches++;
+    if (matches < rank) continue;
+    found.push(at);
+    if (count === -1 || (count !== 0 && found.length >= count)) break;
+  }
+  if (count !== -1) return '*' + found.length + '\r\n' + found.map(int).join('');
+  return found.length > 0 ? int(found[0]!) : nullBulk(ctx.resp);
+}
+
 const K1 = [1, 1, 1] as const;
 
 export const listCommands: Command[] = [
@@ -178,4 +240,6 @@ export const listCommands: Command[] = [
   cmd('lset', 4, ['write'], K1, lset),
   cmd('lrem', 4, ['write'], K1, lrem),
   cmd('ltrim', 4, ['write'], K1, ltrim),
+  cmd('linsert', 5, ['write'], K1, linsert),
+  cmd('lpos', -3, ['readonly'], K1, lpos),
 ];

@@ -1,6 +1,9 @@
-import { ZSet } from '../keyspace.js';
-import { double, int, nullBulk } from '../resp/encoder.js';
-import { cmd, parseFloatStrict, type Command, type Ctx, WRONGTYPE, SYNTAX, NOT_FLOAT } from './command.js';
+import { ZSet, type ZNode } from '../zset.js';
+import { arrayHeader, bulk, double, int, nullBulk, EMPTY_ARRAY, ZERO } from '../resp/encoder.js';
+import { cmd, parseFloatStrict, parseInteger, type Command, type Ctx, WRONGTYPE, SYNTAX, NOT_FLOAT, NOT_INT } from './command.js';
+import { noteGrowth } from '../encoding.js';
+import { scanCollection } from './scan-collection.js';
+import { lexRange, MIN_OR_MAX_FLOAT, MIN_OR_MAX_LEX, rankNodes, scoreRange, walk, type Range } from './zrange-spec.js';
 
 /** Sorted-set commands (t_zset.c). Empty sorted sets are deleted, as Redis does. */
 
@@ -74,6 +77,7 @@ function zaddGeneric(ctx: Ctx, argv: string[], forceIncr: boolean): string {
     }
     z!.add(member, score);
   }
+  if (touched) noteGrowth(z!);
   if (incr) return processed ? double(last, ctx.resp) : nullBulk(ctx.resp);
   return int(ch ? added + updated : added);
 }
@@ -112,9 +116,105 @@ function zrank(rev: boolean) {
     const z = lookup(ctx, argv[1]!);
     if (z === null) return WRONGTYPE;
     if (z === undefined || !z.scores.has(argv[2]!)) return nullBulk(ctx.resp);
-    const r = z.ordered().indexOf(argv[2]!);
+    const r = z.rank(argv[2]!);
     return int(rev ? z.size - 1 - r : r);
   };
+}
+
+function zmscore(ctx: Ctx, argv: string[]): string {
+  const z = lookup(ctx, argv[1]!);
+  if (z === null) return WRONGTYPE;
+  let out = arrayHeader(argv.length - 2);
+  for (let i = 2; i < argv.length; i++) {
+    const s = z?.scores.get(argv[i]!);
+    out += s === undefined ? nullBulk(ctx.resp) : double(s, ctx.resp);
+  }
+  return out;
+}
+
+/** ZCOUNT / ZLEXCOUNT: the range's length from the ranks of its ends, as Redis counts. */
+function zcountGeneric(lex: boolean) {
+  return (ctx: Ctx, argv: string[]): string => {
+    const r = lex ? lexRange(argv[2]!, argv[3]!) : scoreRange(argv[2]!, argv[3]!);
+    if (r === null) return lex ? MIN_OR_MAX_LEX : MIN_OR_MAX_FLOAT;
+    const z = lookup(ctx, argv[1]!);
+    if (z === undefined) return ZERO;
+    if (z === null) return WRONGTYPE;
+    return int(countRange(z, r));
+  };
+}
+
+function countRange(z: ZSet, r: Range): number {
+  const start = walk(z, r, false, 0, 1)[0];
+  if (start === undefined) return 0;
+  const end = walk(z, r, true, 0, 1)[0]!;
+  return Math.max(0, z.rank(end.member) - z.rank(start.member) + 1);
+}
+
+/** ZREMRANGEBYRANK / BYSCORE / BYLEX (zremrangeGenericCommand). */
+function zremrangeGeneric(by: 'rank' | 'score' | 'lex') {
+  return (ctx: Ctx, argv: string[]): string => {
+    let pick: (z: ZSet) => ZNode[];
+    if (by === 'rank') {
+      const start = parseInteger(argv[2]!);
+      const end = parseInteger(argv[3]!);
+      if (start === null || end === null) return NOT_INT;
+      pick = (z) => rankNodes(z, start, end, false);
+    } else {
+      const r = by === 'score' ? scoreRange(argv[2]!, argv[3]!) : lexRange(argv[2]!, argv[3]!);
+      if (r === null) return by === 'score' ? MIN_OR_MAX_FLOAT : MIN_OR_MAX_LEX;
+      pick = (z) => walk(z, r, false);
+    }
+    const key = argv[1]!;
+    const z = lookup(ctx, key);
+    if (z === undefined) return ZERO;
+    if (z === null) return WRONGTYPE;
+    const gone = pick(z);
+    if (gone.length === 0) return ZERO;
+    if (gone.length === z.size) ctx.ks.delete(key);
+    else {
+      ctx.ks.mutate(key, z);
+      for (const n of gone) z.remove(n.member);
+    }
+    return int(gone.length);
+  };
+}
+
+/** ZRANDMEMBER key [count [WITHSCORES]]: count < 0 allows repeats. */
+function zrandmember(ctx: Ctx, argv: string[]): string {
+  if (argv.length === 2) {
+    const z = lookup(ctx, argv[1]!);
+    if (z === undefined) return nullBulk(ctx.resp);
+    if (z === null) return WRONGTYPE;
+    return bulk(z.at(Math.floor(Math.random() * z.size))!.member);
+  }
+  const l = parseInteger(argv[2]!);
+  if (l === null) return NOT_INT;
+  if (argv.length > 4 || (argv.length === 4 && argv[3]!.toLowerCase() !== 'withscores')) return SYNTAX;
+  const withScores = argv.length === 4;
+  if (withScores && Math.abs(l) > Number.MAX_SAFE_INTEGER / 2) return err('value is out of range');
+  const z = lookup(ctx, argv[1]!);
+  if (z === undefined) return EMPTY_ARRAY;
+  if (z === null) return WRONGTYPE;
+  if (l === 0) return EMPTY_ARRAY;
+  const picked: ZNode[] = [];
+  if (l < 0) {
+    for (let i = 0; i < -l; i++) picked.push(z.at(Math.floor(Math.random() * z.size))!);
+  } else if (l >= z.size) {
+    for (const n of z.nodes()) picked.push(n);
+  } else {
+    // Partial Fisher-Yates over ranks: l distinct members in random order.
+    const ranks = Array.from({ length: z.size }, (_, i) => i);
+    for (let i = 0; i < l; i++) {
+      const j = i + Math.floor(Math.random() * (ranks.length - i));
+      [ranks[i], ranks[j]] = [ranks[j]!, ranks[i]!];
+      picked.push(z.at(ranks[i]!)!);
+    }
+  }
+  const r3 = ctx.resp === 3;
+  let out = arrayHeader(withScores && !r3 ? picked.length * 2 : picked.length);
+  for (const n of picked) out += withScores ? (r3 ? '*2\r\n' : '') + bulk(n.member) + double(n.score, ctx.resp) : bulk(n.member);
+  return out;
 }
 
 const K1 = [1, 1, 1] as const;
@@ -127,4 +227,12 @@ export const zsetCommands: Command[] = [
   cmd('zcard', 2, ['readonly', 'fast'], K1, zcard),
   cmd('zrank', 3, ['readonly', 'fast'], K1, zrank(false)),
   cmd('zrevrank', 3, ['readonly', 'fast'], K1, zrank(true)),
+  cmd('zmscore', -3, ['readonly', 'fast'], K1, zmscore),
+  cmd('zcount', 4, ['readonly', 'fast'], K1, zcountGeneric(false)),
+  cmd('zlexcount', 4, ['readonly', 'fast'], K1, zcountGeneric(true)),
+  cmd('zremrangebyrank', 4, ['write'], K1, zremrangeGeneric('rank')),
+  cmd('zremrangebyscore', 4, ['write'], K1, zremrangeGeneric('score')),
+  cmd('zremrangebylex', 4, ['write'], K1, zremrangeGeneric('lex')),
+  cmd('zrandmember', -2, ['readonly'], K1, zrandmember),
+  cmd('zscan', -3, ['readonly'], K1, (ctx, argv) => scanCollection(ctx, argv, 'zset')),
 ];

@@ -13,7 +13,7 @@ function trial(mode: Mode, fault: FaultKind, acked: number, lost: number, extra:
     lossPct: acked ? (lost / acked) * 100 : 0, staleReads: null, lossWindowMs: 0, recoveryMs: 1, loadMs: 1, keysRecovered: 0, loadKeysPerSec: null,
     loadMBPerSec: null, rdbBytes: 0, aofBytes: 0, diskBytes: 0, bytesPerKey: null, spaceAmplification: null, forkUsec: null,
     cowBytes: null, snapshotMaxLatencyMs: null, throughputOps: 1, p50Ms: null, p99Ms: null, p999Ms: null, maxMs: null,
-    sendLagP99Ms: null, sendLagMaxMs: null, unsentDue: null, readThroughputOps: null, readP99Ms: null, writeMs: 1,
+    sendLagP99Ms: null, sendLagMaxMs: null, unsentDue: null, readThroughputOps: null, readP99Ms: null, writeMs: 1, timeline: null,
     ...extra,
   };
 }

@@ -56,6 +56,7 @@ export function trial(over: Partial<TrialResult> = {}): TrialResult {
     readThroughputOps: null,
     readP99Ms: null,
     writeMs: 5000,
+    timeline: null,
     ...over,
   };
 }

@@ -136,3 +136,14 @@ describe('parseGate: bad syntax is a ConfigError naming the gate and the problem
     });
   }
 });
+
+describe('parseGate: external targets', () => {
+  it('[external:<name>:<mode>@<fault>] names an external target, and prints back the same', () => {
+    const g = parseGate('loss_pct[external:docker-redis:aof-always@sigkill].max == 0');
+    expect(g.lhs).toEqual({ metric: 'loss_pct', target: 'external:docker-redis', mode: 'aof-always', fault: 'sigkill', agg: 'max' });
+    expect(refText(g.lhs)).toBe('loss_pct[external:docker-redis:aof-always@sigkill].max');
+  });
+  it('a missing mode after the name is one clear line', () => {
+    expect(() => parseGate('lost[external:docker-redis].max == 0')).toThrow(/expected ':' and a mode after 'external:docker-redis'/);
+  });
+});

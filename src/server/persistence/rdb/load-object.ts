@@ -64,7 +64,7 @@ export function loadObject(r: RdbReader, type: number, key: string): Value | typ
         const m = r.string('zset member');
         const s = type === RDB_TYPE_ZSET_2 ? r.binaryDouble('zset score') : r.textDouble('zset score');
         if (Number.isNaN(s)) throw new RdbError(`zset "${key}" has a NaN score`, r.pos);
-        z.scores.set(m, s);
+        z.add(m, s);
       }
       if (z.scores.size !== n) throw new RdbError(`zset "${key}" has duplicate members`, r.pos);
       return z;
@@ -159,7 +159,7 @@ function toZSet(flat: string[], key: string): ZSet | typeof EMPTY {
   if (flat.length % 2 !== 0) throw new RdbError(`zset "${key}" has a member without a score`);
   if (flat.length === 0) return EMPTY;
   const z = new ZSet();
-  for (let i = 0; i < flat.length; i += 2) z.scores.set(flat[i]!, parseScore(flat[i + 1]!));
+  for (let i = 0; i < flat.length; i += 2) z.add(flat[i]!, parseScore(flat[i + 1]!));
   if (z.scores.size * 2 !== flat.length) throw new RdbError(`zset "${key}" has duplicate members`);
   return z;
 }

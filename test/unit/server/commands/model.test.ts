@@ -167,6 +167,59 @@ function apply(m: Model, argv: string[]): Reply {
     case 'SCARD': return set === null ? WRONG : set?.size ?? 0;
     case 'SISMEMBER': return set === null ? WRONG : set?.has(rest[0]!) ? 1 : 0;
     case 'SMEMBERS': return set === null ? WRONG : [...(set ?? [])].sort();
+    case 'HSTRLEN': return hash === null ? WRONG : (hash?.get(rest[0]!) ?? '').length;
+    case 'LINSERT': {
+      if (list === undefined) return 0;
+      if (list === null) return WRONG;
+      const i = list.indexOf(rest[1]!);
+      if (i < 0) return -1;
+      list.splice(rest[0] === 'AFTER' ? i + 1 : i, 0, rest[2]!);
+      return list.length;
+    }
+    case 'LMOVE': case 'RPOPLPUSH': {
+      const [dst, from = 'RIGHT', to = 'LEFT'] = rest as [string, string?, string?];
+      if (list === undefined) return null;
+      const d = m.get(dst);
+      if (list === null || (d !== undefined && !Array.isArray(d))) return WRONG;
+      const x = from === 'LEFT' ? list.shift()! : list.pop()!;
+      const dl = (m.get(dst) as string[] | undefined) ?? [];
+      if (to === 'LEFT') dl.unshift(x);
+      else dl.push(x);
+      m.set(dst, dl);
+      if (list.length === 0 && m.get(key) === list) m.delete(key);
+      return x;
+    }
+    case 'SMOVE': {
+      const [dst, x] = rest as [string, string];
+      if (set === undefined) return 0;
+      const d = m.get(dst);
+      if (set === null || (d !== undefined && !(d instanceof Set))) return WRONG;
+      if (d === set) return set.has(x) ? 1 : 0;
+      if (!set.delete(x)) return 0;
+      gone(set);
+      m.set(dst, ((d as Set<string> | undefined) ?? new Set()).add(x));
+      return 1;
+    }
+    case 'SINTERSTORE': case 'SUNIONSTORE': case 'SDIFFSTORE': {
+      const ins = rest.map((k) => m.get(k));
+      if (ins.some((x) => x !== undefined && !(x instanceof Set))) return WRONG;
+      const ss = ins.map((x) => (x as Set<string> | undefined) ?? new Set<string>());
+      let out: string[];
+      if (name === 'SUNIONSTORE') out = [...new Set(ss.flatMap((x) => [...x]))];
+      else if (name === 'SINTERSTORE') out = [...ss[0]!].filter((x) => ss.every((t) => t.has(x)));
+      else out = [...ss[0]!].filter((x) => !ss.slice(1).some((t) => t.has(x)));
+      if (out.length > 0) m.set(key, new Set(out));
+      else m.delete(key);
+      return out.length;
+    }
+    case 'COPY': {
+      const dst = rest[0]!;
+      if (dst === key) return { err: 'ERR source and destination objects are the same' };
+      if (v === undefined) return 0;
+      if (m.has(dst)) return 0;
+      m.set(dst, cloneModel(new Map([['x', v]])).get('x')!);
+      return 1;
+    }
   }
   throw new Error('model lacks ' + name);
 }
@@ -202,6 +255,9 @@ const command: fc.Arbitrary<string[]> = fc.oneof(
   c('HDEL', key, field), c('HGETALL', key), c('HKEYS', key), c('HINCRBY', key, field, n(small)),
   fc.tuple(fc.constantFrom('SADD', 'SREM'), key, fc.array(val, { minLength: 1, maxLength: 3 })).map(([a, k, vs]) => [a, k, ...vs]),
   c('SCARD', key), c('SISMEMBER', key, val), c('SMEMBERS', key),
+  c('HSTRLEN', key, field), c('LINSERT', key, fc.constantFrom('BEFORE', 'AFTER'), val, val),
+  c('LMOVE', key, key, fc.constantFrom('LEFT', 'RIGHT'), fc.constantFrom('LEFT', 'RIGHT')), c('RPOPLPUSH', key, key),
+  c('SMOVE', key, key, val), c(fc.constantFrom('SINTERSTORE', 'SUNIONSTORE', 'SDIFFSTORE'), key, key, key), c('COPY', key, key),
 );
 
 describe('data commands against a model', () => {

@@ -1,0 +1,109 @@
+import { cloneValue } from '../keyspace.js';
+import { objectEncoding } from '../encoding.js';
+import { bulk, int, nullBulk, simple, ONE, ZERO } from '../resp/encoder.js';
+import { cmd, parseInteger, type Command, type Ctx, SYNTAX } from './command.js';
+import { err } from './args.js';
+
+/** EXPIRETIME, PEXPIRETIME, TOUCH, COPY, OBJECT (db.c, expire.c, object.c). */
+
+function expiretime(ms: boolean) {
+  return (ctx: Ctx, argv: string[]): string => {
+    const key = argv[1]!;
+    if (ctx.ks.get(key) === undefined) return int(-2);
+    const at = ctx.ks.getExpire(key);
+    if (at === undefined) return int(-1);
+    return int(ms ? at : Math.trunc(at / 1000));
+  };
+}
+
+function touch(ctx: Ctx, argv: string[]): string {
+  let n = 0;
+  for (let i = 1; i < argv.length; i++) if (ctx.ks.get(argv[i]!) !== undefined) n++;
+  return int(n);
+}
+
+/** COPY source destination [DB 0] [REPLACE]: one database here, so only DB 0 is in range. */
+function copy(ctx: Ctx, argv: string[]): string {
+  const [, src, dst] = argv as [string, string, string];
+  let replace = false;
+  for (let j = 3; j < argv.length; j++) {
+    const o = argv[j]!.toLowerCase();
+    if (o === 'replace') replace = true;
+    else if (o === 'db' && j + 1 < argv.length) {
+      if (parseInteger(argv[++j]!) !== 0) return err('DB index is out of range');
+    } else return SYNTAX;
+  }
+  if (src === dst) return err('source and destination objects are the same');
+  const v = ctx.ks.get(src);
+  if (v === undefined) return ZERO;
+  const at = ctx.ks.getExpire(src);
+  if (ctx.ks.get(dst) !== undefined) {
+    if (!replace) return ZERO;
+    ctx.ks.delete(dst);
+  }
+  ctx.ks.set(dst, cloneValue(v));
+  if (at !== undefined) ctx.ks.setExpire(dst, at);
+  return ONE;
+}
+
+const OBJECT_HELP = [
+  'OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:',
+  'ENCODING <key>',
+  '    Return the kind of internal representation used in order to store the value',
+  '    associated with a <key>.',
+  'FREQ <key>',
+  '    Return the access frequency index of the <key>. The returned integer is',
+  '    proportional to the logarithm of the recent access frequency of the key.',
+  'IDLETIME <key>',
+  '    Return the idle time of the <key>, that is the approximated number of',
+  '    seconds elapsed since the last access to the key.',
+  'REFCOUNT <key>',
+  '    Return the number of references of the value associated with the specified',
+  '    <key>.',
+  'HELP',
+  '    Prints this help.',
+];
+
+/** Redis shares the integers 0..9999 (OBJ_SHARED_INTEGERS): their refcount is INT_MAX. */
+const SHARED_REFCOUNT = 2147483647;
+
+/**
+ * OBJECT ENCODING|REFCOUNT|FREQ|IDLETIME|HELP. FREQ answers as redis-server does under the
+ * default (non-LFU) maxmemory-policy. IDLETIME would need an access clock on every key,
+ * which the read path does not keep: it says so rather than answer a made-up 0.
+ */
+function object(ctx: Ctx, argv: string[]): string {
+  const sub = argv[1]!.toLowerCase();
+  if (sub === 'help') {
+    if (argv.length !== 2) return err("wrong number of arguments for 'object|help' command");
+    return '*' + OBJECT_HELP.length + '\r\n' + OBJECT_HELP.map(simple).join('');
+  }
+  if (sub !== 'encoding' && sub !== 'refcount' && sub !== 'freq' && sub !== 'idletime') {
+    return err(`unknown subcommand '${argv[1]!.slice(0, 128)}'. Try OBJECT HELP.`);
+  }
+  if (argv.length !== 3) return err(`wrong number of arguments for 'object|${sub}' command`);
+  const v = ctx.ks.get(argv[2]!);
+  if (v === undefined) return nullBulk(ctx.resp);
+  switch (sub) {
+    case 'encoding':
+      return bulk(objectEncoding(v));
+    case 'refcount':
+      return int(typeof v === 'string' && /^(0|[1-9][0-9]{0,3})$/.test(v) ? SHARED_REFCOUNT : 1);
+    case 'freq':
+      return err(
+        'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
+      );
+    default:
+      return err('OBJECT IDLETIME is not supported by the built-in server: it keeps no per-key access clock');
+  }
+}
+
+const K1 = [1, 1, 1] as const;
+
+export const keyMetaCommands: Command[] = [
+  cmd('expiretime', 2, ['readonly', 'fast'], K1, expiretime(false)),
+  cmd('pexpiretime', 2, ['readonly', 'fast'], K1, expiretime(true)),
+  cmd('touch', -2, ['readonly', 'fast'], [1, -1, 1], touch),
+  cmd('copy', -3, ['write'], [1, 2, 1], copy),
+  cmd('object', -2, ['readonly'], [2, 2, 1], object),
+];
