@@ -44,7 +44,7 @@ const XGROUP_HELP = [
   'SETID <key> <groupname> <id|$> [ENTRIESREAD entries_read]',
   '    Set the current group ID and entries_read counter.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 /** A container command's subcommand table check, as processCommand does it. */

@@ -28,7 +28,7 @@ const XINFO_HELP = [
   'STREAM <key> [FULL [COUNT <count>]',
   '    Show information about the stream.',
   'HELP',
-  '    Print this help.',
+  '    Prints this help.',
 ];
 
 function lagReply(s: Stream, read: number | null, resp: Proto): string {

@@ -106,29 +106,34 @@ function xadd(ctx: Ctx, argv: string[]): string {
   if (argv.length - fieldPos < 2 || (argv.length - fieldPos) % 2 === 1) return wrongArgs('xadd');
   if (a.id === 0n && a.seqGiven) return err('The ID specified in XADD must be greater than 0-0');
   const key = argv[1]!;
-  let s = streamAt(ctx, key);
-  if (typeof s === 'string') return s;
-  if (s === undefined) {
-    if (a.noMkStream) return nullBulk(ctx.resp);
-    s = new Stream();
-    ctx.ks.set(key, s);
-  } else ctx.ks.mutate(key, s);
-  if (s.lastId === MAX_ID) return err('The stream has exhausted the last possible ID, unable to add more items');
+  const found = streamAt(ctx, key);
+  if (typeof found === 'string') return found;
+  if (found === undefined && a.noMkStream) return nullBulk(ctx.resp);
+  // Checked against the stream as it is: a refused XADD changes nothing (a new stream
+  // cannot refuse: its last ID is 0-0 and 0-0 itself was refused above).
+  const lastId = found?.lastId ?? 0n;
+  if (lastId === MAX_ID) return err('The stream has exhausted the last possible ID, unable to add more items');
   let id: bigint;
   if (a.id !== null) {
     if (a.seqGiven) id = a.id;
-    else if (idMs(s.lastId) === idMs(a.id)) {
-      if (idSeq(s.lastId) === U64_MAX) return err('The ID specified in XADD is equal or smaller than the target stream top item');
-      id = s.lastId + 1n;
+    else if (idMs(lastId) === idMs(a.id)) {
+      // streamAppendItem fails here without setting errno to EDOM.
+      if (idSeq(lastId) === U64_MAX) return err('Elements are too large to be stored');
+      id = lastId + 1n;
     } else id = a.id;
   } else {
     const now = BigInt(Date.now());
-    id = now > idMs(s.lastId) ? makeId(now, 0n) : s.lastId + 1n;
+    id = now > idMs(lastId) ? makeId(now, 0n) : lastId + 1n;
   }
-  if (id <= s.lastId) return err('The ID specified in XADD is equal or smaller than the target stream top item');
+  if (id <= lastId) return err('The ID specified in XADD is equal or smaller than the target stream top item');
   let total = 0;
   for (let i = fieldPos; i < argv.length; i++) total += argv[i]!.length;
   if (total > 1 << 30) return err('Elements are too large to be stored');
+  let s = found;
+  if (s === undefined) {
+    s = new Stream();
+    ctx.ks.set(key, s);
+  } else ctx.ks.mutate(key, s);
   s.append(id, argv, fieldPos);
   const idStr = formatId(id);
   let out: string[] | null = null;

@@ -1,69 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCommand } from '../../../../src/server/resp/encoder.js';
 import { dumpPayload } from '../../../../src/server/persistence/rdb/dump.js';
 import { decode, harness } from './harness.js';
+import { RawClient, replyEnd } from './raw-client.js';
 
 /**
  * Side by side with a real redis-server (skipped when none is installed): every script below
  * must give byte-identical replies, in RESP2 and RESP3.
  */
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-
-/** End index of the complete reply starting at i, or -1 when more bytes are needed. */
-function replyEnd(s: string, i: number): number {
-  const e = s.indexOf('\r\n', i);
-  if (e < 0) return -1;
-  const t = s[i];
-  const n = Number(s.slice(i + 1, e));
-  if (t === '$' || t === '=' || t === '!') return n < 0 ? e + 2 : s.length >= e + 2 + n + 2 ? e + 2 + n + 2 : -1;
-  if (t === '*' || t === '~' || t === '%' || t === '>') {
-    let j = e + 2;
-    for (let k = 0; k < (t === '%' ? 2 * n : n); k++) {
-      j = replyEnd(s, j);
-      if (j < 0) return -1;
-    }
-    return j;
-  }
-  return e + 2;
-}
-
-class RawClient {
-  private buf = '';
-  private waiter: (() => void) | null = null;
-  constructor(private readonly sock: Socket) {
-    sock.setEncoding('latin1');
-    sock.on('data', (d: string) => {
-      this.buf += d;
-      this.waiter?.();
-    });
-  }
-  static connect(port: number): Promise<RawClient> {
-    return new Promise((res, rej) => {
-      const s = createConnection(port, '127.0.0.1', () => res(new RawClient(s)));
-      s.on('error', rej);
-    });
-  }
-  async send(argv: string[]): Promise<string> {
-    this.sock.write(Buffer.from(encodeCommand(argv), 'latin1'));
-    for (;;) {
-      const end = replyEnd(this.buf, 0);
-      if (end > 0) {
-        const r = this.buf.slice(0, end);
-        this.buf = this.buf.slice(end);
-        return r;
-      }
-      await new Promise<void>((r) => (this.waiter = r));
-    }
-  }
-  close(): void {
-    this.sock.destroy();
-  }
-}
 
 const num = (r: string): unknown => {
   const d = decode(r);
