@@ -30,7 +30,6 @@ export class Connection implements Client {
   authenticated: boolean;
   libName = '';
   libVer = '';
-  scanKeys: string[] | null = null;
   closeAfterReply = false;
   /** In the server's list of connections waiting for the AOF flush. */
   queued = false;

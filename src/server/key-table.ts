@@ -291,6 +291,19 @@ export class KeyTable<C extends Collection = Collection> {
     };
   }
 
+  /**
+   * Entry numbers handed out so far: every live entry is numbered below this (SCAN's end).
+   * A key keeps its number for life (no compaction; rehashing moves index slots only).
+   */
+  get highWater(): number {
+    return this.used;
+  }
+
+  /** Whether entry number `e` holds a live key. */
+  isLive(e: number): boolean {
+    return e < this.used && this.keyLength(e) >= 0;
+  }
+
   /** Live entry numbers, for whole-table walks (KEYS, synchronous saves). */
   *entryNumbers(): IterableIterator<number> {
     const c = this.cursor();

@@ -26,7 +26,6 @@ export interface Client {
   libName: string;
   libVer: string;
   /** Keys of the last SCAN 0, so cursors page through a stable list. */
-  scanKeys: string[] | null;
   /** Set by QUIT: close after the reply is written. */
   closeAfterReply: boolean;
   /** Inside MULTI/EXEC (or a script): blocking commands answer at once, as on a timeout. */

@@ -109,15 +109,15 @@ function keys(ctx: Ctx, argv: string[]): string {
 }
 
 /**
- * SCAN over a per-client snapshot of the key list taken at cursor 0; the cursor is an index
- * into it. Each call examines at most COUNT entries, so it stays O(COUNT) like Redis's.
- * Keys deleted since the snapshot are skipped; keys added since are not returned (allowed:
- * SCAN only guarantees keys present for the whole iteration).
+ * SCAN with the entry number as the cursor: a key keeps its number for life (the table never
+ * compacts, and rehashing moves index slots, not entries), so every key present for the
+ * whole iteration is returned exactly once, with no per-client state and no O(N) copy at
+ * cursor 0. Like Redis, a call examines COUNT keys but steps over at most 10 × COUNT free
+ * numbers, so it stays O(COUNT) on a table full of holes.
  */
 function scan(ctx: Ctx, argv: string[]): string {
   const c = argv[1]!;
   if (!/^[0-9]+$/.test(c)) return '-ERR invalid cursor\r\n';
-  let cursor = Number(c);
   let count = 10;
   let pat: string | null = null;
   let typeName: string | null = null;
@@ -135,28 +135,27 @@ function scan(ctx: Ctx, argv: string[]): string {
       typeName = argv[i + 1]!.toLowerCase();
     } else return SYNTAX;
   }
-  const client = ctx.client;
-  if (cursor === 0 || client.scanKeys === null) {
-    if (cursor === 0) client.scanKeys = [...ctx.ks.data.keys()];
-    else return '*2\r\n' + bulk('0') + '*0\r\n'; // unknown cursor: nothing left to give
-  }
-  const list = client.scanKeys!;
-  const end = Math.min(list.length, cursor + count);
+  const table = ctx.ks.data;
+  const end = table.highWater;
+  // A cursor beyond every number (or beyond 2^53) has nothing left to give.
+  let e = c.length > 15 ? end : Number(c);
   const out: string[] = [];
-  for (; cursor < end; cursor++) {
-    const k = list[cursor]!;
+  let examined = 0;
+  let holes = 0;
+  for (; e < end && examined < count && holes < count * 10; e++) {
+    if (!table.isLive(e)) {
+      holes++;
+      continue;
+    }
+    examined++;
+    const k = table.key(e);
     if (pat !== null && !globMatch(pat, k)) continue;
-    const v = ctx.ks.get(k);
+    const v = ctx.ks.get(k); // expires it when due, as Redis's scan does
     if (v === undefined) continue;
     if (typeName !== null && typeOf(v) !== typeName) continue;
     out.push(k);
   }
-  let next = String(cursor);
-  if (cursor >= list.length) {
-    next = '0';
-    client.scanKeys = null;
-  }
-  return '*2\r\n' + bulk(next) + bulkArray(out);
+  return '*2\r\n' + bulk(e >= end ? '0' : String(e)) + bulkArray(out);
 }
 
 function randomkey(ctx: Ctx): string {

@@ -113,7 +113,7 @@ export class Persistence {
     try {
       if (this.aof !== null) {
         if (this.aof.exists()) {
-          const loader: Client = { id: -1, name: '', resp: 2, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false };
+          const loader: Client = { id: -1, name: '', resp: 2, authenticated: true, libName: '', libVer: '', closeAfterReply: false };
           const n = await this.aof.load(ks, (argv) => this.server.replay(argv, loader));
           this.server.log.notice(`DB loaded from append only file: ${((performance.now() - t0) / 1000).toFixed(3)} seconds (${n} commands)`);
         }

@@ -13,7 +13,7 @@ function setup() {
   const aof: string[][] = [];
   let id = 0;
   const client = (): DispatchClient & BlockableClient => ({
-    id: ++id, name: '', resp: 2, authenticated: true, libName: '', libVer: '', scanKeys: null, closeAfterReply: false, wroteThisTurn: false,
+    id: ++id, name: '', resp: 2, authenticated: true, libName: '', libVer: '', closeAfterReply: false, wroteThisTurn: false,
   });
   const ctx: Ctx = { ks, client: client(), server: {} as ServerApi, resp: 2, rewritten: null, blocking };
   const host: DispatchHost = {

@@ -21,7 +21,7 @@ function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boole
   ];
   const client: DispatchClient = {
     id: 1, name: '', resp: 2, authenticated: opts.authenticated ?? true, libName: '', libVer: '',
-    scanKeys: null, closeAfterReply: false, wroteThisTurn: false,
+    closeAfterReply: false, wroteThisTurn: false,
   };
   const ctx: Ctx = { ks, client, server: {} as ServerApi, resp: 2, rewritten: null };
   const host: DispatchHost = {

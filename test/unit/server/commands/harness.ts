@@ -35,7 +35,6 @@ export function harness(resp: Proto = 2): Harness {
     authenticated: true,
     libName: '',
     libVer: '',
-    scanKeys: null,
     closeAfterReply: false,
     wroteThisTurn: false,
   };

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import fc from 'fast-check';
 import { harness } from './harness.js';
 
 const NOW = 1_700_000_000_000;
@@ -143,6 +144,37 @@ describe('key commands', () => {
     expect(h.call('SCAN', '0', 'COUNT', '0')).toEqual({ err: 'ERR syntax error' });
     expect(h.call('SCAN', '0', 'COUNT', 'x')).toEqual({ err: 'ERR value is not an integer or out of range' });
     expect(h.call('SCAN', '0', 'MATCH')).toEqual({ err: 'ERR syntax error' });
+  });
+
+  it('SCAN returns every key present for the whole iteration once, whatever is written between calls', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: 199 })), { maxLength: 400 }),
+        fc.integer({ min: 1, max: 30 }),
+        (writes, count) => {
+          const h = harness();
+          for (let i = 0; i < 120; i++) h.run('SET', 'k' + i, 'v');
+          const touched = new Set<string>();
+          const seen: string[] = [];
+          let cursor = '0';
+          let w = 0;
+          do {
+            const [next, keys] = h.call('SCAN', cursor, 'COUNT', String(count)) as [string, string[]];
+            seen.push(...keys);
+            cursor = next;
+            // a few writes between calls: new keys (reusing freed numbers) and deletes
+            for (let j = 0; j < 3 && w < writes.length; j++, w++) {
+              const [add, n] = writes[w]!;
+              touched.add('k' + n);
+              h.run(add ? 'SET' : 'DEL', 'k' + n, ...(add ? ['x'] : []));
+            }
+          } while (cursor !== '0');
+          const throughout = Array.from({ length: 120 }, (_, i) => 'k' + i).filter((k) => !touched.has(k));
+          for (const k of throughout) expect(seen.filter((s) => s === k)).toHaveLength(1);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('RANDOMKEY', () => {
