@@ -30,6 +30,7 @@ export function emptyTrial(
     reordered: 0,
     lossPct: 0,
     staleReads: null,
+    partialTx: null,
     lossWindowMs: 0,
     recoveryMs: null,
     loadMs: null,

@@ -9,6 +9,7 @@
  *   `100%`         everything lost (the window is then the whole write phase: not repeated)
  *   `refused`      every restart refused to start (`ref 1/3`: in 1 of 3 trials)
  *   `WRONG DATA`   a restart served values nobody wrote (red and bold with colour)
+ *   `HALF TX`      a restart kept part of a transaction (the transaction workload; red, bold)
  *   `error`        every trial failed;  `skipped` the fault cannot run here;  `—` not run
  * and a `*` marks trials that ran traced (on the header when the whole column did).
  * Fault headers are abbreviated, and the cells shortened, only as far as the width needs;
@@ -69,6 +70,7 @@ export function matrixCell(trials: readonly TrialResult[]): Cell {
   if (ok.some((t) => t.outcome === 'wrong-data' || t.unexpected > 0 || t.duplicated > 0)) {
     return cell('WRONG DATA', ['red', 'bold'], 'WRONG!');
   }
+  if (ok.some((t) => (t.partialTx ?? 0) > 0)) return cell('HALF TX', ['red', 'bold'], 'HALF!');
   // a fault this machine cannot run (no strace, no tmpfs) is skipped, not failed
   if (ok.length === 0) return trials.every((t) => t.error?.startsWith('skipped:')) ? cell('skipped', null, 'skip') : cell('error', 'red');
   const refused = ok.filter((t) => t.outcome === 'refused').length;
@@ -200,7 +202,8 @@ export function renderMatrix(result: RunResult, opts: MatrixOptions = {}): strin
       });
     });
   });
-  out.push(...legend(faults, layout.abbrev, cells.flat(2).some((c) => c.traced), width));
+  const halfTx = cells.flat(2).some((c) => c.text === 'HALF TX');
+  out.push(...legend(faults, layout.abbrev, cells.flat(2).some((c) => c.traced), width, halfTx));
   return out.join('\n');
 }
 
@@ -225,11 +228,12 @@ function paintCell(s: string, style: Cell['style'], color: boolean): string {
   return paint(text, style, true) + s.slice(text.length);
 }
 
-function legend(faults: readonly string[], abbrev: boolean, traced: boolean, width: number): string[] {
+function legend(faults: readonly string[], abbrev: boolean, traced: boolean, width: number, halfTx: boolean): string[] {
   const lines = [
     'Cell: median loss over trials, then the longest loss window when a write was lost; 0 = nothing lost. ' +
       'refused = the restart refused to start (ref n/m: in n of m trials) · WRONG DATA (WRONG!) = served values ' +
-      'nobody wrote · error = every trial failed · skipped = the fault cannot run on this machine or target (see durabench doctor and the reason) · — = not run.',
+      'nobody wrote · error = every trial failed · skipped = the fault cannot run on this machine or target (see durabench doctor and the reason) · — = not run.' +
+      (halfTx ? ' HALF TX (HALF!) = a restart kept part of a transaction: atomicity violated.' : ''),
   ];
   if (traced) lines.push('* ran under a syscall tracer: its throughput and latency are not comparable with untraced trials.');
   if (abbrev) {

@@ -38,6 +38,8 @@ interface Concern {
   columns: ColumnSpec[];
   /** Columns shown only when some row measured a non-zero value. */
   optional?: MetricName[];
+  /** Columns shown when some row measured them, zero included (a 0 there is the finding). */
+  whenMeasured?: MetricName[];
   /** Hide rows (modes) that measured none of the columns, e.g. no snapshot in `none`. */
   hideEmptyRows?: boolean;
   /**
@@ -62,8 +64,10 @@ const CONCERNS: Concern[] = [
       col('duplicated', 'duplicated'),
       col('reordered', 'reordered'),
       col('stale_reads', 'stale\nreads'),
+      col('partial_tx', 'partially\napplied', 'tx'),
     ],
     optional: ['duplicated', 'reordered', 'stale_reads'],
+    whenMeasured: ['partial_tx'],
     empty: 'no loss measurements',
   },
   {
@@ -199,6 +203,7 @@ function renderConcern(c: Concern, allRows: Row[], title: string, l: Layout): st
     const measured = allRows.some((r) => r.metrics[s.metric] !== undefined);
     if (!measured) return false;
     if (c.optional?.includes(s.metric)) return allRows.some((r) => (r.metrics[s.metric]?.max ?? 0) !== 0);
+    if (c.whenMeasured?.includes(s.metric)) return allRows.some((r) => r.metrics[s.metric] !== undefined);
     return true;
   });
   const rows = c.hideEmptyRows

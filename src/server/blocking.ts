@@ -1,5 +1,5 @@
 import type { Client, Ctx } from './commands/command.js';
-import type { DispatchHost } from './dispatch.js';
+import { type DispatchHost, propagateUnit } from './dispatch.js';
 import { List, Stream, ZSet } from './keyspace.js';
 import { nullArray } from './resp/encoder.js';
 
@@ -171,7 +171,7 @@ export class Blocking {
       if (p.aofOn) {
         const rewritten = ctx.rewritten as string[][] | null;
         if (rewritten === null) p.propagate(w.argv);
-        else for (const a of rewritten) p.propagate(a);
+        else propagateUnit(p, rewritten);
         w.client.wroteThisTurn = true;
       }
       // What the served command wrote (BLMOVE's destination) may serve others.

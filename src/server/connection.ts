@@ -3,6 +3,7 @@ import type { Client } from './commands/command.js';
 import { ProtocolError } from './resp/protocol-error.js';
 import { RequestDecoder } from './resp/decoder.js';
 import type { Proto } from './resp/encoder.js';
+import type { TxState } from './tx-state.js';
 
 /** What a connection needs from the server. */
 export interface Dispatcher {
@@ -40,6 +41,8 @@ export class Connection implements Client {
   /** Waiting in a blocking command (BLPOP...): later commands are held until it is answered. */
   blocked = false;
   private held: string[][] = [];
+  /** MULTI/WATCH state: made by the client's first MULTI or WATCH, dropped with the connection. */
+  tx: TxState | undefined = undefined;
   private readonly decoder: RequestDecoder;
   private dead = false;
 
@@ -116,6 +119,7 @@ export class Connection implements Client {
     }
     if (this.closeAfterReply) {
       this.dead = true;
+      this.tx?.discard();
       this.socket.end();
       this.server.closed(this);
     }
@@ -125,6 +129,8 @@ export class Connection implements Client {
     if (this.dead) return;
     this.dead = true;
     this.out = '';
+    // a gone client watches nothing (its queue dies with it, never run)
+    this.tx?.discard();
     this.socket.destroy();
     this.server.closed(this);
   }

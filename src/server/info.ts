@@ -13,12 +13,15 @@ export interface InfoSource {
   persistence: { infoPersistence(): Record<string, string | number>; latestForkUsec: number; totalForks: number };
   /** GC pause figures (gc_* fields of # Stats). */
   gc: { info(): Record<string, number> };
+  /** cmdstat_* and errorstat_* fields, total_error_replies */
+  commandStats(): { commands: Record<string, string>; errors: Record<string, string>; totalErrorReplies: number };
 }
 
 /** INFO: the server's state as Redis's sections and field names, and their rendering. */
 export type InfoSection = [title: string, fields: Record<string, string | number>];
 
-const DEFAULT = new Set(['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'keyspace']);
+/** Redis 7.0's default sections (commandstats only with `all`, `everything` or by name). */
+const DEFAULT = new Set(['server', 'clients', 'memory', 'persistence', 'stats', 'replication', 'cpu', 'errorstats', 'keyspace']);
 
 /** `wanted`: undefined/"default"/"all"/"everything" or one section name, case-insensitive. */
 export function renderInfo(sections: InfoSection[], wanted?: string): string {
@@ -40,6 +43,7 @@ export function infoSections(s: InfoSource): InfoSection[] {
   const mem = process.memoryUsage();
   const cpu = process.cpuUsage();
   const used = mem.heapUsed + mem.external;
+  const cs = s.commandStats();
   return [
     ['Server', {
       redis_version: VERSION,
@@ -69,12 +73,15 @@ export function infoSections(s: InfoSource): InfoSection[] {
       instantaneous_ops_per_sec: s.stats.opsPerSec(),
       rejected_connections: s.stats.rejectedConnections,
       expired_keys: s.stats.expiredKeys,
+      total_error_replies: cs.totalErrorReplies,
       latest_fork_usec: s.persistence.latestForkUsec,
       total_forks: s.persistence.totalForks,
       ...s.gc.info(),
     }],
     ['Replication', { role: 'master', connected_slaves: 0 }],
     ['CPU', { used_cpu_sys: (cpu.system / 1e6).toFixed(6), used_cpu_user: (cpu.user / 1e6).toFixed(6) }],
+    ['Commandstats', cs.commands],
+    ['Errorstats', cs.errors],
     ['Keyspace', s.ks.size > 0 ? { db0: `keys=${s.ks.size},expires=${s.ks.expiresCount},avg_ttl=0` } : {}],
   ];
 }

@@ -62,6 +62,8 @@ export class Keyspace {
   beforeWrite: ((key: string) => void) | null = null;
   /** Called after a key was removed because it expired. */
   onExpire: ((key: string) => void) | null = null;
+  /** Called before any change to `key`, after beforeWrite: WATCH's registry (touchWatchedKey). */
+  onTouch: ((key: string) => void) | null = null;
   /** Changes since the last successful save (rdb_changes_since_last_save). */
   dirty = 0;
   /** When false (e.g. while loading), reads do not expire keys. */
@@ -115,6 +117,7 @@ export class Keyspace {
   /** Sets a value. Clears the TTL unless keepTtl (SET KEEPTTL, in-place ops). */
   set(key: string, value: Value, keepTtl = false): void {
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     const e = this.data.set(key, value);
     if (!keepTtl && this.data.expiresCount > 0) this.data.setExpireAt(e, undefined);
     this.dirty++;
@@ -123,6 +126,7 @@ export class Keyspace {
   /** Call before mutating a collection in place; returns it for chaining. */
   mutate<T extends Value>(key: string, value: T): T {
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.dirty++;
     return value;
   }
@@ -130,6 +134,7 @@ export class Keyspace {
   delete(key: string): boolean {
     if (!this.data.has(key)) return false;
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.delete(key);
     this.dirty++;
     return true;
@@ -145,6 +150,7 @@ export class Keyspace {
     const e = this.data.find(key);
     if (e < 0) return;
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.setExpireAt(e, atMs);
     this.dirty++;
   }
@@ -153,6 +159,7 @@ export class Keyspace {
     const e = this.data.find(key);
     if (e < 0 || this.data.expireAt(e) === undefined) return false;
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.setExpireAt(e, undefined);
     this.dirty++;
     return true;
@@ -160,6 +167,7 @@ export class Keyspace {
 
   flush(): void {
     if (this.beforeWrite) for (const k of this.data.keys()) this.beforeWrite(k);
+    if (this.onTouch) for (const k of this.data.keys()) this.onTouch(k);
     this.dirty += this.data.size;
     this.data.clear();
     this.sweep = null;
@@ -187,6 +195,7 @@ export class Keyspace {
 
   private expireNow(key: string): void {
     this.beforeWrite?.(key);
+    this.onTouch?.(key);
     this.data.delete(key);
     this.dirty++;
     this.expiredKeys++;

@@ -4,8 +4,10 @@ import { adminCommands } from './commands/admin-cmds.js';
 import type { Client, Command, Ctx, ServerApi } from './commands/command.js';
 import { connectionCommands } from './commands/connection-cmds.js';
 import { dataCommands } from './commands/index.js';
+import { transactionCommands } from './commands/transactions.js';
 import type { Config } from './config.js';
 import { Connection, type Dispatcher } from './connection.js';
+import { commandStatFields, ErrorStats } from './command-stats.js';
 import { commandTable, dispatch, replay, type CommandTable, type DispatchHost } from './dispatch.js';
 import { Blocking } from './blocking.js';
 import { readIntoShared } from './shared-read.js';
@@ -25,6 +27,7 @@ import { Stats } from './stats.js';
 export class Server implements Dispatcher, ServerApi, DispatchHost {
   readonly ks = new Keyspace();
   readonly stats = new Stats();
+  readonly errorStats = new ErrorStats();
   readonly log: Logger;
   readonly persistence: Persistence;
   /** GC pauses (INFO gc_*), from PerformanceObserver('gc'). */
@@ -49,7 +52,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
 
   constructor(readonly config: Config) {
     this.log = new Logger(() => config.get('loglevel'), config.get('logfile'));
-    this.all = [...connectionCommands, ...adminCommands, ...dataCommands];
+    this.all = [...connectionCommands, ...adminCommands, ...transactionCommands, ...dataCommands];
     this.table = commandTable(this.all);
     this.outputLimit = config.outputHardLimit();
     this.persistence = new Persistence({
@@ -211,6 +214,14 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
   resetStats(): void {
     this.stats.reset();
     this.gc.reset();
+    this.errorStats.reset();
+    for (const c of this.all) this.table.get(c.name)!.stats.reset();
+  }
+
+  /** INFO commandstats / errorstats fields, and total_error_replies. */
+  commandStats(): { commands: Record<string, string>; errors: Record<string, string>; totalErrorReplies: number } {
+    const commands = commandStatFields(this.all.map((c) => [c.name, this.table.get(c.name)!.stats] as const));
+    return { commands, errors: this.errorStats.fields(), totalErrorReplies: this.errorStats.total };
   }
 
   clientCount(): number {

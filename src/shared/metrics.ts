@@ -31,6 +31,7 @@ export const METRICS = {
   duplicated: { field: 'duplicated', unit: 'elements', better: 'lower', label: 'duplicated' },
   reordered: { field: 'reordered', unit: 'elements', better: 'lower', label: 'reordered' },
   stale_reads: { field: 'staleReads', unit: 'reads', better: 'lower', label: 'stale reads' },
+  partial_tx: { field: 'partialTx', unit: 'transactions', better: 'lower', label: 'partially applied transactions' },
   refused: { derive: outcomeIs('refused'), unit: 'trials', better: 'lower', label: 'restart refused' },
   wrong_data: { derive: outcomeIs('wrong-data'), unit: 'trials', better: 'lower', label: 'wrong data served' },
   recovery_ms: { field: 'recoveryMs', unit: 'ms', better: 'lower', label: 'recovery time' },

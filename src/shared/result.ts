@@ -47,6 +47,11 @@ export interface TrialResult {
    * none at all (see check-stale-reads)
    */
   staleReads: number | null;
+  /**
+   * transaction only (else null): transactions found partially applied after recovery, some
+   * of their writes present and others missing, acknowledged or not: an atomicity violation
+   */
+  partialTx: number | null;
   /** ms from the oldest lost acknowledgement to the kill; 0 when nothing was lost */
   lossWindowMs: number;
   // recovery

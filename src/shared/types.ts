@@ -98,7 +98,7 @@ export type CrashModelKind = (typeof CRASH_MODELS)[number];
 export const SNAPSHOT_STRATEGIES = ['cow', 'blocking'] as const;
 export type SnapshotStrategy = (typeof SNAPSHOT_STRATEGIES)[number];
 
-export const WORKLOADS = ['unique-set', 'overwrite', 'counter', 'list-append', 'mixed'] as const;
+export const WORKLOADS = ['unique-set', 'overwrite', 'counter', 'list-append', 'mixed', 'transaction'] as const;
 export type WorkloadKind = (typeof WORKLOADS)[number];
 
 /** A validated scenario: what `durabench run` executes. Durations in ms. */
@@ -119,7 +119,7 @@ export interface Scenario {
   /** Open-loop target rate in ops/s across all clients; 0 = closed loop (as fast as it goes). */
   rate: number;
   valueSize: number;
-  /** Keyspace size for overwrite/counter/mixed; list count for list-append. */
+  /** Keyspace size for overwrite/counter/mixed; list count for list-append; counters for transaction. */
   keys: number;
   /** Keys written before the measured phase (recovery and fork latency at size). */
   preload: number;

@@ -92,7 +92,7 @@ for (const kind of ['redis', 'builtin'] as const) {
     });
 
     it('every workload checks clean on aof-always', async () => {
-      for (const workload of ['overwrite', 'counter', 'list-append', 'mixed'] as const) {
+      for (const workload of ['overwrite', 'counter', 'list-append', 'mixed', 'transaction'] as const) {
         const r = await runScenario(small(kind, { modes: ['aof-always'], workload, keys: 20, durationMs: 500, killWindowMs: [300, 400] }));
         expectClean(r);
         const t = r.trials[0]!;
@@ -101,6 +101,8 @@ for (const kind of ['redis', 'builtin'] as const) {
         expect(t.reordered, workload).toBe(0);
         // throughput counts acknowledged writes only, reads (mixed) on their own
         expect(t.throughputOps * (t.writeMs / 1000), workload).toBeLessThanOrEqual(t.acked * 1.01 + 1);
+        // every transaction whole or absent (judged only for that workload)
+        expect(t.partialTx, workload).toBe(workload === 'transaction' ? 0 : null);
         if (workload === 'mixed') {
           expect(t.readThroughputOps).toBeGreaterThan(0);
           expect(t.staleReads).toBe(0); // every GET of the live server saw the latest write or a concurrent one

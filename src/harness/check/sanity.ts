@@ -5,8 +5,8 @@
  *    variants, power loss, torn power loss): `none` loses every acknowledged write (nothing
  *    is persisted) and `aof-always` loses none (fsync before the reply);
  *  - after SIGTERM every mode with persistence loses none (a graceful shutdown saves);
- *  - in every mode under every fault: no value nobody wrote, no duplicated element, and no
- *    `wrong-data` outcome;
+ *  - in every mode under every fault: no value nobody wrote, no duplicated element, no
+ *    `wrong-data` outcome, and no transaction partially applied (the transaction workload);
  *  - the restart does not refuse, except after a fault for which refusing is a correct answer
  *    (REFUSAL_IS_AN_ANSWER below: damaged files).
  * Fault kinds are named here as strings on purpose: check/ does not import the faults
@@ -150,6 +150,13 @@ const RULES: Rule[] = [
     holds: (t) => t.staleReads === 0,
     show: (t) => `${t.staleReads} stale`,
     summary: (ts) => `${range(ts.map((t) => t.staleReads ?? 0))} stale ${inTrials(ts)}`,
+  },
+  {
+    check: () => 'no transaction partially applied: all of it or none (transaction)',
+    applies: (t) => typeof t.partialTx === 'number',
+    holds: (t) => t.partialTx === 0,
+    show: (t) => `ATOMICITY VIOLATED: ${t.partialTx} transaction(s) partially applied`,
+    summary: (ts) => `${range(ts.map((t) => t.partialTx ?? 0))} partially applied, of ${range(ts.map((t) => t.acked))} acked transactions ${inTrials(ts)}`,
   },
   {
     check: () => 'no value nobody wrote, no duplicated element',

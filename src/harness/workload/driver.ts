@@ -40,6 +40,7 @@ export interface DriverOptions {
 export class Driver implements ClientHost {
   readonly ledger: Ledger;
   readonly decodeRead: ((v: Buffer | null) => number) | null;
+  readonly repliesPerOp: number;
   errors = 0;
   firstError: string | null = null;
   issued = 0;
@@ -69,6 +70,7 @@ export class Driver implements ClientHost {
     this.ledger = o.ledger;
     this.workload = o.workload;
     this.decodeRead = o.workload.decodeRead ?? null;
+    this.repliesPerOp = o.workload.repliesPerOp ?? 1;
     this.limit = o.limitOps ?? Infinity;
     this.intervalMs = o.rate > 0 ? (1000 * o.clients) / o.rate : 0;
   }

@@ -1,5 +1,5 @@
 /**
- * The five workloads. Each is seeded (keys come from one Rng consumed in op order), writes
+ * The six workloads. Each is seeded (keys come from one Rng consumed in op order), writes
  * values that name their op (see values.ts), and knows how to read its keys back.
  */
 import type { WorkloadKind } from '../../shared/types.js';
@@ -16,6 +16,10 @@ const SET = commandHead(3, 'SET');
 const GET = commandHead(2, 'GET');
 const INCR = commandHead(2, 'INCR');
 const RPUSH = commandHead(3, 'RPUSH');
+const MULTI = commandHead(1, 'MULTI');
+const EXEC = commandHead(1, 'EXEC');
+/** The keys a transaction writes, `<prefix><op>`; its counter is `xn:<k>`. */
+const TX_KEYS = ['xa:', 'xb:', 'xc:'] as const;
 
 export const keyName = {
   unique: (op: number): string => `u:${op}`,
@@ -23,6 +27,9 @@ export const keyName = {
   counter: (k: number): string => `c:${k}`,
   list: (k: number): string => `l:${k}`,
   preload: (i: number): string => `p:${i}`,
+  /** the j-th key of transaction op */
+  txKey: (op: number, j: number): string => `${TX_KEYS[j]}${op}`,
+  txCounter: (k: number): string => `xn:${k}`,
 };
 
 function sumAcked(ledger: Ledger, bytes: (op: number) => number): number {
@@ -158,12 +165,68 @@ function listAppend(p: WorkloadParams): Workload {
   };
 }
 
+/**
+ * transaction: each op is MULTI, SET of three keys named after the op (values naming it),
+ * INCR of one of `keys` counters (seeded), EXEC: all of it or none must survive a crash.
+ * The three keys tell a half-applied transaction apart; the counters check it across keys
+ * (a counter must equal the number of whole transactions that chose it).
+ */
+function transaction(p: WorkloadParams): Workload {
+  const codec = new ValueCodec(p.seed, p.valueSize);
+  const rng = new Rng(p.seed);
+  const bytes = (op: number): number => {
+    let n = keyName.txCounter(0).length + 8;
+    for (let j = 0; j < TX_KEYS.length; j++) n += keyName.txKey(op, j).length + codec.length(op);
+    return n;
+  };
+  return {
+    kind: 'transaction',
+    ledgerOptions: { keys: true, replies: true },
+    readShare: 0,
+    repliesPerOp: TX_KEYS.length + 3, // MULTI, each command, EXEC
+    next(w: CommandWriter, ledger: Ledger, sendAt: number): number {
+      const k = rng.int(p.keys);
+      const op = ledger.add(k, sendAt);
+      w.raw(MULTI);
+      for (const prefix of TX_KEYS) {
+        w.raw(SET);
+        w.argNum(prefix, op);
+        codec.write(w, op);
+      }
+      w.raw(INCR);
+      w.argNum('xn:', k);
+      w.raw(EXEC);
+      return op;
+    },
+    logicalBytes: (ledger) => sumAcked(ledger, bytes),
+    async readBack(conn, ledger): Promise<ReadBack> {
+      const n = TX_KEYS.length;
+      const found = new Int32Array(ledger.size * n).fill(MISSING);
+      let present = 0;
+      await mgetAll(conn, ledger.size * n, (i) => keyName.txKey(Math.floor(i / n), i % n), (i, v) => {
+        if (v === null) return;
+        present++;
+        found[i] = codec.decode(v);
+      });
+      const counters = new Float64Array(p.keys).fill(MISSING);
+      await mgetAll(conn, p.keys, keyName.txCounter, (k, v) => {
+        if (v === null) return;
+        present++;
+        counters[k] = decodeInteger(v);
+      });
+      const { extra, size } = await extraKeys(conn, p, present);
+      return { kind: 'transaction', found, counters, extraKeys: extra, dbsize: size };
+    },
+  };
+}
+
 export const generators = {
   'unique-set': uniqueSet,
   overwrite: (p) => hotKeys(p, 'overwrite'),
   counter,
   'list-append': listAppend,
   mixed: (p) => hotKeys(p, 'mixed'),
+  transaction,
 } satisfies Record<WorkloadKind, (p: WorkloadParams) => Workload>;
 
 export function createWorkload(kind: WorkloadKind, p: WorkloadParams): Workload {

@@ -10,6 +10,7 @@ import { newHistogram } from '../measure/latency.js';
 import type { Ledger } from './ledger.js';
 import { readIndex } from './read-log.js';
 import { MALFORMED } from './values.js';
+import { foldReplies } from './fold-replies.js';
 import { RespError, RespReader, type Reply } from './resp-reader.js';
 
 /** What a client needs from its driver. */
@@ -17,6 +18,8 @@ export interface ClientHost {
   readonly ledger: Ledger;
   /** what a read's reply says about which write it saw (for ledger.reads), when logged */
   readonly decodeRead: ((v: Buffer | null) => number) | null;
+  /** replies per op (a transaction's MULTI … EXEC), folded into one before onReply */
+  readonly repliesPerOp: number;
   errors: number;
   firstError: string | null;
   pump(c: LoadClient, now: number): void;
@@ -58,7 +61,8 @@ export class LoadClient {
   ) {
     this.ops = new Int32Array(window);
     this.due = new Float64Array(window);
-    this.reader = new RespReader((r) => this.onReply(r));
+    const onReply = (r: Reply): void => this.onReply(r);
+    this.reader = new RespReader(host.repliesPerOp > 1 ? foldReplies(host.repliesPerOp, onReply) : onReply);
     socket.on('data', (chunk: Buffer) => {
       this.now = performance.now();
       try {

@@ -12,7 +12,12 @@ export type ReadBack =
   /** values[key] = the counter (MISSING when absent, MALFORMED when not an integer) */
   | { kind: 'counter'; values: Float64Array; extraKeys: number; dbsize: number }
   /** lists[key] = the elements in order (MALFORMED for anything not a number) */
-  | { kind: 'list-append'; lists: Int32Array[]; extraKeys: number; dbsize: number };
+  | { kind: 'list-append'; lists: Int32Array[]; extraKeys: number; dbsize: number }
+  /**
+   * found[3·op + j] = the op whose value the transaction's j-th key holds (MISSING, MALFORMED);
+   * counters[k] = the counter (MISSING when absent, MALFORMED when not an integer)
+   */
+  | { kind: 'transaction'; found: Int32Array; counters: Float64Array; extraKeys: number; dbsize: number };
 
 export interface WorkloadParams {
   seed: number;
@@ -28,6 +33,11 @@ export interface Workload {
   ledgerOptions: LedgerOptions;
   /** fraction of operations that are reads (0 for the write-only workloads) */
   readShare: number;
+  /**
+   * Replies the server sends per operation: 1, or a transaction's MULTI + commands + EXEC,
+   * folded into one by the load client (fold-replies.ts). Absent = 1.
+   */
+  repliesPerOp?: number;
   /**
    * Encodes the next operation into w. A write is recorded in the ledger (sendAt) and its
    * op index returned; a read returns a negative op (readOp: its ledger.reads index, if logged).

@@ -103,8 +103,8 @@ export const adminCommands: Command[] = [
     return R.bulkArray([String(us / 1000000n), String(us % 1000000n)]);
   }),
   cmd('debug', -2, ['admin', 'loading'], [0, 0, 0], debug),
-  cmd('shutdown', -1, ['admin', 'loading'], [0, 0, 0], shutdown),
-  cmd('save', 1, ['admin'], [0, 0, 0], (ctx) => ctx.server.save()),
+  cmd('shutdown', -1, ['admin', 'loading', 'no_multi'], [0, 0, 0], shutdown),
+  cmd('save', 1, ['admin', 'no_multi'], [0, 0, 0], (ctx) => ctx.server.save()),
   cmd('bgsave', -1, ['admin'], [0, 0, 0], (ctx, argv) => {
     if (argv.length > 2 || (argv.length === 2 && argv[1]!.toLowerCase() !== 'schedule')) return R.error('ERR syntax error');
     return ctx.server.bgsave(argv.length === 2);

@@ -1,6 +1,7 @@
 import type { Blocking } from '../blocking.js';
 import type { Keyspace } from '../keyspace.js';
 import type { Proto } from '../resp/encoder.js';
+import type { TxState } from '../tx-state.js';
 
 /**
  * The command table's shape, as Redis and godis have it: {name, arity, flags, keys, handler}.
@@ -16,7 +17,8 @@ export type CommandFlag =
   | 'noauth' // allowed before AUTH
   | 'loading' // allowed while loading
   | 'fast'
-  | 'noscript';
+  | 'noscript'
+  | 'no_multi'; // refused between MULTI and EXEC (SAVE, SHUTDOWN)
 
 export interface Client {
   readonly id: number;
@@ -30,6 +32,8 @@ export interface Client {
   closeAfterReply: boolean;
   /** Inside MULTI/EXEC (or a script): blocking commands answer at once, as on a timeout. */
   denyBlocking?: boolean;
+  /** MULTI/WATCH state, made on first use (commands/transactions.ts). */
+  tx?: TxState;
 }
 
 /** What server-level commands (INFO, CONFIG, SAVE, SHUTDOWN...) need from the server. */

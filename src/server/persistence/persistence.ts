@@ -164,8 +164,15 @@ export class Persistence {
     return this.rdb.save();
   }
 
+  /**
+   * Set by dispatch while EXEC runs its queue: a snapshot started there would hold the
+   * transaction's first commands and not the rest (and a rewrite's base would hold writes its
+   * new incr file repeats), so BGSAVE and BGREWRITEAOF are scheduled instead, as Redis does.
+   */
+  inExec = false;
+
   bgsave(schedule: boolean): string {
-    return this.rdb.bgsave(schedule, this.rewriter?.rewriting ?? false);
+    return this.rdb.bgsave(schedule || this.inExec, this.inExec || (this.rewriter?.rewriting ?? false));
   }
 
   /** A BGSAVE or an AOF rewrite (BGREWRITEAOF or automatic) took its snapshot. */
@@ -177,7 +184,7 @@ export class Persistence {
   bgrewriteaof(): string {
     const aof = this.rewriter ?? (this.baseOnly = this.makeAof());
     if (aof.rewriting) return '-ERR Background append only file rewriting already in progress\r\n';
-    if (this.rdb.inProgress) {
+    if (this.rdb.inProgress || this.inExec) {
       aof.rewriteScheduled = true;
       return '+Background append only file rewriting scheduled\r\n';
     }

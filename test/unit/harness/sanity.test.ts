@@ -10,7 +10,7 @@ function trial(mode: Mode, fault: FaultKind, acked: number, lost: number, extra:
     outcome: lost > 0 ? 'lost-writes' : 'intact', outcomeDetail: null, traced: false, faultDetail: null,
     bytesWritten: null, bytesWrittenPerWrite: null, writeAmplification: null,
     attempted: acked, acked, failed: 0, inFlight: 0, lost, recovered: 0, unexpected: 0, duplicated: 0, reordered: 0,
-    lossPct: acked ? (lost / acked) * 100 : 0, staleReads: null, lossWindowMs: 0, recoveryMs: 1, loadMs: 1, keysRecovered: 0, loadKeysPerSec: null,
+    lossPct: acked ? (lost / acked) * 100 : 0, staleReads: null, partialTx: null, lossWindowMs: 0, recoveryMs: 1, loadMs: 1, keysRecovered: 0, loadKeysPerSec: null,
     loadMBPerSec: null, rdbBytes: 0, aofBytes: 0, diskBytes: 0, bytesPerKey: null, spaceAmplification: null, forkUsec: null,
     cowBytes: null, snapshotMaxLatencyMs: null, throughputOps: 1, p50Ms: null, p99Ms: null, p999Ms: null, maxMs: null,
     sendLagP99Ms: null, sendLagMaxMs: null, unsentDue: null, readThroughputOps: null, readP99Ms: null, writeMs: 1, timeline: null,
@@ -142,5 +142,19 @@ describe('sanity verdicts', () => {
     // nothing lost, or no AOF bytes dropped: nothing to judge
     expect(rule(sanityVerdicts([trial('aof-always', 'power-loss', 100, 0, { faultDetail: { durable_horizon_ms: 300 } })]))).toBeUndefined();
     expect(rule(sanityVerdicts([trial('rdb', 'power-loss', 100, 10, { lossWindowMs: 900, faultDetail: { durable_horizon_ms: null } })]))).toBeUndefined();
+  });
+
+  it('a partially applied transaction is BROKEN in every mode and fault; none is one line', () => {
+    for (const mode of MODES) {
+      for (const fault of ['sigkill', 'power-loss', 'torn-tail'] as FaultKind[]) {
+        const v = sanityVerdicts([trial(mode, fault, 100, 0, { partialTx: 2 })]).find((x) => x.check.startsWith('no transaction partially applied'))!;
+        expect(v.ok, `${mode} ${fault}`).toBe(false);
+        expect(v.detail).toBe('BROKEN in 1 of 1 trial(s): trial 1 ATOMICITY VIOLATED: 2 transaction(s) partially applied');
+      }
+    }
+    const ok = sanityVerdicts([trial('rdb', 'sigkill', 100, 40, { partialTx: 0 }), { ...trial('rdb', 'sigkill', 300, 40, { partialTx: 0 }), trial: 1 }]);
+    expect(ok.find((x) => x.check.startsWith('no transaction'))!.detail).toBe('0 partially applied, of 100–300 acked transactions in 2 trials');
+    // other workloads (partialTx null) are not judged by it
+    expect(sanityVerdicts([trial('rdb', 'sigkill', 100, 40)]).some((x) => x.check.startsWith('no transaction'))).toBe(false);
   });
 });

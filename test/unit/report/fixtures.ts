@@ -28,6 +28,7 @@ export function trial(over: Partial<TrialResult> = {}): TrialResult {
     reordered: 0,
     lossPct: 0,
     staleReads: null,
+    partialTx: null,
     lossWindowMs: 0,
     recoveryMs: 41.5,
     loadMs: 38.2,

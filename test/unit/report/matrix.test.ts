@@ -65,6 +65,9 @@ describe('matrixCell', () => {
     expect(matrixCell([refused, trial({}), trial({})]).text).toBe('ref 1/3');
     expect(matrixCell([trial({}), trial({ outcome: 'wrong-data' })])).toMatchObject({ text: 'WRONG DATA', short: 'WRONG!' });
     expect(matrixCell([trial({ unexpected: 2, outcome: null })]).text).toBe('WRONG DATA');
+    // a transaction kept in part, whatever the loss says
+    expect(matrixCell([trial({}), trial({ partialTx: 1 })])).toMatchObject({ text: 'HALF TX', short: 'HALF!' });
+    expect(matrixCell([trial({ partialTx: 0 })]).text).not.toBe('HALF TX');
     expect(matrixCell([trial({ error: 'boom' })]).text).toBe('error');
     expect(matrixCell([])).toMatchObject({ text: '—', empty: true });
     // a failed trial does not hide the others' figures

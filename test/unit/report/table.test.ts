@@ -53,6 +53,13 @@ describe('renderTables', () => {
     expect(out).toContain('(continued)');
   });
 
+  it('shows partially applied transactions when measured, 0 included; never for other workloads', () => {
+    const loss = (out: string) => out.slice(out.indexOf('Loss of acknowledged writes'), out.indexOf('\nRecovery')); // (continued) too
+    expect(loss(renderTables(result(typicalTrials())))).not.toContain('partial');
+    const tx = typicalTrials().map((t) => ({ ...t, partialTx: 0 }));
+    expect(loss(renderTables(result(tx)))).toMatch(/partially[\s\S]*applied[\s\S]*\(tx\)/);
+  });
+
   it('fails loudly when a sanity check failed', () => {
     const r = result(typicalTrials());
     r.sanity = [

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { cmd, rewrite, type Ctx, type ServerApi } from '../../../src/server/commands/command.js';
+import { ErrorStats } from '../../../src/server/command-stats.js';
 import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '../../../src/server/dispatch.js';
 import { Keyspace } from '../../../src/server/keyspace.js';
+import { transactionCommands } from '../../../src/server/commands/transactions.js';
 
 function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boolean; authenticated?: boolean } = {}) {
+  let refusal = opts.refusal ?? null;
   const ks = new Keyspace();
   const ran: string[] = [];
   const propagated: string[][] = [];
@@ -18,6 +21,8 @@ function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boole
     }),
     cmd('auth', -2, ['noauth', 'loading'], [0, 0, 0], () => '+OK\r\n'),
     cmd('ping', -1, ['loading'], [0, 0, 0], (c) => (c.resp === 3 ? '+PONG3\r\n' : '+PONG\r\n')),
+    cmd('save', 1, ['admin', 'no_multi'], [0, 0, 0], () => '+OK\r\n'),
+    ...transactionCommands,
   ];
   const client: DispatchClient = {
     id: 1, name: '', resp: 2, authenticated: opts.authenticated ?? true, libName: '', libVer: '',
@@ -27,14 +32,16 @@ function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boole
   const host: DispatchHost = {
     table: commandTable(commands),
     ctx,
+    errorStats: new ErrorStats(),
     loading: opts.loading ?? false,
     persistence: {
       aofOn: opts.aofOn ?? true,
       propagate: (argv) => void propagated.push([...argv]),
-      writeRefusal: () => opts.refusal ?? null,
+      writeRefusal: () => refusal,
     },
   };
-  return { host, client, ran, propagated, run: (...argv: string[]) => dispatch(host, client, argv) };
+  const refuse = (r: string | null) => void (refusal = r);
+  return { host, client, ran, propagated, refuse, run: (...argv: string[]) => dispatch(host, client, argv) };
 }
 
 describe('dispatch', () => {
@@ -86,7 +93,8 @@ describe('dispatch', () => {
   it('propagates the rewritten forms instead of argv, and nothing without an AOF', () => {
     const s = setup();
     s.run('expw', 'k', 'j');
-    expect(s.propagated).toEqual([['PEXPIREAT', 'k', '1'], ['DEL', 'j']]);
+    // Several propagated commands are one unit, as Redis 7.0's propagatePendingCommands makes them.
+    expect(s.propagated).toEqual([['MULTI'], ['PEXPIREAT', 'k', '1'], ['DEL', 'j'], ['EXEC']]);
     s.run('touchw', 'change'); // the rewrite slot is reset per command
     expect(s.propagated.at(-1)).toEqual(['touchw', 'change']);
     const off = setup({ aofOn: false });
@@ -99,5 +107,54 @@ describe('dispatch', () => {
     const s = setup();
     s.client.resp = 3;
     expect(s.run('ping')).toBe('+PONG3\r\n');
+  });
+
+  describe('between MULTI and EXEC', () => {
+    it('a refused command (no_multi, MISCONF, NOAUTH) dooms the transaction', () => {
+      const s = setup();
+      s.run('multi');
+      expect(s.run('save')).toBe('-ERR Command not allowed inside a transaction\r\n');
+      expect(s.run('touchw', 'change')).toBe('+QUEUED\r\n');
+      expect(s.run('exec')).toBe('-EXECABORT Transaction discarded because of previous errors.\r\n');
+      expect(s.ran).toEqual([]);
+      const m = setup();
+      m.run('multi');
+      m.refuse('-MISCONF nope\r\n');
+      expect(m.run('touchw', 'change')).toBe('-MISCONF nope\r\n');
+      m.refuse(null);
+      expect(m.run('exec')).toMatch(/^-EXECABORT Transaction discarded because of previous/);
+    });
+
+    it('EXEC carries its queued commands\' flags: refused as a write, or while loading', () => {
+      const s = setup();
+      s.run('multi');
+      s.run('touchw', 'change');
+      s.refuse('-MISCONF Errors writing to the AOF file: No space left on device\r\n');
+      expect(s.run('exec')).toBe('-EXECABORT Transaction discarded because of: MISCONF Errors writing to the AOF file: No space left on device\r\n');
+      expect(s.ran).toEqual([]);
+      expect(s.run('exec')).toBe('-ERR EXEC without MULTI\r\n'); // discarded
+      s.refuse(null);
+      s.run('multi');
+      s.run('get', 'k');
+      s.refuse('-MISCONF nope\r\n');
+      expect(s.run('exec')).toBe('*1\r\n$-1\r\n'); // only reads queued: not a write
+      const l = setup();
+      l.run('multi');
+      l.run('get', 'k');
+      (l.host as { loading: boolean }).loading = true;
+      expect(l.run('exec')).toBe('-EXECABORT Transaction discarded because of: LOADING Redis is loading the dataset in memory\r\n');
+    });
+
+    it('propagates the queue as one unit: MULTI … EXEC around several writes', () => {
+      const s = setup();
+      s.run('multi');
+      s.run('touchw', 'change');
+      s.run('expw', 'k', 'j');
+      s.run('touchw', 'same');
+      expect(s.propagated).toEqual([]);
+      expect(s.run('exec')).toBe('*3\r\n+OK\r\n:1\r\n+OK\r\n');
+      expect(s.propagated).toEqual([['MULTI'], ['touchw', 'change'], ['PEXPIREAT', 'k', '1'], ['DEL', 'j'], ['EXEC']]);
+      expect(s.client.wroteThisTurn).toBe(true);
+    });
   });
 });

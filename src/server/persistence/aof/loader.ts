@@ -6,15 +6,23 @@ import { loadRdbIntoAsync } from '../rdb/index.js';
 import { AofError } from './aof-error.js';
 import type { AofFile } from './manifest.js';
 import { AofParser, type ParseStatus } from './parser.js';
+import { TransactionReplay } from './transaction-replay.js';
 import { nextTurn, SLICE_MS } from '../sliced.js';
 
 const COMMANDS_PER_STEP = 1024;
+
+/** Redis's words when an AOF ends early and may not be trimmed. */
+const UNEXPECTED_EOF = (name: string): string =>
+  `Unexpected end of file reading the append only file ${name}. You can: ` +
+  '1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. ' +
+  "2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.";
 
 /**
  * Replays the files a manifest lists, base first then incr files by sequence, yielding to
  * the event loop between steps so clients get -LOADING. A base that starts with "REDIS" is
  * an RDB. A truncated last command of the last file is trimmed when aof-load-truncated is
- * on (as Redis does); anything else unreadable is an AofError that names the file.
+ * on (as Redis does), and so is a transaction the file ends inside (MULTI without EXEC: none
+ * of it is applied); anything else unreadable is an AofError that names the file.
  */
 export async function loadAofFiles(
   dir: string,
@@ -38,27 +46,40 @@ export async function loadAofFiles(
       continue;
     }
     const parser = new AofParser(buf);
+    const tx = new TransactionReplay(exec);
+    const onCommand = (argv: string[], at: number) => tx.command(argv, at);
     for (;;) {
       // a slice of about SLICE_MS, then a turn of the event loop (answering -LOADING)
       const t0 = performance.now();
       let st: ParseStatus;
-      do st = parser.step(COMMANDS_PER_STEP, exec);
+      do st = parser.step(COMMANDS_PER_STEP, onCommand);
       while (st === 'more' && performance.now() - t0 < SLICE_MS);
       if (st === 'more') {
         await nextTurn();
         continue;
       }
-      if (st === 'eof') break;
+      if (st === 'corrupt') {
+        throw new AofError(`Bad file format reading the append only file ${f.name}: ${parser.error}. Check it with redis-check-aof`);
+      }
+      // The end of the file, or a torn command. A transaction left open is never applied: the
+      // file is valid only up to its MULTI. (Redis 7.0 reverts to the MULTI at a clean end, but
+      // after a torn command it cuts after the last whole one, inside the transaction: the
+      // MULTI left behind swallows the commands appended after it at the next load,
+      // valkey-io/valkey#4342. We cut before the MULTI in both cases.)
+      if (st === 'eof' && !tx.open) break;
+      let validUpTo = parser.valid;
+      if (tx.open) {
+        o.log.warning(`Revert incomplete MULTI/EXEC transaction in AOF file ${f.name}`);
+        validUpTo = tx.validBeforeMulti;
+      }
       const last = i === live.length - 1;
-      if (st === 'truncated' && last && o.loadTruncated) {
-        o.log.warning(`!!! Warning: short read while loading the AOF file ${f.name}!!! AOF loaded anyway because aof-load-truncated is enabled; truncating ${buf.length - parser.valid} bytes at offset ${parser.valid}`);
-        fs.truncateSync(file, parser.valid);
+      if (last && o.loadTruncated) {
+        o.log.warning(`!!! Warning: short read while loading the AOF file ${f.name}!!! AOF loaded anyway because aof-load-truncated is enabled; truncating ${buf.length - validUpTo} bytes at offset ${validUpTo}`);
+        fs.truncateSync(file, validUpTo);
         break;
       }
-      if (st === 'truncated') {
-        throw new AofError(`Unexpected end of file reading the append only file ${f.name} at offset ${parser.valid}${last ? ' (aof-load-truncated is no)' : ''}. Check it with redis-check-aof --fix`);
-      }
-      throw new AofError(`Bad file format reading the append only file ${f.name}: ${parser.error}. Check it with redis-check-aof`);
+      o.log.warning(`Unexpected end of file reading the append only file ${f.name} at offset ${validUpTo}${last ? ' (aof-load-truncated is no)' : ' (not the last file: it cannot be trimmed)'}`);
+      throw new AofError(UNEXPECTED_EOF(f.name));
     }
     commands += parser.commands;
   }

@@ -13,12 +13,17 @@ export class AofParser {
 
   constructor(private readonly buf: Buffer) {}
 
-  step(maxCommands: number, onCommand: (argv: string[]) => void): ParseStatus {
+  /**
+   * Parses up to maxCommands commands; onCommand gets each with the offset it starts at, and
+   * may answer why the file is malformed there (an EXEC without MULTI): parsing stops, corrupt.
+   */
+  step(maxCommands: number, onCommand: (argv: string[], start: number) => string | void): ParseStatus {
     const b = this.buf;
     const len = b.length;
     let p = this.valid;
     for (let n = 0; n < maxCommands; n++) {
       if (p >= len) return 'eof';
+      const start = p;
       if (b[p] !== 42) return this.corrupt(p, `expected '*', got byte ${b[p]}`);
       const head = readLine(b, p + 1);
       if (head === null) return 'truncated';
@@ -38,14 +43,15 @@ export class AofParser {
         argv[i] = b.latin1Slice(p, p + l.value);
         p += l.value + 2;
       }
-      onCommand(argv);
+      const bad = onCommand(argv, start);
+      if (typeof bad === 'string') return this.corrupt(start, bad);
       this.valid = p;
       this.commands++;
     }
     return p >= len ? 'eof' : 'more';
   }
 
-  private corrupt(at: number, what: string): ParseStatus {
+  private corrupt(at: number, what: string): 'corrupt' {
     this.error = `${what} at offset ${at}`;
     return 'corrupt';
   }

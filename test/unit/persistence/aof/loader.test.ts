@@ -81,10 +81,11 @@ describe('loadAofFiles', () => {
       expect(again.commands).toBe(3);
     });
 
-    it('aof-load-truncated no: refused, the file left as it was', async () => {
+    it('aof-load-truncated no: refused in Redis\'s words, the file left as it was', async () => {
       await expect(load([base, incr1, incr2], false)).rejects.toThrow(
-        `Unexpected end of file reading the append only file appendonly.aof.2.incr.aof at offset ${firstEnd} (aof-load-truncated is no)`,
+        "Unexpected end of file reading the append only file appendonly.aof.2.incr.aof. You can: 1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. 2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.",
       );
+      expect(warnings.at(-1)).toBe(`Unexpected end of file reading the append only file appendonly.aof.2.incr.aof at offset ${firstEnd} (aof-load-truncated is no)`);
       expect(size(incr2)).toBe(whole.length - 3);
     });
   });
@@ -92,7 +93,8 @@ describe('loadAofFiles', () => {
   it('a truncated file that is not the last: refused even with aof-load-truncated', async () => {
     const whole = resp(['SET', 'a', '1'], ['SET', 'b', '2']);
     write(incr1, whole.slice(0, -1));
-    await expect(load([base, incr1, incr2], true)).rejects.toThrow(/^Unexpected end of file reading the append only file appendonly\.aof\.1\.incr\.aof at offset \d+\. Check/);
+    await expect(load([base, incr1, incr2], true)).rejects.toThrow(/^Unexpected end of file reading the append only file appendonly\.aof\.1\.incr\.aof\. You can/);
+    expect(warnings.at(-1)).toMatch(/at offset \d+ \(not the last file: it cannot be trimmed\)$/);
     expect(size(incr1)).toBe(whole.length - 1);
   });
 
@@ -108,5 +110,55 @@ describe('loadAofFiles', () => {
     b[b.length - 3]! ^= 0xff; // inside the CRC64
     write(base, b);
     await expect(load([base, incr1])).rejects.toThrow();
+  });
+
+  describe('transactions (MULTI … EXEC)', () => {
+    const before = resp(['SET', 'x', '1']);
+    const txn = resp(['MULTI'], ['SET', 't1', 'a'], ['SET', 't2', 'b'], ['INCR', 'n'], ['EXEC']);
+    const after = resp(['SET', 'y', '2']);
+
+    it('a whole transaction is applied, its commands in order, without MULTI and EXEC', async () => {
+      write(incr2, before + txn + after);
+      const r = await load([base, incr1, incr2]);
+      expect(r.ran.slice(2)).toEqual([['SET', 'x', '1'], ['SET', 't1', 'a'], ['SET', 't2', 'b'], ['INCR', 'n'], ['SET', 'y', '2']]);
+    });
+
+    it('cut anywhere inside it: none of it is applied, and the file is trimmed to its MULTI', async () => {
+      for (let cut = 1; cut < txn.length; cut++) {
+        write(incr2, before + txn.slice(0, cut));
+        warnings = [];
+        const r = await load([base, incr1, incr2], true);
+        expect(r.ran.slice(2), `cut ${cut}`).toEqual([['SET', 'x', '1']]);
+        expect(size(incr2), `cut ${cut}`).toBe(before.length);
+        // a cut inside MULTI itself is an ordinary torn command; after it, a revert
+        if (cut >= resp(['MULTI']).length) expect(warnings[0], `cut ${cut}`).toBe('Revert incomplete MULTI/EXEC transaction in AOF file appendonly.aof.2.incr.aof');
+        expect(warnings.at(-1), `cut ${cut}`).toMatch(/^!!! Warning: short read/);
+        // trimmed: what is appended next is not swallowed by a dangling MULTI
+        fs.appendFileSync(path.join(dir, incr2.name), after);
+        const again = await load([base, incr1, incr2], false);
+        expect(again.ran.slice(2), `cut ${cut}, next load`).toEqual([['SET', 'x', '1'], ['SET', 'y', '2']]);
+      }
+    });
+
+    it('aof-load-truncated no: refused, nothing of the transaction applied, the file untouched', async () => {
+      write(incr2, before + txn.slice(0, -resp(['EXEC']).length)); // every command but EXEC
+      const ran: string[][] = [];
+      await expect(loadAofFiles(dir, [base, incr1, incr2], new Keyspace(), (a) => ran.push(a), { loadTruncated: false, log })).rejects.toThrow(/^Unexpected end of file reading/);
+      expect(ran.flat()).not.toContain('t1');
+      expect(warnings[0]).toBe('Revert incomplete MULTI/EXEC transaction in AOF file appendonly.aof.2.incr.aof');
+      expect(size(incr2)).toBe(before.length + txn.length - resp(['EXEC']).length);
+    });
+
+    it('a file that is not the last ends inside a transaction: refused', async () => {
+      write(incr1, before + txn.slice(0, 20));
+      await expect(load([base, incr1, incr2], true)).rejects.toThrow(/^Unexpected end of file reading the append only file appendonly\.aof\.1\.incr\.aof\./);
+    });
+
+    it('a nested MULTI or a lone EXEC is a malformed file', async () => {
+      write(incr2, before + resp(['MULTI'], ['MULTI']));
+      await expect(load([base, incr1, incr2], true)).rejects.toThrow(`Bad file format reading the append only file appendonly.aof.2.incr.aof: Unexpected MULTI at offset ${before.length + 15}`);
+      write(incr2, before + resp(['EXEC']));
+      await expect(load([base, incr1, incr2], true)).rejects.toThrow(`Unexpected EXEC at offset ${before.length}`);
+    });
   });
 });

@@ -1,6 +1,10 @@
 import { Keyspace } from '../../../../src/server/keyspace.js';
 import type { Command, Ctx, ServerApi } from '../../../../src/server/commands/command.js';
+import { adminCommands } from '../../../../src/server/commands/admin-cmds.js';
+import { connectionCommands } from '../../../../src/server/commands/connection-cmds.js';
 import { dataCommands } from '../../../../src/server/commands/index.js';
+import { transactionCommands } from '../../../../src/server/commands/transactions.js';
+import { commandStatFields, ErrorStats } from '../../../../src/server/command-stats.js';
 import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '../../../../src/server/dispatch.js';
 import type { Proto } from '../../../../src/server/resp/encoder.js';
 
@@ -20,24 +24,23 @@ export interface Harness {
   lastPropagated: string[][];
   /** Everything propagated so far, in order. */
   aof: string[][];
+  /** Another client of the same keyspace (WATCH tests): its run(). */
+  other(): (...argv: string[]) => string;
+  /** INFO commandstats / errorstats fields and total_error_replies, as the server renders them. */
+  stats(): { commands: Record<string, string>; errors: Record<string, string>; totalErrorReplies: number };
 }
 
 /** The data commands by (lower-case) name, for tests that look at flags. */
 export const table = new Map<string, Command>(dataCommands.map((c) => [c.name, c]));
-const dispatchTable = commandTable(dataCommands);
+const served = [...connectionCommands, ...adminCommands, ...transactionCommands, ...dataCommands];
+
+function newClient(id: number, resp: Proto): DispatchClient {
+  return { id, name: '', resp, authenticated: true, libName: '', libVer: '', closeAfterReply: false, wroteThisTurn: false };
+}
 
 export function harness(resp: Proto = 2): Harness {
   const ks = new Keyspace();
-  const client: DispatchClient = {
-    id: 1,
-    name: '',
-    resp,
-    authenticated: true,
-    libName: '',
-    libVer: '',
-    closeAfterReply: false,
-    wroteThisTurn: false,
-  };
+  const client = newClient(1, resp);
   // Data commands must not need the server; any use of it fails the test loudly.
   const server = new Proxy({}, {
     get: (_t, p) => () => {
@@ -46,9 +49,13 @@ export function harness(resp: Proto = 2): Harness {
   }) as ServerApi;
   const ctx: Ctx = { ks, client, server, resp, rewritten: null };
   let propagated: string[][] = [];
+  // a table per harness: its entries carry the command counters
+  const dispatchTable = commandTable(served);
+  const errorStats = new ErrorStats();
   const host: DispatchHost = {
     table: dispatchTable,
     ctx,
+    errorStats,
     loading: false,
     persistence: {
       aofOn: true,
@@ -71,6 +78,19 @@ export function harness(resp: Proto = 2): Harness {
     },
     call(...argv) {
       return decode(h.run(...argv));
+    },
+    stats() {
+      const commands = commandStatFields(served.map((c) => [c.name, dispatchTable.get(c.name)!.stats] as const));
+      return { commands, errors: errorStats.fields(), totalErrorReplies: errorStats.total };
+    },
+    other() {
+      const c = newClient(2, resp);
+      return (...argv) => {
+        propagated = [];
+        const reply = dispatch(host, c, argv);
+        h.aof.push(...propagated);
+        return reply;
+      };
     },
   };
   return h;

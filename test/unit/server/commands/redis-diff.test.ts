@@ -101,6 +101,16 @@ const scripts: Record<string, string[][]> = {
     ['SET', 'k', 'v'], ['ZADD', 'k', '1', 'a'], ['ZSCORE', 'k', 'a'], ['ZRANGE', 'k', '0', '1'], ['ZRANGE', 'k', 'x', '1'], ['ZREM', 'k', 'a'],
     ['ZCARD', 'k'], ['ZRANK', 'k', 'a'], ['ZINCRBY', 'k', '1', 'a'],
   ],
+  transactions: [
+    ['MULTI'], ['SET', 'a', '1'], ['GET', 'a'], ['INCR', 'n'], ['LPUSH', 'a', 'x'], ['EXEC'], ['EXEC'], ['DISCARD'],
+    ['MULTI'], ['MULTI'], ['WATCH', 'x'], ['SET', 'b', '2'], ['EXEC'],
+    ['MULTI'], ['SET', 'c', '1'], ['NOPE', 'x'], ['SET', 'd', '1'], ['EXEC'], ['EXISTS', 'c', 'd'],
+    ['MULTI'], ['GET'], ['EXEC'], ['MULTI'], ['DISCARD'], ['EXEC', 'extra'], ['MULTI'], ['SET', 'e', '1'], ['EXEC', 'extra'], ['EXEC'],
+    ['WATCH', 'a'], ['SET', 'a', '2'], ['MULTI'], ['GET', 'a'], ['EXEC'], ['WATCH', 'a'], ['MULTI'], ['GET', 'a'], ['EXEC'],
+    ['WATCH', 'a', 'b'], ['UNWATCH'], ['SET', 'a', '3'], ['MULTI'], ['GET', 'a'], ['EXEC'], ['UNWATCH'], ['WATCH'],
+    ['MULTI'], ['SAVE'], ['SET', 'f', '1'], ['EXEC'], ['EXISTS', 'f'], ['MULTI'], ['EXEC'], ['MULTI'], ['PING'], ['ECHO', 'x'], ['EXEC'],
+    ['MULTI'], ['BLPOP', 'nolist', '0'], ['RPUSH', 'bl', 'x'], ['BLPOP', 'bl', '0'], ['BZPOPMIN', 'nozset', '1'], ['EXEC'], ['EXISTS', 'bl'],
+  ],
   lists2: [
     ['RPUSH', 'l', 'a', 'b', 'c', 'b', 'a', 'b'], ['LINSERT', 'l', 'BEFORE', 'c', 'X'], ['LINSERT', 'l', 'after', 'c', 'Y'],
     ['LINSERT', 'l', 'AFTER', 'zz', 'q'], ['LINSERT', 'l', 'MIDDLE', 'c', 'q'], ['LINSERT', 'zz', 'BEFORE', 'c', 'q'], ['LRANGE', 'l', '0', '-1'],
@@ -220,7 +230,9 @@ const aofScript: string[][] = [
   ['LPOP', 'zz'], ['LSET', 'l', '0', 'B'], ['HSET', 'h', 'f', 'v'], ['HSET', 'h', 'f', 'v'], ['HDEL', 'h', 'zz'], ['HSETNX', 'h', 'f', 'x'],
   ['HINCRBY', 'h', 'n', '1'], ['SADD', 's', 'a', 'b'], ['SADD', 's', 'a'], ['SREM', 's', 'zz'], ['SPOP', 's', '5'], ['SPOP', 'zz'],
   ['ZADD', 'z', '1', 'a'], ['ZADD', 'z', '1', 'a'], ['ZADD', 'z', 'GT', '0', 'a'], ['ZINCRBY', 'z', '1', 'a'], ['ZREM', 'z', 'zz'],
-  ['RENAME', 'z', 'z2'], ['RENAMENX', 'z2', 'h'], ['FLUSHDB'], ['FLUSHALL'],
+  ['MULTI'], ['SET', 't1', '1'], ['INCR', 't2'], ['GET', 't1'], ['EXPIRE', 't1', '100'], ['EXEC'], ['MULTI'], ['SET', 't3', '1'], ['GET', 't3'], ['EXEC'],
+  ['MULTI'], ['GET', 't1'], ['DEL', 'nokey'], ['EXEC'], ['MULTI'], ['EXEC'], ['MULTI'], ['SET', 't4', '1'], ['NOPE'], ['EXEC'],
+  ['RENAME', 'z', 'z2'], ['RENAMENX', 'z2', 'h'], ['MULTI'], ['SET', 'foo', 'bar'], ['FLUSHALL'], ['EXEC'], ['FLUSHDB'], ['FLUSHALL'],
   ['RPUSH', 'l', 'a', 'b', 'c', 'd', 'e', 'f'], ['LINSERT', 'l', 'BEFORE', 'a', 'x'], ['LINSERT', 'l', 'BEFORE', 'zz', 'x'], ['LMOVE', 'l', 'm', 'left', 'RIGHT'],
   ['RPOPLPUSH', 'l', 'm'], ['RPOPLPUSH', 'zz', 'm'], ['LMPOP', '2', 'zz', 'l', 'LEFT', 'COUNT', '2'], ['BLPOP', 'zz', 'l', '0'], ['BRPOP', 'm', '1'],
   ['BLMOVE', 'm', 'l', 'left', 'left', '0'], ['BRPOPLPUSH', 'l', 'm', '0'], ['BLMPOP', '0', '1', 'l', 'RIGHT', 'COUNT', '10'],
@@ -289,6 +301,31 @@ describe.skipIf(!hasRedis)('replies match redis-server', () => {
       const real = aofCommands(incr().slice(before));
       expect(real.length).toBeGreaterThan(30);
       expect(h.aof.map((a) => a.map(maskTime))).toEqual(real);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('counts commandstats and errorstats as redis-server does (usec aside)', async () => {
+    const c = await RawClient.connect(port);
+    try {
+      await c.send(['FLUSHALL']);
+      await c.send(['CONFIG', 'RESETSTAT']);
+      const h = harness(2);
+      for (const argv of [...scripts['transactions']!, ...scripts['arity']!, ['NOPE'], ['INCR', 'a'], ['MULTI'], ['GET'], ['EXEC', 'x']]) {
+        await c.send(argv);
+        h.run(...argv);
+      }
+      const fields = (text: string) =>
+        Object.fromEntries(text.split('\r\n').filter((l) => l.includes(':') && !l.startsWith('#')).map((l) => l.split(':') as [string, string]));
+      const noTime = (o: Record<string, string>) =>
+        Object.fromEntries(Object.entries(o).filter(([k]) => !/^cmdstat_(config|info)(\|.*)?$/.test(k)).map(([k, v]) => [k, v.replace(/usec=\d+,usec_per_call=[\d.]+,/, '')]));
+      const real = fields(decode(await c.send(['INFO', 'commandstats'])) as string);
+      const ours = h.stats();
+      expect(Object.keys(ours.commands).length).toBeGreaterThan(10);
+      expect(noTime(ours.commands)).toEqual(noTime(real));
+      expect(ours.errors).toEqual(fields(decode(await c.send(['INFO', 'errorstats'])) as string));
+      expect(String(ours.totalErrorReplies)).toBe(fields(decode(await c.send(['INFO', 'stats'])) as string)['total_error_replies']);
     } finally {
       c.close();
     }

@@ -103,9 +103,7 @@ function aofCommands(text: string): string[][] {
     const end = replyEnd(text, i);
     const argv = decode(text.slice(i, end)) as string[];
     i = end;
-    // Redis 7.0 wraps a command's several propagated commands in MULTI/EXEC (an XREADGROUP
-    // delivering two entries); the built-in server's single-command path does not yet (see README).
-    if (!/^(SELECT|MULTI|EXEC)$/i.test(argv[0]!)) out.push(argv.map(maskTime));
+    if (argv[0]!.toUpperCase() !== 'SELECT') out.push(argv.map(maskTime));
   }
   return out;
 }
