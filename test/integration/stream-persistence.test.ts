@@ -167,4 +167,17 @@ describe.skipIf(!hasBinary('redis-server'))('stream RDB interop with redis-serve
     expect(await snapshot(rc, true)).toEqual(theirs);
     rc.disconnect();
   });
+
+  it("we replay redis-server's AOF of the same workload (its XCLAIMs, SETIDs, MULTI-wrapped deliveries) and read back equal", async () => {
+    const a = await start(AOF('no'), { binary: 'redis' });
+    const r = await client(a);
+    await workload(r);
+    const theirs = await snapshot(r, false);
+    r.disconnect();
+    await a.stop('SIGKILL');
+    const b = await start(AOF('no'), { dir: a.dir });
+    const r2 = await client(b);
+    expect(await snapshot(r2, false)).toEqual(theirs);
+    r2.disconnect();
+  });
 });
