@@ -5,7 +5,7 @@
 import type { FaultContext } from './faults/index.js';
 import { parseInfo } from './measure/info.js';
 import type { SnapshotMonitor } from './measure/snapshot-monitor.js';
-import type { Driver } from './workload/driver.js';
+import type { LoadDriver } from './workload/load-driver.js';
 import type { Ledger } from './workload/ledger.js';
 import { replyText } from './workload/resp-connection.js';
 import { withTimeout } from './with-timeout.js';
@@ -18,7 +18,7 @@ export type FaultContextBase = Omit<FaultContext, 'signal' | 'observe' | 'finalI
 /** `beforeKill` runs right before each signal, while the process can still be read. */
 export function faultContext(
   base: FaultContextBase,
-  d: Driver,
+  d: LoadDriver,
   ledger: Ledger,
   monitor: SnapshotMonitor,
   beforeKill: () => void = () => undefined,

@@ -5,7 +5,7 @@
 import type { WorkloadKind } from '../../shared/types.js';
 import type { Ledger } from './ledger.js';
 import { ACKED } from './ledger.js';
-import { Rng } from '../../shared/prng.js';
+import { deriveSeed, Rng } from '../../shared/prng.js';
 import { countExisting, dbsize, mgetAll, readLists } from './read-back.js';
 import type { RespConnection } from './resp-connection.js';
 import { commandHead, type CommandWriter } from './resp-writer.js';
@@ -24,6 +24,11 @@ export const keyName = {
   list: (k: number): string => `l:${k}`,
   preload: (i: number): string => `p:${i}`,
 };
+
+/** The key stream of a generator (workload.ts `stream`): stream 0 is the seed's own. */
+function keyRng(p: WorkloadParams): Rng {
+  return new Rng(p.stream ? deriveSeed(p.seed, 0x6b657973, p.stream) : p.seed);
+}
 
 function sumAcked(ledger: Ledger, bytes: (op: number) => number): number {
   let total = 0;
@@ -69,7 +74,7 @@ function uniqueSet(p: WorkloadParams): Workload {
 /** overwrite (all SETs) and mixed (half GETs) share keys, values and the read-back. */
 function hotKeys(p: WorkloadParams, kind: 'overwrite' | 'mixed'): Workload {
   const codec = new ValueCodec(p.seed, p.valueSize);
-  const rng = new Rng(p.seed);
+  const rng = keyRng(p);
   const readShare = kind === 'mixed' ? 0.5 : 0;
   return {
     kind,
@@ -106,7 +111,7 @@ function hotKeys(p: WorkloadParams, kind: 'overwrite' | 'mixed'): Workload {
 }
 
 function counter(p: WorkloadParams): Workload {
-  const rng = new Rng(p.seed);
+  const rng = keyRng(p);
   return {
     kind: 'counter',
     ledgerOptions: { keys: true, replies: true },
@@ -134,7 +139,7 @@ function counter(p: WorkloadParams): Workload {
 }
 
 function listAppend(p: WorkloadParams): Workload {
-  const rng = new Rng(p.seed);
+  const rng = keyRng(p);
   return {
     kind: 'list-append',
     ledgerOptions: { keys: true, replies: true },
@@ -166,8 +171,8 @@ export const generators = {
   mixed: (p) => hotKeys(p, 'mixed'),
 } satisfies Record<WorkloadKind, (p: WorkloadParams) => Workload>;
 
-export function createWorkload(kind: WorkloadKind, p: WorkloadParams): Workload {
-  return generators[kind](p);
+export function createWorkload(kind: WorkloadKind, p: WorkloadParams): Workload & { params: WorkloadParams } {
+  return { ...generators[kind](p), params: p };
 }
 
 export { MALFORMED, MISSING };

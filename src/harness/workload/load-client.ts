@@ -7,6 +7,7 @@
  */
 import net from 'node:net';
 import { newHistogram } from '../measure/latency.js';
+import { STAT } from './driver-stats.js';
 import type { Ledger } from './ledger.js';
 import { readIndex } from './read-log.js';
 import { MALFORMED } from './values.js';
@@ -17,8 +18,10 @@ export interface ClientHost {
   readonly ledger: Ledger;
   /** what a read's reply says about which write it saw (for ledger.reads), when logged */
   readonly decodeRead: ((v: Buffer | null) => number) | null;
-  errors: number;
-  firstError: string | null;
+  /** live counters (driver-stats.ts) */
+  readonly stats: Int32Array;
+  /** an error reply: counted, the first one's text kept */
+  noteError(message: string): void;
   pump(c: LoadClient, now: number): void;
   checkSettled(): void;
 }
@@ -33,6 +36,7 @@ export class LoadClient {
   /** acknowledged writes / successful reads so far */
   writes = 0;
   reads = 0;
+  /** the ring: the ledger slot of each outstanding write, or a read's negative op */
   private readonly ops: Int32Array;
   private readonly due: Float64Array;
   private head = 0;
@@ -75,6 +79,7 @@ export class LoadClient {
     });
     socket.on('close', () => {
       this.closed = true;
+      this.host.stats[STAT.closed]!++;
       this.host.checkSettled();
     });
   }
@@ -105,8 +110,7 @@ export class LoadClient {
     const ledger = this.host.ledger;
     if (r instanceof RespError) {
       if (op >= 0) ledger.fail(op, this.now);
-      this.host.errors++;
-      this.host.firstError ??= r.message;
+      this.host.noteError(r.message);
       return;
     }
     const us = Math.round((this.now - at) * 1000);
@@ -114,9 +118,11 @@ export class LoadClient {
       ledger.ack(op, this.now, typeof r === 'number' ? r : 0);
       this.hist.recordValue(us > 0 ? us : 1);
       this.writes++;
+      this.host.stats[STAT.acked]!++;
     } else {
       this.readHist.recordValue(us > 0 ? us : 1);
       this.reads++;
+      this.host.stats[STAT.reads]!++;
       const log = ledger.reads;
       if (log !== null && this.host.decodeRead !== null) {
         log.ack(readIndex(op), this.now, r === null || Buffer.isBuffer(r) ? this.host.decodeRead(r) : MALFORMED);
