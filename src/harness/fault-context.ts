@@ -6,7 +6,6 @@ import type { FaultContext } from './faults/index.js';
 import { parseInfo } from './measure/info.js';
 import type { SnapshotMonitor } from './measure/snapshot-monitor.js';
 import type { LoadDriver } from './workload/load-driver.js';
-import type { Ledger } from './workload/ledger.js';
 import { replyText } from './workload/resp-connection.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -19,7 +18,6 @@ export type FaultContextBase = Omit<FaultContext, 'signal' | 'observe' | 'finalI
 export function faultContext(
   base: FaultContextBase,
   d: LoadDriver,
-  ledger: Ledger,
   monitor: SnapshotMonitor,
   beforeKill: () => void = () => undefined,
 ): FaultContext {
@@ -41,7 +39,7 @@ export function faultContext(
       firstError: d.firstError,
       closed: d.closedConnections,
       running: d.isRunning,
-      slowWrites: (ms) => ledger.slowerThan(ms, performance.now()),
+      slowWrites: (ms) => d.slowWrites(ms, performance.now()),
     }),
     finalInfo: () =>
       withTimeout(control.call('INFO'), FINAL_INFO_TIMEOUT_MS, 'INFO before the kill').then(

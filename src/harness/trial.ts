@@ -137,7 +137,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       const readIo = (): void => void (ioAtKill ??= ioWriteBytes(first.pid));
       const inject = session?.inject ? session.inject.bind(session) : fault.inject?.bind(fault);
       if (!inject) throw new RunError(`internal: fault ${fault.kind} has no inject, in itself or its session`);
-      outcome = await inject(faultContext({ scenario, mode, plan, handle: first, control: faultConn, t0 }, d, ledger, monitor, readIo));
+      outcome = await inject(faultContext({ scenario, mode, plan, handle: first, control: faultConn, t0 }, d, monitor, readIo));
     } finally {
       clearTimeout(endWrites);
     }

@@ -56,7 +56,12 @@ describe('2 load workers against the built-in server', () => {
         await new Promise((r) => setTimeout(r, 400));
         d.halt();
         await d.settled();
+        // each worker counts its own slow writes (the pause fault's question) …
+        const now = performance.now();
+        const slowPerWorker = await d.slowWrites(1, now);
         await d.finish();
+        // … and the merged ledger gives the same count
+        expect(slowPerWorker).toBe(ledger.slowerThan(1, now));
 
         const c = ledger.counts();
         expect(c.acked + c.failed + c.inFlight).toBe(c.attempted);

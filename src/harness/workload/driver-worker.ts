@@ -52,6 +52,8 @@ if (d !== null) {
     } else if (m.type === 'halt') {
       d.haltOnStop();
       void d.settled().then(() => post({ type: 'settled' }));
+    } else if (m.type === 'slow') {
+      post({ type: 'slow', id: m.id, count: ledger.slowerThan(m.ms, m.now - offsetMs) });
     } else if (m.type === 'finish') {
       if (d.isRunning) d.haltOnStop();
       d.close();

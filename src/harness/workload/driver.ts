@@ -308,6 +308,10 @@ export class Driver implements ClientHost, LoadDriver {
     for (const c of this.clients) c.socket.destroy();
   }
 
+  slowWrites(ms: number, now: number): Promise<number> {
+    return Promise.resolve(this.ledger.slowerThan(ms, now));
+  }
+
   /** One thread: nothing to collect, close() is the end. */
   finish(): Promise<void> {
     this.close();

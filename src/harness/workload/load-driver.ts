@@ -35,6 +35,8 @@ export interface LoadDriver {
   finish(): Promise<void>;
   /** Closes everything now, results or not (error paths). */
   close(): void;
+  /** Writes a client with a `ms` timeout would have given up on by `now` (ledger.slowerThan), over every thread. */
+  slowWrites(ms: number, now: number): Promise<number>;
   /** per-client (or per-worker) HDR histograms, µs: acknowledged writes, reads, open-loop send lag */
   histograms(): Histogram[];
   readHistograms(): Histogram[];

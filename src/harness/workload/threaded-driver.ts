@@ -88,6 +88,9 @@ export class ThreadedDriver implements LoadDriver {
   private readHists: Histogram[] = [];
   private lagHists: Histogram[] = [];
   private waiters: (() => void)[] = [];
+  /** slowWrites() asks in flight: id → the workers yet to answer, the sum so far */
+  private asks = new Map<number, { pending: Set<Slot>; sum: number; resolve: (n: number) => void }>();
+  private nextAsk = 0;
 
   private constructor(
     private readonly ledger: Ledger,
@@ -147,9 +150,8 @@ export class ThreadedDriver implements LoadDriver {
             reject(new Error(`load worker ${index} failed: ${err.message}`));
           });
           worker.once('exit', () => {
-            slot.gone = true;
             reject(new Error(`load worker ${index} ended before it connected`));
-            d.checkSettled();
+            d.onExit(slot);
           });
         }),
       );
@@ -170,6 +172,37 @@ export class ThreadedDriver implements LoadDriver {
       slot.settled = true;
       this.checkSettled();
     } else if (m.type === 'result') slot.result = m;
+    else if (m.type === 'slow') {
+      const a = this.asks.get(m.id);
+      if (a === undefined) return;
+      a.sum += m.count;
+      this.answered(m.id, slot);
+    }
+  }
+
+  private answered(id: number, slot: Slot): void {
+    const a = this.asks.get(id);
+    if (a === undefined || !a.pending.delete(slot) || a.pending.size > 0) return;
+    this.asks.delete(id);
+    a.resolve(a.sum);
+  }
+
+  /** A worker ended: it answers nothing more. */
+  private onExit(slot: Slot): void {
+    slot.gone = true;
+    for (const id of [...this.asks.keys()]) this.answered(id, slot);
+    this.checkSettled();
+  }
+
+  /** Each worker counts its own ledger; a worker already gone counts nothing. */
+  slowWrites(ms: number, now: number): Promise<number> {
+    const live = this.slots.filter((s) => !s.gone);
+    if (live.length === 0) return Promise.resolve(0);
+    const id = this.nextAsk++;
+    return new Promise((resolve) => {
+      this.asks.set(id, { pending: new Set(live), sum: 0, resolve });
+      for (const s of live) s.worker.postMessage({ type: 'slow', id, ms, now } satisfies ToWorker);
+    });
   }
 
   private sum(stat: number): number {

@@ -21,13 +21,19 @@ export interface WorkerInit {
   mainOriginMs: number;
 }
 
-export type ToWorker = { type: 'start'; t0: number } | { type: 'halt' } | { type: 'finish' };
+export type ToWorker =
+  | { type: 'start'; t0: number }
+  | { type: 'halt' }
+  | { type: 'finish' }
+  /** count the writes slower than ms by now (main clock) */
+  | { type: 'slow'; id: number; ms: number; now: number };
 
 export type ToMain =
   | { type: 'ready' }
   | { type: 'connect-error'; message: string }
   | { type: 'first-error'; message: string }
   | { type: 'settled' }
+  | { type: 'slow'; id: number; count: number }
   | {
       type: 'result';
       slice: LedgerSlice;
