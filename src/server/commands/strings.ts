@@ -13,6 +13,7 @@ import {
 } from './command.js';
 import { incrByFloat } from '../long-double.js';
 import { err, parseLongLong } from './args.js';
+import { lcs } from './lcs.js';
 
 /**
  * String commands (t_string.c). Counters: Redis keeps 64-bit integers; JS numbers are exact
@@ -359,4 +360,5 @@ export const stringCommands: Command[] = [
   cmd('setrange', 4, ['write'], K1, setrange),
   cmd('incrbyfloat', 3, ['write', 'fast'], K1, incrbyfloat),
   cmd('msetnx', -3, ['write'], [1, -1, 2], msetnx),
+  cmd('lcs', -3, ['readonly'], [1, 2, 1], lcs),
 ];

@@ -109,6 +109,12 @@ const scripts: Record<string, string[][]> = {
     ['SET', 'f', '1e308'], ['INCRBYFLOAT', 'f', '1e308'], ['INCRBYFLOAT', 'f', '3.0e3'], ['INCRBYFLOAT', 'f', '.5'], ['INCRBYFLOAT', 'f', '5.'],
     ['MSETNX', 'm1', 'a', 'm2', 'b'], ['MGET', 'm1', 'm2'], ['MSETNX', 'm2', 'x', 'm3', 'y'], ['EXISTS', 'm3'], ['MSETNX', 'm4', 'a', 'm5'],
     ['MSETNX', 'm6', 'a', 'm6', 'b'], ['GET', 'm6'], ['MSETNX', 'l', 'x'],
+    ['SET', 'a', 'ohmytext'], ['SET', 'b', 'mynewtext'], ['LCS', 'a', 'b'], ['LCS', 'a', 'b', 'LEN'], ['LCS', 'a', 'b', 'IDX'],
+    ['LCS', 'a', 'b', 'IDX', 'MINMATCHLEN', '4'], ['LCS', 'a', 'b', 'IDX', 'MINMATCHLEN', '4', 'WITHMATCHLEN'], ['LCS', 'a', 'b', 'IDX', 'WITHMATCHLEN'],
+    ['LCS', 'a', 'b', 'LEN', 'IDX'], ['LCS', 'a', 'b', 'FOO'], ['LCS', 'a', 'b', 'MINMATCHLEN'], ['LCS', 'a', 'b', 'MINMATCHLEN', 'x'],
+    ['LCS', 'a', 'b', 'IDX', 'MINMATCHLEN', '-5'], ['LCS', 'a', 'zz'], ['LCS', 'zz', 'zz2', 'IDX'], ['LCS', 'a', 'l'], ['LCS', 'l', 'zz', 'LEN'],
+    ['SET', 'x1', 'abcXdefYYghi'], ['SET', 'x2', 'abcdefghiZ'], ['LCS', 'x1', 'x2', 'IDX', 'WITHMATCHLEN'], ['LCS', 'x2', 'x1', 'IDX'],
+    ['LCS', 'a', 'b', 'len'], ['LCS', 'a'],
   ],
   keys: [
     ['MSET', 'a', '1', 'b', '2', 'c', '3'], ['DEL', 'a', 'a', 'zz'], ['EXISTS', 'b', 'b', 'zz'], ['TYPE', 'b'], ['TYPE', 'zz'],
@@ -324,7 +330,7 @@ const aofScript: string[][] = [
   ['GETEX', 'g', 'EXAT', '4000000000'], ['GETEX', 'g', 'PERSIST'], ['GETEX', 'g', 'PERSIST'], ['GETEX', 'g', 'PXAT', '1'], ['GETEX', 'g'],
   ['SETRANGE', 'g', '2', 'xy'], ['SETRANGE', 'g', '2', ''], ['SETRANGE', 'g2', '2', ''], ['GETRANGE', 'g', '0', '1'],
   ['SET', 'f', '1', 'EX', '100'], ['INCRBYFLOAT', 'f', '0.1'], ['INCRBYFLOAT', 'f2', '2.5e2'], ['INCRBYFLOAT', 'f2', 'x'],
-  ['MSETNX', 'n1', 'a', 'n2', 'b'], ['MSETNX', 'n1', 'a', 'n3', 'b'],
+  ['MSETNX', 'n1', 'a', 'n2', 'b'], ['MSETNX', 'n1', 'a', 'n3', 'b'], ['LCS', 'n1', 'n2'],
 ];
 
 /** Reads the RESP commands in an AOF tail, dropping SELECT and masking unix-ms timestamps. */

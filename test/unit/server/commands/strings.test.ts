@@ -200,6 +200,20 @@ describe('string commands', () => {
     expect(h.call('MSETNX', 'a')).toEqual({ err: "ERR wrong number of arguments for 'msetnx' command" });
   });
 
+  it('LCS: string, LEN, IDX with MINMATCHLEN / WITHMATCHLEN', () => {
+    const h = harness();
+    h.run('SET', 'a', 'ohmytext');
+    h.run('SET', 'b', 'mynewtext');
+    expect(h.call('LCS', 'a', 'b')).toBe('mytext');
+    expect(h.call('LCS', 'a', 'b', 'LEN')).toBe(6);
+    expect(h.call('LCS', 'a', 'b', 'IDX')).toEqual(['matches', [[[4, 7], [5, 8]], [[2, 3], [0, 1]]], 'len', 6]);
+    expect(h.call('LCS', 'a', 'b', 'IDX', 'MINMATCHLEN', '4', 'WITHMATCHLEN')).toEqual(['matches', [[[4, 7], [5, 8], 4]], 'len', 6]);
+    expect(h.call('LCS', 'a', 'zz')).toBe('');
+    expect(h.call('LCS', 'a', 'b', 'LEN', 'IDX')).toEqual({ err: 'ERR If you want both the length and indexes, please just use IDX.' });
+    h.run('RPUSH', 'l', 'x');
+    expect(h.call('LCS', 'a', 'l')).toEqual({ err: 'ERR The specified keys must contain string values' });
+  });
+
   it('checks arity like the server', () => {
     const h = harness();
     expect(h.run('GET')).toBe("-ERR wrong number of arguments for 'get' command\r\n");
