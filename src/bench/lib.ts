@@ -8,7 +8,7 @@ import { parseInfo } from '../harness/measure/info.js';
 import { killAllChildren } from '../harness/targets/children.js';
 import { targets } from '../harness/targets/index.js';
 import { freePort } from '../harness/targets/ports.js';
-import { Driver } from '../harness/workload/driver.js';
+import { connectLoad } from '../harness/workload/load-driver.js';
 import { createWorkload } from '../harness/workload/generators.js';
 import { Ledger } from '../harness/workload/ledger.js';
 import { ValueCodec } from '../harness/workload/values.js';
@@ -193,11 +193,11 @@ export async function fill(port: number, n: number, size: number, values: ValueK
  */
 export async function driverSetOps(
   port: number,
-  o: { clients: number; pipeline: number; seconds: number; keys: number; size: number; seed: number },
+  o: { clients: number; pipeline: number; seconds: number; keys: number; size: number; seed: number; workers?: number },
 ): Promise<{ ops: number; p99: number | null }> {
   const workload = createWorkload('overwrite', { seed: o.seed, keys: o.keys, valueSize: o.size, preload: 0 });
   const ledger = new Ledger({ ...workload.ledgerOptions, initialCapacity: 1 << 22 });
-  const d = await Driver.connect({ port, clients: o.clients, pipeline: o.pipeline, rate: 0, workload, ledger });
+  const d = await connectLoad({ port, clients: o.clients, pipeline: o.pipeline, rate: 0, workload, ledger, workers: o.workers ?? 1 });
   const t0 = performance.now();
   d.start(t0);
   await new Promise((r) => setTimeout(r, o.seconds * 1000));
@@ -205,7 +205,7 @@ export async function driverSetOps(
   const t1 = performance.now();
   const completed = d.completed; // replies after the halt are not counted
   await d.settled();
-  d.close();
+  await d.finish();
   if (d.errors > 0) throw new Error(`the server refused ${d.errors} writes: ${d.firstError}`);
   return { ops: completed / ((t1 - t0) / 1000), p99: summarizeLatency(mergeHistograms(d.histograms())).p99Ms };
 }

@@ -16,6 +16,7 @@ export interface RunArgs {
   workload?: string;
   clients?: number;
   pipeline?: number;
+  workers?: string;
   rate?: number;
   'value-size'?: number;
   keys?: number;
@@ -60,6 +61,7 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('workload', { type: 'string', describe: WORKLOADS.join(', ') })
     .option('clients', { type: 'number', describe: 'client connections' })
     .option('pipeline', { type: 'number', describe: 'commands outstanding per client' })
+    .option('workers', { type: 'string', nargs: 1, describe: 'load generator threads the clients are spread over, or auto (default: one per core but one left to the server, at most one per client)' })
     .option('rate', { type: 'number', describe: 'open loop: total ops/s (0 = closed loop, as fast as it goes)' })
     .option('value-size', { type: 'number', describe: 'value bytes' })
     .option('keys', { type: 'number', describe: 'keyspace size (lists for list-append)' })

@@ -30,6 +30,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       workload: args.workload,
       clients: args.clients,
       pipeline: args.pipeline,
+      workers: args.workers,
       rate: args.rate,
       valueSize: args['value-size'],
       keys: args.keys,

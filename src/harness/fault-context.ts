@@ -5,8 +5,7 @@
 import type { FaultContext } from './faults/index.js';
 import { parseInfo } from './measure/info.js';
 import type { SnapshotMonitor } from './measure/snapshot-monitor.js';
-import type { Driver } from './workload/driver.js';
-import type { Ledger } from './workload/ledger.js';
+import type { LoadDriver } from './workload/load-driver.js';
 import { replyText } from './workload/resp-connection.js';
 import { withTimeout } from './with-timeout.js';
 
@@ -18,8 +17,7 @@ export type FaultContextBase = Omit<FaultContext, 'signal' | 'observe' | 'finalI
 /** `beforeKill` runs right before each signal, while the process can still be read. */
 export function faultContext(
   base: FaultContextBase,
-  d: Driver,
-  ledger: Ledger,
+  d: LoadDriver,
   monitor: SnapshotMonitor,
   beforeKill: () => void = () => undefined,
 ): FaultContext {
@@ -41,7 +39,7 @@ export function faultContext(
       firstError: d.firstError,
       closed: d.closedConnections,
       running: d.isRunning,
-      slowWrites: (ms) => ledger.slowerThan(ms, performance.now()),
+      slowWrites: (ms) => d.slowWrites(ms, performance.now()),
     }),
     finalInfo: () =>
       withTimeout(control.call('INFO'), FINAL_INFO_TIMEOUT_MS, 'INFO before the kill').then(

@@ -9,13 +9,13 @@ import { registerTempDir } from './targets/children.js';
 import type { FaultSession } from './faults/fault.js';
 import type { TargetHandle } from './targets/target.js';
 import type { TrialSpec } from './trial-spec.js';
-import type { Driver } from './workload/driver.js';
+import type { LoadDriver } from './workload/load-driver.js';
 import type { RespConnection } from './workload/resp-connection.js';
 
 export class TrialSandbox {
   readonly handles: TargetHandle[] = [];
   readonly conns: RespConnection[] = [];
-  driver: Driver | null = null;
+  driver: LoadDriver | null = null;
   /** the fault's per-trial state, disposed after the servers are dead */
   session: FaultSession | null = null;
 

@@ -5,7 +5,9 @@
  * everything back and judge it against the ledger. Every process is killed and the temp dir
  * removed on every way out (unless keep).
  */
+import os from 'node:os';
 import path from 'node:path';
+import { loadWorkers } from '../shared/load-workers.js';
 import { RunError } from '../shared/errors.js';
 import { emptyTrial } from './trial-result.js';
 import { TrialSandbox } from './trial-sandbox.js';
@@ -24,7 +26,7 @@ import { freePort } from './targets/ports.js';
 import { logTail, waitExit } from './targets/spawn.js';
 import type { LaunchSpec, TargetHandle } from './targets/target.js';
 import type { RecoveryOutcome } from '../shared/result.js';
-import { Driver } from './workload/driver.js';
+import { connectLoad } from './workload/load-driver.js';
 import { createWorkload } from './workload/generators.js';
 import { Ledger } from './workload/ledger.js';
 import { preload, snapshotAndWait } from './workload/preload.js';
@@ -104,7 +106,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       preload: scenario.preload,
     });
     const ledger = new Ledger(workload.ledgerOptions);
-    const d = await Driver.connect({
+    const d = await connectLoad({
       port: first.port,
       host: first.host,
       clients: scenario.clients,
@@ -112,6 +114,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       rate: scenario.rate,
       workload,
       ledger,
+      workers: loadWorkers(scenario.workers, scenario.clients, os.availableParallelism()),
     });
     box.driver = d;
     const monitorConn = await RespConnection.connect(first.port, first.host);
@@ -134,7 +137,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       const readIo = (): void => void (ioAtKill ??= ioWriteBytes(first.pid));
       const inject = session?.inject ? session.inject.bind(session) : fault.inject?.bind(fault);
       if (!inject) throw new RunError(`internal: fault ${fault.kind} has no inject, in itself or its session`);
-      outcome = await inject(faultContext({ scenario, mode, plan, handle: first, control: faultConn, t0 }, d, ledger, monitor, readIo));
+      outcome = await inject(faultContext({ scenario, mode, plan, handle: first, control: faultConn, t0 }, d, monitor, readIo));
     } finally {
       clearTimeout(endWrites);
     }
@@ -143,7 +146,8 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     const exit = await waitExit(first, fault.style === 'graceful' ? GRACEFUL_EXIT_TIMEOUT_MS : CRASH_EXIT_TIMEOUT_MS, outcome.signal);
     const observed = await monitor.stop(outcome.killedAt);
     await withTimeout(d.settled(), 5000, 'closing the load connections after the kill').catch(() => undefined);
-    d.close();
+    // with workers, this is where their ledgers and histograms come back and are merged
+    await d.finish();
     for (const c of conns.splice(0)) c.close();
 
     // measure the disk as the dead server left it

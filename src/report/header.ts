@@ -1,6 +1,7 @@
 import type { RunResult, TrialResult } from '../shared/result.js';
 import { MODES, TARGETS } from '../shared/types.js';
 import { fmtBytes, fmtDuration } from './format.js';
+import { loadWorkers, type WorkersSetting } from '../shared/load-workers.js';
 
 /** What every report prints first: tool, scenario, seed, fault, targets and versions. */
 export function renderRunHeader(r: RunResult, width: number): string {
@@ -14,6 +15,7 @@ export function renderRunHeader(r: RunResult, width: number): string {
       `workload ${s.workload}`,
       `${s.trials} trial${s.trials === 1 ? '' : 's'}/mode`,
       `${s.clients} clients × pipeline ${s.pipeline}`,
+      `${workersText(s.workers, s.clients, r.environment.cores)}`,
       s.rate > 0 ? `rate ${s.rate} ops/s` : 'closed loop',
       `values ${fmtBytes(s.valueSize)}`,
       `preload ${s.preload} keys`,
@@ -29,6 +31,12 @@ export function renderRunHeader(r: RunResult, width: number): string {
   );
   lines.push('Cells: median over trials; min–max below it when trials differ. — = not measured.');
   return lines.map((l) => wrap(l, width)).join('\n');
+}
+
+/** "1 load thread", "auto: 3 load threads" (auto resolved with the run's core count). */
+function workersText(w: WorkersSetting, clients: number, cores: number): string {
+  const n = loadWorkers(w, clients, cores);
+  return `${w === 'auto' ? 'auto: ' : ''}${n} load thread${n === 1 ? '' : 's'}`;
 }
 
 /** Mode → the server flags it mapped to (first trial of each mode), wrapped to width. */

@@ -104,6 +104,8 @@ function validateRun(o: { [k: string]: Json }, v: Validator): RunResult {
   // fields added after a result may have been written
   if (scenario.targetsIfPresent === undefined) scenario.targetsIfPresent = [];
   if (scenario.crashModel === undefined) scenario.crashModel = 'posix';
+  // results from before --workers: one thread
+  if (scenario.workers === undefined) scenario.workers = 1;
   if (scenario.modes === undefined) scenario.modes = [];
   const trials = v.array(o.trials, 'trials');
   trials.forEach((t, i) => validateTrial(t, `trials[${i}]`, v));

@@ -19,6 +19,8 @@ export interface ScenarioOverrides {
   workload?: string;
   clients?: number;
   pipeline?: number;
+  /** a count or "auto" */
+  workers?: string | number;
   rate?: number;
   valueSize?: number;
   keys?: number;
@@ -92,6 +94,7 @@ export function applyOverrides(scenario: Scenario, flags: ScenarioOverrides): Sc
   if (flags.workload !== undefined) set('workload', 'workload', flags.workload);
   if (flags.clients !== undefined) set('clients', 'clients', flags.clients);
   if (flags.pipeline !== undefined) set('pipeline', 'pipeline', flags.pipeline);
+  if (flags.workers !== undefined) set('workers', 'workers', flags.workers === 'auto' ? 'auto' : Number.isNaN(Number(flags.workers)) || flags.workers === '' ? flags.workers : Number(flags.workers));
   if (flags.rate !== undefined) set('rate', 'rate', flags.rate);
   if (flags.valueSize !== undefined) set('value-size', 'valueSize', flags.valueSize);
   if (flags.keys !== undefined) set('keys', 'keys', flags.keys);

@@ -6,6 +6,7 @@
 import { parseGate } from '../shared/gate-parse.js';
 import { CRASH_MODELS, EXTERNAL_PREFIX, FAULTS, MODES, SNAPSHOT_STRATEGIES, TARGETS, WORKLOADS, type Scenario } from '../shared/types.js';
 import { validateExternalTarget } from './external-target.js';
+import { MAX_WORKERS } from '../shared/load-workers.js';
 
 export const DEFAULT_SCENARIO: Scenario = {
   name: 'scenario',
@@ -19,6 +20,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   workload: 'unique-set',
   clients: 16,
   pipeline: 1,
+  workers: 'auto',
   rate: 0,
   valueSize: 100,
   keys: 10_000,
@@ -90,6 +92,7 @@ export const FIELDS = {
   workload: oneOf(WORKLOADS),
   clients: intIn(1, 1000),
   pipeline: intIn(1, 10_000),
+  workers: (v) => (v === 'auto' || intIn(1, MAX_WORKERS)(v) === null ? null : `must be "auto" or an integer from 1 to ${MAX_WORKERS}`),
   rate: numberIn(0, 100_000_000),
   valueSize: intIn(1, 16 * 1024 * 1024),
   keys: intIn(1, 100_000_000),

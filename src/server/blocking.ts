@@ -1,6 +1,6 @@
 import type { Client, Ctx } from './commands/command.js';
-import type { DispatchHost } from './dispatch.js';
-import { List, ZSet } from './keyspace.js';
+import { type DispatchHost, propagateUnit } from './dispatch.js';
+import { List, Stream, ZSet } from './keyspace.js';
 import { nullArray } from './resp/encoder.js';
 
 /**
@@ -18,7 +18,7 @@ export interface BlockableClient extends Client {
   wroteThisTurn?: boolean;
 }
 
-export type WaitKind = 'list' | 'zset';
+export type WaitKind = 'list' | 'zset' | 'stream';
 
 interface Waiter {
   readonly client: BlockableClient;
@@ -93,8 +93,11 @@ export class Blocking {
 
   /** After a write command in database `db`: the keys it names that someone waits on may be ready now. */
   signal(argv: readonly string[], db: number): void {
-    // EXEC's commands may not each come through dispatch: every waited-on key is a candidate.
-    if (argv[0]!.toLowerCase() === 'exec') for (const k of this.byKey.keys()) this.ready.add(k);
+    // EXEC's commands may not each come through dispatch, and flushes name no keys: every
+    // waited-on key (of the flushed database, for FLUSHDB) is a candidate.
+    const name = argv[0]!.toLowerCase();
+    if (name === 'exec' || name === 'flushall' || name === 'swapdb') for (const k of this.byKey.keys()) this.ready.add(k);
+    else if (name === 'flushdb') this.signalDb(db);
     for (let i = 1; i < argv.length; i++) {
       const s = slot(db, argv[i]!);
       if (this.byKey.has(s)) this.ready.add(s);
@@ -156,8 +159,20 @@ export class Blocking {
     // A copy: served waiters leave the queue as we go.
     for (const w of [...q]) {
       const v = ks.get(key);
-      // Only a value of the awaited type serves (Redis 7.0 leaves others blocked).
-      if (v === undefined || !(w.kind === 'list' ? v instanceof List : v instanceof ZSet)) return;
+      if (w.kind === 'stream') {
+        // A stream reader waits on while the key is missing or of another type, except
+        // XREADGROUP, whose group went with the stream (unblockDeletedStreamReadgroupClients).
+        if (!(v instanceof Stream)) {
+          if (w.argv[0]!.toLowerCase() === 'xreadgroup') {
+            this.forget(w);
+            this.deliver(w.client, '-UNBLOCKED the stream key no longer exists\r\n');
+          }
+          continue;
+        }
+      } else if (v === undefined || !(w.kind === 'list' ? v instanceof List : v instanceof ZSet)) {
+        // Only a value of the awaited type serves (Redis 7.0 leaves others blocked).
+        return;
+      }
       this.servingKey = key;
       const reply = this.rerun(host, w);
       if (reply === BLOCKED) continue;
@@ -187,7 +202,7 @@ export class Blocking {
       if (p.aofOn) {
         const rewritten = ctx.rewritten as string[][] | null;
         if (rewritten === null) p.propagate(w.argv, w.db);
-        else for (const a of rewritten) p.propagate(a, w.db);
+        else propagateUnit(p, rewritten, w.db);
         w.client.wroteThisTurn = true;
       }
       // What the served command wrote (BLMOVE's destination) may serve others.

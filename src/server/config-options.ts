@@ -65,6 +65,9 @@ export const DEFS: Record<string, Def> = {
   'protected-mode': { kind: bool, default: 'yes', mutable: true },
   'tcp-backlog': { kind: int(0, 65535), default: '511', mutable: false },
   'latency-tracking': { kind: bool, default: 'yes', mutable: true },
+  // When a stream starts a new listpack node (approximate trimming works by whole nodes).
+  'stream-node-max-bytes': { kind: mem, default: '4096', mutable: true },
+  'stream-node-max-entries': { kind: int(0, Number.MAX_SAFE_INTEGER), default: '100', mutable: true },
   // durabench's own: how BGSAVE serializes (copy-on-write chunks, or all at once like a fork
   // that copies everything) — so tables can show what copy-on-write buys.
   'snapshot-strategy': { kind: oneOf('cow', 'blocking'), default: 'cow', mutable: true },

@@ -183,7 +183,7 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
       if (rewritten === null) into.push([argv, db]);
       else for (const a of rewritten) into.push([a, db]);
     } else if (rewritten === null) p.propagate(argv, db);
-    else for (const a of rewritten) p.propagate(a, db);
+    else propagateUnit(p, rewritten, db);
     client.wroteThisTurn = true;
   }
   if (b !== null) {
@@ -258,6 +258,20 @@ function execTransaction(host: DispatchHost, client: DispatchClient, tx: TxState
   }
   b?.serve(host);
   return out;
+}
+
+/**
+ * What one command propagated, all in database `db`, as one unit, as Redis 7.0's
+ * propagatePendingCommands: alone when it is one command, wrapped in MULTI … EXEC when it
+ * is several (an XREADGROUP's XCLAIM per delivered entry), nothing when it is none.
+ */
+export function propagateUnit(p: Propagation, ops: readonly (readonly string[])[], db: number): void {
+  if (ops.length === 1) p.propagate(ops[0]!, db);
+  else if (ops.length > 1) {
+    p.propagate(MULTI, db);
+    for (const a of ops) p.propagate(a, db);
+    p.propagate(EXEC, db);
+  }
 }
 
 /** Runs a command from the AOF while loading: no checks, no propagation; unknown names throw. */

@@ -1,4 +1,4 @@
-import { List, ZSet, type Value } from './keyspace.js';
+import { List, Stream, type Value, ZSet } from './keyspace.js';
 
 /**
  * The encoding redis-server 7.0 would give a value (OBJECT ENCODING, and the element order
@@ -34,7 +34,7 @@ export function isInt64(s: string): boolean {
 
 /** True while the value would still be in its compact encoding (listpack or intset). */
 export function isCompact(v: Value): boolean {
-  if (typeof v === 'string' || v instanceof List) return false;
+  if (typeof v === 'string' || v instanceof List || v instanceof Stream) return false;
   if (grown.has(v)) return false;
   const compact = fitsCompact(v);
   if (!compact) grown.add(v);
@@ -43,7 +43,7 @@ export function isCompact(v: Value): boolean {
 
 /** After a command added to a collection: remember it if it outgrew its compact encoding. */
 export function noteGrowth(v: Value): void {
-  if (typeof v !== 'string' && !(v instanceof List) && !grown.has(v) && !fitsCompact(v)) grown.add(v);
+  if (typeof v !== 'string' && !(v instanceof List) && !(v instanceof Stream) && !grown.has(v) && !fitsCompact(v)) grown.add(v);
 }
 
 function fitsCompact(v: Map<string, string> | Set<string> | ZSet): boolean {
@@ -70,6 +70,7 @@ export function objectEncoding(v: Value): string {
     return v.length <= 44 ? 'embstr' : 'raw';
   }
   if (v instanceof List) return 'quicklist';
+  if (v instanceof Stream) return 'stream';
   if (v instanceof Set) return isCompact(v) ? 'intset' : 'hashtable';
   if (v instanceof Map) return isCompact(v) ? 'listpack' : 'hashtable';
   return isCompact(v) ? 'listpack' : 'skiplist';

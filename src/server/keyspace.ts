@@ -1,7 +1,9 @@
 import { type EntryCursor, KeyTable } from './key-table.js';
+import { Stream } from './stream/stream.js';
 import { ZSet } from './zset.js';
 
 export { ZSet } from './zset.js';
+export { Stream } from './stream/stream.js';
 
 /**
  * The dataset: keys → values plus expiry times. No I/O. Strings are latin1 JS strings
@@ -19,21 +21,22 @@ export class List {
 
 export type Hash = Map<string, string>;
 export type RSet = Set<string>;
-export type Value = string | List | Hash | RSet | ZSet;
-export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset';
+export type Value = string | List | Hash | RSet | ZSet | Stream;
+export type TypeName = 'string' | 'list' | 'hash' | 'set' | 'zset' | 'stream';
 
 export function typeOf(v: Value): TypeName {
   if (typeof v === 'string') return 'string';
   if (v instanceof List) return 'list';
   if (v instanceof Map) return 'hash';
   if (v instanceof Set) return 'set';
+  if (v instanceof Stream) return 'stream';
   return 'zset';
 }
 
 /** Deep copy, for copy-on-write preservation of mutable collections. */
 export function cloneValue(v: Value): Value {
   if (typeof v === 'string') return v;
-  if (v instanceof List || v instanceof ZSet) return v.clone();
+  if (v instanceof List || v instanceof ZSet || v instanceof Stream) return v.clone();
   if (v instanceof Map) return new Map(v);
   return new Set(v);
 }
@@ -45,11 +48,12 @@ export function valueBytes(v: Value): number {
   if (v instanceof List) for (const s of v.items) n += s.length + 8;
   else if (v instanceof Map) for (const [k, s] of v) n += k.length + s.length + 16;
   else if (v instanceof Set) for (const s of v) n += s.length + 8;
+  else if (v instanceof Stream) n = v.bytes();
   else for (const m of v.scores.keys()) n += m.length + 16;
   return n;
 }
 
-export type Collection = List | Hash | RSet | ZSet;
+export type Collection = List | Hash | RSet | ZSet | Stream;
 
 /** What the databases of one server share: the change counter behind rdb_changes_since_last_save. */
 export interface KeyspaceCounters {

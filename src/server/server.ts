@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { STREAM_LIMITS } from './stream/stream.js';
 import { adminCommands } from './commands/admin-cmds.js';
 import type { Client, Command, Ctx, ServerApi } from './commands/command.js';
 import { connectionCommands } from './commands/connection-cmds.js';
@@ -70,6 +71,13 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
     };
     this.blocking = new Blocking((client, reply) => (client as Connection).unblocked(reply));
     this.ctx = { ks: this.dbs.get(0), dbs: this.dbs, client: null as unknown as Client, server: this, resp: 2, rewritten: null, blocking: this.blocking };
+    this.applyStreamLimits();
+  }
+
+  /** stream-node-max-bytes / -entries reach the streams' node splitting. */
+  private applyStreamLimits(): void {
+    STREAM_LIMITS.nodeMaxBytes = this.config.num('stream-node-max-bytes');
+    STREAM_LIMITS.nodeMaxEntries = this.config.num('stream-node-max-entries');
   }
 
   /** Listens first, then loads: while loading, clients get -LOADING (measurable from outside). */
@@ -201,6 +209,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
     const before = this.config.get(name as never);
     this.config.setAtRuntime(name, value);
     this.outputLimit = this.config.outputHardLimit();
+    this.applyStreamLimits();
     this.persistence.configChanged(name, before);
   }
 

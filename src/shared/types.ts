@@ -1,4 +1,5 @@
 /** Vocabulary shared by every layer: the axes of a run. */
+import type { WorkersSetting } from './load-workers.js';
 export const MODES = ['none', 'rdb', 'aof-always', 'aof-everysec', 'aof-no', 'rdb+aof'] as const;
 export type Mode = (typeof MODES)[number];
 
@@ -116,6 +117,8 @@ export interface Scenario {
   workload: WorkloadKind;
   clients: number;
   pipeline: number;
+  /** load generator threads the clients are spread over; 'auto' = a core left to the server (load-workers.ts) */
+  workers: WorkersSetting;
   /** Open-loop target rate in ops/s across all clients; 0 = closed loop (as fast as it goes). */
   rate: number;
   valueSize: number;

@@ -30,8 +30,11 @@ export interface LoadStatus {
   closed: number;
   /** still issuing writes (false once halted or the write phase ended) */
   running: boolean;
-  /** writes so far that a client with a `timeoutMs` timeout would have given up on */
-  slowWrites(timeoutMs: number): number;
+  /**
+   * Writes so far that a client with a `timeoutMs` timeout would have given up on (async: with
+   * load workers, each counts its own ledger)
+   */
+  slowWrites(timeoutMs: number): Promise<number>;
 }
 
 export interface FaultContext {

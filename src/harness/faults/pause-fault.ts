@@ -70,7 +70,7 @@ export const pause = {
     await ping;
     await sleepUntil(Math.max(ctx.t0 + ctx.plan.atMs, resumedAt + SETTLE_MS));
     await ctx.finalInfo();
-    const timeouts = ctx.load().slowWrites(CLIENT_TIMEOUT_MS);
+    const timeouts = await ctx.load().slowWrites(CLIENT_TIMEOUT_MS);
     const killedAt = ctx.signal('SIGKILL');
     const paused = Math.round(resumedAt - stoppedAt);
     const round = (x: number | null): number | null => (x === null ? null : Math.round(x * 10) / 10);

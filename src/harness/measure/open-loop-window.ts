@@ -6,7 +6,7 @@
  * sweep` and `npm run bench:latency`.
  */
 import { RunError } from '../../shared/errors.js';
-import { Driver } from '../workload/driver.js';
+import { connectLoad, type LoadDriver } from '../workload/load-driver.js';
 import { Ledger } from '../workload/ledger.js';
 import { replyText, type RespConnection } from '../workload/resp-connection.js';
 import { RespError } from '../workload/resp-reader.js';
@@ -30,12 +30,14 @@ export interface WindowOptions {
     /** give up waiting for the save after this long */
     timeoutMs: number;
   };
+  /** load worker threads (1: this thread) */
+  workers?: number;
   /** INFO poll interval while the snapshot runs */
   pollMs?: number;
 }
 
 export interface WindowResult {
-  driver: Driver;
+  driver: LoadDriver;
   ledger: Ledger;
   /** performance.now() at the start and the halt */
   t0: number;
@@ -50,7 +52,7 @@ export async function openLoopWindow(o: WindowOptions): Promise<WindowResult> {
   const pollMs = o.pollMs ?? 10;
   const ledger = new Ledger({ ...o.workload.ledgerOptions, initialCapacity: Math.ceil(o.rate * (o.ms / 1000 + 2)) });
   // a deep pipeline: an open-loop client must never wait for a slot behind a stall
-  const driver = await Driver.connect({ port: o.port, clients: o.clients, pipeline: 100_000, rate: o.rate, workload: o.workload, ledger });
+  const driver = await connectLoad({ port: o.port, clients: o.clients, pipeline: 100_000, rate: o.rate, workload: o.workload, ledger, workers: o.workers ?? 1 });
   const t0 = performance.now();
   driver.start(t0);
   let snapshot: WindowResult['snapshot'] = null;
@@ -80,7 +82,7 @@ export async function openLoopWindow(o: WindowOptions): Promise<WindowResult> {
     driver.halt();
     end = driver.haltedAt || performance.now();
     await Promise.race([driver.settled(), sleep(10_000)]);
-    driver.close();
+    await driver.finish();
   }
   if (driver.errors > 0) throw new RunError(`the server refused ${driver.errors} writes during a latency window: ${driver.firstError}`);
   return { driver, ledger, t0, end, snapshot };

@@ -5,7 +5,7 @@
  * sequences the phases.
  */
 import type { TrialResult } from '../../shared/result.js';
-import type { Driver } from '../workload/driver.js';
+import type { LoadDriver } from '../workload/load-driver.js';
 import type { Ledger } from '../workload/ledger.js';
 import type { DiskUsage } from './disk.js';
 import { maxLatencyDuring, mergeHistograms, summarizeLatency } from './latency.js';
@@ -23,7 +23,7 @@ type WriteFigures = Pick<
  * Throughput counts acknowledged writes up to the halt (a mixed workload's reads have their
  * own figures); latency is of acknowledged writes, from the intended send time.
  */
-export function writeFigures(d: Driver, writeMs: number): WriteFigures {
+export function writeFigures(d: LoadDriver, writeMs: number): WriteFigures {
   const perSec = (n: number): number => (writeMs > 0 ? Math.round(n / (writeMs / 1000)) : 0);
   const lat = summarizeLatency(mergeHistograms(d.histograms()));
   const lag = d.openLoop ? summarizeLatency(mergeHistograms(d.lagHistograms())) : null;
@@ -44,7 +44,7 @@ export function writeFigures(d: Driver, writeMs: number): WriteFigures {
 }
 
 /** Everything known once the server is dead: the ledger's counts, its disk, its forks, the writes. */
-export function afterKillFigures(ledger: Ledger, disk: DiskUsage | null, observed: SnapshotObservation, d: Driver, writeMs: number): Partial<TrialResult> {
+export function afterKillFigures(ledger: Ledger, disk: DiskUsage | null, observed: SnapshotObservation, d: LoadDriver, writeMs: number): Partial<TrialResult> {
   return {
     ...ledger.counts(),
     // null: an external target whose files the harness cannot see (not measured, not 0)

@@ -15,9 +15,14 @@
  * the server, the generator must not add its own: it wakes precisely (precise-wake.ts) and
  * sends everything due at once, and it records how late it sent each op (`lagHistograms`)
  * so a report can tell the generator's lateness from the server's latency.
+ *
+ * This is one thread's generator; threaded-driver.ts runs several of these on worker threads
+ * (`--workers`), each with a slice of the clients, and merges what they saw.
  */
 import type { Histogram } from '../measure/latency.js';
+import { newStats, STAT } from './driver-stats.js';
 import type { Ledger } from './ledger.js';
+import type { LoadDriver } from './load-driver.js';
 import { connectSockets, LoadClient, type ClientHost } from './load-client.js';
 import { PreciseWake } from './precise-wake.js';
 import { CommandWriter } from './resp-writer.js';
@@ -37,11 +42,25 @@ export interface DriverOptions {
   connectTimeoutMs?: number;
 }
 
-export class Driver implements ClientHost {
+/** What a load worker adds: its share of a bigger client set, shared counters, the shared stop. */
+export interface SliceOptions {
+  /** this driver's clients are clients first … first+clients−1 of `total` (open-loop stagger) */
+  first: number;
+  total: number;
+  /** live counters in shared memory (driver-stats.ts) */
+  stats: Int32Array;
+  /** [0] ≠ 0: halt; the halt instant is at[0] on the main clock */
+  stop: { flag: Int32Array; at: Float64Array };
+  /** main clock = performance.now() here + offsetMs */
+  offsetMs: number;
+  onFirstError(message: string): void;
+}
+
+export class Driver implements ClientHost, LoadDriver {
   readonly ledger: Ledger;
   readonly decodeRead: ((v: Buffer | null) => number) | null;
   readonly repliesPerOp: number;
-  errors = 0;
+  readonly stats: Int32Array;
   firstError: string | null = null;
   issued = 0;
   startedAt = 0;
@@ -65,8 +84,13 @@ export class Driver implements ClientHost {
   /** inside tick(): it arms the wake-up once for all clients */
   private ticking = false;
   private settledWaiters: (() => void)[] = [];
+  private readonly slice: SliceOptions | null;
+  /** a worker: when it first saw the shared stop (its own clock), 0 before */
+  sawStopAt = 0;
 
-  private constructor(o: DriverOptions) {
+  private constructor(o: DriverOptions, slice: SliceOptions | null) {
+    this.slice = slice;
+    this.stats = slice?.stats ?? newStats();
     this.ledger = o.ledger;
     this.workload = o.workload;
     this.decodeRead = o.workload.decodeRead ?? null;
@@ -75,34 +99,42 @@ export class Driver implements ClientHost {
     this.intervalMs = o.rate > 0 ? (1000 * o.clients) / o.rate : 0;
   }
 
-  static async connect(o: DriverOptions): Promise<Driver> {
-    const d = new Driver(o);
+  /** `slice`: this driver runs on a load worker, as part of a threaded driver. */
+  static async connect(o: DriverOptions, slice: SliceOptions | null = null): Promise<Driver> {
+    const d = new Driver(o, slice);
     const sockets = await connectSockets(o.port, o.host ?? '127.0.0.1', o.clients, o.connectTimeoutMs ?? 5000);
+    const first = slice?.first ?? 0;
+    const total = slice?.total ?? o.clients;
     sockets.forEach((socket, i) => {
-      d.clients.push(new LoadClient(d, socket, o.pipeline, (i / o.clients) * d.intervalMs));
+      d.clients.push(new LoadClient(d, socket, o.pipeline, ((first + i) / total) * d.intervalMs));
     });
     return d;
   }
 
   /** Successful replies so far, writes and reads. */
   get completed(): number {
-    let n = 0;
-    for (const c of this.clients) n += c.writes + c.reads;
-    return n;
+    return this.stats[STAT.acked]! + this.stats[STAT.reads]!;
   }
 
   /** Acknowledged writes so far (reads not counted). */
   get acked(): number {
-    let n = 0;
-    for (const c of this.clients) n += c.writes;
-    return n;
+    return this.stats[STAT.acked]!;
+  }
+
+  get errors(): number {
+    return this.stats[STAT.errors]!;
+  }
+
+  noteError(message: string): void {
+    this.stats[STAT.errors]!++;
+    if (this.firstError !== null) return;
+    this.firstError = message;
+    this.slice?.onFirstError(message);
   }
 
   /** Load connections closed so far (by the server, or by close()). */
   get closedConnections(): number {
-    let n = 0;
-    for (const c of this.clients) if (c.closed) n++;
-    return n;
+    return this.stats[STAT.closed]!;
   }
 
   get openLoop(): boolean {
@@ -145,9 +177,23 @@ export class Driver implements ClientHost {
     return this.startedAt + c.offsetMs + slot * this.intervalMs;
   }
 
+  /**
+   * A worker saw the shared stop: halt at the main thread's instant (on this clock), so the
+   * open loop's unsent ops are counted up to the kill and not to when this thread noticed.
+   */
+  haltOnStop(): void {
+    if (this.sawStopAt === 0) this.sawStopAt = performance.now();
+    const s = this.slice!;
+    this.halt(Math.min(s.stop.at[0]! - s.offsetMs, this.sawStopAt));
+  }
+
   /** Open loop: sends what is due on every client, then sleeps until the next op falls due. */
   private tick(): void {
     if (!this.running) return;
+    if (this.slice !== null && Atomics.load(this.slice.stop.flag, 0) !== 0) {
+      this.haltOnStop();
+      return;
+    }
     const now = performance.now();
     let next = Infinity;
     this.ticking = true;
@@ -163,20 +209,24 @@ export class Driver implements ClientHost {
   /** Fills a client's free slots (closed loop) or sends all its due ops (open loop), in one write. */
   pump(c: LoadClient, now: number): void {
     if (!this.running || c.closed) return;
+    if (this.slice !== null && Atomics.load(this.slice.stop.flag, 0) !== 0) {
+      this.haltOnStop();
+      return;
+    }
     const w = this.writer;
     const wl = this.workload;
     const ledger = this.ledger;
     let n = c.free;
     if (this.issued + n > this.limit) n = this.limit - this.issued;
     if (!this.openLoop) {
-      for (let i = 0; i < n; i++) c.push(wl.next(w, ledger, now), now);
+      for (let i = 0; i < n; i++) c.push(slotOf(wl.next(w, ledger, now), ledger), now);
     } else {
       let sent = 0;
       for (; sent < n; sent++) {
         const due = this.dueAt(c, c.slot);
         if (due > now) break;
         c.slot++;
-        c.push(wl.next(w, ledger, due), due);
+        c.push(slotOf(wl.next(w, ledger, due), ledger), due);
       }
       n = sent;
     }
@@ -259,4 +309,22 @@ export class Driver implements ClientHost {
     this.halt();
     for (const c of this.clients) c.socket.destroy();
   }
+
+  slowWrites(ms: number, now: number): Promise<number> {
+    return Promise.resolve(this.ledger.slowerThan(ms, now));
+  }
+
+  /** One thread: nothing to collect, close() is the end. */
+  finish(): Promise<void> {
+    this.close();
+    return Promise.resolve();
+  }
+}
+
+/**
+ * A write's ledger slot (what ack/fail take) from the op next() returned: the op itself in a
+ * whole ledger, the last slot in a worker's slice; reads keep their negative op.
+ */
+function slotOf(op: number, ledger: Ledger): number {
+  return op >= 0 ? ledger.size - 1 : op;
 }

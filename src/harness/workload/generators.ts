@@ -5,7 +5,7 @@
 import type { WorkloadKind } from '../../shared/types.js';
 import type { Ledger } from './ledger.js';
 import { ACKED } from './ledger.js';
-import { Rng } from '../../shared/prng.js';
+import { deriveSeed, Rng } from '../../shared/prng.js';
 import { countExisting, dbsize, mgetAll, readLists } from './read-back.js';
 import type { RespConnection } from './resp-connection.js';
 import { commandHead, type CommandWriter } from './resp-writer.js';
@@ -31,6 +31,11 @@ export const keyName = {
   txKey: (op: number, j: number): string => `${TX_KEYS[j]}${op}`,
   txCounter: (k: number): string => `xn:${k}`,
 };
+
+/** The key stream of a generator (workload.ts `stream`): stream 0 is the seed's own. */
+function keyRng(p: WorkloadParams): Rng {
+  return new Rng(p.stream ? deriveSeed(p.seed, 0x6b657973, p.stream) : p.seed);
+}
 
 function sumAcked(ledger: Ledger, bytes: (op: number) => number): number {
   let total = 0;
@@ -76,7 +81,7 @@ function uniqueSet(p: WorkloadParams): Workload {
 /** overwrite (all SETs) and mixed (half GETs) share keys, values and the read-back. */
 function hotKeys(p: WorkloadParams, kind: 'overwrite' | 'mixed'): Workload {
   const codec = new ValueCodec(p.seed, p.valueSize);
-  const rng = new Rng(p.seed);
+  const rng = keyRng(p);
   const readShare = kind === 'mixed' ? 0.5 : 0;
   return {
     kind,
@@ -113,7 +118,7 @@ function hotKeys(p: WorkloadParams, kind: 'overwrite' | 'mixed'): Workload {
 }
 
 function counter(p: WorkloadParams): Workload {
-  const rng = new Rng(p.seed);
+  const rng = keyRng(p);
   return {
     kind: 'counter',
     ledgerOptions: { keys: true, replies: true },
@@ -141,7 +146,7 @@ function counter(p: WorkloadParams): Workload {
 }
 
 function listAppend(p: WorkloadParams): Workload {
-  const rng = new Rng(p.seed);
+  const rng = keyRng(p);
   return {
     kind: 'list-append',
     ledgerOptions: { keys: true, replies: true },
@@ -173,7 +178,7 @@ function listAppend(p: WorkloadParams): Workload {
  */
 function transaction(p: WorkloadParams): Workload {
   const codec = new ValueCodec(p.seed, p.valueSize);
-  const rng = new Rng(p.seed);
+  const rng = keyRng(p);
   const bytes = (op: number): number => {
     let n = keyName.txCounter(0).length + 8;
     for (let j = 0; j < TX_KEYS.length; j++) n += keyName.txKey(op, j).length + codec.length(op);
@@ -229,8 +234,8 @@ export const generators = {
   transaction,
 } satisfies Record<WorkloadKind, (p: WorkloadParams) => Workload>;
 
-export function createWorkload(kind: WorkloadKind, p: WorkloadParams): Workload {
-  return generators[kind](p);
+export function createWorkload(kind: WorkloadKind, p: WorkloadParams): Workload & { params: WorkloadParams } {
+  return { ...generators[kind](p), params: p };
 }
 
 export { MALFORMED, MISSING };

@@ -3,6 +3,11 @@
  * that millions of writes fit (17 bytes per op for unique-set, 29 with keys and replies).
  * Times are performance.now() milliseconds. The op index is also the value's identity:
  * values carry it, so the checker can tell which write a read-back value came from.
+ *
+ * A load worker's ledger (threaded-driver.ts) is a slice: its slots are local, and each op
+ * number is drawn from one counter shared by every worker (`opSource`), so op numbers stay
+ * dense and unique over the run and the merged ledger (ledger-merge.ts) is indexed by op
+ * exactly like a single-threaded one. `ops[slot]` keeps the op of each slot.
  */
 import { grown } from './grow.js';
 import { ReadLog } from './read-log.js';
@@ -19,6 +24,8 @@ export interface LedgerOptions {
   /** keep a log of reads too (mixed), for the stale-read check */
   reads?: boolean;
   initialCapacity?: number;
+  /** a worker's slice: op numbers come from this shared counter (Atomics.add on element 0) */
+  opSource?: Int32Array;
 }
 
 export class Ledger {
@@ -30,6 +37,9 @@ export class Ledger {
   key: Uint32Array | null;
   reply: Float64Array | null;
   readonly reads: ReadLog | null;
+  /** a slice's op number per slot (null: slot = op) */
+  ops: Int32Array | null;
+  private readonly opSource: Int32Array | null;
   private capacity: number;
 
   constructor(opts: LedgerOptions = {}) {
@@ -40,16 +50,29 @@ export class Ledger {
     this.key = opts.keys ? new Uint32Array(this.capacity) : null;
     this.reply = opts.replies ? new Float64Array(this.capacity) : null;
     this.reads = opts.reads ? new ReadLog() : null;
+    this.opSource = opts.opSource ?? null;
+    this.ops = this.opSource ? new Int32Array(this.capacity) : null;
   }
 
-  /** Records a write about to be sent; returns its op index. */
+  /**
+   * Records a write about to be sent; returns its op number (the value's identity). Its slot,
+   * what ack() and fail() take, is `size - 1` right after (the op itself unless a slice).
+   */
   add(key: number, sendAt: number): number {
     if (this.size === this.capacity) this.grow();
     const i = this.size++;
     this.state[i] = IN_FLIGHT;
     this.sendAt[i] = sendAt;
     if (this.key) this.key[i] = key;
-    return i;
+    if (this.opSource === null) return i;
+    const op = Atomics.add(this.opSource, 0, 1);
+    this.ops![i] = op;
+    return op;
+  }
+
+  /** Room for n slots without growing (merging worker slices into one ledger). */
+  reserve(n: number): void {
+    while (this.capacity < n) this.grow();
   }
 
   ack(i: number, at: number, reply: number): void {
@@ -103,6 +126,7 @@ export class Ledger {
     this.ackAt = grown(this.ackAt, cap);
     if (this.key) this.key = grown(this.key, cap);
     if (this.reply) this.reply = grown(this.reply, cap);
+    if (this.ops) this.ops = grown(this.ops, cap);
     this.capacity = cap;
   }
 }

@@ -7,6 +7,7 @@
  */
 import net from 'node:net';
 import { newHistogram } from '../measure/latency.js';
+import { STAT } from './driver-stats.js';
 import type { Ledger } from './ledger.js';
 import { readIndex } from './read-log.js';
 import { MALFORMED } from './values.js';
@@ -20,8 +21,10 @@ export interface ClientHost {
   readonly decodeRead: ((v: Buffer | null) => number) | null;
   /** replies per op (a transaction's MULTI … EXEC), folded into one before onReply */
   readonly repliesPerOp: number;
-  errors: number;
-  firstError: string | null;
+  /** live counters (driver-stats.ts) */
+  readonly stats: Int32Array;
+  /** an error reply: counted, the first one's text kept */
+  noteError(message: string): void;
   pump(c: LoadClient, now: number): void;
   checkSettled(): void;
 }
@@ -36,6 +39,7 @@ export class LoadClient {
   /** acknowledged writes / successful reads so far */
   writes = 0;
   reads = 0;
+  /** the ring: the ledger slot of each outstanding write, or a read's negative op */
   private readonly ops: Int32Array;
   private readonly due: Float64Array;
   private head = 0;
@@ -79,6 +83,7 @@ export class LoadClient {
     });
     socket.on('close', () => {
       this.closed = true;
+      this.host.stats[STAT.closed]!++;
       this.host.checkSettled();
     });
   }
@@ -109,8 +114,7 @@ export class LoadClient {
     const ledger = this.host.ledger;
     if (r instanceof RespError) {
       if (op >= 0) ledger.fail(op, this.now);
-      this.host.errors++;
-      this.host.firstError ??= r.message;
+      this.host.noteError(r.message);
       return;
     }
     const us = Math.round((this.now - at) * 1000);
@@ -118,9 +122,11 @@ export class LoadClient {
       ledger.ack(op, this.now, typeof r === 'number' ? r : 0);
       this.hist.recordValue(us > 0 ? us : 1);
       this.writes++;
+      this.host.stats[STAT.acked]!++;
     } else {
       this.readHist.recordValue(us > 0 ? us : 1);
       this.reads++;
+      this.host.stats[STAT.reads]!++;
       const log = ledger.reads;
       if (log !== null && this.host.decodeRead !== null) {
         log.ack(readIndex(op), this.now, r === null || Buffer.isBuffer(r) ? this.host.decodeRead(r) : MALFORMED);

@@ -39,6 +39,11 @@ export class ReadLog {
     return readOp(i);
   }
 
+  /** Room for n reads without growing (merging worker slices). */
+  reserve(n: number): void {
+    while (this.capacity < n) this.grow();
+  }
+
   ack(i: number, at: number, found: number): void {
     this.ackAt[i] = at;
     this.found[i] = found;

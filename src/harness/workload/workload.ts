@@ -25,11 +25,22 @@ export interface WorkloadParams {
   valueSize: number;
   /** keys `p:<i>` written before the measured phase */
   preload: number;
+  /**
+   * Which key stream this generator draws (0 = the seed's own): each load worker runs its own
+   * generator, with its own stream, so workers do not all pick the same keys in step. Values
+   * depend on the seed only, so any generator of the run reads any worker's values back.
+   */
+  stream?: number;
 }
 
 /** A seeded generator of operations plus how to read its results back. */
 export interface Workload {
   kind: WorkloadKind;
+  /**
+   * What it was made from (generators.ts): a load worker makes its own generator from these.
+   * Absent for a hand-made workload (latency windows), which runs on one thread only.
+   */
+  params?: WorkloadParams;
   ledgerOptions: LedgerOptions;
   /** fraction of operations that are reads (0 for the write-only workloads) */
   readShare: number;

@@ -52,3 +52,15 @@ export function listSide(s: string): boolean | null {
   const l = s.toLowerCase();
   return l === 'left' ? true : l === 'right' ? false : null;
 }
+
+/**
+ * string2ll over the whole int64 range, as a (possibly rounded) number: GETRANGE/SETRANGE/LCS
+ * arguments beyond 2^53 only need to compare right, not be exact. Null when not an int64.
+ */
+export function parseLongLong(s: string): number | null {
+  const n = parseInteger(s);
+  if (n !== null) return n;
+  if (s.length > 20 || !/^-?(0|[1-9][0-9]*)$/.test(s)) return null;
+  const b = BigInt(s);
+  return b >= -(2n ** 63n) && b < 2n ** 63n ? Number(s) : null;
+}

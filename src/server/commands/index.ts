@@ -13,6 +13,10 @@ import { zrangeCommands } from './zrange.js';
 import { zsetCommands } from './zsets.js';
 import { zpopCommands } from './zpop.js';
 import { zsetOpCommands } from './zsetops.js';
+import { streamCommands } from './streams.js';
+import { streamGroupCommands } from './stream-groups.js';
+import { streamInfoCommands } from './stream-info.js';
+import { streamReadCommands } from './stream-read.js';
 
 /** Every data-type command family; the server adds its connection and admin commands. */
 export const dataCommands: Command[] = [
@@ -30,4 +34,8 @@ export const dataCommands: Command[] = [
   ...zrangeCommands,
   ...zpopCommands,
   ...zsetOpCommands,
+  ...streamCommands,
+  ...streamReadCommands,
+  ...streamGroupCommands,
+  ...streamInfoCommands,
 ];

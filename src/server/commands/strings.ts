@@ -11,6 +11,9 @@ import {
   NOT_INT,
   OVERFLOW,
 } from './command.js';
+import { incrByFloat } from '../long-double.js';
+import { err, parseLongLong } from './args.js';
+import { lcs } from './lcs.js';
 
 /**
  * String commands (t_string.c). Counters: Redis keeps 64-bit integers; JS numbers are exact
@@ -215,6 +218,124 @@ function strlen(ctx: Ctx, argv: string[]): string {
   return int(v.length);
 }
 
+/** GETEX key [EX|PX|EXAT|PXAT t | PERSIST]: parsed like SET's options, then GET + expiry. */
+function getex(ctx: Ctx, argv: string[]): string {
+  let flags = 0;
+  let persist = false;
+  let rawExpire = '';
+  for (let j = 2; j < argv.length; j++) {
+    const opt = argv[j]!.toLowerCase();
+    if (opt === 'persist' && !(flags & ANY_EXPIRE)) persist = true;
+    else if (j + 1 < argv.length && !persist && (opt === 'ex' || opt === 'px' || opt === 'exat' || opt === 'pxat')) {
+      const f = opt === 'ex' ? EX : opt === 'px' ? PX : opt === 'exat' ? EXAT : PXAT;
+      if (flags & ANY_EXPIRE & ~f) return SYNTAX;
+      flags |= f;
+      rawExpire = argv[++j]!;
+    } else return SYNTAX;
+  }
+  const key = argv[1]!;
+  const v = ctx.ks.get(key);
+  if (v === undefined) return nullBulk(ctx.resp);
+  if (typeof v !== 'string') return WRONGTYPE;
+  let at = 0;
+  if (flags & ANY_EXPIRE) {
+    const r = expireAt('getex', rawExpire, flags);
+    if (typeof r === 'string') return r;
+    at = r;
+  }
+  const reply = bulk(v);
+  if (flags & (EXAT | PXAT) && at <= Date.now()) {
+    // An absolute time already past deletes the key (lazyfree-lazy-expire no: DEL).
+    ctx.ks.delete(key);
+    rewrite(ctx, ['DEL', key]);
+  } else if (flags & ANY_EXPIRE) {
+    ctx.ks.setExpire(key, at);
+    rewrite(ctx, ['PEXPIREAT', key, String(at)]);
+  } else if (persist && ctx.ks.persist(key)) {
+    rewrite(ctx, ['PERSIST', key]);
+  }
+  return reply;
+}
+
+/** GETRANGE / SUBSTR: inclusive byte range, negative indexes from the end; "" when empty. */
+function getrange(ctx: Ctx, argv: string[]): string {
+  let start = parseLongLong(argv[2]!);
+  if (start === null) return NOT_INT;
+  let end = parseLongLong(argv[3]!);
+  if (end === null) return NOT_INT;
+  const v = ctx.ks.get(argv[1]!);
+  if (v === undefined) return EMPTY;
+  if (typeof v !== 'string') return WRONGTYPE;
+  const len = v.length;
+  if (start < 0 && end < 0 && start > end) return EMPTY;
+  if (start < 0) start = len + start;
+  if (end < 0) end = len + end;
+  if (start < 0) start = 0;
+  if (end < 0) end = 0;
+  if (end >= len) end = len - 1;
+  if (start > end || len === 0) return EMPTY;
+  return bulk(v.slice(start, end + 1));
+}
+const EMPTY = '$0\r\n\r\n';
+
+/**
+ * checkStringLength against proto-max-bulk-len's default, 512 MB (data commands do not reach
+ * the server's config; V8 cannot hold a larger string anyway).
+ */
+const MAX_BULK_LEN = 512 * 1024 * 1024;
+const TOO_BIG = err('string exceeds maximum allowed size (proto-max-bulk-len)');
+
+/** SETRANGE key offset value: zero-padded up to offset; an empty value writes nothing. */
+function setrange(ctx: Ctx, argv: string[]): string {
+  const [, key, rawOffset, value] = argv as [string, string, string, string];
+  const offset = parseLongLong(rawOffset);
+  if (offset === null) return NOT_INT;
+  if (offset < 0) return err('offset is out of range');
+  const v = ctx.ks.get(key);
+  if (v !== undefined && typeof v !== 'string') return WRONGTYPE;
+  const old = v ?? '';
+  if (value.length === 0) return int(old.length);
+  if (offset + value.length > MAX_BULK_LEN) return TOO_BIG;
+  let next: string;
+  try {
+    const head = old.length >= offset ? old.slice(0, offset) : old + '\0'.repeat(offset - old.length);
+    next = head + value + old.slice(offset + value.length);
+  } catch {
+    // V8 strings stop just short of 512 MB (2^29 - 24 chars): refused as Redis refuses larger.
+    return TOO_BIG;
+  }
+  ctx.ks.set(key, next, true);
+  return int(next.length);
+}
+
+/** INCRBYFLOAT in long double arithmetic; propagated as SET key result KEEPTTL, as Redis does. */
+function incrbyfloat(ctx: Ctx, argv: string[]): string {
+  const [, key, incr] = argv as [string, string, string];
+  const v = ctx.ks.get(key);
+  if (v !== undefined && typeof v !== 'string') return WRONGTYPE;
+  const value = v ?? '0';
+  // strtold accepts inf (the sum is then refused) but not nan, nor spaces.
+  const inf = (s: string): boolean => /^[+-]?inf(inity)?$/i.test(s);
+  if (!inf(value) && incrByFloat(value, '0') === 'not-float') return NOT_FLOAT;
+  if (!inf(incr) && incrByFloat('0', incr) === 'bad-incr') return NOT_FLOAT;
+  if (inf(value) || inf(incr)) return err('increment would produce NaN or Infinity');
+  const r = incrByFloat(value, incr);
+  if (r === 'overflow') return err('increment would produce NaN or Infinity');
+  if (r === 'not-float' || r === 'bad-incr') return NOT_FLOAT;
+  ctx.ks.set(key, r, true);
+  rewrite(ctx, ['SET', key, r, 'KEEPTTL']);
+  return bulk(r);
+}
+const NOT_FLOAT = err('value is not a valid float');
+
+/** MSETNX: sets every pair, or nothing (reply 0) when any key exists. */
+function msetnx(ctx: Ctx, argv: string[]): string {
+  if (argv.length % 2 === 0) return wrongArgs('msetnx');
+  for (let i = 1; i < argv.length; i += 2) if (ctx.ks.get(argv[i]!) !== undefined) return ZERO;
+  for (let i = 1; i < argv.length; i += 2) ctx.ks.set(argv[i]!, argv[i + 1]!);
+  return ONE;
+}
+
 const K1 = [1, 1, 1] as const;
 
 export const stringCommands: Command[] = [
@@ -233,4 +354,11 @@ export const stringCommands: Command[] = [
   cmd('decrby', 3, ['write', 'fast'], K1, incrByArg(-1)),
   cmd('append', 3, ['write'], K1, append),
   cmd('strlen', 2, ['readonly', 'fast'], K1, strlen),
+  cmd('getex', -2, ['write', 'fast'], K1, getex),
+  cmd('getrange', 4, ['readonly'], K1, getrange),
+  cmd('substr', 4, ['readonly'], K1, getrange),
+  cmd('setrange', 4, ['write'], K1, setrange),
+  cmd('incrbyfloat', 3, ['write', 'fast'], K1, incrbyfloat),
+  cmd('msetnx', -3, ['write'], [1, -1, 2], msetnx),
+  cmd('lcs', -3, ['readonly'], [1, 2, 1], lcs),
 ];

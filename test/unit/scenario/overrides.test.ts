@@ -48,6 +48,15 @@ describe('applyOverrides', () => {
     expect(() => applyOverrides(base, { fault: ',' })).toThrow(/^--fault must be a non-empty array of faults/);
   });
 
+  it('--workers: a count or auto, checked like the file\'s field', () => {
+    expect(base.workers).toBe('auto');
+    expect(applyOverrides(base, { workers: '3' }).workers).toBe(3);
+    expect(applyOverrides(base, { workers: 'auto' }).workers).toBe('auto');
+    expect(() => applyOverrides(base, { workers: '0' })).toThrow(/^--workers must be "auto" or an integer from 1 to 64 \(got 0\)/);
+    expect(() => applyOverrides(base, { workers: 'many' })).toThrow(/^--workers must be "auto" or an integer from 1 to 64/);
+    expect(() => validateScenario({ workers: 2.5 }, 'w.json')).toThrow(/workers/);
+  });
+
   it('scales the kill window with --duration', () => {
     const s = applyOverrides(base, { duration: '2s' });
     expect(s.durationMs).toBe(2000);

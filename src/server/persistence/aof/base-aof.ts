@@ -1,7 +1,8 @@
 import type { KeyTable } from '../../key-table.js';
-import { type Collection, List, type Value, ZSet } from '../../keyspace.js';
+import { type Collection, List, Stream, type Value, ZSet } from '../../keyspace.js';
 import { encodeCommand, formatDouble } from '../../resp/encoder.js';
 import type { SnapshotEncoder } from '../background-save.js';
+import { streamRewrite } from './stream-aof.js';
 
 /** Commands per emitted command for large collections, as Redis's AOF_REWRITE_ITEMS_PER_CMD. */
 const ITEMS_PER_CMD = 64;
@@ -27,7 +28,7 @@ export class AofBaseEncoder implements SnapshotEncoder {
       const flat: string[] = [];
       for (const [m, s] of value.scores) flat.push(formatDouble(s), m);
       this.batched('ZADD', key, flat, 2);
-    }
+    } else if (value instanceof Stream) for (const argv of streamRewrite(key, value)) this.emit(argv);
     if (expireAt !== undefined) this.emit(['PEXPIREAT', key, String(expireAt)]);
   }
 

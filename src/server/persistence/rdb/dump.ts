@@ -5,8 +5,17 @@
  * the RDB encoder uses (any redis-server loads them); RESTORE takes every type the RDB
  * loader does, compact encodings included, so redis-server's payloads restore here.
  */
-import { List, type Value } from '../../keyspace.js';
-import { RDB_TYPE_HASH, RDB_TYPE_LIST, RDB_TYPE_SET, RDB_TYPE_STRING, RDB_TYPE_ZSET_2, RDB_VERSION } from './constants.js';
+import { List, Stream, type Value } from '../../keyspace.js';
+import {
+  RDB_TYPE_HASH,
+  RDB_TYPE_LIST,
+  RDB_TYPE_SET,
+  RDB_TYPE_STREAM_LISTPACKS_2,
+  RDB_TYPE_STRING,
+  RDB_TYPE_ZSET_2,
+  RDB_VERSION,
+} from './constants.js';
+import { writeStream } from './stream-rdb.js';
 import { Crc64 } from './crc64.js';
 import { EMPTY, loadObject } from './load-object.js';
 import { RdbReader } from './reader.js';
@@ -33,6 +42,9 @@ export function dumpPayload(v: Value): Buffer {
     w.byte(RDB_TYPE_SET);
     w.len(v.size);
     for (const m of v) w.string(m);
+  } else if (v instanceof Stream) {
+    w.byte(RDB_TYPE_STREAM_LISTPACKS_2);
+    writeStream(w, v);
   } else {
     w.byte(RDB_TYPE_ZSET_2);
     w.len(v.size);

@@ -5,12 +5,12 @@
  * snapshot (one entry at a time across event-loop turns, `flush()` at the end of a turn).
  *
  * Value encodings are the plain, universally loadable ones (STRING, LIST, SET, ZSET_2,
- * HASH): redis-server 2.x–7.x loads them and converts small collections to its compact
+ * HASH; streams as redis-server 7.0's STREAM_LISTPACKS_2): redis-server 2.x–7.x loads them and converts small collections to its compact
  * encodings itself. Strings use Redis's integer encodings and LZF exactly where
  * rdbSaveRawString would.
  */
 import type { KeyTable } from '../../key-table.js';
-import { type Collection, List, type Value } from '../../keyspace.js';
+import { type Collection, List, Stream, type Value } from '../../keyspace.js';
 import {
   RDB_OPCODE_AUX,
   RDB_OPCODE_EOF,
@@ -20,10 +20,12 @@ import {
   RDB_TYPE_HASH,
   RDB_TYPE_LIST,
   RDB_TYPE_SET,
+  RDB_TYPE_STREAM_LISTPACKS_2,
   RDB_TYPE_STRING,
   RDB_TYPE_ZSET_2,
   RDB_VERSION,
 } from './constants.js';
+import { writeStream } from './stream-rdb.js';
 import { RdbWriter, type RdbSink, type RdbWriterOptions } from './writer.js';
 
 export type { RdbSink } from './writer.js';
@@ -82,6 +84,8 @@ export class RdbEncoder {
     else if (value instanceof List) type = value.items.length === 0 ? -1 : RDB_TYPE_LIST;
     else if (value instanceof Map) type = value.size === 0 ? -1 : RDB_TYPE_HASH;
     else if (value instanceof Set) type = value.size === 0 ? -1 : RDB_TYPE_SET;
+    // A stream may be empty (consumer groups on it, or everything deleted): Redis keeps those.
+    else if (value instanceof Stream) type = RDB_TYPE_STREAM_LISTPACKS_2;
     else type = value.scores.size === 0 ? -1 : RDB_TYPE_ZSET_2;
     if (type < 0) return false;
 
@@ -111,6 +115,9 @@ export class RdbEncoder {
       case RDB_TYPE_SET:
         w.len((value as Set<string>).size);
         for (const m of value as Set<string>) w.string(m);
+        break;
+      case RDB_TYPE_STREAM_LISTPACKS_2:
+        writeStream(w, value as Stream);
         break;
       default: {
         const scores = (value as { scores: Map<string, number> }).scores;

@@ -27,6 +27,7 @@ import {
 } from './constants.js';
 import { intsetMembers } from './intset.js';
 import { listpackEntries } from './listpack.js';
+import { loadStream, STREAM_TYPES } from './stream-rdb.js';
 import { RdbError } from './rdb-error.js';
 import { parseScore, type RdbReader } from './reader.js';
 import { ziplistEntries } from './ziplist.js';
@@ -118,6 +119,7 @@ export function loadObject(r: RdbReader, type: number, key: string): Value | typ
       return toList(items);
     }
     default: {
+      if (STREAM_TYPES.has(type)) return loadStream(r, type, key);
       const name = RDB_TYPE_NAMES[type];
       throw new RdbError(
         name === undefined

@@ -94,6 +94,33 @@ export class RdbReader {
     throw new RdbError(`${what}: bad length encoding 0x${b.toString(16)}`, p);
   }
 
+  /** rdbLoadLen for a full uint64 (stream IDs and counters). */
+  lenU64(what: string): bigint {
+    const p = this.pos;
+    if (p < this.end && this.buf[p] === 0x81) {
+      if (p + 9 > this.end) throw this.truncated(what);
+      this.pos = p + 9;
+      return this.buf.readBigUInt64BE(p + 1);
+    }
+    return BigInt(this.len(what));
+  }
+
+  /** rdbLoadMillisecondTime: int64 little-endian. */
+  millis(what: string): number {
+    if (this.pos + 8 > this.end) throw this.truncated(what);
+    const v = Number(this.buf.readBigInt64LE(this.pos));
+    this.pos += 8;
+    return v;
+  }
+
+  /** n raw bytes (a copy). */
+  raw(n: number, what: string): Buffer {
+    if (this.pos + n > this.end) throw this.truncated(what);
+    const b = Buffer.from(this.buf.subarray(this.pos, this.pos + n));
+    this.pos += n;
+    return b;
+  }
+
   /** A collection length, checked against the bytes left (each element takes >= 1 byte). */
   count(what: string): number {
     const n = this.len(what);

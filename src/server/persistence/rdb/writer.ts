@@ -134,6 +134,16 @@ export class RdbWriter {
     }
   }
 
+  /** rdbSaveLen of a full uint64 (stream IDs and counters; -1 is written as 2^64 - 1). */
+  lenU64(v: bigint): void {
+    const u = BigInt.asUintN(64, v);
+    if (u <= 0xffffffffn) return this.len(Number(u));
+    this.room(9);
+    this.buf[this.pos] = RDB_64BITLEN;
+    this.buf.writeBigUInt64BE(u, this.pos + 1);
+    this.pos += 9;
+  }
+
   /** rdbSaveMillisecondTime: int64 little-endian. */
   millis(ms: number): void {
     this.room(8);
@@ -209,6 +219,11 @@ export class RdbWriter {
     }
     this.len(n);
     this.bytes(src, n, off);
+  }
+
+  /** Raw bytes without a length (rdbWriteRaw: the PEL's 16-byte IDs). */
+  raw(b: Buffer): void {
+    this.bytes(b, b.length);
   }
 
   /** Hands the batched bytes to the sink (end of an incremental snapshot's turn). */

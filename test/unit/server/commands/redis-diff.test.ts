@@ -1,69 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeCommand } from '../../../../src/server/resp/encoder.js';
 import { dumpPayload } from '../../../../src/server/persistence/rdb/dump.js';
 import { decode, harness } from './harness.js';
+import { RawClient, replyEnd } from './raw-client.js';
 
 /**
  * Side by side with a real redis-server (skipped when none is installed): every script below
  * must give byte-identical replies, in RESP2 and RESP3.
  */
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-
-/** End index of the complete reply starting at i, or -1 when more bytes are needed. */
-function replyEnd(s: string, i: number): number {
-  const e = s.indexOf('\r\n', i);
-  if (e < 0) return -1;
-  const t = s[i];
-  const n = Number(s.slice(i + 1, e));
-  if (t === '$' || t === '=' || t === '!') return n < 0 ? e + 2 : s.length >= e + 2 + n + 2 ? e + 2 + n + 2 : -1;
-  if (t === '*' || t === '~' || t === '%' || t === '>') {
-    let j = e + 2;
-    for (let k = 0; k < (t === '%' ? 2 * n : n); k++) {
-      j = replyEnd(s, j);
-      if (j < 0) return -1;
-    }
-    return j;
-  }
-  return e + 2;
-}
-
-class RawClient {
-  private buf = '';
-  private waiter: (() => void) | null = null;
-  constructor(private readonly sock: Socket) {
-    sock.setEncoding('latin1');
-    sock.on('data', (d: string) => {
-      this.buf += d;
-      this.waiter?.();
-    });
-  }
-  static connect(port: number): Promise<RawClient> {
-    return new Promise((res, rej) => {
-      const s = createConnection(port, '127.0.0.1', () => res(new RawClient(s)));
-      s.on('error', rej);
-    });
-  }
-  async send(argv: string[]): Promise<string> {
-    this.sock.write(Buffer.from(encodeCommand(argv), 'latin1'));
-    for (;;) {
-      const end = replyEnd(this.buf, 0);
-      if (end > 0) {
-        const r = this.buf.slice(0, end);
-        this.buf = this.buf.slice(end);
-        return r;
-      }
-      await new Promise<void>((r) => (this.waiter = r));
-    }
-  }
-  close(): void {
-    this.sock.destroy();
-  }
-}
 
 const num = (r: string): unknown => {
   const d = decode(r);
@@ -86,6 +34,35 @@ const scripts: Record<string, string[][]> = {
     ['APPEND', 'new2', ''], ['GET', 'new2'], ['GETSET', 'a', 'q'], ['GETSET', 'zz', 'q'], ['GETDEL', 'a'], ['GETDEL', 'a'],
     ['RPUSH', 'l', 'x'], ['GET', 'l'], ['GETSET', 'l', 'x'], ['GETDEL', 'l'], ['APPEND', 'l', 'x'], ['SET', 'l', 'x', 'GET'],
     ['MGET', 'l', 'zz'], ['INCR', 'l'], ['SET', 'k', 'v', 'GET', 'GET'], ['INCRBY', 'a', '01'], ['INCR', 'new2'],
+  ],
+  newstrings: [
+    ['SET', 'k', 'Hello World'], ['GETEX', 'k'], ['GETEX', 'zz'], ['GETEX', 'zz', 'EX', 'x'], ['GETEX', 'k', 'EX'], ['GETEX', 'k', 'FOO'],
+    ['GETEX', 'k', 'EX', '0'], ['GETEX', 'k', 'EX', 'x'], ['GETEX', 'k', 'EX', '10', 'PX', '10'], ['GETEX', 'k', 'EX', '10', 'EX', '20'],
+    ['GETEX', 'k', 'PERSIST', 'EX', '10'], ['GETEX', 'k', 'EX', '10', 'PERSIST'], ['GETEX', 'k', 'KEEPTTL'], ['GETEX', 'k', 'PERSIST', 'PERSIST'],
+    ['GETEX', 'k', 'EX', '100'], ['TTL', 'k'], ['GETEX', 'k', 'PERSIST'], ['TTL', 'k'], ['GETEX', 'k', 'PXAT', '1'], ['EXISTS', 'k'],
+    ['GETEX', 'k', 'EXAT', '9223372036854775807'], ['RPUSH', 'l', 'x'], ['GETEX', 'l'], ['GETEX', 'l', 'EX', 'x'],
+    ['SET', 's', 'This is a string'], ['GETRANGE', 's', '0', '3'], ['GETRANGE', 's', '-3', '-1'], ['GETRANGE', 's', '0', '-1'],
+    ['GETRANGE', 's', '10', '100'], ['GETRANGE', 's', '5', '2'], ['GETRANGE', 's', '-1', '-5'], ['GETRANGE', 's', '-100', '-50'],
+    ['GETRANGE', 's', '-100', '2'], ['GETRANGE', 's', '100', '200'], ['GETRANGE', 'zz', '0', '1'], ['GETRANGE', 's', 'x', '1'],
+    ['GETRANGE', 's', '0', '9223372036854775807'], ['GETRANGE', 's', '0', '9223372036854775808'], ['GETRANGE', 'l', '0', '1'],
+    ['SUBSTR', 's', '1', '2'], ['SET', 'e', ''], ['GETRANGE', 'e', '0', '-1'], ['SET', 'i', '12345'], ['GETRANGE', 'i', '1', '-2'],
+    ['SETRANGE', 'r', '5', 'ab'], ['GET', 'r'], ['SETRANGE', 'r', '0', 'XY'], ['SETRANGE', 'r', '6', 'long tail'], ['GET', 'r'],
+    ['SETRANGE', 'r', '1', ''], ['SETRANGE', 'zz', '3', ''], ['EXISTS', 'zz'], ['SETRANGE', 'r', '-1', 'x'], ['SETRANGE', 'r', 'x', 'x'],
+    ['SETRANGE', 'r', '536870912', 'x'], ['SETRANGE', 'r', '9223372036854775807', 'x'],
+    ['SETRANGE', 'l', '0', 'x'], ['SETRANGE', 'l', '0', ''], ['SETRANGE', 'i', '1', '9'], ['GET', 'i'],
+    ['INCRBYFLOAT', 'f', '10.5'], ['INCRBYFLOAT', 'f', '0.1'], ['INCRBYFLOAT', 'f', '-5.0e3'], ['SET', 'f', '0.1'], ['INCRBYFLOAT', 'f', '0.2'],
+    ['INCRBYFLOAT', 'f', 'x'], ['INCRBYFLOAT', 'f', ' 1'], ['INCRBYFLOAT', 'f', 'inf'], ['INCRBYFLOAT', 'f', 'nan'], ['INCRBYFLOAT', 'f', '1e5000'],
+    ['INCRBYFLOAT', 's', '1'], ['INCRBYFLOAT', 'l', '1'], ['SET', 'f', 'inf'], ['INCRBYFLOAT', 'f', '1'], ['INCRBYFLOAT', 'f', 'x'],
+    ['SET', 'f', '5'], ['INCRBYFLOAT', 'f', '5'], ['INCRBYFLOAT', 'f', '-10'], ['INCRBYFLOAT', 'f', '1.5e10'], ['INCRBYFLOAT', 'f', '-0.0000001'],
+    ['SET', 'f', '1e308'], ['INCRBYFLOAT', 'f', '1e308'], ['INCRBYFLOAT', 'f', '3.0e3'], ['INCRBYFLOAT', 'f', '.5'], ['INCRBYFLOAT', 'f', '5.'],
+    ['MSETNX', 'm1', 'a', 'm2', 'b'], ['MGET', 'm1', 'm2'], ['MSETNX', 'm2', 'x', 'm3', 'y'], ['EXISTS', 'm3'], ['MSETNX', 'm4', 'a', 'm5'],
+    ['MSETNX', 'm6', 'a', 'm6', 'b'], ['GET', 'm6'], ['MSETNX', 'l', 'x'],
+    ['SET', 'a', 'ohmytext'], ['SET', 'b', 'mynewtext'], ['LCS', 'a', 'b'], ['LCS', 'a', 'b', 'LEN'], ['LCS', 'a', 'b', 'IDX'],
+    ['LCS', 'a', 'b', 'IDX', 'MINMATCHLEN', '4'], ['LCS', 'a', 'b', 'IDX', 'MINMATCHLEN', '4', 'WITHMATCHLEN'], ['LCS', 'a', 'b', 'IDX', 'WITHMATCHLEN'],
+    ['LCS', 'a', 'b', 'LEN', 'IDX'], ['LCS', 'a', 'b', 'FOO'], ['LCS', 'a', 'b', 'MINMATCHLEN'], ['LCS', 'a', 'b', 'MINMATCHLEN', 'x'],
+    ['LCS', 'a', 'b', 'IDX', 'MINMATCHLEN', '-5'], ['LCS', 'a', 'zz'], ['LCS', 'zz', 'zz2', 'IDX'], ['LCS', 'a', 'l'], ['LCS', 'l', 'zz', 'LEN'],
+    ['SET', 'x1', 'abcXdefYYghi'], ['SET', 'x2', 'abcdefghiZ'], ['LCS', 'x1', 'x2', 'IDX', 'WITHMATCHLEN'], ['LCS', 'x2', 'x1', 'IDX'],
+    ['LCS', 'a', 'b', 'len'], ['LCS', 'a'],
   ],
   keys: [
     ['MSET', 'a', '1', 'b', '2', 'c', '3'], ['DEL', 'a', 'a', 'zz'], ['EXISTS', 'b', 'b', 'zz'], ['TYPE', 'b'], ['TYPE', 'zz'],
@@ -319,6 +296,11 @@ const aofScript: string[][] = [
   ['SET', 'a', '1'], ['COPY', 'a', 'cp'], ['COPY', 'a', 'cp'], ['RESTORE', 'rk', '100000', PAYLOAD], ['RESTORE', 'rk', '0', PAYLOAD, 'REPLACE'],
   ['RESTORE', 'rk', '1', PAYLOAD, 'REPLACE', 'ABSTTL'], ['RESTORE', 'rk2', '4000000000000', PAYLOAD, 'ABSTTL'], ['RPUSH', 'sl', 'b', 'a'],
   ['SORT', 'sl', 'ALPHA', 'STORE', 'st'], ['SORT', 'zz', 'STORE', 'st'], ['SORT', 'zz', 'STORE', 'st'], ['SORT', 'sl', 'ALPHA'],
+  ['SET', 'g', 'v'], ['GETEX', 'g'], ['GETEX', 'g', 'PERSIST'], ['GETEX', 'g', 'EX', '100'], ['GETEX', 'g', 'PX', '100000'],
+  ['GETEX', 'g', 'EXAT', '4000000000'], ['GETEX', 'g', 'PERSIST'], ['GETEX', 'g', 'PERSIST'], ['GETEX', 'g', 'PXAT', '1'], ['GETEX', 'g'],
+  ['SETRANGE', 'g', '2', 'xy'], ['SETRANGE', 'g', '2', ''], ['SETRANGE', 'g2', '2', ''], ['GETRANGE', 'g', '0', '1'],
+  ['SET', 'f', '1', 'EX', '100'], ['INCRBYFLOAT', 'f', '0.1'], ['INCRBYFLOAT', 'f2', '2.5e2'], ['INCRBYFLOAT', 'f2', 'x'],
+  ['MSETNX', 'n1', 'a', 'n2', 'b'], ['MSETNX', 'n1', 'a', 'n3', 'b'], ['LCS', 'n1', 'n2'],
 ];
 
 /** Reads the RESP commands in an AOF tail, dropping SELECT and masking unix-ms timestamps. */

@@ -129,6 +129,91 @@ describe('string commands', () => {
     expect(h.call('STRLEN', 'zz')).toBe(0);
   });
 
+  it('GETEX: expiry options, propagated as PEXPIREAT / PERSIST / DEL, nothing for a plain read', () => {
+    const h = harness();
+    expect(h.call('GETEX', 'zz', 'EX', 'x')).toBe(null); // missing key wins over a bad time
+    h.run('SET', 'k', 'v');
+    expect(h.call('GETEX', 'k')).toBe('v');
+    expect(h.lastPropagated).toEqual([]);
+    expect(h.call('GETEX', 'k', 'EX', '10')).toBe('v');
+    expect(h.ks.getExpire('k')).toBe(NOW + 10_000);
+    expect(h.lastPropagated).toEqual([['PEXPIREAT', 'k', String(NOW + 10_000)]]);
+    expect(h.call('GETEX', 'k', 'PERSIST')).toBe('v');
+    expect(h.ks.getExpire('k')).toBe(undefined);
+    expect(h.lastPropagated).toEqual([['PERSIST', 'k']]);
+    h.run('GETEX', 'k', 'PERSIST');
+    expect(h.lastPropagated).toEqual([]); // no TTL to remove: not a write
+    expect(h.call('GETEX', 'k', 'PXAT', String(NOW))).toBe('v');
+    expect(h.lastPropagated).toEqual([['DEL', 'k']]);
+    expect(h.call('EXISTS', 'k')).toBe(0);
+    h.run('SET', 'k', 'v');
+    expect(h.call('GETEX', 'k', 'EX', '1', 'PERSIST')).toEqual({ err: 'ERR syntax error' });
+    expect(h.call('GETEX', 'k', 'EX', '0')).toEqual({ err: "ERR invalid expire time in 'getex' command" });
+    h.run('RPUSH', 'l', 'x');
+    expect(h.call('GETEX', 'l')).toEqual({ err: 'WRONGTYPE Operation against a key holding the wrong kind of value' });
+  });
+
+  it('GETRANGE / SUBSTR: inclusive, negative from the end, empty bulk when out of range', () => {
+    const h = harness(3);
+    h.run('SET', 's', 'This is a string');
+    expect(h.call('GETRANGE', 's', '0', '3')).toBe('This');
+    expect(h.call('GETRANGE', 's', '-3', '-1')).toBe('ing');
+    expect(h.call('SUBSTR', 's', '10', '100')).toBe('string');
+    expect(h.run('GETRANGE', 's', '5', '2')).toBe('$0\r\n\r\n');
+    expect(h.run('GETRANGE', 'zz', '0', '1')).toBe('$0\r\n\r\n'); // not a null, even in RESP3
+    expect(h.call('GETRANGE', 's', '0', '9223372036854775807')).toBe('This is a string');
+  });
+
+  it('SETRANGE: zero padding, TTL kept, size limit, empty value writes nothing', () => {
+    const h = harness();
+    expect(h.call('SETRANGE', 'r', '3', 'ab')).toBe(5);
+    expect(h.call('GET', 'r')).toBe('\0\0\0ab');
+    h.run('EXPIRE', 'r', '100');
+    expect(h.call('SETRANGE', 'r', '1', 'XYZW')).toBe(5);
+    expect(h.call('GET', 'r')).toBe('\0XYZW');
+    expect(h.ks.getExpire('r')).toBe(NOW + 100_000);
+    expect(h.call('SETRANGE', 'zz', '3', '')).toBe(0);
+    expect(h.lastPropagated).toEqual([]);
+    expect(h.call('EXISTS', 'zz')).toBe(0);
+    expect(h.call('SETRANGE', 'r', '-1', 'x')).toEqual({ err: 'ERR offset is out of range' });
+    expect(h.call('SETRANGE', 'r', '536870912', 'x')).toEqual({ err: 'ERR string exceeds maximum allowed size (proto-max-bulk-len)' });
+  });
+
+  it('INCRBYFLOAT: long double results, propagated as SET ... KEEPTTL', () => {
+    const h = harness();
+    h.run('SET', 'f', '0.1', 'EX', '100');
+    expect(h.call('INCRBYFLOAT', 'f', '0.2')).toBe('0.3');
+    expect(h.lastPropagated).toEqual([['SET', 'f', '0.3', 'KEEPTTL']]);
+    expect(h.ks.getExpire('f')).toBe(NOW + 100_000);
+    expect(h.call('INCRBYFLOAT', 'new', '5.0e3')).toBe('5000');
+    expect(h.call('INCRBYFLOAT', 'f', 'x')).toEqual({ err: 'ERR value is not a valid float' });
+    expect(h.call('INCRBYFLOAT', 'f', 'inf')).toEqual({ err: 'ERR increment would produce NaN or Infinity' });
+    h.run('SET', 's', 'abc');
+    expect(h.call('INCRBYFLOAT', 's', '1')).toEqual({ err: 'ERR value is not a valid float' });
+  });
+
+  it('MSETNX: all or nothing', () => {
+    const h = harness();
+    expect(h.call('MSETNX', 'a', '1', 'b', '2')).toBe(1);
+    expect(h.call('MSETNX', 'b', 'x', 'c', '3')).toBe(0);
+    expect(h.call('MGET', 'a', 'b', 'c')).toEqual(['1', '2', null]);
+    expect(h.call('MSETNX', 'a')).toEqual({ err: "ERR wrong number of arguments for 'msetnx' command" });
+  });
+
+  it('LCS: string, LEN, IDX with MINMATCHLEN / WITHMATCHLEN', () => {
+    const h = harness();
+    h.run('SET', 'a', 'ohmytext');
+    h.run('SET', 'b', 'mynewtext');
+    expect(h.call('LCS', 'a', 'b')).toBe('mytext');
+    expect(h.call('LCS', 'a', 'b', 'LEN')).toBe(6);
+    expect(h.call('LCS', 'a', 'b', 'IDX')).toEqual(['matches', [[[4, 7], [5, 8]], [[2, 3], [0, 1]]], 'len', 6]);
+    expect(h.call('LCS', 'a', 'b', 'IDX', 'MINMATCHLEN', '4', 'WITHMATCHLEN')).toEqual(['matches', [[[4, 7], [5, 8], 4]], 'len', 6]);
+    expect(h.call('LCS', 'a', 'zz')).toBe('');
+    expect(h.call('LCS', 'a', 'b', 'LEN', 'IDX')).toEqual({ err: 'ERR If you want both the length and indexes, please just use IDX.' });
+    h.run('RPUSH', 'l', 'x');
+    expect(h.call('LCS', 'a', 'l')).toEqual({ err: 'ERR The specified keys must contain string values' });
+  });
+
   it('checks arity like the server', () => {
     const h = harness();
     expect(h.run('GET')).toBe("-ERR wrong number of arguments for 'get' command\r\n");

@@ -1,0 +1,54 @@
+/**
+ * The load generator as the harness sees it, whether it runs on this thread (driver.ts) or
+ * spread over worker threads (threaded-driver.ts), and the one place that picks which.
+ */
+import type { Histogram } from '../measure/latency.js';
+import { Driver, type DriverOptions } from './driver.js';
+import { ThreadedDriver } from './threaded-driver.js';
+
+export interface LoadDriver {
+  /** open loop (a rate was set) */
+  readonly openLoop: boolean;
+  /** live: acknowledged writes, successful replies (writes + reads), error replies, closed connections */
+  readonly acked: number;
+  readonly completed: number;
+  readonly errors: number;
+  readonly closedConnections: number;
+  /** the first error reply's text (with workers it may trail `errors` by a message) */
+  readonly firstError: string | null;
+  readonly isRunning: boolean;
+  /** set by halt(): its instant and the writes / reads acknowledged by then */
+  readonly haltedAt: number;
+  readonly writesAtHalt: number;
+  readonly readsAtHalt: number;
+  /** open loop: ops due before the halt but never sent (after finish() with workers); null in closed loop */
+  readonly unsentDue: number | null;
+  start(t0?: number): void;
+  /** Stops issuing at once, on every thread; outstanding ops still complete or stay in flight. */
+  halt(at?: number): void;
+  /** Resolves once no client has an outstanding op. */
+  settled(): Promise<void>;
+  /**
+   * Closes the connections and, with workers, brings their ledgers into the caller's ledger and
+   * their histograms here; the ledger and histograms are complete once it resolves.
+   */
+  finish(): Promise<void>;
+  /** Closes everything now, results or not (error paths). */
+  close(): void;
+  /** Writes a client with a `ms` timeout would have given up on by `now` (ledger.slowerThan), over every thread. */
+  slowWrites(ms: number, now: number): Promise<number>;
+  /** per-client (or per-worker) HDR histograms, µs: acknowledged writes, reads, open-loop send lag */
+  histograms(): Histogram[];
+  readHistograms(): Histogram[];
+  lagHistograms(): Histogram[];
+}
+
+export interface LoadOptions extends DriverOptions {
+  /** worker threads to spread the clients over; 1 (or absent) = this thread */
+  workers?: number;
+}
+
+export async function connectLoad(o: LoadOptions): Promise<LoadDriver> {
+  const workers = Math.min(o.workers ?? 1, o.clients);
+  return workers > 1 ? ThreadedDriver.connect(o, workers) : Driver.connect(o);
+}

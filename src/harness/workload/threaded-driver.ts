@@ -1,0 +1,341 @@
+/**
+ * The load generator spread over worker threads (`--workers N`): each worker runs a Driver
+ * (driver-worker.ts) over its share of the clients, so encoding, parsing and the ledger's
+ * bookkeeping use more than one core. What makes it the same measurement as one thread:
+ *  - op numbers, the values' identities, come from one shared atomic counter: dense and
+ *    unique over the run, whatever worker sent them;
+ *  - the stop is a shared flag every worker checks before each send, so a fault's halt takes
+ *    effect everywhere at the instant it is set, not when a message arrives; each worker
+ *    reports when it saw it (`stopLagMs`);
+ *  - live counters (acked, errors, closed) are in shared memory, read at the halt instant;
+ *  - ledgers and HDR histograms come back once, at finish(), and are merged in one place
+ *    (ledger-merge.ts, measure/latency.ts), worker clocks moved onto this thread's.
+ * Workers are ended on every path: finish(), close(), or a failed connect.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as hdr from 'hdr-histogram-js';
+import { RunError } from '../../shared/errors.js';
+import type { Histogram } from '../measure/latency.js';
+import { repoRoot } from '../repo.js';
+import type { DriverOptions } from './driver.js';
+import { newStats, readStat, STAT } from './driver-stats.js';
+import type { Ledger } from './ledger.js';
+import { mergeLedgers, type LedgerSlice } from './ledger-merge.js';
+import type { LoadDriver } from './load-driver.js';
+import { clockOrigin } from './worker-clock.js';
+import type { ToMain, ToWorker, WorkerInit } from './worker-messages.js';
+
+const FINISH_TIMEOUT_MS = 30_000;
+
+/** Load worker threads not yet ended, over every driver (tests check none is left behind). */
+const live = new Set<Worker>();
+export function liveLoadWorkers(): number {
+  return live.size;
+}
+
+/** The compiled worker script: beside this file in dist/, or dist/'s when run from src/ (tests). */
+function workerScript(): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const beside = path.join(here, 'driver-worker.js');
+  if (fs.existsSync(beside)) return beside;
+  const built = path.join(repoRoot, 'dist', 'harness', 'workload', 'driver-worker.js');
+  if (fs.existsSync(built)) return built;
+  throw new RunError('--workers needs the compiled load worker (dist/harness/workload/driver-worker.js): run npm run build');
+}
+
+/** n clients over w workers, as evenly as they go: [first, count] per worker. */
+export function splitClients(n: number, w: number): [number, number][] {
+  const out: [number, number][] = [];
+  let first = 0;
+  for (let i = 0; i < w; i++) {
+    const count = Math.floor(n / w) + (i < n % w ? 1 : 0);
+    out.push([first, count]);
+    first += count;
+  }
+  return out;
+}
+
+interface Slot {
+  worker: Worker;
+  stats: Int32Array;
+  exited: Promise<void>;
+  gone: boolean;
+  settled: boolean;
+  result: Extract<ToMain, { type: 'result' }> | null;
+  /** a crash of the worker itself */
+  failure: string | null;
+}
+
+export class ThreadedDriver implements LoadDriver {
+  readonly openLoop: boolean;
+  firstError: string | null = null;
+  haltedAt = 0;
+  writesAtHalt = 0;
+  readsAtHalt = 0;
+  unsentDue: number | null = null;
+  /** after finish(): the latest any worker saw the shared stop, after the halt, ms (null: none saw it) */
+  stopLagMs: number | null = null;
+  private running = false;
+  private finished = false;
+  private readonly opCounter = new Int32Array(new SharedArrayBuffer(4));
+  private readonly stopFlag = new Int32Array(new SharedArrayBuffer(4));
+  private readonly stopAt = new Float64Array(new SharedArrayBuffer(8));
+  private readonly slots: Slot[] = [];
+  private hists: Histogram[] = [];
+  private readHists: Histogram[] = [];
+  private lagHists: Histogram[] = [];
+  private waiters: (() => void)[] = [];
+  /** slowWrites() asks in flight: id → the workers yet to answer, the sum so far */
+  private asks = new Map<number, { pending: Set<Slot>; sum: number; resolve: (n: number) => void }>();
+  private nextAsk = 0;
+
+  private constructor(
+    private readonly ledger: Ledger,
+    rate: number,
+  ) {
+    this.openLoop = rate > 0;
+  }
+
+  static async connect(o: DriverOptions, workers: number): Promise<ThreadedDriver> {
+    const params = o.workload.params;
+    if (params === undefined) throw new RunError(`internal: the ${o.workload.kind} load here is not a generator a worker can make (run it with one worker)`);
+    const d = new ThreadedDriver(o.ledger, o.rate);
+    // op numbers continue the ledger (a caller may drive it more than once)
+    d.opCounter[0] = o.ledger.size;
+    const script = workerScript();
+    const mainOriginMs = clockOrigin();
+    const parts = splitClients(o.clients, workers);
+    const ready: Promise<void>[] = [];
+    parts.forEach(([first, count], index) => {
+      const stats = newStats(true);
+      const init: WorkerInit = {
+        index,
+        driver: {
+          port: o.port,
+          host: o.host ?? '127.0.0.1',
+          clients: count,
+          pipeline: o.pipeline,
+          // each client keeps the single-thread schedule: the rate goes with the clients
+          rate: (o.rate * count) / o.clients,
+          ...(o.limitOps !== undefined ? { limitOps: Math.floor((o.limitOps * count) / o.clients) + (index === 0 ? o.limitOps % workers : 0) } : {}),
+          ...(o.connectTimeoutMs !== undefined ? { connectTimeoutMs: o.connectTimeoutMs } : {}),
+        },
+        kind: o.workload.kind,
+        params,
+        first,
+        total: o.clients,
+        opCounter: d.opCounter,
+        stats,
+        stopFlag: d.stopFlag,
+        stopAt: d.stopAt,
+        mainOriginMs,
+      };
+      const worker = new Worker(script, { workerData: init });
+      live.add(worker);
+      worker.once('exit', () => live.delete(worker));
+      const slot: Slot = { worker, stats, exited: new Promise((r) => worker.once('exit', () => r())), gone: false, settled: false, result: null, failure: null };
+      d.slots.push(slot);
+      ready.push(
+        new Promise<void>((resolve, reject) => {
+          worker.on('message', (m: ToMain) => {
+            if (m.type === 'ready') resolve();
+            else if (m.type === 'connect-error') reject(new Error(m.message));
+            else d.onMessage(slot, m);
+          });
+          worker.on('error', (err) => {
+            slot.failure = err.message;
+            reject(new Error(`load worker ${index} failed: ${err.message}`));
+          });
+          worker.once('exit', () => {
+            reject(new Error(`load worker ${index} ended before it connected`));
+            d.onExit(slot);
+          });
+        }),
+      );
+    });
+    const outcome = await Promise.allSettled(ready);
+    const failed = outcome.find((r) => r.status === 'rejected');
+    if (failed) {
+      d.close();
+      await Promise.all(d.slots.map((s) => s.exited));
+      throw new Error(String((failed as PromiseRejectedResult).reason?.message ?? failed));
+    }
+    return d;
+  }
+
+  private onMessage(slot: Slot, m: ToMain): void {
+    if (m.type === 'first-error') this.firstError ??= m.message;
+    else if (m.type === 'settled') {
+      slot.settled = true;
+      this.checkSettled();
+    } else if (m.type === 'result') slot.result = m;
+    else if (m.type === 'slow') {
+      const a = this.asks.get(m.id);
+      if (a === undefined) return;
+      a.sum += m.count;
+      this.answered(m.id, slot);
+    }
+  }
+
+  private answered(id: number, slot: Slot): void {
+    const a = this.asks.get(id);
+    if (a === undefined || !a.pending.delete(slot) || a.pending.size > 0) return;
+    this.asks.delete(id);
+    a.resolve(a.sum);
+  }
+
+  /** A worker ended: it answers nothing more. */
+  private onExit(slot: Slot): void {
+    slot.gone = true;
+    for (const id of [...this.asks.keys()]) this.answered(id, slot);
+    this.checkSettled();
+  }
+
+  /** Each worker counts its own ledger; a worker already gone counts nothing. */
+  slowWrites(ms: number, now: number): Promise<number> {
+    const live = this.slots.filter((s) => !s.gone);
+    if (live.length === 0) return Promise.resolve(0);
+    const id = this.nextAsk++;
+    return new Promise((resolve) => {
+      this.asks.set(id, { pending: new Set(live), sum: 0, resolve });
+      for (const s of live) s.worker.postMessage({ type: 'slow', id, ms, now } satisfies ToWorker);
+    });
+  }
+
+  private sum(stat: number): number {
+    let n = 0;
+    for (const s of this.slots) n += readStat(s.stats, stat);
+    return n;
+  }
+
+  get acked(): number {
+    return this.sum(STAT.acked);
+  }
+
+  get completed(): number {
+    return this.sum(STAT.acked) + this.sum(STAT.reads);
+  }
+
+  get errors(): number {
+    return this.sum(STAT.errors);
+  }
+
+  get closedConnections(): number {
+    return this.sum(STAT.closed);
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  /** The shared op counter: the next op number (ledger.size at the start + writes numbered since). */
+  get nextOp(): number {
+    return Atomics.load(this.opCounter, 0);
+  }
+
+  start(t0 = performance.now()): void {
+    this.running = true;
+    this.post({ type: 'start', t0 });
+  }
+
+  halt(at = performance.now()): void {
+    if (!this.running) {
+      // a worker halted by its op limit, or never started: the stop still reaches everyone
+      if (Atomics.load(this.stopFlag, 0) === 0) this.raiseStop(at);
+      return;
+    }
+    this.running = false;
+    this.haltedAt = at;
+    this.writesAtHalt = this.sum(STAT.acked);
+    this.readsAtHalt = this.sum(STAT.reads);
+    this.raiseStop(at);
+  }
+
+  private raiseStop(at: number): void {
+    // the instant first, then the flag: a worker that sees the flag sees the instant
+    this.stopAt[0] = at;
+    Atomics.store(this.stopFlag, 0, 1);
+    // a worker asleep until its next op (open loop) halts on this message rather than then
+    this.post({ type: 'halt' });
+  }
+
+  private post(m: ToWorker): void {
+    for (const s of this.slots) if (!s.gone) s.worker.postMessage(m);
+  }
+
+  settled(): Promise<void> {
+    if (this.isSettled()) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private isSettled(): boolean {
+    if (this.running) return false;
+    return this.slots.every((s) => s.settled || s.gone);
+  }
+
+  private checkSettled(): void {
+    if (this.waiters.length === 0 || !this.isSettled()) return;
+    const ws = this.waiters;
+    this.waiters = [];
+    for (const w of ws) w();
+  }
+
+  /** Halts, collects every worker's ledger slice and histograms, merges them, waits for the threads to end. */
+  async finish(): Promise<void> {
+    if (this.finished) return;
+    this.finished = true;
+    this.halt();
+    this.post({ type: 'finish' });
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), FINISH_TIMEOUT_MS).unref());
+    const all = Promise.all(this.slots.map((s) => s.exited));
+    const r = await Promise.race([all, timeout]);
+    if (r === 'timeout') {
+      this.close();
+      throw new RunError(`load workers did not hand back their ledgers within ${FINISH_TIMEOUT_MS / 1000} s`);
+    }
+    const missing = this.slots.findIndex((s) => s.result === null);
+    if (missing >= 0) {
+      const f = this.slots[missing]!.failure;
+      throw new RunError(`load worker ${missing} ended without its ledger${f ? `: ${f}` : ''}`);
+    }
+    const results = this.slots.map((s) => s.result!);
+    mergeLedgers(
+      this.ledger,
+      results.map((x): LedgerSlice => x.slice),
+      this.nextOp,
+    );
+    const decode = (b64: string): Histogram => hdr.decodeFromCompressedBase64(b64, 32) as Histogram;
+    this.hists = results.map((x) => decode(x.hist));
+    this.readHists = results.map((x) => decode(x.readHist));
+    this.lagHists = results.map((x) => decode(x.lagHist));
+    this.unsentDue = this.openLoop ? results.reduce((n, x) => n + (x.unsentDue ?? 0), 0) : null;
+    const saw = results.map((x) => x.sawStopAt).filter((x): x is number => x !== null);
+    this.stopLagMs = saw.length > 0 ? Math.max(0, ...saw.map((t) => t - this.haltedAt)) : null;
+  }
+
+  /** Ends every worker now (error paths); their ledgers are not collected. */
+  close(): void {
+    if (this.running) this.halt();
+    for (const s of this.slots) {
+      if (s.gone) continue;
+      s.gone = true;
+      void s.worker.terminate();
+    }
+    this.checkSettled();
+  }
+
+  histograms(): Histogram[] {
+    return this.hists;
+  }
+
+  readHistograms(): Histogram[] {
+    return this.readHists;
+  }
+
+  lagHistograms(): Histogram[] {
+    return this.lagHists;
+  }
+}
