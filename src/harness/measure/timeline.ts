@@ -33,14 +33,18 @@ export function bucketFor(spanMs: number, bucketMs = DEFAULT_BUCKET_MS): number 
 const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 /**
- * The acknowledged writes of `ledger` acknowledged in [t0, end] (performance.now() ms), in
- * buckets from t0; markers outside the span are clamped into it.
+ * The acknowledged writes of `ledger` acknowledged from t0 (performance.now() ms) to `endAt` or
+ * the last acknowledgement read, in buckets from t0; markers outside the span are clamped into it.
  */
-export function buildTimeline(ledger: Ledger, t0: number, end: number, markers: readonly MarkerAt[] = [], bucketMs = DEFAULT_BUCKET_MS): Timeline {
+export function buildTimeline(ledger: Ledger, t0: number, endAt: number, markers: readonly MarkerAt[] = [], bucketMs = DEFAULT_BUCKET_MS): Timeline {
+  const { state, sendAt, ackAt } = ledger;
+  // Replies the server sent before a kill can be read after it: they are acknowledged
+  // writes, so the span reaches the last acknowledgement the client read.
+  let end = endAt;
+  for (let i = 0; i < ledger.size; i++) if (state[i] === ACKED && ackAt[i]! > end) end = ackAt[i]!;
   const span = Math.max(0, end - t0);
   const b = bucketFor(span, bucketMs);
   const n = Math.max(1, Math.ceil(span / b));
-  const { state, sendAt, ackAt } = ledger;
   const slot = (i: number): number => {
     if (state[i] !== ACKED) return -1;
     const a = ackAt[i]!;

@@ -24,6 +24,16 @@ describe('timeline buckets', () => {
     expect(t.markers).toEqual([{ kind: 'fault', tMs: 29.5, label: 'sigkill (SIGKILL)' }]);
   });
 
+  it('keeps replies read after the kill: acknowledged writes, so the span reaches them', () => {
+    const l = new Ledger();
+    const t0 = 0;
+    l.ack(l.add(0, 1), 5, 0);
+    l.ack(l.add(0, 28), 34, 0); // sent before the kill at 30, its reply read at 34
+    const t = buildTimeline(l, t0, 30, [{ kind: 'fault', at: 30, label: 'sigkill (SIGKILL)' }]);
+    expect(timelineWrites(t)).toBe(2);
+    expect(t.buckets.map((b) => b.tMs)).toEqual([0, 10, 20, 30]);
+  });
+
   it('grows the bucket so a long run keeps at most MAX_BUCKETS', () => {
     expect(bucketFor(5_000)).toBe(10);
     expect(bucketFor(30_000)).toBe(10);
