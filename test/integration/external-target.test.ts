@@ -124,7 +124,7 @@ describe.skipIf(skip)(`external target through a wrapper script${skip ? ' (skipp
         stdio: 'ignore',
       });
       let servers: number[] = [];
-      for (let i = 0; i < 200 && servers.length === 0; i++) {
+      for (let i = 0; i < 600 && servers.length === 0; i++) {
         await new Promise((r) => setTimeout(r, 50));
         servers = serversUnder(dir);
       }
