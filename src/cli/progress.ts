@@ -1,6 +1,7 @@
 import type { RunEvent } from '../harness/run.js';
 import type { TrialPhase } from '../harness/trial-spec.js';
 import type { TrialResult } from '../shared/result.js';
+import { statusLine } from './status-line.js';
 
 /**
  * Progress for `durabench run`: it only listens to the run's events (as autocannon's bar
@@ -18,19 +19,8 @@ const PHASES: Record<TrialPhase, string> = {
 /** Progress: listens to run events, writes to a stream (stderr). */
 export function progress(out: NodeJS.WriteStream, live: boolean): (e: RunEvent) => void {
   let current = '';
-  let shown = false;
   let manyFaults = false;
-  const status = (s: string): void => {
-    if (!live) return;
-    const cols = Math.max(20, (out.columns || 100) - 1);
-    out.write(`\r${s.length > cols ? `${s.slice(0, cols - 1)}…` : s}\x1b[K`);
-    shown = true;
-  };
-  const line = (s: string): void => {
-    if (shown) out.write('\r\x1b[K');
-    shown = false;
-    out.write(`${s}\n`);
-  };
+  const { status, line } = statusLine(out, live);
   return (e) => {
     switch (e.type) {
       case 'start': {

@@ -10,6 +10,7 @@ import type { SweepEvent } from '../harness/sweep/sweep.js';
 import type { SweepPhase } from '../harness/sweep/sweep-point.js';
 import { fmtDuration } from '../report/format.js';
 import { fmtKeys } from '../report/sweep-table.js';
+import { statusLine } from './status-line.js';
 
 const PHASES: Record<SweepPhase, string> = {
   fill: 'filling',
@@ -27,18 +28,7 @@ export function sweepProgress(out: NodeJS.WriteStream, live: boolean, now: () =>
   let doneMs = 0;
   let pointStart = 0;
   let current = '';
-  let shown = false;
-  const status = (s: string): void => {
-    if (!live) return;
-    const cols = Math.max(20, (out.columns || 100) - 1);
-    out.write(`\r${s.length > cols ? `${s.slice(0, cols - 1)}…` : s}\x1b[K`);
-    shown = true;
-  };
-  const line = (s: string): void => {
-    if (shown) out.write('\r\x1b[K');
-    shown = false;
-    out.write(`${s}\n`);
-  };
+  const { status, line } = statusLine(out, live);
   const skipped = new Set<number>();
   const eta = (index: number): string => {
     if (done === 0) return '';
