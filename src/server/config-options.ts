@@ -8,8 +8,8 @@ export class ConfigValueError extends Error {
 }
 
 type Kind =
-  | { t: 'int'; min: number; max: number }
-  | { t: 'mem' }
+  | { t: 'int'; min: bigint; max: bigint }
+  | { t: 'mem'; max?: bigint }
   | { t: 'bool' }
   | { t: 'enum'; values: readonly string[] }
   | { t: 'string'; check?: (v: string) => string | null }
@@ -20,11 +20,17 @@ interface Def {
   default: string;
   /** false: only at startup (CONFIG SET refuses it) */
   mutable: boolean;
+  /** The old name Redis still takes for it (hash-max-ziplist-entries...). */
+  alias?: string;
 }
 
-const int = (min: number, max: number): Kind => ({ t: 'int', min, max });
+const INT_MAX = 2n ** 31n - 1n;
+const LONG_MAX = 2n ** 63n - 1n;
+const int = (min: number | bigint, max: number | bigint): Kind => ({ t: 'int', min: BigInt(min), max: BigInt(max) });
 const bool: Kind = { t: 'bool' };
 const mem: Kind = { t: 'mem' };
+/** A size_t memory option (Redis checks it against LONG_MAX). */
+const size: Kind = { t: 'mem', max: LONG_MAX };
 const str: Kind = { t: 'string' };
 const oneOf = (...values: string[]): Kind => ({ t: 'enum', values });
 const noSlash = (what: string): Kind => ({
@@ -66,8 +72,19 @@ export const DEFS: Record<string, Def> = {
   'tcp-backlog': { kind: int(0, 65535), default: '511', mutable: false },
   'latency-tracking': { kind: bool, default: 'yes', mutable: true },
   // When a stream starts a new listpack node (approximate trimming works by whole nodes).
-  'stream-node-max-bytes': { kind: mem, default: '4096', mutable: true },
-  'stream-node-max-entries': { kind: int(0, Number.MAX_SAFE_INTEGER), default: '100', mutable: true },
+  'stream-node-max-bytes': { kind: size, default: '4096', mutable: true },
+  'stream-node-max-entries': { kind: int(0, LONG_MAX), default: '100', mutable: true },
+  // The compact encodings (encoding.ts): small collections stay listpacks / intsets up to
+  // these sizes. Redis 7.0's built-in defaults (its sample redis.conf says 128 for hashes).
+  'hash-max-listpack-entries': { kind: int(0, LONG_MAX), default: '512', mutable: true, alias: 'hash-max-ziplist-entries' },
+  'hash-max-listpack-value': { kind: size, default: '64', mutable: true, alias: 'hash-max-ziplist-value' },
+  'zset-max-listpack-entries': { kind: int(0, LONG_MAX), default: '128', mutable: true, alias: 'zset-max-ziplist-entries' },
+  'zset-max-listpack-value': { kind: size, default: '64', mutable: true, alias: 'zset-max-ziplist-value' },
+  'set-max-intset-entries': { kind: int(0, LONG_MAX), default: '512', mutable: true },
+  // A list's quicklist nodes: negative = bytes per node (-1 4 KB ... -5 64 KB), positive = entries.
+  'list-max-listpack-size': { kind: int(-(2n ** 31n), INT_MAX), default: '-2', mutable: true, alias: 'list-max-ziplist-size' },
+  // Nodes kept uncompressed at each end of a list; the ones between are LZF-compressed (0 = none).
+  'list-compress-depth': { kind: int(0, INT_MAX), default: '0', mutable: true },
   // durabench's own: how BGSAVE serializes (copy-on-write chunks, or all at once like a fork
   // that copies everything) — so tables can show what copy-on-write buys.
   'snapshot-strategy': { kind: oneOf('cow', 'blocking'), default: 'cow', mutable: true },
@@ -75,34 +92,53 @@ export const DEFS: Record<string, Def> = {
 
 export type ConfigName = keyof typeof DEFS;
 
+/** Old name → option (Redis 7.0 takes both everywhere and lists both in CONFIG GET *). */
+export const ALIASES: Readonly<Record<string, string>> = Object.fromEntries(
+  Object.entries(DEFS).flatMap(([name, d]) => (d.alias === undefined ? [] : [[d.alias, name]])),
+);
+
+/** The option a name or alias stands for, or undefined. */
+export function canonicalName(name: string): string | undefined {
+  if (Object.prototype.hasOwnProperty.call(DEFS, name)) return name;
+  return Object.prototype.hasOwnProperty.call(ALIASES, name) ? ALIASES[name] : undefined;
+}
+
 export function isConfigName(name: string): boolean {
-  return Object.prototype.hasOwnProperty.call(DEFS, name);
+  return canonicalName(name) !== undefined;
+}
+
+const UNITS: Record<string, bigint> = { b: 1n, k: 1000n, kb: 1024n, m: 1000n ** 2n, mb: 1024n ** 2n, g: 1000n ** 3n, gb: 1024n ** 3n };
+
+/** memtoull exactly: digits and an optional unit (1k=1000, 1kb=1024, m/mb, g/gb). */
+function memoryAmount(v: string): bigint | null {
+  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(v.trim());
+  return m ? BigInt(m[1]!) * UNITS[(m[2] ?? 'b').toLowerCase()]! : null;
 }
 
 /** Parses a memory amount as Redis's memtoull: 1k=1000, 1kb=1024, m/mb, g/gb. */
 export function parseMemory(v: string): number | null {
-  const m = /^(\d+)(b|k|kb|m|mb|g|gb)?$/i.exec(v.trim());
-  if (!m) return null;
-  const n = Number(m[1]);
-  const mul: Record<string, number> = { b: 1, k: 1e3, kb: 1024, m: 1e6, mb: 1024 ** 2, g: 1e9, gb: 1024 ** 3 };
-  return n * mul[(m[2] ?? 'b').toLowerCase()]!;
+  const n = memoryAmount(v);
+  return n === null ? null : Number(n);
 }
 
 /** Validates and normalizes one value; throws ConfigValueError with Redis-like wording. */
 export function normalize(name: string, value: string): string {
-  const def = DEFS[name];
+  const canonical = canonicalName(name);
+  const def = canonical === undefined ? undefined : DEFS[canonical];
   if (!def) throw new ConfigValueError(`Bad directive or wrong number of arguments: '${name}'`);
   const k = def.kind;
   switch (k.t) {
     case 'int': {
-      if (!/^-?\d+$/.test(value)) throw new ConfigValueError(`argument couldn't be parsed into an integer`);
-      const n = Number(value);
+      // string2ll: canonical decimal only ("007", "+5", "1k" are not integers), within int64.
+      const n = /^(0|-?[1-9]\d{0,18})$/.test(value) ? BigInt(value) : null;
+      if (n === null || n < -(2n ** 63n) || n > LONG_MAX) throw new ConfigValueError(`argument couldn't be parsed into an integer`);
       if (n < k.min || n > k.max) throw new ConfigValueError(`argument must be between ${k.min} and ${k.max} inclusive`);
       return String(n);
     }
     case 'mem': {
-      const n = parseMemory(value);
+      const n = memoryAmount(value);
       if (n === null) throw new ConfigValueError(`argument must be a memory value`);
+      if (k.max !== undefined && n > k.max) throw new ConfigValueError(`argument must be between 0 and ${k.max} inclusive`);
       return String(n);
     }
     case 'bool': {

@@ -2,7 +2,7 @@
  * The live configuration (Config) and how redis-server's argv and a redis.conf file fill it;
  * option names, defaults and validation are in config-options.ts.
  */
-import { ConfigValueError, type ConfigName, DEFS, isConfigName, normalize, parseMemory } from './config-options.js';
+import { ALIASES, canonicalName, ConfigValueError, type ConfigName, DEFS, isConfigName, normalize, parseMemory } from './config-options.js';
 
 // The CLI catches what parseServerArgs throws.
 export { ConfigValueError } from './config-options.js';
@@ -27,27 +27,30 @@ export class Config {
     return this.values.get(name) === 'yes';
   }
 
-  /** Startup assignment (command line / file). */
+  /** Startup assignment (command line / file); an alias sets its option. */
   set(name: string, value: string): void {
-    this.values.set(name, normalize(name, value));
+    this.values.set(canonicalName(name) ?? name, normalize(name, value));
   }
 
-  /** CONFIG SET: refuses immutable options, as Redis does. */
-  setAtRuntime(name: string, value: string): void {
-    const def = DEFS[name];
+  /** CONFIG SET: refuses immutable options, as Redis does. Returns the option set (an alias resolved). */
+  setAtRuntime(name: string, value: string): string {
+    const canonical = canonicalName(name);
+    const def = canonical === undefined ? undefined : DEFS[canonical];
     if (!def) throw new ConfigValueError(`Unknown option or number of arguments for CONFIG SET - '${name}'`);
     if (!def.mutable) throw new ConfigValueError(`CONFIG SET failed (possibly related to argument '${name}') - can't set immutable config`);
     try {
-      this.values.set(name, normalize(name, value));
+      this.values.set(canonical!, normalize(name, value));
     } catch (e) {
       throw new ConfigValueError(`CONFIG SET failed (possibly related to argument '${name}') - ${(e as Error).message}`);
     }
+    return canonical!;
   }
 
-  /** CONFIG GET with a glob pattern over names. */
+  /** CONFIG GET with a glob pattern over names, aliases included (as Redis 7.0 lists them). */
   matching(match: (name: string) => boolean): Array<[string, string]> {
     const out: Array<[string, string]> = [];
     for (const [k, v] of this.values) if (match(k)) out.push([k, v]);
+    for (const [alias, k] of Object.entries(ALIASES)) if (match(alias)) out.push([alias, this.values.get(k)!]);
     return out;
   }
 

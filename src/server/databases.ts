@@ -1,4 +1,4 @@
-import { Keyspace, type KeyspaceCounters } from './keyspace.js';
+import { type Collection, Keyspace, type KeyspaceCounters } from './keyspace.js';
 
 /**
  * The server's databases (Redis's server.db[], `databases` of them, 16 by default). Each is
@@ -49,6 +49,15 @@ export class Databases {
     const out: Keyspace[] = [];
     for (const ks of this.dbs) if (ks !== undefined) out.push(ks);
     return out;
+  }
+
+  /** Every collection (non-string value) of every database. */
+  *collections(): IterableIterator<Collection> {
+    for (const ks of this.dbs) {
+      if (ks === undefined) continue;
+      const t = ks.data;
+      for (const e of t.entryNumbers()) if (!t.isString(e)) yield t.value(e) as Collection;
+    }
   }
 
   /** Changes since the last successful save, over every database. */

@@ -1,11 +1,13 @@
 import net from 'node:net';
 import { STREAM_LIMITS } from './stream/stream.js';
+import { setEncodingLimits } from './encoding.js';
 import { adminCommands } from './commands/admin-cmds.js';
 import type { Client, Command, Ctx, ServerApi } from './commands/command.js';
 import { connectionCommands } from './commands/connection-cmds.js';
 import { dataCommands } from './commands/index.js';
 import { transactionCommands } from './commands/transactions.js';
 import type { Config } from './config.js';
+import { canonicalName } from './config-options.js';
 import { Connection, type Dispatcher } from './connection.js';
 import { commandStatFields, ErrorStats } from './command-stats.js';
 import { commandTable, dispatch, replay, type CommandTable, type DispatchHost } from './dispatch.js';
@@ -72,12 +74,30 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
     this.blocking = new Blocking((client, reply) => (client as Connection).unblocked(reply));
     this.ctx = { ks: this.dbs.get(0), dbs: this.dbs, client: null as unknown as Client, server: this, resp: 2, rewritten: null, blocking: this.blocking };
     this.applyStreamLimits();
+    this.applyEncodingLimits();
   }
 
   /** stream-node-max-bytes / -entries reach the streams' node splitting. */
   private applyStreamLimits(): void {
     STREAM_LIMITS.nodeMaxBytes = this.config.num('stream-node-max-bytes');
     STREAM_LIMITS.nodeMaxEntries = this.config.num('stream-node-max-entries');
+  }
+
+  /** The *-max-listpack-* / set-max-intset-entries / list-* knobs reach encoding.ts (existing keys keep theirs). */
+  private applyEncodingLimits(): void {
+    const c = this.config;
+    setEncodingLimits(
+      {
+        hashMaxListpackEntries: c.num('hash-max-listpack-entries'),
+        hashMaxListpackValue: c.num('hash-max-listpack-value'),
+        zsetMaxListpackEntries: c.num('zset-max-listpack-entries'),
+        zsetMaxListpackValue: c.num('zset-max-listpack-value'),
+        setMaxIntsetEntries: c.num('set-max-intset-entries'),
+        listMaxListpackSize: c.num('list-max-listpack-size'),
+        listCompressDepth: c.num('list-compress-depth'),
+      },
+      this.dbs.collections(),
+    );
   }
 
   /** Listens first, then loads: while loading, clients get -LOADING (measurable from outside). */
@@ -206,11 +226,12 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
   }
 
   configSet(name: string, value: string): void {
-    const before = this.config.get(name as never);
-    this.config.setAtRuntime(name, value);
+    const before = this.config.get(canonicalName(name) ?? name);
+    const option = this.config.setAtRuntime(name, value);
     this.outputLimit = this.config.outputHardLimit();
     this.applyStreamLimits();
-    this.persistence.configChanged(name, before);
+    this.applyEncodingLimits();
+    this.persistence.configChanged(option, before);
   }
 
   resetStats(): void {

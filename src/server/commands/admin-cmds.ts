@@ -1,6 +1,8 @@
 import * as R from '../resp/encoder.js';
 import { cmd, type Command, type Ctx, NOT_FLOAT } from './command.js';
 import { globMatch } from './glob.js';
+import { setEncodingLimits } from '../encoding.js';
+import { parseMemory } from '../config-options.js';
 
 /** Server-level commands: INFO, CONFIG, COMMAND, TIME, DEBUG, SHUTDOWN and persistence triggers. */
 
@@ -8,9 +10,20 @@ function config(ctx: Ctx, argv: string[]): string {
   const sub = argv[1]!.toLowerCase();
   if (sub === 'get') {
     if (argv.length < 3) return R.error(`ERR wrong number of arguments for 'config|get' command`);
-    const pats = argv.slice(2).map((p) => p.toLowerCase());
-    const pairs = ctx.server.configGet('*').filter(([k]) => pats.some((p) => globMatch(p, k)));
-    return R.map(pairs.map(([k, v]) => [k, R.bulk(v)]), ctx.resp);
+    // configGetCommand: a name without glob characters is looked up and answered as typed;
+    // a pattern matches every name and alias, case-insensitively. Each option once.
+    const all = ctx.server.configGet('*');
+    const found = new Map<string, [string, string]>();
+    for (const p of argv.slice(2)) {
+      const l = p.toLowerCase();
+      if (!/[[*?]/.test(p)) {
+        const hit = all.find(([k]) => k === l);
+        if (hit && !found.has(l)) found.set(l, [p, hit[1]]);
+        continue;
+      }
+      for (const [k, v] of all) if (!found.has(k) && globMatch(l, k)) found.set(k, [k, v]);
+    }
+    return R.map([...found.values()].map(([k, v]) => [k, R.bulk(v)]), ctx.resp);
   }
   if (sub === 'set') {
     if (argv.length < 4 || argv.length % 2 !== 0) return R.error(`ERR wrong number of arguments for 'config|set' command`);
@@ -75,6 +88,13 @@ function debug(ctx: Ctx, argv: string[]): string {
     if (!Number.isFinite(s) || s < 0) return NOT_FLOAT;
     // Blocks the event loop on purpose, as Redis's DEBUG SLEEP does.
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, s * 1000);
+    return R.OK;
+  }
+  if (sub === 'quicklist-packed-threshold' && argv.length === 3) {
+    // quicklistisSetPackedThreshold: up to just under 4 GB; 0 restores the 1 GB default.
+    const n = parseMemory(argv[2]!);
+    if (n === null || n > 2 ** 32 - 2 ** 20) return R.error('ERR argument must be a memory value bigger than 1 and smaller than 4gb');
+    setEncodingLimits({ listPackedThreshold: n === 0 ? 2 ** 30 : n });
     return R.OK;
   }
   if (sub === 'reload' || sub === 'jmap') return R.error('ERR DEBUG ' + sub + ' is not supported');

@@ -29,7 +29,7 @@ function hset(name: string) {
       if (!h.has(argv[i]!)) created++;
       h.set(argv[i]!, argv[i + 1]!);
     }
-    noteGrowth(h);
+    noteGrowth(h, argv, 2);
     return name === 'hset' ? int(created) : OK;
   };
 }
@@ -46,7 +46,7 @@ function hsetnx(ctx: Ctx, argv: string[]): string {
   }
   if (h.has(argv[2]!)) return ZERO;
   ctx.ks.mutate(key, h).set(argv[2]!, argv[3]!);
-  noteGrowth(h);
+  noteGrowth(h, argv, 2);
   return ONE;
 }
 
@@ -120,8 +120,11 @@ function hincrby(ctx: Ctx, argv: string[]): string {
   }
   const next = cur + incr;
   if (!Number.isSafeInteger(next)) return OVERFLOW;
-  if (h === undefined) ctx.ks.set(key, new Map([[field, String(next)]]));
-  else noteGrowth(ctx.ks.mutate(key, h).set(field, String(next)));
+  const value = String(next);
+  let target = h;
+  if (target === undefined) ctx.ks.set(key, (target = new Map([[field, value]])));
+  else ctx.ks.mutate(key, target).set(field, value);
+  noteGrowth(target, [field, value]);
   return int(next);
 }
 
@@ -145,8 +148,10 @@ function hincrbyfloat(ctx: Ctx, argv: string[]): string {
   if (r === 'bad-incr') return err('value is not a valid float');
   if (r === 'not-float') return err('hash value is not a float');
   if (r === 'overflow') return err('increment would produce NaN or Infinity');
-  if (h === undefined) ctx.ks.set(key, new Map([[field, r]]));
-  else noteGrowth(ctx.ks.mutate(key, h).set(field, r));
+  let target = h;
+  if (target === undefined) ctx.ks.set(key, (target = new Map([[field, r]])));
+  else ctx.ks.mutate(key, target).set(field, r);
+  noteGrowth(target, [field, r]);
   rewrite(ctx, ['HSET', key, field, r]);
   return bulk(r);
 }

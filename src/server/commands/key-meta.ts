@@ -1,5 +1,4 @@
-import { cloneValue } from '../keyspace.js';
-import { objectEncoding } from '../encoding.js';
+import { cloneWithEncoding, objectEncoding } from '../encoding.js';
 import { bulk, int, nullBulk, simple, ONE, ZERO } from '../resp/encoder.js';
 import { cmd, type Command, type Ctx, SYNTAX } from './command.js';
 import { dbIndex, SAME_OBJECT } from './db-cmds.js';
@@ -48,7 +47,7 @@ function copy(ctx: Ctx, argv: string[]): string {
     if (!replace) return ZERO;
     to.delete(dst);
   }
-  to.set(dst, cloneValue(v));
+  to.set(dst, cloneWithEncoding(v));
   if (at !== undefined) to.setExpire(dst, at);
   // In this database the dispatcher sees dst in argv; in another, say so (signalKeyAsReady).
   if (!same) ctx.blocking?.signalKey(dbid, dst);

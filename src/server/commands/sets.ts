@@ -33,7 +33,7 @@ function sadd(ctx: Ctx, argv: string[]): string {
     s.add(argv[i]!);
     n++;
   }
-  if (n > 0) noteGrowth(s);
+  if (n > 0) noteGrowth(s, argv, 2);
   return int(n);
 }
 
@@ -169,7 +169,7 @@ function smove(ctx: Ctx, argv: string[]): string {
     noteGrowth(created);
   } else if (!to.has(m)) {
     ctx.ks.mutate(dst, to).add(m);
-    noteGrowth(to);
+    noteGrowth(to, argv, 3);
   }
   return ONE;
 }

@@ -1,3 +1,4 @@
+import { isCompact } from '../encoding.js';
 import type { ZNode, ZSet } from '../zset.js';
 import { parseFloatStrict } from './command.js';
 
@@ -5,9 +6,6 @@ import { parseFloatStrict } from './command.js';
  * Score and lex ranges of sorted sets (zslParseRange, zslParseLexRange) and the walk Redis
  * does over them (zslFirstInRange / zzlFirstInRange, then on while within the other bound).
  */
-
-/** Redis keeps sets of up to this many members as a listpack (zset-max-listpack-entries). */
-export const LISTPACK_MAX = 128;
 
 export interface Range {
   gteMin: (n: ZNode) => boolean;
@@ -78,7 +76,7 @@ export function walk(z: ZSet, r: Range, rev: boolean, offset = 0, limit = -1): Z
   const enter = rev ? r.lteMax : r.gteMin;
   const stay = rev ? r.gteMin : r.lteMax;
   let n: ZNode | null;
-  if (r.lex && z.size <= LISTPACK_MAX) {
+  if (r.lex && isCompact(z)) {
     n = rev ? last : first;
     while (n !== null && !enter(n)) n = rev ? n.prev : n.next[0]!;
   } else {

@@ -46,6 +46,7 @@ function zaddGeneric(ctx: Ctx, argv: string[], forceIncr: boolean): string {
   let z = lookup(ctx, key);
   if (z === null) return WRONGTYPE;
   let added = 0, updated = 0, processed = 0;
+  const fresh: string[] = [];
   let last = 0;
   let touched = false;
   for (let k = 0; k < scores.length; k++) {
@@ -68,6 +69,7 @@ function zaddGeneric(ctx: Ctx, argv: string[], forceIncr: boolean): string {
       processed++;
       last = score;
       added++;
+      fresh.push(member);
     }
     // First change: create the key or record the copy-on-write before touching it.
     if (!touched) {
@@ -77,7 +79,7 @@ function zaddGeneric(ctx: Ctx, argv: string[], forceIncr: boolean): string {
     }
     z!.add(member, score);
   }
-  if (touched) noteGrowth(z!);
+  if (touched) noteGrowth(z!, fresh);
   if (incr) return processed ? double(last, ctx.resp) : nullBulk(ctx.resp);
   return int(ch ? added + updated : added);
 }

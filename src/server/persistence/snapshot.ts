@@ -1,6 +1,7 @@
 import { hashKey } from '../store/key-hash.js';
 import type { EntryCursor, KeyTable } from '../key-table.js';
-import { cloneValue, type Collection, type Keyspace, type Value, valueBytes } from '../keyspace.js';
+import { cloneWithEncoding } from '../encoding.js';
+import { type Collection, type Keyspace, type Value, valueBytes } from '../keyspace.js';
 
 /**
  * A point-in-time view of the keyspace without fork, as Dragonfly and Valkey's forkless
@@ -73,7 +74,7 @@ export class CowSnapshot {
     if (at < this.iter.position) return; // already emitted
     this.preservedHashes.add(t.hashAt(at));
     const v = t.value(at);
-    this.preserved.set(key, { value: cloneValue(v), expireAt: t.expireAt(at) });
+    this.preserved.set(key, { value: cloneWithEncoding(v), expireAt: t.expireAt(at) });
     this.cowBytes += key.length + valueBytes(v);
   }
 

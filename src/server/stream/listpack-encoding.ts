@@ -1,29 +1,56 @@
 /**
- * Redis's listpack element encoding (src/listpack.c), for two users: the stream, which
- * decides when a node is full exactly as redis-server does (by the node's listpack bytes),
- * and the RDB writer, which writes each stream node as the listpack redis-server would hold.
- * An element is its encoding+data, then a backlen of 1..5 bytes.
+ * Redis's listpack element encoding (src/listpack.c), for the stream, which decides when a
+ * node is full exactly as redis-server does (by the node's listpack bytes), and for the RDB
+ * writer, which writes stream nodes, small hashes and sorted sets and list nodes as the
+ * listpacks redis-server would hold. An element is its encoding+data, then a backlen of 1..5
+ * bytes; strings that read as an int64 (lpStringToInt64) are stored as integers.
  */
 
-/** lpStringToInt64: the canonical decimal form of an int64, at most 20 chars. */
-export function lpInt(s: string): bigint | null {
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+
+/**
+ * lpStringToInt64 of s: its value when s is the canonical decimal form of an int64 (a number
+ * when it has at most 15 digits, exact; a bigint beyond), else null. No allocation on the
+ * common paths.
+ */
+export function lpIntValue(s: string): number | bigint | null {
   const n = s.length;
-  if (n === 0 || n >= 21) return null;
-  if (n === 1 && s === '0') return 0n;
-  if (!/^-?[1-9][0-9]*$/.test(s)) return null;
-  if (n < 16) return BigInt(Number(s));
-  const v = BigInt(s);
-  return v >= -(1n << 63n) && v < 1n << 63n ? v : null;
+  if (n === 0 || n > 20) return null;
+  let i = 0;
+  let c = s.charCodeAt(0);
+  if (c === 45 /* - */) {
+    if (n === 1) return null;
+    i = 1;
+    c = s.charCodeAt(1);
+  }
+  // "0" alone; otherwise the first digit is 1-9 ("-0", "01" are strings).
+  if (c < 49 || c > 57) return n === 1 && c === 48 ? 0 : null;
+  let v = 0;
+  for (let j = i; j < n; j++) {
+    const d = s.charCodeAt(j) - 48;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  if (n - i <= 15) return i === 0 ? v : -v;
+  const b = BigInt(s);
+  return b >= INT64_MIN && b <= INT64_MAX ? b : null;
+}
+
+/** lpStringToInt64 as a bigint (null when s is not an int64). */
+export function lpInt(s: string): bigint | null {
+  const v = lpIntValue(s);
+  return v === null ? null : BigInt(v);
 }
 
 /** Bytes of an integer's encoding+data (lpEncodeIntegerGetType). */
-export function intEncodedSize(v: bigint | number): number {
-  const x = typeof v === 'bigint' ? v : BigInt(v);
-  if (x >= 0n && x <= 127n) return 1;
-  if (x >= -4096n && x <= 4095n) return 2;
-  if (x >= -32768n && x <= 32767n) return 3;
-  if (x >= -8388608n && x <= 8388607n) return 4;
-  if (x >= -2147483648n && x <= 2147483647n) return 5;
+export function intEncodedSize(x: bigint | number): number {
+  // (bigint and number compare exactly with each other)
+  if (x >= 0 && x <= 127) return 1;
+  if (x >= -4096 && x <= 4095) return 2;
+  if (x >= -32768 && x <= 32767) return 3;
+  if (x >= -8388608 && x <= 8388607) return 4;
+  if (x >= -2147483648 && x <= 2147483647) return 5;
   return 9;
 }
 
@@ -46,16 +73,39 @@ export function lpIntElementSize(v: number): number {
 
 /** Whole element size of a string element (integer-looking strings are stored as integers). */
 export function lpStrElementSize(s: string): number {
-  const i = s.length <= 20 ? lpInt(s) : null;
+  const i = lpIntValue(s);
   const e = i !== null ? intEncodedSize(i) : strEncodedSize(s.length);
   return e + backlenSize(e);
 }
 
-/** Appends elements to a growing buffer, then seals them into a listpack blob. */
+/**
+ * Appends elements to a growing buffer, then seals them into a listpack blob. reset() starts
+ * the next one in the same buffer, so one builder serves as a writer's scratch.
+ */
 export class ListpackBuilder {
-  private buf = Buffer.allocUnsafe(256);
+  private buf: Buffer;
   private pos = 6;
   private count = 0;
+
+  constructor(capacity = 256) {
+    this.buf = Buffer.allocUnsafe(Math.max(16, capacity));
+  }
+
+  /** Starts a new, empty listpack (the previous finish()'s bytes are overwritten). */
+  reset(): void {
+    this.pos = 6;
+    this.count = 0;
+  }
+
+  /** Bytes of the listpack so far, end marker included (lpBytes). */
+  get bytes(): number {
+    return this.pos + 1;
+  }
+
+  /** Elements so far. */
+  get length(): number {
+    return this.count;
+  }
 
   private room(n: number): void {
     if (this.pos + n <= this.buf.length) return;
@@ -92,7 +142,7 @@ export class ListpackBuilder {
     this.pos = p;
   }
 
-  /** lpAppendInteger. */
+  /** lpAppendInteger (a number must be an exact integer; int64 beyond 2^53 as a bigint). */
   int(v: bigint | number): void {
     this.room(14);
     const b = this.buf;
@@ -104,9 +154,8 @@ export class ListpackBuilder {
       this.count++;
       return;
     }
-    const x = typeof v === 'bigint' ? v : BigInt(v);
-    const size = intEncodedSize(x);
-    const n = Number(x);
+    const size = intEncodedSize(v);
+    const n = Number(v);
     switch (size) {
       case 1:
         b[p] = n;
@@ -131,7 +180,7 @@ export class ListpackBuilder {
         break;
       default:
         b[p] = 0xf4;
-        b.writeBigInt64LE(BigInt.asIntN(64, x), p + 1);
+        b.writeBigInt64LE(BigInt.asIntN(64, BigInt(v)), p + 1);
     }
     this.pos = p + size;
     this.backlen(size);
@@ -140,8 +189,13 @@ export class ListpackBuilder {
 
   /** lpAppend: an integer-looking string is stored as an integer. */
   str(s: string): void {
-    const i = s.length <= 20 ? lpInt(s) : null;
+    const i = lpIntValue(s);
     if (i !== null) return this.int(i);
+    this.text(s);
+  }
+
+  /** A string element, never turned into an integer (a zset score's "%.17g" text). */
+  text(s: string): void {
     const len = s.length;
     const size = strEncodedSize(len);
     this.room(size + 5);
@@ -162,7 +216,10 @@ export class ListpackBuilder {
     this.count++;
   }
 
-  /** The listpack: header (total bytes, element count or 65535), elements, 0xFF. */
+  /**
+   * The listpack: header (total bytes, element count or 65535), elements, 0xFF. A view of
+   * the builder's buffer, valid until the next reset().
+   */
   finish(): Buffer {
     this.room(1);
     this.buf[this.pos++] = 0xff;

@@ -1,58 +1,26 @@
 /**
  * DUMP / RESTORE payloads as Redis's cluster.c makes them: the RDB type byte and the value
  * (rdbSaveObjectType + rdbSaveObject), then the RDB version as 2 bytes and the CRC-64 of
- * everything before it as 8, both little-endian. Values are written in the plain encodings
- * the RDB encoder uses (any redis-server loads them); RESTORE takes every type the RDB
- * loader does, compact encodings included, so redis-server's payloads restore here.
+ * everything before it as 8, both little-endian. Values are in the encodings the RDB encoder
+ * writes (redis-server's own: listpacks, intsets, quicklists); RESTORE takes every type the
+ * RDB loader does, so redis-server's payloads restore here.
  */
-import { List, Stream, type Value } from '../../keyspace.js';
-import {
-  RDB_TYPE_HASH,
-  RDB_TYPE_LIST,
-  RDB_TYPE_SET,
-  RDB_TYPE_STREAM_LISTPACKS_2,
-  RDB_TYPE_STRING,
-  RDB_TYPE_ZSET_2,
-  RDB_VERSION,
-} from './constants.js';
-import { writeStream } from './stream-rdb.js';
+import type { Value } from '../../keyspace.js';
+import { RDB_VERSION } from './constants.js';
 import { Crc64 } from './crc64.js';
 import { EMPTY, loadObject } from './load-object.js';
+import { ObjectWriter } from './object-writer.js';
 import { RdbReader } from './reader.js';
 import { RdbWriter } from './writer.js';
 
 export function dumpPayload(v: Value): Buffer {
   const chunks: Buffer[] = [];
   const w = new RdbWriter((c) => chunks.push(c));
-  if (typeof v === 'string') {
-    w.byte(RDB_TYPE_STRING);
-    w.string(v);
-  } else if (v instanceof List) {
-    w.byte(RDB_TYPE_LIST);
-    w.len(v.items.length);
-    for (const s of v.items) w.string(s);
-  } else if (v instanceof Map) {
-    w.byte(RDB_TYPE_HASH);
-    w.len(v.size);
-    for (const [f, x] of v) {
-      w.string(f);
-      w.string(x);
-    }
-  } else if (v instanceof Set) {
-    w.byte(RDB_TYPE_SET);
-    w.len(v.size);
-    for (const m of v) w.string(m);
-  } else if (v instanceof Stream) {
-    w.byte(RDB_TYPE_STREAM_LISTPACKS_2);
-    writeStream(w, v);
-  } else {
-    w.byte(RDB_TYPE_ZSET_2);
-    w.len(v.size);
-    for (const n of v.nodes()) {
-      w.string(n.member);
-      w.binaryDouble(n.score);
-    }
-  }
+  const objects = new ObjectWriter(w);
+  const type = objects.type(v);
+  if (type < 0) throw new Error('DUMP of an empty collection');
+  w.byte(type);
+  objects.write(v, type);
   w.flush();
   const body = Buffer.concat([...chunks, Buffer.from([RDB_VERSION & 0xff, RDB_VERSION >> 8])]);
   const crc = new Crc64();

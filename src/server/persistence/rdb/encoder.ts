@@ -4,28 +4,23 @@
  * primitives of writer.ts. Usable for a whole-file save or an incremental background
  * snapshot (one entry at a time across event-loop turns, `flush()` at the end of a turn).
  *
- * Value encodings are the plain, universally loadable ones (STRING, LIST, SET, ZSET_2,
- * HASH; streams as redis-server 7.0's STREAM_LISTPACKS_2): redis-server 2.x–7.x loads them and converts small collections to its compact
- * encodings itself. Strings use Redis's integer encodings and LZF exactly where
+ * Values go in the encodings redis-server 7.0 would hold them in (object-writer.ts: listpacks,
+ * intsets, quicklists for small collections, plain ones for the rest), so files compare in size
+ * with redis-server's. Strings use Redis's integer encodings and LZF exactly where
  * rdbSaveRawString would.
  */
 import type { KeyTable } from '../../key-table.js';
-import { type Collection, List, Stream, type Value } from '../../keyspace.js';
+import type { Collection, Value } from '../../keyspace.js';
 import {
   RDB_OPCODE_AUX,
   RDB_OPCODE_EOF,
   RDB_OPCODE_EXPIRETIME_MS,
   RDB_OPCODE_RESIZEDB,
   RDB_OPCODE_SELECTDB,
-  RDB_TYPE_HASH,
-  RDB_TYPE_LIST,
-  RDB_TYPE_SET,
-  RDB_TYPE_STREAM_LISTPACKS_2,
   RDB_TYPE_STRING,
-  RDB_TYPE_ZSET_2,
   RDB_VERSION,
 } from './constants.js';
-import { writeStream } from './stream-rdb.js';
+import { ObjectWriter } from './object-writer.js';
 import { RdbWriter, type RdbSink, type RdbWriterOptions } from './writer.js';
 
 export type { RdbSink } from './writer.js';
@@ -38,11 +33,13 @@ export interface RdbEncoderOptions extends RdbWriterOptions {
 export class RdbEncoder {
   /** The primitives (len, string, …), for callers writing records of their own. */
   readonly writer: RdbWriter;
+  private readonly objects: ObjectWriter;
   private readonly checksum: boolean;
   private finished = false;
 
   constructor(sink: RdbSink, options: RdbEncoderOptions = {}) {
     this.writer = new RdbWriter(sink, options);
+    this.objects = new ObjectWriter(this.writer);
     this.checksum = options.checksum ?? true;
   }
 
@@ -79,55 +76,15 @@ export class RdbEncoder {
    */
   entry(key: string, value: Value, expireAtMs?: number): boolean {
     const w = this.writer;
-    let type: number;
-    if (typeof value === 'string') type = RDB_TYPE_STRING;
-    else if (value instanceof List) type = value.items.length === 0 ? -1 : RDB_TYPE_LIST;
-    else if (value instanceof Map) type = value.size === 0 ? -1 : RDB_TYPE_HASH;
-    else if (value instanceof Set) type = value.size === 0 ? -1 : RDB_TYPE_SET;
-    // A stream may be empty (consumer groups on it, or everything deleted): Redis keeps those.
-    else if (value instanceof Stream) type = RDB_TYPE_STREAM_LISTPACKS_2;
-    else type = value.scores.size === 0 ? -1 : RDB_TYPE_ZSET_2;
+    const type = this.objects.type(value);
     if (type < 0) return false;
-
     if (expireAtMs !== undefined) {
       w.byte(RDB_OPCODE_EXPIRETIME_MS);
       w.millis(expireAtMs);
     }
     w.byte(type);
     w.string(key);
-    switch (type) {
-      case RDB_TYPE_STRING:
-        w.string(value as string);
-        break;
-      case RDB_TYPE_LIST: {
-        const items = (value as List).items;
-        w.len(items.length);
-        for (let i = 0; i < items.length; i++) w.string(items[i]!);
-        break;
-      }
-      case RDB_TYPE_HASH:
-        w.len((value as Map<string, string>).size);
-        for (const [f, v] of value as Map<string, string>) {
-          w.string(f);
-          w.string(v);
-        }
-        break;
-      case RDB_TYPE_SET:
-        w.len((value as Set<string>).size);
-        for (const m of value as Set<string>) w.string(m);
-        break;
-      case RDB_TYPE_STREAM_LISTPACKS_2:
-        writeStream(w, value as Stream);
-        break;
-      default: {
-        const scores = (value as { scores: Map<string, number> }).scores;
-        w.len(scores.size);
-        for (const [m, s] of scores) {
-          w.string(m);
-          w.binaryDouble(s);
-        }
-      }
-    }
+    this.objects.write(value, type);
     return true;
   }
 

@@ -3,6 +3,7 @@
  * listpack, intset, zipmap, quicklist), turned into the keyspace's types. Duplicates and NaN
  * scores are rejected as Redis rejects them; empty collections come back as EMPTY.
  */
+import { noteLoaded } from '../../encoding.js';
 import { List, ZSet, type Value } from '../../keyspace.js';
 import {
   QUICKLIST_NODE_CONTAINER_PACKED,
@@ -54,7 +55,7 @@ export function loadObject(r: RdbReader, type: number, key: string): Value | typ
       const set = new Set<string>();
       for (let i = 0; i < n; i++) set.add(r.string('set member'));
       if (set.size !== n) throw new RdbError(`set "${key}" has duplicate members`, r.pos);
-      return set;
+      return loaded(set, false);
     }
     case RDB_TYPE_ZSET:
     case RDB_TYPE_ZSET_2: {
@@ -68,7 +69,7 @@ export function loadObject(r: RdbReader, type: number, key: string): Value | typ
         z.add(m, s);
       }
       if (z.scores.size !== n) throw new RdbError(`zset "${key}" has duplicate members`, r.pos);
-      return z;
+      return loaded(z, false);
     }
     case RDB_TYPE_HASH: {
       const n = r.count('hash size');
@@ -79,24 +80,26 @@ export function loadObject(r: RdbReader, type: number, key: string): Value | typ
         h.set(f, r.string('hash value'));
       }
       if (h.size !== n) throw new RdbError(`hash "${key}" has duplicate fields`, r.pos);
-      return h;
+      return loaded(h, false);
     }
     case RDB_TYPE_HASH_ZIPMAP:
-      return toHash(zipmapEntries(r.blob('zipmap')), key);
+      // Converted like a plain hash: Redis checks its entries' lengths too.
+      return loaded(toHash(zipmapEntries(r.blob('zipmap')), key), false);
     case RDB_TYPE_LIST_ZIPLIST:
       return toList(ziplistEntries(r.blob('ziplist')));
     case RDB_TYPE_SET_INTSET:
-      return toSet(intsetMembers(r.blob('intset')), key);
+      return loaded(toSet(intsetMembers(r.blob('intset')), key), true);
     case RDB_TYPE_SET_LISTPACK:
-      return toSet(listpackEntries(r.blob('listpack')), key);
+      // Redis 7.2's small sets of strings: judged as a set made now (7.0 has no such encoding).
+      return loaded(toSet(listpackEntries(r.blob('listpack')), key), false);
     case RDB_TYPE_ZSET_ZIPLIST:
-      return toZSet(ziplistEntries(r.blob('ziplist')), key);
+      return loaded(toZSet(ziplistEntries(r.blob('ziplist')), key), true);
     case RDB_TYPE_ZSET_LISTPACK:
-      return toZSet(listpackEntries(r.blob('listpack')), key);
+      return loaded(toZSet(listpackEntries(r.blob('listpack')), key), true);
     case RDB_TYPE_HASH_ZIPLIST:
-      return toHash(ziplistEntries(r.blob('ziplist')), key);
+      return loaded(toHash(ziplistEntries(r.blob('ziplist')), key), true);
     case RDB_TYPE_HASH_LISTPACK:
-      return toHash(listpackEntries(r.blob('listpack')), key);
+      return loaded(toHash(listpackEntries(r.blob('listpack')), key), true);
     case RDB_TYPE_LIST_QUICKLIST:
     case RDB_TYPE_LIST_QUICKLIST_2: {
       const nodes = r.count('quicklist length');
@@ -129,6 +132,12 @@ export function loadObject(r: RdbReader, type: number, key: string): Value | typ
       );
     }
   }
+}
+
+/** The encoding redis-server would give what it loaded (encoding.ts: noteLoaded). */
+function loaded<V extends Value | typeof EMPTY>(v: V, packed: boolean): V {
+  if (v !== EMPTY) noteLoaded(v as Value, packed);
+  return v;
 }
 
 function concat(a: string[], b: string[]): string[] {

@@ -201,24 +201,31 @@ export class RdbWriter {
         return;
       }
     }
-    if (this.compress && n > 20) {
-      if (this.scratchOut.length < n) this.scratchOut = Buffer.allocUnsafe(Math.max(n, 256));
-      const dst = this.scratchOut;
-      const clen = lzfCompressInto(src, off, off + n, dst, 0, n - 4);
-      if (clen === 0) {
-        this.len(n);
-        this.bytes(src, n, off);
-      } else {
-        this.byte(0xc0 | RDB_ENC_LZF);
-        this.len(clen);
-        this.len(n);
-        this.bytes(dst, clen);
-      }
-      if (n > SCRATCH_KEEP) this.scratchOut = Buffer.alloc(0);
-      return;
-    }
+    if (this.compress && n > 20 && this.lzfBlob(src, off, n, n - 4, n - 4)) return;
     this.len(n);
     this.bytes(src, n, off);
+  }
+
+  /**
+   * rdbSaveLzfBlob of src[off, off + n) if LZF, allowed `outMax` output bytes (lzf_compress's
+   * out_len), gets it down to at most `maxLen`; returns false, writing nothing, otherwise.
+   * Strings allow n - 4 and take any fit (rdbSaveLzfStringObject); a list's compressed
+   * quicklist node allows n and needs 8 bytes saved (__quicklistCompressNode).
+   */
+  lzfBlob(src: Buffer, off: number, n: number, outMax: number, maxLen: number): boolean {
+    if (outMax <= 0) return false;
+    if (this.scratchOut.length < outMax) this.scratchOut = Buffer.allocUnsafe(Math.max(outMax, 256));
+    const dst = this.scratchOut;
+    const clen = lzfCompressInto(src, off, off + n, dst, 0, outMax);
+    const ok = clen > 0 && clen <= maxLen;
+    if (ok) {
+      this.byte(0xc0 | RDB_ENC_LZF);
+      this.len(clen);
+      this.len(n);
+      this.bytes(dst, clen);
+    }
+    if (outMax > SCRATCH_KEEP) this.scratchOut = Buffer.alloc(0);
+    return ok;
   }
 
   /** Raw bytes without a length (rdbWriteRaw: the PEL's 16-byte IDs). */
