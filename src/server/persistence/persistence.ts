@@ -64,7 +64,7 @@ export class Persistence {
 
   private rdbEncoder(extra: Record<string, string> = {}): EncoderFactory {
     return (sink) => {
-      const e = new RdbEncoder(sink);
+      const e = new RdbEncoder(sink, { compress: this.cfg.yes('rdbcompression') });
       e.header(defaultAux(extra));
       return {
         db: (id, keys, expires) => e.selectDb(id, keys, expires),
