@@ -3,25 +3,22 @@
  * loads them with identical contents, and our decoder reads what redis-server saves
  * (listpack, quicklist, intset, hashtable and skiplist encodings, LZF, functions).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../src/harness/targets/ports.js';
-import { Keyspace, List, ZSet, type Value } from '../../src/server/keyspace.js';
+import { Keyspace, List, ZSet } from '../../src/server/keyspace.js';
 import {
   AtomicFileWriter,
   RdbEncoder,
   encodeKeyspace,
-  loadRdb,
   writeFileAtomic,
 } from '../../src/server/persistence/rdb/index.js';
-import { ALL_BYTES, keyspaceEntries, plainEntries, sampleKeyspace, type PlainEntry } from '../unit/rdb/fixtures.js';
-
-const execFileP = promisify(execFile);
+import { ALL_BYTES, keyspaceEntries, sampleKeyspace } from '../unit/rdb/fixtures.js';
+import { checkRdb, decodeFile, expectSameEntries, populate, readServer } from '../helpers/rdb-compare.js';
 
 function onPath(bin: string): boolean {
   for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
@@ -111,94 +108,6 @@ afterAll(async () => {
   await Promise.all([...servers].map(kill));
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
-
-// ---- reading a live server's dataset, binary safe ----------------------------------------
-
-const latin1 = (b: Buffer): string => b.toString('latin1');
-
-function parseScore(s: string): number {
-  return s === 'inf' || s === '+inf' ? Infinity : s === '-inf' ? -Infinity : Number(s);
-}
-
-async function scanAll(client: Redis, cmd: string, key: Buffer | null): Promise<Buffer[]> {
-  const out: Buffer[] = [];
-  let cursor = '0';
-  do {
-    const args = key === null ? [cursor, 'COUNT', '1000'] : [key, cursor, 'COUNT', '1000'];
-    const [next, items] = (await client.callBuffer(cmd, args)) as [Buffer, Buffer[]];
-    cursor = latin1(next);
-    out.push(...items);
-  } while (cursor !== '0');
-  return out;
-}
-
-async function readServer(client: Redis): Promise<PlainEntry[]> {
-  const keys = [...new Set((await scanAll(client, 'SCAN', null)).map(latin1))];
-  const entries: [string, Value, number | undefined][] = [];
-  for (const k of keys) {
-    const key = Buffer.from(k, 'latin1');
-    const type = String(await client.call('TYPE', key));
-    let value: Value;
-    if (type === 'string') value = latin1((await client.callBuffer('GET', [key])) as Buffer);
-    else if (type === 'list') value = new List(((await client.callBuffer('LRANGE', [key, '0', '-1'])) as Buffer[]).map(latin1));
-    else if (type === 'set') value = new Set(((await client.callBuffer('SMEMBERS', [key])) as Buffer[]).map(latin1));
-    else if (type === 'hash') {
-      const flat = (await scanAll(client, 'HSCAN', key)).map(latin1);
-      const h = new Map<string, string>();
-      for (let i = 0; i < flat.length; i += 2) h.set(flat[i]!, flat[i + 1]!);
-      value = h;
-    } else if (type === 'zset') {
-      // Flat [member, score, ...] (RESP2) or [member, score] pairs, depending on the client.
-      const reply = (await client.callBuffer('ZRANGE', [key, '0', '-1', 'WITHSCORES'])) as unknown[];
-      const flat = reply.flatMap((x) => (Array.isArray(x) ? x : [x])) as (Buffer | number)[];
-      const z = new ZSet();
-      for (let i = 0; i < flat.length; i += 2) {
-        const score = flat[i + 1]!;
-        z.add(latin1(flat[i] as Buffer), typeof score === 'number' ? score : parseScore(latin1(score)));
-      }
-      value = z;
-    } else throw new Error(`unexpected type ${type} for ${JSON.stringify(k)}`);
-    const at = Number(await client.call('PEXPIRETIME', key));
-    entries.push([k, value, at >= 0 ? at : undefined]);
-  }
-  return plainEntries(entries);
-}
-
-function decodeFile(file: string): { entries: PlainEntry[]; stats: ReturnType<typeof loadRdb> } {
-  const entries: [string, Value, number | undefined][] = [];
-  const stats = loadRdb(fs.readFileSync(file), (k, v, e) => entries.push([k, v, e]));
-  return { entries: plainEntries(entries), stats };
-}
-
-/** Deep equality with a readable report: the first differing key rather than a 100-key diff. */
-function expectSameEntries(actual: PlainEntry[], expected: PlainEntry[]): void {
-  expect(actual.map((e) => e[0])).toEqual(expected.map((e) => e[0]));
-  for (let i = 0; i < expected.length; i++) expect(actual[i], `key ${JSON.stringify(expected[i]![0]).slice(0, 80)}`).toStrictEqual(expected[i]);
-}
-
-async function checkRdb(file: string): Promise<string> {
-  const { stdout, stderr } = await execFileP('redis-check-rdb', [file]);
-  return stdout + stderr;
-}
-
-/** Writes a keyspace into a live server with ordinary commands. */
-async function populate(client: Redis, ks: Keyspace): Promise<void> {
-  const b = (s: string): Buffer => Buffer.from(s, 'latin1');
-  const batches = <T>(items: T[], n: number): T[][] =>
-    Array.from({ length: Math.ceil(items.length / n) }, (_, i) => items.slice(i * n, i * n + n));
-  for (const [k, v] of ks.data) {
-    const key = b(k);
-    if (typeof v === 'string') await client.call('SET', key, b(v));
-    else if (v instanceof List) for (const part of batches(v.items, 500)) await client.call('RPUSH', key, ...part.map(b));
-    else if (v instanceof Map) for (const part of batches([...v], 500)) await client.call('HSET', key, ...part.flat().map(b));
-    else if (v instanceof Set) for (const part of batches([...v], 500)) await client.call('SADD', key, ...part.map(b));
-    else
-      for (const part of batches([...v.scores], 500))
-        await client.call('ZADD', key, ...part.flatMap(([m, s]) => [s === Infinity ? '+inf' : s === -Infinity ? '-inf' : String(s), b(m)]));
-    const at = ks.getExpire(k);
-    if (at !== undefined) await client.call('PEXPIREAT', key, String(at));
-  }
-}
 
 /** Data meant to make redis-server 7.0 use each of its encodings. */
 function redisShapedKeyspace(now: number): Keyspace {

@@ -10,6 +10,7 @@ import { quicklistNodes } from '../../../src/server/persistence/rdb/quicklist.js
 import { RdbReader } from '../../../src/server/persistence/rdb/reader.js';
 import { RdbWriter } from '../../../src/server/persistence/rdb/writer.js';
 import { lzfDecompress } from '../../../src/server/persistence/rdb/lzf.js';
+import { quicklistLayout } from '../../helpers/rdb-compare.js';
 import { harness } from '../server/commands/harness.js';
 import { plain } from './fixtures.js';
 
@@ -51,20 +52,6 @@ const FROM_REDIS: [string, string[], string][] = [
     '120102409e9e00000015008161020101dfff027f01c08002cfff02d00002f1001003f1ff7f03f1008003f200800004f2ffff7f04f200008004f30000800005f3ffffff7f05f30000008005f4000000800000000009822d3003823031038001e0407878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787878787842ff'],
 ];
 
-/** A list's nodes: "elements/bytes" (z: LZF-compressed), "P<bytes>" for a PLAIN node. */
-function layout(p: Buffer): string {
-  const r = new RdbReader(p);
-  expect(r.u8('type')).toBe(T.RDB_TYPE_LIST_QUICKLIST_2);
-  const out: string[] = [];
-  for (let n = r.count('nodes'); n > 0; n--) {
-    const container = r.len('container');
-    const lzf = r.buf[r.pos] === (0xc0 | T.RDB_ENC_LZF);
-    const b = r.blob('node');
-    out.push(container === T.QUICKLIST_NODE_CONTAINER_PLAIN ? `P${b.length}` : `${listpackEntries(b).length}/${b.length}${lzf ? 'z' : ''}`);
-  }
-  return out.join(' ');
-}
-
 const seq = (n: number, f: (i: number) => string): string[] => Array.from({ length: n }, (_, i) => f(i));
 
 /** [list-max-listpack-size, list-compress-depth, elements pushed, the nodes redis-server 7.0.15 saved]. */
@@ -104,7 +91,7 @@ describe('RDB object writer: redis-server 7.0 encodings', () => {
       const h = harness();
       h.run('RPUSH', 'k', ...items);
       const p = payload(h.ks.get('k')!);
-      expect(layout(p)).toBe(nodes);
+      expect(quicklistLayout(p)).toBe(nodes);
       expect(plain(reload(p))).toEqual(plain(h.ks.get('k')!));
     });
   }
@@ -114,11 +101,11 @@ describe('RDB object writer: redis-server 7.0 encodings', () => {
     expect(h.run('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '100')).toBe('+OK\r\n');
     h.run('RPUSH', 'k', 'a', 'b', 'x'.repeat(100), 'c', 'y'.repeat(99), 'z'.repeat(200), 'd');
     const p = payload(h.ks.get('k')!);
-    expect(layout(p)).toBe('2/13 P100 2/112 P200 1/10');
+    expect(quicklistLayout(p)).toBe('2/13 P100 2/112 P200 1/10');
     expect(plain(reload(p))).toEqual(plain(h.ks.get('k')!));
     expect(h.run('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '5gb')).toMatch(/^-ERR argument must be a memory value/);
     expect(h.run('DEBUG', 'QUICKLIST-PACKED-THRESHOLD', '0')).toBe('+OK\r\n');
-    expect(layout(payload(h.ks.get('k')!))).toBe('7/428');
+    expect(quicklistLayout(payload(h.ks.get('k')!))).toBe('7/428');
   });
 
   it('compressed inner nodes decompress to the listpack they stand for', () => {
