@@ -1,4 +1,5 @@
 import { cloneValue, List, Stream, type Value, ZSet } from './keyspace.js';
+import { lpIntValue } from './stream/listpack-encoding.js';
 
 /**
  * The encoding redis-server 7.0 would give a value (OBJECT ENCODING, the element order of
@@ -50,15 +51,9 @@ const kept = new WeakSet<object>();
 /** Lists made before list-max-listpack-size / list-compress-depth changed: [fill, depth] at the time. */
 const listOptions = new WeakMap<List, readonly [number, number]>();
 
-const INT64_MIN = -(2n ** 63n);
-const INT64_MAX = 2n ** 63n - 1n;
-
 /** string2ll: the canonical decimal form of an int64 ("-0", "01", " 1" are not). */
 export function isInt64(s: string): boolean {
-  if (s.length === 0 || s.length > 20 || !/^(0|-?[1-9][0-9]*)$/.test(s)) return false;
-  if (s.length < 16) return true;
-  const b = BigInt(s);
-  return b >= INT64_MIN && b <= INT64_MAX;
+  return lpIntValue(s) !== null;
 }
 
 function compactable(v: Value): v is Compactable {

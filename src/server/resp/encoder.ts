@@ -83,11 +83,24 @@ export function formatDouble(d: number): string {
   if (d === -Infinity) return '-inf';
   if (Object.is(d, -0)) return '-0';
   if (Number.isInteger(d) && Math.abs(d) < 1e17) return String(d);
+  // Scanned by hand rather than split and regexes: RDB saves format every fractional
+  // score of a listpack sorted set this way.
   const s = d.toPrecision(17);
-  const [m, e] = s.split('e') as [string, string | undefined];
-  const mant = m.includes('.') ? m.replace(/\.?0+$/, '') : m;
-  if (e === undefined) return mant;
-  return mant + 'e' + (e[0] === '-' ? '-' : '+') + e.replace(/^[+-]/, '').padStart(2, '0');
+  const e = s.indexOf('e');
+  const mant = trimFraction(s, e < 0 ? s.length : e);
+  if (e < 0) return mant;
+  const sign = s.charCodeAt(e + 1) === 45 ? '-' : '+';
+  const digits = s.slice(e + 2);
+  return mant + 'e' + sign + (digits.length < 2 ? '0' + digits : digits);
+}
+
+/** s[0, end) without the trailing zeros of its fraction (and the point, when nothing is left). */
+function trimFraction(s: string, end: number): string {
+  if (s.lastIndexOf('.', end - 1) < 0) return end === s.length ? s : s.slice(0, end);
+  let i = end;
+  while (s.charCodeAt(i - 1) === 48) i--;
+  if (s.charCodeAt(i - 1) === 46) i--;
+  return i === s.length ? s : s.slice(0, i);
 }
 
 /** A command as an array of bulk strings: the AOF's record format. */

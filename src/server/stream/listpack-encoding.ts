@@ -210,7 +210,9 @@ export class ListpackBuilder {
       b.writeUInt32LE(len, p);
       p += 4;
     }
-    p += b.latin1Write(s, p, len);
+    // Short strings: a byte loop beats the native call's overhead.
+    if (len < 24) for (let i = 0; i < len; i++) b[p++] = s.charCodeAt(i);
+    else p += b.latin1Write(s, p, len);
     this.pos = p;
     this.backlen(size);
     this.count++;
