@@ -1,4 +1,4 @@
-import { Keyspace } from '../server/keyspace.js';
+import { Keyspace, List, ZSet } from '../server/keyspace.js';
 import { Rng } from '../shared/prng.js';
 
 /** A deterministic float source (the harness's seeded PRNG) so every run benchmarks the same bytes. */
@@ -27,5 +27,31 @@ export function keyspaceOf(n: number, valueSize: number, seed = 1): Keyspace {
   const rand = prng(seed);
   const ks = new Keyspace();
   for (let i = 0; i < n; i++) ks.load(`key:${i}`, value(rand, valueSize));
+  return ks;
+}
+
+/**
+ * `n` each of small hashes, integer sets, sorted sets and lists (10 elements, some integers,
+ * some fractional scores): the compact encodings an RDB save writes as listpacks and intsets.
+ */
+export function collectionsOf(n: number, seed = 1): Keyspace {
+  const rand = prng(seed);
+  const ks = new Keyspace();
+  for (let i = 0; i < n; i++) {
+    const h = new Map<string, string>();
+    const s = new Set<string>();
+    const z = new ZSet();
+    const items: string[] = [];
+    for (let j = 0; j < 10; j++) {
+      h.set(`field:${j}`, j % 3 === 0 ? String(Math.floor(rand() * 1e6)) : value(rand, 12));
+      s.add(String(Math.floor(rand() * 1e6) - 500_000));
+      z.add(value(rand, 8), j % 2 === 0 ? j : rand());
+      items.push(value(rand, 10));
+    }
+    ks.load(`hash:${i}`, h);
+    ks.load(`set:${i}`, s);
+    ks.load(`zset:${i}`, z);
+    ks.load(`list:${i}`, new List(items));
+  }
   return ks;
 }

@@ -65,7 +65,9 @@ function fits(v: Compactable, L: EncodingLimits): boolean {
   if (v instanceof Map) {
     if (v.size > L.hashMaxListpackEntries) return false;
     const max = L.hashMaxListpackValue;
-    for (const [f, x] of v) if (f.length > max || x.length > max) return false;
+    // keys() and values(), not entries(): no [field, value] array per entry.
+    for (const f of v.keys()) if (f.length > max) return false;
+    for (const x of v.values()) if (x.length > max) return false;
     return true;
   }
   if (v instanceof Set) {

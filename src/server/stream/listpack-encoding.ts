@@ -219,15 +219,25 @@ export class ListpackBuilder {
   }
 
   /**
-   * The listpack: header (total bytes, element count or 65535), elements, 0xFF. A view of
-   * the builder's buffer, valid until the next reset().
+   * Seals the listpack — header (total bytes, element count or 65535), elements, 0xFF — in
+   * `buffer`, and returns its length (no view made: the RDB writer copies from `buffer`).
    */
-  finish(): Buffer {
+  seal(): number {
     this.room(1);
-    this.buf[this.pos++] = 0xff;
-    const out = this.buf.subarray(0, this.pos);
-    out.writeUInt32LE(this.pos, 0);
-    out.writeUInt16LE(this.count < 65535 ? this.count : 65535, 4);
-    return out;
+    const b = this.buf;
+    b[this.pos++] = 0xff;
+    b.writeUInt32LE(this.pos, 0);
+    b.writeUInt16LE(this.count < 65535 ? this.count : 65535, 4);
+    return this.pos;
+  }
+
+  /** The bytes seal() made are buffer[0, length); valid until the next reset(). */
+  get buffer(): Buffer {
+    return this.buf;
+  }
+
+  /** The sealed listpack as a view of the builder's buffer, valid until the next reset(). */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.seal());
   }
 }

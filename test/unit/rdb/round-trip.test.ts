@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Databases } from '../../../src/server/databases.js';
+import { isCompact } from '../../../src/server/encoding.js';
 import { Keyspace, List, ZSet, type Value } from '../../../src/server/keyspace.js';
 import { RdbEncoder } from '../../../src/server/persistence/rdb/encoder.js';
 import { loadRdb } from '../../../src/server/persistence/rdb/decoder.js';
@@ -190,7 +191,12 @@ describe('RDB encoder/decoder round trip', () => {
           ks.data.delete(k);
           ks.load(k, v, e);
         }
-        expect(plainEntries(decodeAll(encodeKeyspace(ks)))).toEqual(keyspaceEntries(ks));
+        // A listpack holds a -0 score as the integer 0 (zzlInsertAt's double2ll), as in Redis.
+        const want = keyspaceEntries(ks);
+        for (const [k, v] of want) {
+          if (typeof v === 'object' && 'zset' in v && isCompact(ks.data.get(k)!)) for (const e of v.zset) e[1] += 0;
+        }
+        expect(plainEntries(decodeAll(encodeKeyspace(ks)))).toEqual(want);
       }),
       { numRuns: 150 },
     );

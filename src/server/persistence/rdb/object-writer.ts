@@ -66,20 +66,20 @@ export class ObjectWriter {
       case RDB_TYPE_HASH_LISTPACK: {
         const lp = this.lp;
         lp.reset();
-        for (const [f, x] of v as Map<string, string>) {
+        // forEach: no [field, value] array per entry, as for-of over entries makes.
+        (v as Map<string, string>).forEach((x, f) => {
           lp.str(f);
           lp.str(x);
-        }
-        const blob = lp.finish();
-        w.stringBytes(blob, 0, blob.length);
+        });
+        w.stringBytes(lp.buffer, 0, lp.seal());
         break;
       }
       case RDB_TYPE_HASH:
         w.len((v as Map<string, string>).size);
-        for (const [f, x] of v as Map<string, string>) {
+        (v as Map<string, string>).forEach((x, f) => {
           w.string(f);
           w.string(x);
-        }
+        });
         return;
       case RDB_TYPE_SET_INTSET: {
         const blob = this.intset.build(v as Set<string>);
@@ -121,7 +121,6 @@ export class ObjectWriter {
       if (Number.isInteger(s) && s >= -LL_HALF && s <= LL_HALF) lp.int(Number.isSafeInteger(s) ? s : BigInt(s));
       else lp.text(formatDouble(s));
     }
-    const blob = lp.finish();
-    this.w.stringBytes(blob, 0, blob.length);
+    this.w.stringBytes(lp.buffer, 0, lp.seal());
   }
 }
