@@ -232,6 +232,13 @@ export class KeyTable<C extends Collection = Collection> {
     return true;
   }
 
+  /** Removes entry `e`, found by its number rather than its key (no key string made). */
+  deleteEntry(e: number): void {
+    const h = this.hashOf(e);
+    if (!this.unlinkEntry(this.slots, e, h) && this.old !== null) this.unlinkEntry(this.old, e, h);
+    this.release(e);
+  }
+
   clear(): void {
     this.arena.clear();
     this.meta = [];
@@ -412,6 +419,18 @@ export class KeyTable<C extends Collection = Collection> {
       if (s > 0 && this.hashOf(s - 1) === h && this.keyEquals(s - 1, key)) {
         slots[i] = DELETED;
         return s - 1;
+      }
+    }
+  }
+
+  private unlinkEntry(slots: Int32Array, e: number, h: number): boolean {
+    const mask = slots.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = slots[i]!;
+      if (s === EMPTY) return false;
+      if (s === e + 1) {
+        slots[i] = DELETED;
+        return true;
       }
     }
   }

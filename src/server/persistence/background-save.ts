@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { KeyTable } from '../key-table.js';
 import type { Databases } from '../databases.js';
-import type { Collection, Value } from '../keyspace.js';
+import type { Collection } from '../keyspace.js';
 import { type StallWatch, watchStalls } from '../stall-monitor.js';
 import { DatasetSnapshot } from './dataset-snapshot.js';
 
@@ -10,7 +10,6 @@ import { DatasetSnapshot } from './dataset-snapshot.js';
 export interface SnapshotEncoder {
   /** Database `id` begins: its keys and keys with a TTL at the snapshot instant (RESIZEDB). Only non-empty ones, in id order. */
   db(id: number, keys: number, expires: number): void;
-  entry(key: string, value: Value, expireAt: number | undefined): void;
   /** Entry `e` of the live table, read from its bytes where the encoder can. */
   stored(table: KeyTable<Collection>, e: number): void;
   /** Writes any trailer (RDB EOF + checksum) and flushes buffered bytes. */

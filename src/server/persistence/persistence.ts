@@ -68,7 +68,6 @@ export class Persistence {
       e.header(defaultAux(extra));
       return {
         db: (id, keys, expires) => e.selectDb(id, keys, expires),
-        entry: (k, v, x) => e.entry(k, v, x),
         stored: (t, n) => e.stored(t, n),
         finish: () => e.footer(),
       };

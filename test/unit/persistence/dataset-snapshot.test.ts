@@ -106,7 +106,6 @@ describe('DatasetSnapshot', () => {
             cur = new Map();
             got.set(id, cur);
           },
-          entry: emit,
           stored: (t, e) => emit(t.key(e), t.value(e), t.expireAt(e)),
         };
         const snap = new DatasetSnapshot(dbs);
@@ -143,7 +142,7 @@ describe('DatasetSnapshot', () => {
     dbs.flushAll();
     expect(snap.cowBytes).toBe(0);
     let n = 0;
-    const sink: EntrySink = { db: () => {}, entry: () => n++, stored: () => n++ };
+    const sink: EntrySink = { db: () => {}, stored: () => n++ };
     while (!snap.step(100, sink));
     expect(n).toBe(1000);
     expect(dbs.size).toBe(0);

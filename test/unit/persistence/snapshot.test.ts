@@ -66,8 +66,8 @@ describe('CowSnapshot', () => {
           expect(got.has(k)).toBe(false); // each key once
           got.set(k, [cloneValue(v), e]);
         };
-        // Live entries come as table positions (the byte path), preserved ones as values.
-        const sink: EntrySink = { entry: emit, stored: (t, e) => emit(t.key(e), t.value(e), t.expireAt(e)) };
+        // Every entry comes as a table position: the live table's, or the one copy-on-write kept.
+        const sink: EntrySink = { stored: (t, e) => emit(t.key(e), t.value(e), t.expireAt(e)) };
         const snap = new CowSnapshot(ks);
         let finished = false;
         for (const op of during) {

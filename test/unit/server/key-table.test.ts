@@ -11,6 +11,7 @@ type V = string | Obj;
 type Op =
   | { op: 'set'; key: string; value: V }
   | { op: 'delete'; key: string }
+  | { op: 'deleteEntry'; key: string }
   | { op: 'expire'; key: string; at: number | undefined }
   | { op: 'clear' }
   | { op: 'reserve'; n: number }
@@ -37,6 +38,7 @@ const value: fc.Arbitrary<V> = fc.oneof(
 const writes = [
   { weight: 8, arbitrary: fc.record({ op: fc.constant('set' as const), key, value }) },
   { weight: 4, arbitrary: fc.record({ op: fc.constant('delete' as const), key }) },
+  { weight: 2, arbitrary: fc.record({ op: fc.constant('deleteEntry' as const), key }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('expire' as const), key, at: fc.option(fc.integer({ min: 1, max: 2e12 }), { nil: undefined }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('reserve' as const), n: fc.integer({ min: 0, max: 300 }) }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('rehash' as const), slots: fc.integer({ min: 1, max: 64 }) }) },
@@ -61,6 +63,14 @@ function apply(t: KeyTable<Obj>, model: Model, o: Op): void {
       expect(t.delete(o.key)).toBe(m.delete(o.key));
       ttl.delete(o.key);
       break;
+    case 'deleteEntry': {
+      // by number, as the snapshot drops what it kept
+      const e = t.find(o.key);
+      if (e >= 0) t.deleteEntry(e);
+      m.delete(o.key);
+      ttl.delete(o.key);
+      break;
+    }
     case 'expire': {
       const e = t.find(o.key);
       if (e < 0) break;
@@ -142,7 +152,7 @@ describe('KeyTable', () => {
             expect(t.value(e)).toBe(model.m.get(k)); // the live value, never a stale one
             expect(e).toBeLessThan(c.position);
           }
-          if (o.op === 'set' || o.op === 'delete') touched.add(o.key);
+          if (o.op === 'set' || o.op === 'delete' || o.op === 'deleteEntry') touched.add(o.key);
           apply(t, model, o);
         }
         for (let e = c.next(); e >= 0; e = c.next()) seen.push(t.key(e));

@@ -128,43 +128,12 @@ export class RdbReader {
     return n;
   }
 
-  /** rdbGenericLoadStringObject as a latin1 string. */
-  string(what: string): string {
-    const buf = this.buf;
-    const p = this.pos;
-    if (p >= this.end) throw this.truncated(what);
-    const b = buf[p]!;
-    let n: number;
-    let start: number;
-    if (b < 0x40) {
-      n = b;
-      start = p + 1;
-    } else if (b < 0x80) {
-      if (p + 2 > this.end) throw this.truncated(what);
-      n = ((b & 0x3f) << 8) | buf[p + 1]!;
-      start = p + 2;
-    } else if (b >= 0xc0) {
-      return this.encodedString(b & 0x3f, what);
-    } else {
-      n = this.len(what);
-      start = this.pos;
-    }
-    const end = start + n;
-    if (end > this.end) {
-      this.pos = start;
-      throw this.truncated(what);
-    }
-    this.pos = end;
-    return buf.latin1Slice(start, end);
-  }
-
   /**
-   * string() as a byte range, no JS string made: returns the buffer holding it, its start
-   * in rangeStart and its length in rangeLen. A raw string is a range of the file; an LZF
-   * or integer-encoded one is decoded into scratch buffer `slot` (0 or 1, so a key and its
-   * value can both be held), valid until the next call with that slot.
+   * The header of a string record. A plain (length-prefixed) string: consumes it, leaves
+   * its bytes at buf[rangeStart, rangeStart + rangeLen) and returns -1. An encoded one
+   * (integer or LZF, first byte 0b11xxxxxx): consumes nothing, returns its encoding.
    */
-  stringRange(what: string, slot: 0 | 1): Buffer {
+  private stringHeader(what: string): number {
     const buf = this.buf;
     const p = this.pos;
     if (p >= this.end) throw this.truncated(what);
@@ -179,19 +148,7 @@ export class RdbReader {
       n = ((b & 0x3f) << 8) | buf[p + 1]!;
       start = p + 2;
     } else if (b >= 0xc0) {
-      const enc = b & 0x3f;
-      if (enc === RDB_ENC_LZF) {
-        this.pos = p + 1;
-        const out = this.lzf(what, slot + 1);
-        this.rangeStart = 0;
-        this.rangeLen = this.lzfLen;
-        return out;
-      }
-      const s = this.encodedString(enc, what); // an integer: a few digits
-      const out = this.slotScratch(slot, s.length);
-      this.rangeStart = 0;
-      this.rangeLen = out.latin1Write(s, 0, s.length);
-      return out;
+      return b & 0x3f;
     } else {
       n = this.len(what);
       start = this.pos;
@@ -204,7 +161,37 @@ export class RdbReader {
     this.pos = end;
     this.rangeStart = start;
     this.rangeLen = n;
-    return buf;
+    return -1;
+  }
+
+  /** rdbGenericLoadStringObject as a latin1 string. */
+  string(what: string): string {
+    const enc = this.stringHeader(what);
+    if (enc >= 0) return this.encodedString(enc, what);
+    return this.buf.latin1Slice(this.rangeStart, this.rangeStart + this.rangeLen);
+  }
+
+  /**
+   * string() as a byte range, no JS string made: returns the buffer holding it, its start
+   * in rangeStart and its length in rangeLen. A raw string is a range of the file; an LZF
+   * or integer-encoded one is decoded into scratch buffer `slot` (0 or 1, so a key and its
+   * value can both be held), valid until the next call with that slot.
+   */
+  stringRange(what: string, slot: 0 | 1): Buffer {
+    const enc = this.stringHeader(what);
+    if (enc < 0) return this.buf;
+    if (enc === RDB_ENC_LZF) {
+      this.pos++;
+      const out = this.lzf(what, slot + 1);
+      this.rangeStart = 0;
+      this.rangeLen = this.lzfLen;
+      return out;
+    }
+    const s = this.encodedString(enc, what); // an integer: a few digits
+    const out = this.slotScratch(slot, s.length);
+    this.rangeStart = 0;
+    this.rangeLen = out.latin1Write(s, 0, s.length);
+    return out;
   }
 
   private slotScratch(slot: number, n: number): Buffer {
