@@ -69,11 +69,19 @@ async function startExternal(kind: ExternalTargetName, spec: ExternalTargetSpec,
   const timeoutMs = opts.timeoutMs ?? spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const killCommand = (sig: string): string => fillTemplate(spec.kill, { ...values, signal: sig });
 
+  // registered before the start runs: a kill -9 of the harness right after the spawn must
+  // not find a server coming up that nothing kills
+  const forgetKill = registerKillCommand(killCommand('KILL'));
   const spawnedAt = performance.now();
-  const starter = spawnShell(fillTemplate(spec.start, { ...values, flags }), opts.logFile);
+  let starter: ReturnType<typeof spawnShell>;
+  try {
+    starter = spawnShell(fillTemplate(spec.start, { ...values, flags }), opts.logFile);
+  } catch (err) {
+    forgetKill(); // nothing started
+    throw err;
+  }
   const starterPid = starter.pid ?? -1;
   if (starterPid > 0) trackChild(starterPid);
-  const forgetKill = registerKillCommand(killCommand('KILL'));
   const starterExit = new Promise<ExitInfo>((resolve) => {
     starter.once('error', () => resolve({ code: 127, signal: null, at: performance.now() }));
     starter.once('exit', (code, signal) => {
@@ -91,7 +99,9 @@ async function startExternal(kind: ExternalTargetName, spec: ExternalTargetSpec,
   const markExited = (e: ExitInfo): void => {
     if (!isAlive) return;
     isAlive = false;
-    forgetKill();
+    // a daemon never seen up may still come up (a start that failed slowly): its kill stays
+    // registered, for the exit paths and the reaper
+    if (spec.foreground || everUp) forgetKill();
     resolveExit(e);
   };
   if (spec.foreground) void starterExit.then(markExited);
