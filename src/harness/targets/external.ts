@@ -20,6 +20,7 @@ import { flagsFor } from './modes.js';
 import { describeExit, runShell, spawnShell } from './shell-command.js';
 import { DEFAULT_START_TIMEOUT_MS, logReason } from './spawn.js';
 import type { ExitInfo, StartOptions, Target, TargetHandle } from './target.js';
+import { settledWithin } from '../with-timeout.js';
 
 /** a kill, pause or resume command may take this long (docker and kubectl talk to a daemon) */
 const COMMAND_TIMEOUT_MS = 30_000;
@@ -131,7 +132,7 @@ async function startExternal(kind: ExternalTargetName, spec: ExternalTargetSpec,
       }
       if (sig !== 'SIGKILL' || !spec.foreground) return;
       // what the start command left behind locally goes too, once the kill had its chance
-      const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), FOREGROUND_GRACE_MS).unref())]);
+      const gone = await settledWithin(exited, FOREGROUND_GRACE_MS);
       if (!gone && starterPid > 0) killProcessGroup(starterPid, 'SIGKILL');
     });
     // settles once the command ran (a KILL's grace period not included)
@@ -142,13 +143,13 @@ async function startExternal(kind: ExternalTargetName, spec: ExternalTargetSpec,
     const said = tail(opts.logFile); // what the start said, before the kill command adds its own lines
     kill('SIGKILL');
     if (starterPid > 0) killProcessGroup(starterPid, 'SIGKILL');
-    await Promise.race([queue, new Promise((r) => setTimeout(r, COMMAND_TIMEOUT_MS).unref())]);
+    await settledWithin(queue, COMMAND_TIMEOUT_MS);
     throw new RunError(`${kind} on ${spec.host}:${port} did not start: ${why}${said}`);
   };
 
   if (!spec.foreground) {
-    const e = await Promise.race([starterExit, new Promise<null>((r) => setTimeout(() => r(null), timeoutMs).unref())]);
-    if (e === null) return fail(`the start command did not return within ${timeoutMs} ms ("foreground": false says it returns once the server is started)`);
+    if (!(await settledWithin(starterExit, timeoutMs))) return fail(`the start command did not return within ${timeoutMs} ms ("foreground": false says it returns once the server is started)`);
+    const e = await starterExit;
     if (e.code !== 0) return fail(`the start command exited with code ${e.code}`);
   }
   const handle = (ready: { readyAt: number; ms: number; listeningAt: number }): TargetHandle => ({
