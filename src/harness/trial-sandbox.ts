@@ -11,6 +11,7 @@ import type { TargetHandle } from './targets/target.js';
 import type { TrialSpec } from './trial-spec.js';
 import type { LoadDriver } from './workload/load-driver.js';
 import type { RespConnection } from './workload/resp-connection.js';
+import { settledWithin } from './with-timeout.js';
 
 export class TrialSandbox {
   readonly handles: TargetHandle[] = [];
@@ -42,7 +43,7 @@ export class TrialSandbox {
     for (const c of this.conns) c.close();
     for (const h of this.handles) {
       if (h.alive) h.kill('SIGKILL');
-      await Promise.race([h.exited, new Promise((r) => setTimeout(r, 3000).unref())]);
+      await settledWithin(h.exited, 3000);
     }
     await this.session?.dispose().catch(() => undefined);
     if (!this.keep) await fs.rm(this.root, { recursive: true, force: true }).catch(() => undefined);

@@ -10,35 +10,19 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { Databases } from '../../src/server/databases.js';
 import { loadRdbInto } from '../../src/server/persistence/rdb/index.js';
-import { hasBinary, type Spawned, startServer, tempDir } from '../helpers/spawn-server.js';
+import { hasBinary, type Spawned, tempDir } from '../helpers/spawn-server.js';
+import { serversPerTest } from '../helpers/test-servers.js';
+import { aofCommands, incrText, maskTime } from '../helpers/aof-files.js';
 
 const execFileP = promisify(execFile);
 const hasRedis = hasBinary('redis-server') && hasBinary('redis-check-rdb') && hasBinary('redis-check-aof');
 const hasChecks = hasBinary('redis-check-rdb') && hasBinary('redis-check-aof');
 
-const started: Spawned[] = [];
-const clients: Redis[] = [];
-async function start(args: string[], opts: Parameters<typeof startServer>[1] = {}): Promise<Spawned> {
-  const s = await startServer(args, opts);
-  started.push(s);
-  return s;
-}
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.disconnect();
-  await Promise.all(started.splice(0).map((s) => s.stop()));
-});
-
-async function client(s: Spawned, db = 0): Promise<Redis> {
-  const r = new Redis({ port: s.port, db, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {}); // servers are killed on purpose here
-  await r.connect();
-  clients.push(r);
-  return r;
-}
+const { start, client } = serversPerTest();
 
 const AOF = ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
 const RDB_ONLY = ['--save', '', '--appendonly', 'no'];
@@ -134,28 +118,7 @@ async function checkAof(s: Spawned): Promise<string> {
 }
 
 /** The commands of an AOF's incr files, timestamps masked: what each server propagated. */
-function incrCommands(s: Spawned): string[] {
-  const dir = aofDir(s);
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.incr.aof')).sort();
-  const out: string[] = [];
-  for (const f of files) {
-    const text = fs.readFileSync(path.join(dir, f), 'latin1');
-    let i = 0;
-    while (i < text.length) {
-      const n = Number(text.slice(i + 1, text.indexOf('\r\n', i)));
-      i = text.indexOf('\r\n', i) + 2;
-      const argv: string[] = [];
-      for (let j = 0; j < n; j++) {
-        const len = Number(text.slice(i + 1, text.indexOf('\r\n', i)));
-        i = text.indexOf('\r\n', i) + 2;
-        argv.push(text.slice(i, i + len));
-        i += len + 2;
-      }
-      out.push(argv.map((a) => (/^1[0-9]{12}$/.test(a) ? '<ms>' : a)).join(' '));
-    }
-  }
-  return out;
-}
+const incrCommands = (s: Spawned): string[] => aofCommands(incrText(s.dir), { select: true }).map((argv) => argv.map(maskTime).join(' '));
 
 describe('several databases survive the built-in server’s own persistence', () => {
   it('SIGKILL + AOF replay, then BGREWRITEAOF with either base, restart after restart', { timeout: 60_000 }, async () => {

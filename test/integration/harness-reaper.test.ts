@@ -1,77 +1,77 @@
 /**
  * No server outlives the harness, however the harness dies: `kill -9` runs no handler, so the
- * reaper process cleans up (targets/reaper.ts); SIGHUP (the terminal closed) is handled like
- * Ctrl-C. The built binary is run as a user runs it, with TMPDIR pointing at a fresh dir so
- * its temp dirs and server processes can be found.
+ * reaper process cleans up (targets/reaper.ts); Ctrl-C, and SIGHUP (the terminal closed), run
+ * the harness's own handler. The built binary is run as a user runs it, with TMPDIR pointing
+ * at a fresh dir so its temp dirs and server processes can be found; for both local targets
+ * (the external ones: external-target.test.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { redisAvailable } from '../../src/harness/targets/redis.js';
+import { BIN } from '../helpers/spawn-server.js';
+import { processesUnder, until } from '../helpers/processes.js';
 
-const BIN = path.resolve(__dirname, '../../bin/durabench');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'durabench-reaper-'));
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
-/** pids of live processes whose command line mentions `needle` (zombies have none) */
-function processesMentioning(needle: string): number[] {
-  return fs
-    .readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .filter((p) => {
-      try {
-        return fs.readFileSync(`/proc/${p}/cmdline`, 'utf8').includes(needle);
-      } catch {
-        return false;
-      }
-    })
-    .map(Number);
+interface Run {
+  child: ChildProcess;
+  tmpdir: string;
+  stderr: () => string;
 }
 
-async function until(cond: () => boolean, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) return false;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return true;
-}
-
-/** Starts a long run; resolves once its server answers (its temp dir exists and a process runs in it). */
-async function startRun(): Promise<{ child: ChildProcess; tmpdir: string }> {
+/** Starts a long run; resolves once it is writing to its server (temp dir made, a server running in it). */
+async function startRun(target: 'builtin' | 'redis'): Promise<Run> {
   const tmpdir = fs.mkdtempSync(path.join(tmp, 'TMPDIR-'));
-  const child = spawn(process.execPath, [BIN, 'run', 'quick', '--modes', 'aof-everysec', '--duration', '20s', '--preload', '0', '--out', path.join(tmp, 'out'), '--quiet'], {
-    cwd: tmp,
-    env: { ...process.env, TMPDIR: tmpdir },
-    stdio: ['ignore', 'ignore', 'ignore'],
-  });
-  const running = await until(() => fs.readdirSync(tmpdir).length === 1 && processesMentioning(tmpdir).length > 0, 15_000);
+  const child = spawn(
+    process.execPath,
+    [BIN, 'run', 'quick', '--target', target, '--modes', 'aof-everysec', '--duration', '20s', '--preload', '0', '--out', path.join(tmp, 'out'), '--quiet'],
+    { cwd: tmp, env: { ...process.env, TMPDIR: tmpdir }, stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const running = await until(() => fs.readdirSync(tmpdir).length === 1 && processesUnder(tmpdir).length > 0, 15_000);
   expect(running, 'the run never started a server').toBe(true);
   await new Promise((r) => setTimeout(r, 500)); // into the write phase
-  return { child, tmpdir };
+  return { child, tmpdir, stderr: () => stderr };
 }
 
-describe('no server outlives the harness', () => {
+function signal(child: ChildProcess, sig: NodeJS.Signals): Promise<number | null> {
+  return new Promise((resolve) => {
+    child.once('exit', (code) => resolve(code));
+    child.kill(sig);
+  });
+}
+
+const clean = (tmpdir: string) => processesUnder(tmpdir).length === 0 && fs.readdirSync(tmpdir).length === 0;
+
+const targets = redisAvailable() ? (['builtin', 'redis'] as const) : (['builtin'] as const);
+describe.each(targets)(`no %s server outlives the harness${redisAvailable() ? '' : ' (redis: skipped, redis-server not on PATH)'}`, (target) => {
   it('kill -9 of the harness: the reaper kills its server and removes its temp dir', async () => {
-    const { child, tmpdir } = await startRun();
-    const servers = processesMentioning(tmpdir);
-    await new Promise<void>((resolve) => {
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
-    const clean = await until(() => processesMentioning(tmpdir).length === 0 && fs.readdirSync(tmpdir).length === 0, 5000);
-    expect({ clean, left: processesMentioning(tmpdir), dirs: fs.readdirSync(tmpdir), servers }).toMatchObject({ clean: true, left: [], dirs: [] });
+    const { child, tmpdir } = await startRun(target);
+    const servers = processesUnder(tmpdir);
+    await signal(child, 'SIGKILL');
+    const ok = await until(() => clean(tmpdir), 5000);
+    expect({ ok, left: processesUnder(tmpdir), dirs: fs.readdirSync(tmpdir), servers }).toMatchObject({ ok: true, left: [], dirs: [] });
+  });
+
+  it('Ctrl-C kills every server it started, removes its temp dirs, exits 130', async () => {
+    const run = await startRun(target);
+    const code = await signal(run.child, 'SIGINT');
+    expect(code, run.stderr()).toBe(130);
+    expect(run.stderr()).toMatch(/interrupted \(SIGINT\): stopped every server this run started/);
+    // the harness's own handler: done before it exits, no waiting for the reaper
+    expect(fs.readdirSync(run.tmpdir)).toEqual([]);
+    expect(await until(() => processesUnder(run.tmpdir).length === 0, 3000)).toBe(true);
   });
 
   it('SIGHUP (terminal closed): servers stopped, temp dirs removed, exit 129', async () => {
-    const { child, tmpdir } = await startRun();
-    const code = await new Promise<number | null>((resolve) => {
-      child.once('exit', (c) => resolve(c));
-      child.kill('SIGHUP');
-    });
-    expect(code).toBe(129);
-    expect(await until(() => processesMentioning(tmpdir).length === 0, 3000)).toBe(true);
-    expect(fs.readdirSync(tmpdir)).toEqual([]);
+    const run = await startRun(target);
+    expect(await signal(run.child, 'SIGHUP')).toBe(129);
+    expect(fs.readdirSync(run.tmpdir)).toEqual([]);
+    expect(await until(() => processesUnder(run.tmpdir).length === 0, 3000)).toBe(true);
   });
 });

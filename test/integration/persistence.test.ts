@@ -2,28 +2,15 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
-import { hasBinary, rawExchange, type Spawned, startServer, tempDir } from '../helpers/spawn-server.js';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { hasBinary, rawExchange, type Spawned, tempDir } from '../helpers/spawn-server.js';
+import { serversPerTest } from '../helpers/test-servers.js';
+import { incrText } from '../helpers/aof-files.js';
 
 // Persistence of the built-in server, judged from outside: acknowledged writes, SIGKILL,
 // restart, read back. Each test uses its own port and temp dir.
-const started: Spawned[] = [];
-async function start(args: string[], opts: Parameters<typeof startServer>[1] = {}): Promise<Spawned> {
-  const s = await startServer(args, opts);
-  started.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((s) => s.stop()));
-});
-
-async function client(s: Spawned): Promise<Redis> {
-  const r = new Redis({ port: s.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {}); // servers are killed on purpose here
-  await r.connect();
-  return r;
-}
+const { start, client } = serversPerTest();
 
 async function writeKeys(r: Redis, n: number, prefix = 'k', value = (i: number) => `v${i}`): Promise<void> {
   for (let i = 0; i < n; i += 500) {
@@ -500,8 +487,7 @@ describe('the newer commands in the files', () => {
     r2.disconnect();
     await a.stop('SIGKILL');
     // The AOF holds the deterministic, non-blocking effects, and the server's expiry as a DEL.
-    const dir = path.join(a.dir, 'appendonlydir');
-    const aof = fs.readdirSync(dir).filter((f) => f.endsWith('.incr.aof')).map((f) => fs.readFileSync(path.join(dir, f), 'latin1')).join('');
+    const aof = incrText(a.dir);
     expect(aof).not.toMatch(/\r\n(BLPOP|BRPOP|BZPOPMAX|LMPOP|ZMPOP|HINCRBYFLOAT)\r\n/i);
     expect(aof).toMatch(/\r\nDEL\r\n\$2\r\nex\r\n/);
     expect(aof).toMatch(/\r\nRESTORE\r\n[^]*ABSTTL\r\n/);

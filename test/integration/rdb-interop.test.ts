@@ -3,13 +3,10 @@
  * loads them with identical contents, and our decoder reads what redis-server saves
  * (listpack, quicklist, intset, hashtable and skiplist encodings, LZF, functions).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/harness/targets/ports.js';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
 import { Keyspace, List, ZSet } from '../../src/server/keyspace.js';
 import {
   AtomicFileWriter,
@@ -19,95 +16,20 @@ import {
 } from '../../src/server/persistence/rdb/index.js';
 import { ALL_BYTES, keyspaceEntries, sampleKeyspace } from '../unit/rdb/fixtures.js';
 import { checkRdb, decodeFile, expectSameEntries, populate, readServer } from '../helpers/rdb-compare.js';
+import { hasBinary, tempDir } from '../helpers/spawn-server.js';
+import { serversPerTest } from '../helpers/test-servers.js';
 
-function onPath(bin: string): boolean {
-  for (const dir of (process.env['PATH'] ?? '').split(path.delimiter)) {
-    if (dir === '') continue;
-    try {
-      fs.accessSync(path.join(dir, bin), fs.constants.X_OK);
-      return true;
-    } catch {
-      /* not here */
-    }
-  }
-  return false;
-}
-
-const missing = ['redis-server', 'redis-check-rdb'].filter((b) => !onPath(b));
+const missing = ['redis-server', 'redis-check-rdb'].filter((b) => !hasBinary(b));
 const skipReason = missing.length > 0 ? `skipped: ${missing.join(' and ')} not on PATH (apt install redis-server redis-tools)` : '';
 if (skipReason) console.warn(`rdb-interop: ${skipReason}`);
 
-// ---- process and directory bookkeeping: nothing outlives the suite -------------------
+const { start, client } = serversPerTest();
 
-const servers = new Set<ChildProcess>();
-const clients = new Set<Redis>();
-const dirs: string[] = [];
-
-function tempDir(): string {
-  const d = fs.mkdtempSync(path.join(os.tmpdir(), 'durabench-rdb-interop-'));
-  dirs.push(d);
-  return d;
+/** redis-server on `dir` (its dump.rdb loaded), with a client */
+async function startRedis(dir: string, extraArgs: string[] = []): Promise<{ log: () => string; client: Redis }> {
+  const s = await start(['--dbfilename', 'dump.rdb', '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extraArgs], { dir, binary: 'redis' });
+  return { log: s.output, client: await client(s) };
 }
-
-interface Server {
-  port: number;
-  proc: ChildProcess;
-  log: () => string;
-  client: Redis;
-}
-
-async function startRedis(dir: string, extraArgs: string[] = []): Promise<Server> {
-  const port = await freePort();
-  const proc = spawn(
-    'redis-server',
-    ['--dir', dir, '--dbfilename', 'dump.rdb', '--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no', ...extraArgs],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  servers.add(proc);
-  proc.once('exit', () => servers.delete(proc));
-  let out = '';
-  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  proc.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`redis-server did not start in 20 s:\n${out}`)), 20_000);
-    const check = (): void => {
-      if (out.includes('Ready to accept connections')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    proc.stdout!.on('data', check);
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`redis-server exited with ${code}:\n${out}`));
-    });
-    check();
-  });
-  const client = new Redis({ host: '127.0.0.1', port, lazyConnect: true, maxRetriesPerRequest: 1 });
-  client.on('error', () => {});
-  clients.add(client);
-  await client.connect();
-  return { port, proc, log: () => out, client };
-}
-
-async function stop(server: Server): Promise<void> {
-  server.client.disconnect();
-  clients.delete(server.client);
-  await kill(server.proc);
-}
-
-async function kill(proc: ChildProcess): Promise<void> {
-  if (proc.exitCode !== null || proc.signalCode !== null) return;
-  const exited = new Promise((resolve) => proc.once('exit', resolve));
-  proc.kill('SIGKILL');
-  await exited;
-}
-
-afterAll(async () => {
-  for (const c of clients) c.disconnect();
-  await Promise.all([...servers].map(kill));
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
-});
 
 /** Data meant to make redis-server 7.0 use each of its encodings. */
 function redisShapedKeyspace(now: number): Keyspace {
@@ -143,7 +65,7 @@ function redisShapedKeyspace(now: number): Keyspace {
 
 describe.skipIf(skipReason !== '')('RDB interop with redis 7', () => {
   it('redis-check-rdb accepts our files (every type, TTLs, compressed strings, incremental writes)', async () => {
-    const dir = tempDir();
+    const dir = tempDir('durabench-rdb-interop-');
     const ks = sampleKeyspace(Date.now(), { large: true, expired: true });
     writeFileAtomic(dir, 'whole.rdb', encodeKeyspace(ks));
     const whole = await checkRdb(path.join(dir, 'whole.rdb'));
@@ -167,28 +89,24 @@ describe.skipIf(skipReason !== '')('RDB interop with redis 7', () => {
   });
 
   it('redis-server loads our file with identical keys, values and TTLs', async () => {
-    const dir = tempDir();
+    const dir = tempDir('durabench-rdb-interop-');
     const now = Date.now();
     const ks = sampleKeyspace(now, { large: true, expired: true });
     writeFileAtomic(dir, 'dump.rdb', encodeKeyspace(ks));
     const server = await startRedis(dir);
-    try {
-      expect(server.log()).toMatch(/keys loaded: \d+, keys expired: 1/);
-      ks.data.delete('ttl:past');
-      const expected = keyspaceEntries(ks);
-      expectSameEntries(await readServer(server.client), expected);
+    expect(server.log()).toMatch(/keys loaded: \d+, keys expired: 1/);
+    ks.data.delete('ttl:past');
+    const expected = keyspaceEntries(ks);
+    expectSameEntries(await readServer(server.client), expected);
 
-      // And what it saves from our data decodes to the same thing.
-      fs.renameSync(path.join(dir, 'dump.rdb'), path.join(dir, 'ours.rdb'));
-      expect(await server.client.call('SAVE')).toBe('OK');
-      expectSameEntries(decodeFile(path.join(dir, 'dump.rdb')).entries, expected);
-    } finally {
-      await stop(server);
-    }
+    // And what it saves from our data decodes to the same thing.
+    fs.renameSync(path.join(dir, 'dump.rdb'), path.join(dir, 'ours.rdb'));
+    expect(await server.client.call('SAVE')).toBe('OK');
+    expectSameEntries(decodeFile(path.join(dir, 'dump.rdb')).entries, expected);
   });
 
   it('our decoder reads what redis-server 7 saves (listpack, quicklist, intset, skiplist, LZF, functions)', async () => {
-    const dir = tempDir();
+    const dir = tempDir('durabench-rdb-interop-');
     const now = Date.now();
     const ks = redisShapedKeyspace(now);
     // Redis 7.0's documented thresholds, pinned (distribution builds may change defaults).
@@ -200,39 +118,35 @@ describe.skipIf(skipReason !== '')('RDB interop with redis 7', () => {
       '--set-max-intset-entries', '512',
       '--list-max-listpack-size', '-2',
     ]);
-    try {
-      await populate(server.client, ks);
-      await server.client.call('FUNCTION', 'LOAD', "#!lua name=durabenchlib\nredis.register_function('one', function() return 1 end)");
-      const encodings: Record<string, string> = {};
-      for (const k of ['l:small', 'l:big', 'h:small', 'h:big', 'h:longval', 'set:ints', 'set:strs', 'set:bigints', 'z:small', 'z:big', 's:int', 's:long']) {
-        encodings[k] = String(await server.client.call('OBJECT', 'ENCODING', k));
-      }
-      expect(encodings).toMatchObject({
-        'h:small': 'listpack',
-        'h:big': 'hashtable',
-        'h:longval': 'hashtable',
-        'set:ints': 'intset',
-        'set:bigints': 'hashtable',
-        'z:small': 'listpack',
-        'z:big': 'skiplist',
-        's:int': 'int',
-      });
-      expect(['quicklist', 'listpack']).toContain(encodings['l:big']);
-      expect(await server.client.call('SAVE')).toBe('OK');
-
-      const { entries, stats } = decodeFile(path.join(dir, 'dump.rdb'));
-      expect(stats.version).toBe(10);
-      expect(stats.aux['redis-ver']).toMatch(/^7\./);
-      expect(stats.functionsSkipped).toBe(1);
-      expect(stats.checksumVerified).toBe(true);
-      // The compact encodings really were exercised: listpack hash/zset, quicklist v2,
-      // intset, and the hashtable/skiplist ones saved as plain SET/HASH/ZSET_2.
-      expect(Object.keys(stats.typeCounts).map(Number).sort((a, b) => a - b)).toEqual([0, 2, 4, 5, 11, 16, 17, 18]);
-      expect(stats.compressedStrings).toBeGreaterThanOrEqual(3);
-      expectSameEntries(entries, keyspaceEntries(ks));
-      expectSameEntries(entries, await readServer(server.client));
-    } finally {
-      await stop(server);
+    await populate(server.client, ks);
+    await server.client.call('FUNCTION', 'LOAD', "#!lua name=durabenchlib\nredis.register_function('one', function() return 1 end)");
+    const encodings: Record<string, string> = {};
+    for (const k of ['l:small', 'l:big', 'h:small', 'h:big', 'h:longval', 'set:ints', 'set:strs', 'set:bigints', 'z:small', 'z:big', 's:int', 's:long']) {
+      encodings[k] = String(await server.client.call('OBJECT', 'ENCODING', k));
     }
+    expect(encodings).toMatchObject({
+      'h:small': 'listpack',
+      'h:big': 'hashtable',
+      'h:longval': 'hashtable',
+      'set:ints': 'intset',
+      'set:bigints': 'hashtable',
+      'z:small': 'listpack',
+      'z:big': 'skiplist',
+      's:int': 'int',
+    });
+    expect(['quicklist', 'listpack']).toContain(encodings['l:big']);
+    expect(await server.client.call('SAVE')).toBe('OK');
+
+    const { entries, stats } = decodeFile(path.join(dir, 'dump.rdb'));
+    expect(stats.version).toBe(10);
+    expect(stats.aux['redis-ver']).toMatch(/^7\./);
+    expect(stats.functionsSkipped).toBe(1);
+    expect(stats.checksumVerified).toBe(true);
+    // The compact encodings really were exercised: listpack hash/zset, quicklist v2,
+    // intset, and the hashtable/skiplist ones saved as plain SET/HASH/ZSET_2.
+    expect(Object.keys(stats.typeCounts).map(Number).sort((a, b) => a - b)).toEqual([0, 2, 4, 5, 11, 16, 17, 18]);
+    expect(stats.compressedStrings).toBeGreaterThanOrEqual(3);
+    expectSameEntries(entries, keyspaceEntries(ks));
+    expectSameEntries(entries, await readServer(server.client));
   });
 });

@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
-import { hasBinary, type Spawned, startServer } from '../helpers/spawn-server.js';
+import type { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { hasBinary } from '../helpers/spawn-server.js';
+import { serversPerTest } from '../helpers/test-servers.js';
 
 /**
  * A stream with consumer groups and pending entries, judged from outside: it survives
@@ -10,22 +11,7 @@ import { hasBinary, type Spawned, startServer } from '../helpers/spawn-server.js
  * redis-check-rdb / redis-check-aof accept our files; redis-server loads our RDB and we load
  * redis-server's, reading back equal.
  */
-const started: Spawned[] = [];
-async function start(args: string[], opts: Parameters<typeof startServer>[1] = {}): Promise<Spawned> {
-  const s = await startServer(args, opts);
-  started.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((s) => s.stop()));
-});
-
-async function client(s: Spawned): Promise<Redis> {
-  const r = new Redis({ port: s.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  await r.connect();
-  return r;
-}
+const { start, client } = serversPerTest();
 
 const x = (r: Redis, ...argv: (string | number)[]): Promise<unknown> => r.call(String(argv[0]), ...argv.slice(1).map(String));
 

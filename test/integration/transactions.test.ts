@@ -1,38 +1,20 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
-import { hasBinary, rawExchange, type Spawned, startServer } from '../helpers/spawn-server.js';
+import { describe, expect, it } from 'vitest';
+import { hasBinary, rawExchange, type Spawned } from '../helpers/spawn-server.js';
+import { serversPerTest } from '../helpers/test-servers.js';
+import { incrFile } from '../helpers/aof-files.js';
 
 /**
  * Transactions across crashes, judged from outside: what reaches the AOF, what a torn
  * transaction leaves after a restart (next to redis-server 7 on the same files), and what a
  * snapshot taken while transactions run holds.
  */
-const started: Spawned[] = [];
-async function start(args: string[], opts: Parameters<typeof startServer>[1] = {}): Promise<Spawned> {
-  const s = await startServer(args, opts);
-  started.push(s);
-  return s;
-}
-afterEach(async () => {
-  await Promise.all(started.splice(0).map((s) => s.stop()));
-});
-
-async function client(s: Spawned): Promise<Redis> {
-  const r = new Redis({ port: s.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  await r.connect();
-  return r;
-}
+const { start, client } = serversPerTest();
 
 const AOF = ['--save', '', '--appendonly', 'yes', '--appendfsync', 'always'];
 const resp = (...cmds: string[][]) => cmds.map((a) => `*${a.length}\r\n` + a.map((x) => `$${Buffer.byteLength(x)}\r\n${x}\r\n`).join('')).join('');
-const incrFile = (dir: string) => {
-  const d = path.join(dir, 'appendonlydir');
-  return path.join(d, fs.readdirSync(d).find((n) => n.endsWith('.incr.aof'))!);
-};
 /** The exit code of a server expected to refuse to start (SIGKILLed after 10 s if it does not). */
 async function exitCode(s: Spawned): Promise<number | null> {
   if (s.proc.exitCode !== null) return s.proc.exitCode;

@@ -29,6 +29,7 @@ import { RespConnection } from '../workload/resp-connection.js';
 import { Probes, Watcher } from './disk-full-watch.js';
 import { planKillTime, sleepUntil, type Fault, type FaultContext, type FaultOutcome, type FaultSession, type RestartContext, type RestartOutcome } from './fault.js';
 import { fillUntilFull, mountTmpfs, tmpfsUnavailable, type Tmpfs } from './tmpfs.js';
+import { settledWithin } from '../with-timeout.js';
 
 export const FILLER = 'durabench-filler';
 const WATCH_MS = 1500;
@@ -179,7 +180,7 @@ async function injectDiskFull(ctx: FaultContext, fsys: Tmpfs, probes: Probes): P
     }
     // free the space for the restart once the process is gone (a write of a dying process
     // must not find room the crash would not have left it)
-    await Promise.race([handle.exited, new Promise((r) => setTimeout(r, 5000).unref())]);
+    await settledWithin(handle.exited, 5000);
     fs.rmSync(filler, { force: true });
     detail.probes_acked = probes.acked.length;
     return { signal: 'SIGKILL', killedAt, triggeredAtEpochMs, note, detail } satisfies FaultOutcome;

@@ -12,6 +12,7 @@ import { ForkTally, type ForkFigures } from './fork-figures.js';
 import { parseInfo, snapshotInProgress } from './info.js';
 import type { Interval } from './latency.js';
 import type { MarkerAt } from './timeline.js';
+import { settledWithin } from '../with-timeout.js';
 
 /** One background save or AOF rewrite seen by INFO, widened to the reading before it. */
 export interface SnapshotSpan {
@@ -129,7 +130,7 @@ export class SnapshotMonitor {
   async stop(at = performance.now()): Promise<SnapshotObservation> {
     this.stopped = true;
     // a poll stuck on a hung server must not hold the trial: give it a second at most
-    await Promise.race([this.loop?.catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+    if (this.loop) await settledWithin(this.loop, 1000);
     if (this.openSince !== null) {
       this.intervals.push([this.openSince, at]);
       this.openSince = null;

@@ -10,8 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { forgetCommand, forgetDir, forgetGroup, forgetMount, reapDirIfOrphaned, reapGroupIfOrphaned, runCommandIfOrphaned, unmountIfOrphaned } from './reaper.js';
 
 const live = new Set<number>();
-/** shell commands that kill an external target's server (its `kill` with KILL), while it may run */
-const killCommands = new Set<string>();
+/**
+ * shell commands that kill an external target's server (its `kill` with KILL), while it may
+ * run, counted: two servers may share one (a restart given the same port, a kill without {port})
+ */
+const killCommands = new Map<string, number>();
 const cleanups = new Set<() => void>();
 /** file systems mounted for trials (disk-full's tmpfs): unmounted before any dir is removed */
 const mounts = new Set<string>();
@@ -55,26 +58,41 @@ export function liveChildren(): number[] {
 /**
  * A shell command that kills a server no process group of ours holds (a container, a remote
  * server), run on every way out while registered: by killAllChildren() (signals, exit) or
- * by the reaper. Returns the unregister function, to call once the server is seen gone.
+ * by the reaper. Register it before the start command runs, so that no moment exists when
+ * the server may be up and nothing would kill it. Returns the unregister function, to call
+ * once the server is seen gone.
  */
 export function registerKillCommand(command: string): () => void {
-  killCommands.add(command);
+  killCommands.set(command, (killCommands.get(command) ?? 0) + 1);
   runCommandIfOrphaned(command);
   installExitHook();
+  let registered = true;
   return () => {
-    if (killCommands.delete(command)) forgetCommand(command);
+    if (!registered) return;
+    registered = false;
+    const n = killCommands.get(command) ?? 0;
+    if (n === 0) return; // killAllChildren ran it and forgot it already
+    if (n > 1) killCommands.set(command, n - 1);
+    else killCommands.delete(command);
+    forgetCommand(command);
   };
 }
 
-/** SIGKILLs every live server (and its process group). Synchronous: safe in signal/exit handlers. */
+/**
+ * SIGKILLs every live server (and its process group). Synchronous: safe in signal/exit handlers.
+ * A kill command that fails stays with the reaper, which runs it again after we exit: a
+ * daemon-style start still underway may bring its server up after this first try.
+ */
 export function killAllChildren(): void {
-  for (const command of killCommands) {
+  for (const [command, n] of killCommands) {
+    let ok = false;
     try {
       execFileSync('/bin/sh', ['-c', command], { stdio: 'ignore', timeout: 15_000 });
+      ok = true;
     } catch {
-      /* best effort: the reaper does not run it again (forgotten below) */
+      /* nothing killed (yet): left to the reaper's retries */
     }
-    forgetCommand(command);
+    if (ok) for (let i = 0; i < n; i++) forgetCommand(command);
   }
   killCommands.clear();
   for (const pid of live) {

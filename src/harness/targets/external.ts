@@ -20,6 +20,7 @@ import { flagsFor } from './modes.js';
 import { describeExit, runShell, spawnShell } from './shell-command.js';
 import { DEFAULT_START_TIMEOUT_MS, logReason } from './spawn.js';
 import type { ExitInfo, StartOptions, Target, TargetHandle } from './target.js';
+import { settledWithin } from '../with-timeout.js';
 
 /** a kill, pause or resume command may take this long (docker and kubectl talk to a daemon) */
 const COMMAND_TIMEOUT_MS = 30_000;
@@ -69,11 +70,19 @@ async function startExternal(kind: ExternalTargetName, spec: ExternalTargetSpec,
   const timeoutMs = opts.timeoutMs ?? spec.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const killCommand = (sig: string): string => fillTemplate(spec.kill, { ...values, signal: sig });
 
+  // registered before the start runs: a kill -9 of the harness right after the spawn must
+  // not find a server coming up that nothing kills
+  const forgetKill = registerKillCommand(killCommand('KILL'));
   const spawnedAt = performance.now();
-  const starter = spawnShell(fillTemplate(spec.start, { ...values, flags }), opts.logFile);
+  let starter: ReturnType<typeof spawnShell>;
+  try {
+    starter = spawnShell(fillTemplate(spec.start, { ...values, flags }), opts.logFile);
+  } catch (err) {
+    forgetKill(); // nothing started
+    throw err;
+  }
   const starterPid = starter.pid ?? -1;
   if (starterPid > 0) trackChild(starterPid);
-  const forgetKill = registerKillCommand(killCommand('KILL'));
   const starterExit = new Promise<ExitInfo>((resolve) => {
     starter.once('error', () => resolve({ code: 127, signal: null, at: performance.now() }));
     starter.once('exit', (code, signal) => {
@@ -91,7 +100,9 @@ async function startExternal(kind: ExternalTargetName, spec: ExternalTargetSpec,
   const markExited = (e: ExitInfo): void => {
     if (!isAlive) return;
     isAlive = false;
-    forgetKill();
+    // a daemon never seen up may still come up (a start that failed slowly): its kill stays
+    // registered, for the exit paths and the reaper
+    if (spec.foreground || everUp) forgetKill();
     resolveExit(e);
   };
   if (spec.foreground) void starterExit.then(markExited);
@@ -121,7 +132,7 @@ async function startExternal(kind: ExternalTargetName, spec: ExternalTargetSpec,
       }
       if (sig !== 'SIGKILL' || !spec.foreground) return;
       // what the start command left behind locally goes too, once the kill had its chance
-      const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), FOREGROUND_GRACE_MS).unref())]);
+      const gone = await settledWithin(exited, FOREGROUND_GRACE_MS);
       if (!gone && starterPid > 0) killProcessGroup(starterPid, 'SIGKILL');
     });
     // settles once the command ran (a KILL's grace period not included)
@@ -132,13 +143,13 @@ async function startExternal(kind: ExternalTargetName, spec: ExternalTargetSpec,
     const said = tail(opts.logFile); // what the start said, before the kill command adds its own lines
     kill('SIGKILL');
     if (starterPid > 0) killProcessGroup(starterPid, 'SIGKILL');
-    await Promise.race([queue, new Promise((r) => setTimeout(r, COMMAND_TIMEOUT_MS).unref())]);
+    await settledWithin(queue, COMMAND_TIMEOUT_MS);
     throw new RunError(`${kind} on ${spec.host}:${port} did not start: ${why}${said}`);
   };
 
   if (!spec.foreground) {
-    const e = await Promise.race([starterExit, new Promise<null>((r) => setTimeout(() => r(null), timeoutMs).unref())]);
-    if (e === null) return fail(`the start command did not return within ${timeoutMs} ms ("foreground": false says it returns once the server is started)`);
+    if (!(await settledWithin(starterExit, timeoutMs))) return fail(`the start command did not return within ${timeoutMs} ms ("foreground": false says it returns once the server is started)`);
+    const e = await starterExit;
     if (e.code !== 0) return fail(`the start command exited with code ${e.code}`);
   }
   const handle = (ready: { readyAt: number; ms: number; listeningAt: number }): TargetHandle => ({

@@ -11,24 +11,41 @@
  *   +m <dir>   a mount point to unmount      -m <dir>   unmounted: forget it
  *   +c <json>  a shell command that kills     -c <json>  it ran (or its server exited): forget it
  *              an external target's server (a JSON string: one line whatever it holds)
+ * A kill command is counted: registered twice (a restart given the same port, a kill command
+ * without {port}), it stays until both forget it.
+ *
  * When the reaper's stdin ends (the kernel closes the pipe when the harness dies, however it
  * dies, and at a normal exit after the harness cleaned up itself), it runs every kill command
  * still recorded (a container or remote server no process group reaches), SIGKILLs every group
- * still recorded, unmounts every mount point still recorded (lazily: `umount -l`, so a
- * process still dying in it cannot keep it), removes every dir still recorded, and exits. Forgetting what was cleaned
- * up normally keeps it from signalling a process group id that the system has reused since.
+ * still recorded, runs again every kill command that failed until it succeeds or RETRY_FOR_MS
+ * have passed, unmounts every mount point still recorded (lazily: `umount -l`, so a process
+ * still dying in it cannot keep it), removes every dir still recorded, and exits. The retries
+ * are for a daemon-style start (`docker run -d`, a `setsid ... &`) that was still underway
+ * when the harness died: its server comes up after the first kill found nothing to kill, and
+ * killing the start command's group does not reach it. Forgetting what was cleaned up
+ * normally keeps it from signalling a process group id that the system has reused since.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+
+/** how long, and how often, the reaper runs again a kill command that failed */
+export const RETRY_FOR_MS = 10_000;
+const RETRY_EVERY_MS = 200;
 
 /** CommonJS for `node -e`; no dependencies, so it starts in ~40 ms and cannot fail to load. */
 const REAPER_SOURCE = `
 const fs = require('fs');
-const { execFileSync } = require('child_process');
+const { execFile, execFileSync } = require('child_process');
 const groups = new Set();
 const dirs = new Set();
 const mounts = new Set();
-const commands = new Set();
+const commands = new Map();
 let pending = '';
+let reaping = false;
+const count = (c, by) => {
+  const n = (commands.get(c) || 0) + by;
+  if (n > 0) commands.set(c, n);
+  else commands.delete(c);
+};
 const apply = (line) => {
   const arg = line.slice(3);
   if (line.startsWith('+g ')) groups.add(Number(arg));
@@ -37,16 +54,28 @@ const apply = (line) => {
   else if (line.startsWith('-d ')) dirs.delete(arg);
   else if (line.startsWith('+m ')) mounts.add(arg);
   else if (line.startsWith('-m ')) mounts.delete(arg);
-  else if (line.startsWith('+c ')) commands.add(JSON.parse(arg));
-  else if (line.startsWith('-c ')) commands.delete(JSON.parse(arg));
+  else if (line.startsWith('+c ')) count(JSON.parse(arg), 1);
+  else if (line.startsWith('-c ')) count(JSON.parse(arg), -1);
 };
-const reap = () => {
-  for (const c of commands) {
-    try { execFileSync('/bin/sh', ['-c', c], { stdio: 'ignore', timeout: 15000 }); } catch {}
-  }
+/** resolves true when the command exited 0 */
+const run = (c) =>
+  new Promise((resolve) => execFile('/bin/sh', ['-c', c], { stdio: 'ignore', timeout: 15000 }, (err) => resolve(!err)));
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const reap = async () => {
+  if (reaping) return;
+  reaping = true;
+  const deadline = Date.now() + ${RETRY_FOR_MS};
+  let failed = [];
+  for (const c of commands.keys()) if (!(await run(c))) failed.push(c);
   for (const g of groups) {
     if (!(g > 1)) continue;
     try { process.kill(-g, 'SIGKILL'); } catch {}
+  }
+  while (failed.length > 0 && Date.now() < deadline) {
+    await sleep(${RETRY_EVERY_MS});
+    const again = [];
+    for (const c of failed) if (!(await run(c))) again.push(c);
+    failed = again;
   }
   for (const m of mounts) {
     try { execFileSync('umount', ['-l', m], { stdio: 'ignore' }); } catch {}

@@ -10,6 +10,7 @@ import type { TargetKind } from '../../shared/types.js';
 import { probeReady } from '../measure/recovery-probe.js';
 import { killProcessGroup, trackChild, untrackChild } from './children.js';
 import type { ExitInfo, LaunchSpec, StartOptions, TargetHandle } from './target.js';
+import { settledWithin } from '../with-timeout.js';
 
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
 
@@ -102,7 +103,7 @@ export async function spawnServer(
     };
   } catch (err) {
     kill('SIGKILL');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+    await settledWithin(exited, 2000);
     const why = spawnError ? (spawnError as Error).message : (err as Error).message;
     const tail = logReason(opts.logFile);
     throw new RunError(`${kind} server on port ${opts.port} did not start: ${why}${tail ? ` — log: ${tail}` : ''}`);
@@ -179,7 +180,7 @@ export async function waitExit(h: TargetHandle, timeoutMs: number, what: string)
   clearTimeout(timer);
   if (info) return info;
   h.kill('SIGKILL');
-  await Promise.race([h.exited, new Promise((r) => setTimeout(r, 2000).unref())]);
+  await settledWithin(h.exited, 2000);
   const tail = logReason(h.logFile);
   throw new RunError(`${h.kind} server (${h.pid > 0 ? `pid ${h.pid}` : `${h.host}:${h.port}`}) did not exit within ${timeoutMs} ms after ${what}; killed it${tail ? ` — log: ${tail}` : ''}`);
 }

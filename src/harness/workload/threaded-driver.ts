@@ -27,6 +27,7 @@ import { mergeLedgers, type LedgerSlice } from './ledger-merge.js';
 import type { LoadDriver } from './load-driver.js';
 import { clockOrigin } from './worker-clock.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-messages.js';
+import { settledWithin } from '../with-timeout.js';
 
 const FINISH_TIMEOUT_MS = 30_000;
 
@@ -289,10 +290,8 @@ export class ThreadedDriver implements LoadDriver {
     this.finished = true;
     this.halt();
     this.post({ type: 'finish' });
-    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), FINISH_TIMEOUT_MS).unref());
     const all = Promise.all(this.slots.map((s) => s.exited));
-    const r = await Promise.race([all, timeout]);
-    if (r === 'timeout') {
+    if (!(await settledWithin(all, FINISH_TIMEOUT_MS))) {
       this.close();
       throw new RunError(`load workers did not hand back their ledgers within ${FINISH_TIMEOUT_MS / 1000} s`);
     }

@@ -1,17 +1,16 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dumpPayload } from '../../../../src/server/persistence/rdb/dump.js';
 import { decode, harness } from './harness.js';
-import { RawClient, replyEnd } from './raw-client.js';
+import { RawClient } from '../../../helpers/raw-client.js';
+import { hasBinary } from '../../../helpers/spawn-server.js';
+import { serverPerFile } from '../../../helpers/test-servers.js';
+import { propagatedSideBySide, repliesSideBySide } from './side-by-side.js';
 
 /**
  * Side by side with a real redis-server (skipped when none is installed): every script below
  * must give byte-identical replies, in RESP2 and RESP3.
  */
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+const hasRedis = hasBinary('redis-server');
 
 const num = (r: string): unknown => {
   const d = decode(r);
@@ -303,67 +302,17 @@ const aofScript: string[][] = [
   ['MSETNX', 'n1', 'a', 'n2', 'b'], ['MSETNX', 'n1', 'a', 'n3', 'b'], ['LCS', 'n1', 'n2'],
 ];
 
-/** Reads the RESP commands in an AOF tail, dropping SELECT and masking unix-ms timestamps. */
-function aofCommands(text: string): string[][] {
-  const out: string[][] = [];
-  let i = 0;
-  while (i < text.length) {
-    const end = replyEnd(text, i);
-    const argv = decode(text.slice(i, end)) as string[];
-    i = end;
-    if (argv[0]!.toUpperCase() !== 'SELECT') out.push(argv.map(maskTime));
-  }
-  return out;
-}
-const maskTime = (a: string): string => (/^1[0-9]{12}$/.test(a) ? '<ms>' : a);
-
 describe.skipIf(!hasRedis)('replies match redis-server', () => {
-  let proc: ChildProcess;
-  let dir: string;
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'durabench-diff-'));
-    proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'yes', '--dir', dir], { stdio: 'ignore' });
-    for (let i = 0; i < 200; i++) {
-      try {
-        (await RawClient.connect(port)).close();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    throw new Error('redis-server did not start');
-  });
-  afterAll(() => {
-    proc?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const redis = serverPerFile(['--save', '', '--appendonly', 'yes'], { binary: 'redis' });
 
   it('propagates what redis-server propagates', async () => {
-    const c = await RawClient.connect(port);
-    try {
-      await c.send(['FLUSHALL']);
-      const incr = (): string => {
-        const d = join(dir, 'appendonlydir');
-        const f = readdirSync(d).find((n) => n.endsWith('.incr.aof'))!;
-        return readFileSync(join(d, f), 'latin1');
-      };
-      const before = incr().length;
-      const h = harness(2);
-      for (const argv of aofScript) {
-        await c.send(argv);
-        h.run(...argv);
-      }
-      const real = aofCommands(incr().slice(before));
-      expect(real.length).toBeGreaterThan(30);
-      expect(h.aof.map((a) => a.map(maskTime))).toEqual(real);
-    } finally {
-      c.close();
-    }
+    const { ours, real } = await propagatedSideBySide(redis.server, aofScript);
+    expect(real.length).toBeGreaterThan(30);
+    expect(ours).toEqual(real);
   });
 
   it('counts commandstats and errorstats as redis-server does (usec aside)', async () => {
-    const c = await RawClient.connect(port);
+    const c = await RawClient.connect(redis.server.port);
     try {
       await c.send(['FLUSHALL']);
       await c.send(['CONFIG', 'RESETSTAT']);
@@ -388,7 +337,7 @@ describe.skipIf(!hasRedis)('replies match redis-server', () => {
   });
 
   it('DUMP payloads restore across both servers, every type and encoding', async () => {
-    const c = await RawClient.connect(port);
+    const c = await RawClient.connect(redis.server.port);
     try {
       await c.send(['FLUSHALL']);
       const big = (n: number, f: (i: number) => string[]): string[] => Array.from({ length: n }, (_, i) => f(i)).flat();
@@ -435,34 +384,24 @@ describe.skipIf(!hasRedis)('replies match redis-server', () => {
   for (const resp of [2, 3] as const) {
     for (const [name, script] of Object.entries(scripts)) {
       it(`${name} (RESP${resp})`, async () => {
-        const c = await RawClient.connect(port);
-        try {
-          if (resp === 3) await c.send(['HELLO', '3']);
-          await c.send(['FLUSHALL']);
-          const h = harness(resp);
-          for (const argv of script) {
-            const real = await c.send(argv);
-            const ours = h.run(...argv);
-            // Random picks (RANDOMKEY, SPOP, SRANDMEMBER) and live TTLs can differ in content only.
-            const loose = /^(randomkey|spop|srandmember|scan|hrandfield|zrandmember)$/i.test(argv[0]!) && !ours.startsWith('-');
-            if (loose) expect(ours[0], argv.join(' ')).toBe(real[0]);
-            // Redis 7.0 prints doubles with %.17g (0.1 → 0.10000000000000001); the shared encoder
-            // prints the shortest round-trip form, so fractional scores compare as numbers.
-            else if (/^(keys|sinter|sunion|sdiff|smembers)$/i.test(argv[0]!) && !ours.startsWith('-')) {
-              expect(ours.slice(0, 4), argv.join(' ')).toBe(real.slice(0, 4));
-              expect(sorted(ours), argv.join(' ')).toEqual(sorted(real));
-            } else if (/^sscan$/i.test(argv[0]!) && !ours.startsWith('-')) {
-              // Hashtable sets come back in dict order: same cursor, same members.
-              const [oc, om] = decode(ours) as [string, string[]];
-              const [rc, rm] = decode(real) as [string, string[]];
-              expect([oc, [...om].sort()], argv.join(' ')).toEqual([rc, [...rm].sort()]);
-            }
-            else if (/^(zscore|zincrby)$/i.test(argv[0]!)) expect(num(ours), argv.join(' ')).toEqual(num(real));
-            else expect(JSON.stringify(ours), argv.join(' ')).toBe(JSON.stringify(real));
+        await repliesSideBySide(redis.server.port, resp, script, (ours, real, argv) => {
+          // Random picks (RANDOMKEY, SPOP, SRANDMEMBER) and live TTLs can differ in content only.
+          const loose = /^(randomkey|spop|srandmember|scan|hrandfield|zrandmember)$/i.test(argv[0]!) && !ours.startsWith('-');
+          if (loose) expect(ours[0], argv.join(' ')).toBe(real[0]);
+          // Redis 7.0 prints doubles with %.17g (0.1 → 0.10000000000000001); the shared encoder
+          // prints the shortest round-trip form, so fractional scores compare as numbers.
+          else if (/^(keys|sinter|sunion|sdiff|smembers)$/i.test(argv[0]!) && !ours.startsWith('-')) {
+            expect(ours.slice(0, 4), argv.join(' ')).toBe(real.slice(0, 4));
+            expect(sorted(ours), argv.join(' ')).toEqual(sorted(real));
+          } else if (/^sscan$/i.test(argv[0]!) && !ours.startsWith('-')) {
+            // Hashtable sets come back in dict order: same cursor, same members.
+            const [oc, om] = decode(ours) as [string, string[]];
+            const [rc, rm] = decode(real) as [string, string[]];
+            expect([oc, [...om].sort()], argv.join(' ')).toEqual([rc, [...rm].sort()]);
           }
-        } finally {
-          c.close();
-        }
+          else if (/^(zscore|zincrby)$/i.test(argv[0]!)) expect(num(ours), argv.join(' ')).toEqual(num(real));
+          else expect(JSON.stringify(ours), argv.join(' ')).toBe(JSON.stringify(real));
+        });
       });
     }
   }

@@ -1,10 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decode, harness } from './harness.js';
-import { RawClient, replyEnd } from './raw-client.js';
+import { RawClient } from '../../../helpers/raw-client.js';
+import { hasBinary } from '../../../helpers/spawn-server.js';
+import { serverPerFile } from '../../../helpers/test-servers.js';
+import { propagatedSideBySide, repliesSideBySide } from './side-by-side.js';
 
 /**
  * Streams side by side with a real redis-server 7 (skipped when none is installed): replies
@@ -12,7 +11,7 @@ import { RawClient, replyEnd } from './raw-client.js';
  * and seen times), and radix-tree-nodes masked (a count of the radix tree's inner nodes,
  * which the built-in layout does not have); propagation (AOF records) identical too.
  */
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+const hasRedis = hasBinary('redis-server');
 
 const many = (key: string, n: number, from: number, value: (i: number) => string[]): string[][] =>
   Array.from({ length: n }, (_, i) => ['XADD', key, `${from + i}-1`, ...value(i)]);
@@ -95,64 +94,21 @@ function mask(r: string): string {
     .replace(/(\*4\r\n\$[0-9]+\r\n[0-9]+-[0-9]+\r\n\$[0-9]+\r\n[^\r]*\r\n):[0-9]+(\r\n:[0-9]+\r\n)/g, '$1:<t>$2');
 }
 
-/** Reads the RESP commands in an AOF tail, dropping SELECT and masking unix-ms timestamps. */
-function aofCommands(text: string): string[][] {
-  const out: string[][] = [];
-  let i = 0;
-  while (i < text.length) {
-    const end = replyEnd(text, i);
-    const argv = decode(text.slice(i, end)) as string[];
-    i = end;
-    if (argv[0]!.toUpperCase() !== 'SELECT') out.push(argv.map(maskTime));
-  }
-  return out;
-}
-const maskTime = (a: string): string => (/^1[0-9]{12}$/.test(a) ? '<ms>' : a);
-
 describe.skipIf(!hasRedis)('stream replies match redis-server', () => {
-  let proc: ChildProcess;
-  let dir: string;
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'durabench-sdiff-'));
-    proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'yes', '--dir', dir], { stdio: 'ignore' });
-    for (let i = 0; i < 200; i++) {
-      try {
-        (await RawClient.connect(port)).close();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    throw new Error('redis-server did not start');
-  });
-  afterAll(() => {
-    proc?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const redis = serverPerFile(['--save', '', '--appendonly', 'yes'], { binary: 'redis' });
 
   for (const resp of [2, 3] as const) {
     for (const [name, script] of Object.entries(scripts)) {
       it(`${name} (RESP${resp})`, async () => {
-        const c = await RawClient.connect(port);
-        try {
-          if (resp === 3) await c.send(['HELLO', '3']);
-          await c.send(['FLUSHALL']);
-          const h = harness(resp);
-          for (const argv of script) {
-            const real = await c.send(argv);
-            const ours = h.run(...argv);
-            expect(mask(ours), argv.join(' ').slice(0, 200)).toBe(mask(real));
-          }
-        } finally {
-          c.close();
-        }
+        await repliesSideBySide(redis.server.port, resp, script, (ours, real, argv) => {
+          expect(mask(ours), argv.join(' ').slice(0, 200)).toBe(mask(real));
+        });
       });
     }
   }
 
   it('DUMP/RESTORE carry streams both ways, groups and PELs included; payloads byte-identical', async () => {
-    const c = await RawClient.connect(port);
+    const c = await RawClient.connect(redis.server.port);
     try {
       await c.send(['FLUSHALL']);
       const h = harness(2);
@@ -194,26 +150,9 @@ describe.skipIf(!hasRedis)('stream replies match redis-server', () => {
   });
 
   it('propagates what redis-server propagates', async () => {
-    const c = await RawClient.connect(port);
-    try {
-      await c.send(['FLUSHALL']);
-      const incr = (): string => {
-        const d = join(dir, 'appendonlydir');
-        const f = readdirSync(d).find((n) => n.endsWith('.incr.aof'))!;
-        return readFileSync(join(d, f), 'latin1');
-      };
-      const before = incr().length;
-      const h = harness(2);
-      const script = [...scripts['basics']!, ...scripts['nodes']!, ['FLUSHALL'], ...scripts['groups']!];
-      for (const argv of script) {
-        await c.send(argv);
-        h.run(...argv);
-      }
-      const real = aofCommands(incr().slice(before));
-      expect(real.length).toBeGreaterThan(100);
-      expect(h.aof.map((a) => a.map(maskTime))).toEqual(real);
-    } finally {
-      c.close();
-    }
+    const script = [...scripts['basics']!, ...scripts['nodes']!, ['FLUSHALL'], ...scripts['groups']!];
+    const { ours, real } = await propagatedSideBySide(redis.server, script);
+    expect(real.length).toBeGreaterThan(100);
+    expect(ours).toEqual(real);
   });
 });

@@ -1,7 +1,9 @@
+/**
+ * A raw RESP connection for tests that compare replies byte for byte (with redis-server, or
+ * with snapshots), pipeline, or leave a client blocked: no client library in between.
+ */
 import { createConnection, type Socket } from 'node:net';
-import { encodeCommand } from '../../../../src/server/resp/encoder.js';
-
-/** A raw RESP connection for the side-by-side tests (replies compared byte for byte). */
+import { encodeCommand } from '../../src/server/resp/encoder.js';
 
 /** End index of the complete reply starting at i, or -1 when more bytes are needed. */
 export function replyEnd(s: string, i: number): number {
@@ -23,22 +25,30 @@ export function replyEnd(s: string, i: number): number {
 
 export class RawClient {
   private buf = '';
-  private waiter: (() => void) | null = null;
+  private wake: (() => void) | null = null;
   constructor(private readonly sock: Socket) {
     sock.setEncoding('latin1');
     sock.on('data', (d: string) => {
       this.buf += d;
-      this.waiter?.();
+      this.wake?.();
     });
   }
+
   static connect(port: number): Promise<RawClient> {
     return new Promise((res, rej) => {
       const s = createConnection(port, '127.0.0.1', () => res(new RawClient(s)));
       s.on('error', rej);
     });
   }
-  async send(argv: string[]): Promise<string> {
-    this.sock.write(Buffer.from(encodeCommand(argv), 'latin1'));
+
+  /** Sends commands without waiting for their replies (pipelined, or a command that blocks). */
+  write(...cmds: string[][]): void {
+    this.sock.write(cmds.map(encodeCommand).join(''), 'latin1');
+  }
+
+  /** The next complete reply, or null when none came within ms. */
+  async next(ms = 2000): Promise<string | null> {
+    const deadline = Date.now() + ms;
     for (;;) {
       const end = replyEnd(this.buf, 0);
       if (end > 0) {
@@ -46,9 +56,23 @@ export class RawClient {
         this.buf = this.buf.slice(end);
         return r;
       }
-      await new Promise<void>((r) => (this.waiter = r));
+      const left = deadline - Date.now();
+      if (left <= 0) return null;
+      await new Promise<void>((r) => {
+        const t = setTimeout(r, left);
+        this.wake = () => (clearTimeout(t), r());
+      });
     }
   }
+
+  /** One command and its reply. */
+  async send(argv: string[]): Promise<string> {
+    this.write(argv);
+    const r = await this.next(10_000);
+    if (r === null) throw new Error(`no reply to ${argv.join(' ').slice(0, 80)} within 10 s`);
+    return r;
+  }
+
   close(): void {
     this.sock.destroy();
   }
