@@ -11,7 +11,7 @@ import { List, Stream, type Value, ZSet } from './keyspace.js';
  * collection call noteGrowth), so a later OBJECT ENCODING still says hashtable/skiplist.
  */
 export const LIMITS = {
-  hashMaxListpackEntries: 128,
+  hashMaxListpackEntries: 512,
   hashMaxListpackValue: 64,
   zsetMaxListpackEntries: 128,
   zsetMaxListpackValue: 64,
@@ -44,6 +44,16 @@ export function isCompact(v: Value): boolean {
 /** After a command added to a collection: remember it if it outgrew its compact encoding. */
 export function noteGrowth(v: Value): void {
   if (typeof v !== 'string' && !(v instanceof List) && !(v instanceof Stream) && !grown.has(v) && !fitsCompact(v)) grown.add(v);
+}
+
+/** A copy of a collection keeps its encoding (COPY's hashTypeDup, setTypeDup, zsetDup). */
+export function copyEncoding(from: Value, to: Value): void {
+  if (typeof from !== 'string' && grown.has(from)) grown.add(to as object);
+}
+
+/** The value was rebuilt from what it holds (SPOP's new set): its encoding follows from that again. */
+export function forgetGrowth(v: Value): void {
+  if (typeof v !== 'string') grown.delete(v);
 }
 
 function fitsCompact(v: Map<string, string> | Set<string> | ZSet): boolean {

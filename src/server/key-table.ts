@@ -1,5 +1,6 @@
 import { Arena } from './store/arena.js';
 import { hashBytes, hashKey } from './store/key-hash.js';
+import { lru, SHARED, sharedInteger, sharedIntegerBytes } from './lru-clock.js';
 
 /**
  * The keyspace's table, kept out of the garbage collector's way: every key and every string
@@ -18,6 +19,11 @@ import { hashBytes, hashKey } from './store/key-hash.js';
  * work), then every write moves REHASH_STEP slots of the old one and the server's cron
  * moves more for up to a millisecond; lookups meanwhile probe both. Moved slots are left
  * as tombstones, so the old index's probe chains stay intact until it is dropped.
+ *
+ * Two more per-entry fields mirror Redis's robj header: the access clock (robj->lru, see
+ * lru-clock.ts), stamped when the entry is written and by touch(), and a byte saying how a
+ * string value was made (0: by tryObjectEncoding, so it may be a shared integer, whose
+ * clock it then uses; other values are the callers' own, see string-encoding.ts).
  */
 const EMPTY = 0;
 const DELETED = -1;
@@ -58,6 +64,10 @@ export class KeyTable<C extends Collection = Collection> {
   private meta: Int32Array[] = [];
   /** Segments of SEG expiry times (unix ms), NaN when none. */
   private exp: Float64Array[] = [];
+  /** Segments of SEG access stamps: an LRU clock value, or SHARED | a shared integer. */
+  private lru: Uint32Array[] = [];
+  /** Segments of SEG string-encoding bytes (0 for collections). */
+  private enc: Uint8Array[] = [];
   private objs = new Map<number, C>();
   /** Entry numbers below this have been handed out. */
   private used = 0;
@@ -91,7 +101,7 @@ export class KeyTable<C extends Collection = Collection> {
 
   /** Off-heap bytes held by keys and string values (pages), plus the index and entry arrays. */
   get offHeapBytes(): number {
-    return this.arena.reservedBytes + this.slots.byteLength + (this.old?.byteLength ?? 0) + this.meta.length * SEG * (FIELDS * 4 + 8);
+    return this.arena.reservedBytes + this.slots.byteLength + (this.old?.byteLength ?? 0) + this.meta.length * SEG * (FIELDS * 4 + 8 + 4 + 1);
   }
 
   /** Sizes the index for `n` more keys at once (an RDB's RESIZEDB hint), so loading never rehashes. */
@@ -173,16 +183,56 @@ export class KeyTable<C extends Collection = Collection> {
     return t === t ? t : undefined;
   }
 
+  /** Entry `e`'s access stamp (see lru-clock.ts: stampClock, idleSeconds). */
+  stampOf(e: number): number {
+    return this.lru[e >>> SEG_BITS]![e & SEG_MASK]!;
+  }
+
+  /** How entry `e`'s string value was made (the byte given to set; 0 for addBytes). */
+  encodingOf(e: number): number {
+    return this.enc[e >>> SEG_BITS]![e & SEG_MASK]!;
+  }
+
+  /** lookupKey's `val->lru = LRU_CLOCK()`: stamps entry `e`, or the shared integer it holds. */
+  touch(e: number): void {
+    const s = this.lru[e >>> SEG_BITS]!;
+    const i = e & SEG_MASK;
+    const t = s[i]!;
+    if (t & SHARED) lru.shared[t & ~SHARED] = lru.now;
+    else s[i] = lru.now;
+  }
+
+  /** Sets entry `e`'s stamp as it is (RENAME and MOVE carry the object, clock included). */
+  setStamp(e: number, stamp: number): void {
+    this.lru[e >>> SEG_BITS]![e & SEG_MASK] = stamp;
+  }
+
+  /** Sets the clock entry `e` reads (its own, or its shared integer's): RESTORE ... IDLETIME. */
+  setClock(e: number, clock: number): void {
+    const s = this.lru[e >>> SEG_BITS]!;
+    const i = e & SEG_MASK;
+    const t = s[i]!;
+    if (t & SHARED) lru.shared[t & ~SHARED] = clock;
+    else s[i] = clock;
+  }
+
   // ---- writes ----
 
-  /** Sets `key`'s value (overwriting in place when the block's size class fits); returns its entry. */
-  set(key: string, value: string | C): number {
+  /**
+   * Sets `key`'s value (overwriting in place when the block's size class fits); returns its
+   * entry. The value is new: it gets the clock now, unless `enc` is 0 and it is a shared
+   * integer. An old value is touched first (setKey's lookupKeyWrite), which matters when
+   * it was a shared integer.
+   */
+  set(key: string, value: string | C, enc = 0): number {
     const h = hashKey(key);
     const e = this.findHashed(key, h);
     if (this.old !== null) this.rehashStep(REHASH_STEP);
     if (e >= 0) {
+      this.touch(e);
       if (typeof value === 'string') this.assignString(e, value);
       else this.assignObject(e, value);
+      this.stamp(e, value, enc);
       return e;
     }
     const klen = key.length;
@@ -195,6 +245,7 @@ export class KeyTable<C extends Collection = Collection> {
     if (isStr) buf.latin1Write(value, off + klen, vlen);
     const n = this.insert(h, ref, klen, isStr ? vlen : -1);
     if (!isStr) this.objs.set(n, value);
+    this.stamp(n, value, enc);
     return n;
   }
 
@@ -210,7 +261,11 @@ export class KeyTable<C extends Collection = Collection> {
     kbuf.copy(buf, off, koff, koff + klen);
     vbuf.copy(buf, off + klen, voff, voff + vlen);
     if (this.old !== null) this.rehashStep(REHASH_STEP);
-    return this.insert(hashBytes(kbuf, koff, klen), ref, klen, vlen);
+    const e = this.insert(hashBytes(kbuf, koff, klen), ref, klen, vlen);
+    const n = sharedIntegerBytes(vbuf, voff, vlen);
+    this.lru[e >>> SEG_BITS]![e & SEG_MASK] = n < 0 ? lru.now : SHARED | n;
+    this.enc[e >>> SEG_BITS]![e & SEG_MASK] = 0;
+    return e;
   }
 
   setExpireAt(e: number, at: number | undefined): void {
@@ -236,6 +291,8 @@ export class KeyTable<C extends Collection = Collection> {
     this.arena.clear();
     this.meta = [];
     this.exp = [];
+    this.lru = [];
+    this.enc = [];
     this.objs = new Map();
     this.used = 0;
     this.live = 0;
@@ -416,6 +473,13 @@ export class KeyTable<C extends Collection = Collection> {
     }
   }
 
+  /** A new value's stamp and encoding byte. */
+  private stamp(e: number, value: string | C, enc: number): void {
+    const n = enc === 0 && typeof value === 'string' ? sharedInteger(value) : -1;
+    this.lru[e >>> SEG_BITS]![e & SEG_MASK] = n < 0 ? lru.now : SHARED | n;
+    this.enc[e >>> SEG_BITS]![e & SEG_MASK] = enc;
+  }
+
   private assignString(e: number, value: string): void {
     const m = this.meta[e >>> SEG_BITS]!;
     const i = (e & SEG_MASK) * FIELDS;
@@ -465,6 +529,8 @@ export class KeyTable<C extends Collection = Collection> {
       if (e >>> SEG_BITS >= this.meta.length) {
         this.meta.push(new Int32Array(SEG * FIELDS));
         this.exp.push(new Float64Array(SEG).fill(NaN));
+        this.lru.push(new Uint32Array(SEG));
+        this.enc.push(new Uint8Array(SEG));
       }
     }
     const m = this.meta[e >>> SEG_BITS]!;
