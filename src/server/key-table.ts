@@ -20,10 +20,11 @@ import { lru, SHARED, sharedInteger, sharedIntegerBytes } from './lru-clock.js';
  * moves more for up to a millisecond; lookups meanwhile probe both. Moved slots are left
  * as tombstones, so the old index's probe chains stay intact until it is dropped.
  *
- * Two more per-entry fields mirror Redis's robj header: the access clock (robj->lru, see
- * lru-clock.ts), stamped when the entry is written and by touch(), and a byte saying how a
+ * One more per-entry field mirrors Redis's robj header: the access clock (robj->lru, see
+ * lru-clock.ts), stamped when the entry is written and by touch(), with 2 bits saying how a
  * string value was made (0: by tryObjectEncoding, so it may be a shared integer, whose
- * clock it then uses; other values are the callers' own, see string-encoding.ts).
+ * clock it then uses; other values are the callers', see string-encoding.ts). It sits next
+ * to the hash the probe reads, so a read's stamp costs no memory access of its own.
  */
 const EMPTY = 0;
 const DELETED = -1;
@@ -36,10 +37,15 @@ const SEG = 1 << SEG_BITS;
 const SEG_MASK = SEG - 1;
 /** Int32 fields per entry in `meta`. */
 const HASH = 0;
-const REF = 1;
-const KLEN = 2; // -1: a free entry
-const VLEN = 3; // -1: a collection (in objs)
-const FIELDS = 4;
+const STAMP = 1; // ENC bits | (LRU clock, or SHARED | a shared integer)
+const REF = 2;
+const KLEN = 3; // -1: a free entry
+const VLEN = 4; // -1: a collection (in objs)
+const FIELDS = 5;
+/** The STAMP field's string-encoding bits (above SHARED and the 24-bit clock). */
+const ENC_SHIFT = 28;
+const ENC_MASK = 3 << ENC_SHIFT;
+const SHARED_INT_MASK = (1 << 14) - 1;
 
 function pow2AtLeast(n: number): number {
   let p = MIN_SLOTS;
@@ -64,10 +70,6 @@ export class KeyTable<C extends Collection = Collection> {
   private meta: Int32Array[] = [];
   /** Segments of SEG expiry times (unix ms), NaN when none. */
   private exp: Float64Array[] = [];
-  /** Segments of SEG access stamps: an LRU clock value, or SHARED | a shared integer. */
-  private lru: Uint32Array[] = [];
-  /** Segments of SEG string-encoding bytes (0 for collections). */
-  private enc: Uint8Array[] = [];
   private objs = new Map<number, C>();
   /** Entry numbers below this have been handed out. */
   private used = 0;
@@ -101,7 +103,7 @@ export class KeyTable<C extends Collection = Collection> {
 
   /** Off-heap bytes held by keys and string values (pages), plus the index and entry arrays. */
   get offHeapBytes(): number {
-    return this.arena.reservedBytes + this.slots.byteLength + (this.old?.byteLength ?? 0) + this.meta.length * SEG * (FIELDS * 4 + 8 + 4 + 1);
+    return this.arena.reservedBytes + this.slots.byteLength + (this.old?.byteLength ?? 0) + this.meta.length * SEG * (FIELDS * 4 + 8);
   }
 
   /** Sizes the index for `n` more keys at once (an RDB's RESIZEDB hint), so loading never rehashes. */
@@ -183,37 +185,35 @@ export class KeyTable<C extends Collection = Collection> {
     return t === t ? t : undefined;
   }
 
-  /** Entry `e`'s access stamp (see lru-clock.ts: stampClock, idleSeconds). */
+  /** Entry `e`'s access stamp: a clock value or SHARED | an integer (lru-clock.ts: idleSeconds). */
   stampOf(e: number): number {
-    return this.lru[e >>> SEG_BITS]![e & SEG_MASK]!;
+    return this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP]! & ~ENC_MASK;
   }
 
-  /** How entry `e`'s string value was made (the byte given to set; 0 for addBytes). */
+  /** How entry `e`'s string value was made (what set was given; 0 for addBytes). */
   encodingOf(e: number): number {
-    return this.enc[e >>> SEG_BITS]![e & SEG_MASK]!;
+    return (this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP]! & ENC_MASK) >>> ENC_SHIFT;
   }
 
   /** lookupKey's `val->lru = LRU_CLOCK()`: stamps entry `e`, or the shared integer it holds. */
   touch(e: number): void {
-    const s = this.lru[e >>> SEG_BITS]!;
-    const i = e & SEG_MASK;
-    const t = s[i]!;
-    if (t & SHARED) lru.shared[t & ~SHARED] = lru.now;
-    else s[i] = lru.now;
+    this.setClock(e, lru.now);
   }
 
-  /** Sets entry `e`'s stamp as it is (RENAME and MOVE carry the object, clock included). */
+  /** Sets entry `e`'s stamp as stampOf gave it (RENAME and MOVE carry the object, clock included). */
   setStamp(e: number, stamp: number): void {
-    this.lru[e >>> SEG_BITS]![e & SEG_MASK] = stamp;
+    const m = this.meta[e >>> SEG_BITS]!;
+    const i = (e & SEG_MASK) * FIELDS + STAMP;
+    m[i] = (m[i]! & ENC_MASK) | stamp;
   }
 
   /** Sets the clock entry `e` reads (its own, or its shared integer's): RESTORE ... IDLETIME. */
   setClock(e: number, clock: number): void {
-    const s = this.lru[e >>> SEG_BITS]!;
-    const i = e & SEG_MASK;
-    const t = s[i]!;
-    if (t & SHARED) lru.shared[t & ~SHARED] = clock;
-    else s[i] = clock;
+    const m = this.meta[e >>> SEG_BITS]!;
+    const i = (e & SEG_MASK) * FIELDS + STAMP;
+    const t = m[i]!;
+    if (t & SHARED) lru.shared[t & SHARED_INT_MASK] = clock;
+    else m[i] = (t & ENC_MASK) | clock;
   }
 
   // ---- writes ----
@@ -263,8 +263,7 @@ export class KeyTable<C extends Collection = Collection> {
     if (this.old !== null) this.rehashStep(REHASH_STEP);
     const e = this.insert(hashBytes(kbuf, koff, klen), ref, klen, vlen);
     const n = sharedIntegerBytes(vbuf, voff, vlen);
-    this.lru[e >>> SEG_BITS]![e & SEG_MASK] = n < 0 ? lru.now : SHARED | n;
-    this.enc[e >>> SEG_BITS]![e & SEG_MASK] = 0;
+    this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP] = n < 0 ? lru.now : SHARED | n;
     return e;
   }
 
@@ -291,8 +290,6 @@ export class KeyTable<C extends Collection = Collection> {
     this.arena.clear();
     this.meta = [];
     this.exp = [];
-    this.lru = [];
-    this.enc = [];
     this.objs = new Map();
     this.used = 0;
     this.live = 0;
@@ -473,11 +470,10 @@ export class KeyTable<C extends Collection = Collection> {
     }
   }
 
-  /** A new value's stamp and encoding byte. */
+  /** A new value's stamp and encoding bits. */
   private stamp(e: number, value: string | C, enc: number): void {
     const n = enc === 0 && typeof value === 'string' ? sharedInteger(value) : -1;
-    this.lru[e >>> SEG_BITS]![e & SEG_MASK] = n < 0 ? lru.now : SHARED | n;
-    this.enc[e >>> SEG_BITS]![e & SEG_MASK] = enc;
+    this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP] = (enc << ENC_SHIFT) | (n < 0 ? lru.now : SHARED | n);
   }
 
   private assignString(e: number, value: string): void {
@@ -529,8 +525,6 @@ export class KeyTable<C extends Collection = Collection> {
       if (e >>> SEG_BITS >= this.meta.length) {
         this.meta.push(new Int32Array(SEG * FIELDS));
         this.exp.push(new Float64Array(SEG).fill(NaN));
-        this.lru.push(new Uint32Array(SEG));
-        this.enc.push(new Uint8Array(SEG));
       }
     }
     const m = this.meta[e >>> SEG_BITS]!;

@@ -243,8 +243,10 @@ describe('KeyTable', () => {
     t.touch(a);
     t.touch(n); // the integer 42's clock: every key holding it reads it
     expect([idle(a), idle(n), idle(m), idle(own), idle(big), idle(obj)]).toEqual([0, 0, 0, 5, 5, 5]);
-    expect(t.encodingOf(own)).toBe(1);
-    expect(t.encodingOf(a)).toBe(0);
+    expect([t.encodingOf(own), t.encodingOf(a), t.encodingOf(n)]).toEqual([1, 0, 0]);
+    const raw = t.set('raw', 'x', 3);
+    t.setStamp(raw, t.stampOf(a)); // a moved value keeps its encoding bits
+    expect([t.encodingOf(raw), idle(raw)]).toEqual([3, 0]);
     tickLruClock(base + 7000);
     // An overwrite touches the old value (setKey's lookup), then the new one is new: its clock is now.
     t.set('big', 'x');
