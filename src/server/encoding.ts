@@ -108,6 +108,13 @@ export function noteGrowth(v: Value, args?: readonly string[], start = 0): void 
   }
 }
 
+/** The value was rebuilt from what it holds (SPOP's new set): its encoding follows from that again. */
+export function forgetGrowth(v: Value): void {
+  if (typeof v === 'string') return;
+  grown.delete(v);
+  kept.delete(v);
+}
+
 function converts(v: Compactable, args: readonly string[], start: number): boolean {
   if (v instanceof Map) {
     // hashTypeSet checks the size after every set, an update included.

@@ -1,5 +1,6 @@
 import type { Stats } from './stats.js';
 import { VERSION } from './version.js';
+import { lru } from './lru-clock.js';
 
 /** What INFO reads, declared here so that INFO never imports the Server. */
 export interface InfoSource {
@@ -56,6 +57,7 @@ export function infoSections(s: InfoSource): InfoSection[] {
       tcp_port: s.config.num('port'),
       uptime_in_seconds: Math.floor((Date.now() - s.stats.startedAt) / 1000),
       hz: s.config.num('hz'),
+      lru_clock: lru.now,
       executable: process.argv[1] ?? '',
       node_version: process.version,
     }],

@@ -1,5 +1,6 @@
 import { Arena } from './store/arena.js';
 import { hashBytes, hashKey } from './store/key-hash.js';
+import { lru, SHARED, sharedInteger, sharedIntegerBytes } from './lru-clock.js';
 
 /**
  * The keyspace's table, kept out of the garbage collector's way: every key and every string
@@ -18,6 +19,12 @@ import { hashBytes, hashKey } from './store/key-hash.js';
  * work), then every write moves REHASH_STEP slots of the old one and the server's cron
  * moves more for up to a millisecond; lookups meanwhile probe both. Moved slots are left
  * as tombstones, so the old index's probe chains stay intact until it is dropped.
+ *
+ * One more per-entry field mirrors Redis's robj header: the access clock (robj->lru, see
+ * lru-clock.ts), stamped when the entry is written and by touch(), with 2 bits saying how a
+ * string value was made (0: by tryObjectEncoding, so it may be a shared integer, whose
+ * clock it then uses; other values are the callers', see string-encoding.ts). It sits next
+ * to the hash the probe reads, so a read's stamp costs no memory access of its own.
  */
 const EMPTY = 0;
 const DELETED = -1;
@@ -30,10 +37,15 @@ const SEG = 1 << SEG_BITS;
 const SEG_MASK = SEG - 1;
 /** Int32 fields per entry in `meta`. */
 const HASH = 0;
-const REF = 1;
-const KLEN = 2; // -1: a free entry
-const VLEN = 3; // -1: a collection (in objs)
-const FIELDS = 4;
+const STAMP = 1; // ENC bits | (LRU clock, or SHARED | a shared integer)
+const REF = 2;
+const KLEN = 3; // -1: a free entry
+const VLEN = 4; // -1: a collection (in objs)
+const FIELDS = 5;
+/** The STAMP field's string-encoding bits (above SHARED and the 24-bit clock). */
+const ENC_SHIFT = 28;
+const ENC_MASK = 3 << ENC_SHIFT;
+const SHARED_INT_MASK = (1 << 14) - 1;
 
 function pow2AtLeast(n: number): number {
   let p = MIN_SLOTS;
@@ -173,16 +185,54 @@ export class KeyTable<C extends Collection = Collection> {
     return t === t ? t : undefined;
   }
 
+  /** Entry `e`'s access stamp: a clock value or SHARED | an integer (lru-clock.ts: idleSeconds). */
+  stampOf(e: number): number {
+    return this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP]! & ~ENC_MASK;
+  }
+
+  /** How entry `e`'s string value was made (what set was given; 0 for addBytes). */
+  encodingOf(e: number): number {
+    return (this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP]! & ENC_MASK) >>> ENC_SHIFT;
+  }
+
+  /** lookupKey's `val->lru = LRU_CLOCK()`: stamps entry `e`, or the shared integer it holds. */
+  touch(e: number): void {
+    this.setClock(e, lru.now);
+  }
+
+  /** Sets entry `e`'s stamp as stampOf gave it (RENAME and MOVE carry the object, clock included). */
+  setStamp(e: number, stamp: number): void {
+    const m = this.meta[e >>> SEG_BITS]!;
+    const i = (e & SEG_MASK) * FIELDS + STAMP;
+    m[i] = (m[i]! & ENC_MASK) | stamp;
+  }
+
+  /** Sets the clock entry `e` reads (its own, or its shared integer's): RESTORE ... IDLETIME. */
+  setClock(e: number, clock: number): void {
+    const m = this.meta[e >>> SEG_BITS]!;
+    const i = (e & SEG_MASK) * FIELDS + STAMP;
+    const t = m[i]!;
+    if (t & SHARED) lru.shared[t & SHARED_INT_MASK] = clock;
+    else m[i] = (t & ENC_MASK) | clock;
+  }
+
   // ---- writes ----
 
-  /** Sets `key`'s value (overwriting in place when the block's size class fits); returns its entry. */
-  set(key: string, value: string | C): number {
+  /**
+   * Sets `key`'s value (overwriting in place when the block's size class fits); returns its
+   * entry. The value is new: it gets the clock now, unless `enc` is 0 and it is a shared
+   * integer. An old value is touched first (setKey's lookupKeyWrite), which matters when
+   * it was a shared integer.
+   */
+  set(key: string, value: string | C, enc = 0): number {
     const h = hashKey(key);
     const e = this.findHashed(key, h);
     if (this.old !== null) this.rehashStep(REHASH_STEP);
     if (e >= 0) {
+      this.touch(e);
       if (typeof value === 'string') this.assignString(e, value);
       else this.assignObject(e, value);
+      this.stamp(e, value, enc);
       return e;
     }
     const klen = key.length;
@@ -195,6 +245,7 @@ export class KeyTable<C extends Collection = Collection> {
     if (isStr) buf.latin1Write(value, off + klen, vlen);
     const n = this.insert(h, ref, klen, isStr ? vlen : -1);
     if (!isStr) this.objs.set(n, value);
+    this.stamp(n, value, enc);
     return n;
   }
 
@@ -210,7 +261,10 @@ export class KeyTable<C extends Collection = Collection> {
     kbuf.copy(buf, off, koff, koff + klen);
     vbuf.copy(buf, off + klen, voff, voff + vlen);
     if (this.old !== null) this.rehashStep(REHASH_STEP);
-    return this.insert(hashBytes(kbuf, koff, klen), ref, klen, vlen);
+    const e = this.insert(hashBytes(kbuf, koff, klen), ref, klen, vlen);
+    const n = sharedIntegerBytes(vbuf, voff, vlen);
+    this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP] = n < 0 ? lru.now : SHARED | n;
+    return e;
   }
 
   setExpireAt(e: number, at: number | undefined): void {
@@ -433,6 +487,12 @@ export class KeyTable<C extends Collection = Collection> {
         return true;
       }
     }
+  }
+
+  /** A new value's stamp and encoding bits. */
+  private stamp(e: number, value: string | C, enc: number): void {
+    const n = enc === 0 && typeof value === 'string' ? sharedInteger(value) : -1;
+    this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP] = (enc << ENC_SHIFT) | (n < 0 ? lru.now : SHARED | n);
   }
 
   private assignString(e: number, value: string): void {

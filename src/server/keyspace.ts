@@ -55,6 +55,14 @@ export function valueBytes(v: Value): number {
 
 export type Collection = List | Hash | RSet | ZSet | Stream;
 
+/** A key's value with its TTL, string-encoding byte and access stamp (see KeyTable). */
+export interface KeyRecord {
+  value: Value;
+  expireAt: number | undefined;
+  enc: number;
+  stamp: number;
+}
+
 /** What the databases of one server share: the change counter behind rdb_changes_since_last_save. */
 export interface KeyspaceCounters {
   dirty: number;
@@ -143,32 +151,69 @@ export class Keyspace {
     return this.data.expiresCount;
   }
 
-  /** The live value, or undefined when missing or expired (which deletes it). */
+  /**
+   * The live value, or undefined when missing or expired (which deletes it). Stamps the
+   * key's access clock, as Redis's lookupKeyRead/Write do (OBJECT IDLETIME reads it).
+   */
   get(key: string): Value | undefined {
+    const e = this.entry(key);
+    if (e < 0) return undefined;
+    const t = this.data;
+    t.touch(e);
+    return t.value(e);
+  }
+
+  /** get() without stamping the access clock (LOOKUP_NOTOUCH: EXISTS, TYPE, TTL, OBJECT...). */
+  peek(key: string): Value | undefined {
+    const e = this.entry(key);
+    return e < 0 ? undefined : this.data.value(e);
+  }
+
+  /** The live entry number of `key`, or -1 when missing or expired (which deletes it); no stamp. */
+  entry(key: string): number {
     const t = this.data;
     const e = t.find(key);
-    if (e < 0) return undefined;
+    if (e < 0) return -1;
     if (t.expiresCount > 0 && this.expireOnRead) {
       const at = t.expireAt(e);
       if (at !== undefined && at <= Date.now()) {
         this.expireNow(key);
-        return undefined;
+        return -1;
       }
     }
-    return t.value(e);
+    return e;
   }
 
   has(key: string): boolean {
-    return this.get(key) !== undefined;
+    return this.entry(key) >= 0;
   }
 
-  /** Sets a value. Clears the TTL unless keepTtl (SET KEEPTTL, in-place ops). */
-  set(key: string, value: Value, keepTtl = false): void {
+  /**
+   * Sets a value. Clears the TTL unless keepTtl (SET KEEPTTL, in-place ops). `enc` says how
+   * a string value was made (string-encoding.ts; the default is tryObjectEncoding's).
+   */
+  set(key: string, value: Value, keepTtl = false, enc = 0): void {
     this.beforeWrite?.(key);
     this.onTouch?.(key);
-    const e = this.data.set(key, value);
+    const e = this.data.set(key, value, enc);
     if (!keepTtl && this.data.expiresCount > 0) this.data.setExpireAt(e, undefined);
     this.dirty++;
+  }
+
+  /** What travels with a key's value when it moves (RENAME, MOVE), or undefined when missing. */
+  record(key: string): KeyRecord | undefined {
+    const e = this.entry(key);
+    if (e < 0) return undefined;
+    const t = this.data;
+    return { value: t.value(e), expireAt: t.expireAt(e), enc: t.encodingOf(e), stamp: t.stampOf(e) };
+  }
+
+  /** Sets `key` to a moved value: the same object, so TTL, encoding and access clock come along. */
+  put(key: string, r: KeyRecord): void {
+    this.set(key, r.value, false, r.enc);
+    const e = this.data.find(key);
+    this.data.setStamp(e, r.stamp);
+    if (r.expireAt !== undefined) this.setExpire(key, r.expireAt);
   }
 
   /** Call before mutating a collection in place; returns it for chaining. */

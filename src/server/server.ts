@@ -19,6 +19,7 @@ import { Logger } from './log.js';
 import { Persistence } from './persistence/persistence.js';
 import { GcPauses } from './stall-monitor.js';
 import { Stats } from './stats.js';
+import { tickLruClock } from './lru-clock.js';
 
 /**
  * The built-in server: net → resp → commands → keyspace, with persistence fed through
@@ -114,6 +115,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
       this.servers.push(srv);
     }
     this.log.notice(`Server initialized, pid ${process.pid}, listening on ${this.config.get('bind')}:${port}`);
+    tickLruClock();
     this.loading = true;
     try {
       await this.persistence.load();
@@ -140,6 +142,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
   }
 
   private cron(): void {
+    tickLruClock();
     this.dbs.activeExpireCycle();
     this.dbs.rehashFor(1);
     this.persistence.cron();

@@ -28,16 +28,14 @@ function move(ctx: Ctx, argv: string[]): string {
   if (typeof id === 'string') return id;
   if (id === ctx.client.db) return SAME_OBJECT;
   const src = ctx.ks;
-  const v = src.get(key);
-  if (v === undefined) return ZERO;
+  if (src.get(key) === undefined) return ZERO;
   const dst = ctx.dbs.get(id);
   if (dst.get(key) !== undefined) return ZERO;
-  const at = src.getExpire(key);
+  const r = src.record(key)!;
   const dirty = src.dirty;
   // The value object moves; the source's copy-on-write hook sees it before it goes.
   src.delete(key);
-  dst.set(key, v);
-  if (at !== undefined) dst.setExpire(key, at);
+  dst.put(key, r);
   src.dirty = dirty + 1; // one change, as Redis counts it
   ctx.blocking?.signalKey(id, key);
   return ONE;

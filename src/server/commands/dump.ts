@@ -2,6 +2,7 @@ import { dumpPayload, restorePayload, verifyPayload } from '../persistence/rdb/d
 import { bulk, nullBulk, OK } from '../resp/encoder.js';
 import { cmd, parseInteger, rewrite, type Command, type Ctx, SYNTAX, NOT_INT } from './command.js';
 import { err } from './args.js';
+import { clockIdleFor } from '../lru-clock.js';
 
 /**
  * DUMP and RESTORE (cluster.c): Redis's serialization (RDB value, 2-byte RDB version, CRC-64),
@@ -17,7 +18,8 @@ function dump(ctx: Ctx, argv: string[]): string {
 /**
  * RESTORE key ttl payload [REPLACE] [ABSTTL] [IDLETIME s] [FREQ f]. A relative TTL is
  * propagated as the absolute time with ABSTTL; a restore already expired propagates DEL
- * (when REPLACE removed a key) or nothing. IDLETIME and FREQ are checked, not kept (no LRU/LFU).
+ * (when REPLACE removed a key) or nothing. IDLETIME sets the key's access clock (FREQ is
+ * checked, not kept: no LFU policy).
  */
 function restore(ctx: Ctx, argv: string[]): string {
   let replace = false;
@@ -56,6 +58,7 @@ function restore(ctx: Ctx, argv: string[]): string {
     return OK;
   }
   ctx.ks.set(key, v);
+  if (idle >= 0) ctx.ks.data.setClock(ctx.ks.data.find(key), clockIdleFor(idle));
   if (ttl > 0) {
     ctx.ks.setExpire(key, ttl);
     if (!absttl) {

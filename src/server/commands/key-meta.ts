@@ -1,4 +1,6 @@
 import { cloneWithEncoding, objectEncoding } from '../encoding.js';
+import { idleSeconds } from '../lru-clock.js';
+import { copiedString, stringEncoding, stringRefcount } from '../string-encoding.js';
 import { bulk, int, nullBulk, simple, ONE, ZERO } from '../resp/encoder.js';
 import { cmd, type Command, type Ctx, SYNTAX } from './command.js';
 import { dbIndex, SAME_OBJECT } from './db-cmds.js';
@@ -9,7 +11,7 @@ import { err } from './args.js';
 function expiretime(ms: boolean) {
   return (ctx: Ctx, argv: string[]): string => {
     const key = argv[1]!;
-    if (ctx.ks.get(key) === undefined) return int(-2);
+    if (!ctx.ks.has(key)) return int(-2);
     const at = ctx.ks.getExpire(key);
     if (at === undefined) return int(-1);
     return int(ms ? at : Math.trunc(at / 1000));
@@ -42,12 +44,14 @@ function copy(ctx: Ctx, argv: string[]): string {
   const v = from.get(src);
   if (v === undefined) return ZERO;
   const at = from.getExpire(src);
+  const made = from.data.encodingOf(from.entry(src));
   const to = same ? from : ctx.dbs.get(dbid);
   if (to.get(dst) !== undefined) {
     if (!replace) return ZERO;
     to.delete(dst);
   }
-  to.set(dst, cloneWithEncoding(v));
+  // A copy keeps the encoding (dupStringObject, hashTypeDup...), not a shared integer.
+  to.set(dst, cloneWithEncoding(v), false, copiedString(made));
   if (at !== undefined) to.setExpire(dst, at);
   // In this database the dispatcher sees dst in argv; in another, say so (signalKeyAsReady).
   if (!same) ctx.blocking?.signalKey(dbid, dst);
@@ -72,13 +76,10 @@ const OBJECT_HELP = [
   '    Prints this help.',
 ];
 
-/** Redis shares the integers 0..9999 (OBJ_SHARED_INTEGERS): their refcount is INT_MAX. */
-const SHARED_REFCOUNT = 2147483647;
-
 /**
  * OBJECT ENCODING|REFCOUNT|FREQ|IDLETIME|HELP. FREQ answers as redis-server does under the
- * default (non-LFU) maxmemory-policy. IDLETIME would need an access clock on every key,
- * which the read path does not keep: it says so rather than answer a made-up 0.
+ * default (non-LFU) maxmemory-policy. The lookup does not stamp the key's access clock
+ * (objectCommandLookup's LOOKUP_NOTOUCH).
  */
 function object(ctx: Ctx, argv: string[]): string {
   const sub = argv[1]!.toLowerCase();
@@ -90,19 +91,21 @@ function object(ctx: Ctx, argv: string[]): string {
     return err(`unknown subcommand '${argv[1]!.slice(0, 128)}'. Try OBJECT HELP.`);
   }
   if (argv.length !== 3) return err(`wrong number of arguments for 'object|${sub}' command`);
-  const v = ctx.ks.get(argv[2]!);
-  if (v === undefined) return nullBulk(ctx.resp);
+  const e = ctx.ks.entry(argv[2]!);
+  if (e < 0) return nullBulk(ctx.resp);
+  const t = ctx.ks.data;
+  const v = t.value(e);
   switch (sub) {
     case 'encoding':
-      return bulk(objectEncoding(v));
+      return bulk(typeof v === 'string' ? stringEncoding(v, t.encodingOf(e)) : objectEncoding(v));
     case 'refcount':
-      return int(typeof v === 'string' && /^(0|[1-9][0-9]{0,3})$/.test(v) ? SHARED_REFCOUNT : 1);
+      return int(typeof v === 'string' ? stringRefcount(v, t.encodingOf(e)) : 1);
     case 'freq':
       return err(
         'An LFU maxmemory policy is not selected, access frequency not tracked. Please note that when switching between policies at runtime LRU and LFU data will take some time to adjust.',
       );
     default:
-      return err('OBJECT IDLETIME is not supported by the built-in server: it keeps no per-key access clock');
+      return int(idleSeconds(t.stampOf(e)));
   }
 }
 

@@ -8,19 +8,19 @@ import { expireError, parseExpireArg } from './strings.js';
 
 function del(ctx: Ctx, argv: string[]): string {
   let n = 0;
-  // get() first so an expired key counts as missing, as Redis's expireIfNeeded does.
-  for (let i = 1; i < argv.length; i++) if (ctx.ks.get(argv[i]!) !== undefined && ctx.ks.delete(argv[i]!)) n++;
+  // has() first so an expired key counts as missing, as Redis's expireIfNeeded does.
+  for (let i = 1; i < argv.length; i++) if (ctx.ks.has(argv[i]!) && ctx.ks.delete(argv[i]!)) n++;
   return int(n);
 }
 
 function exists(ctx: Ctx, argv: string[]): string {
   let n = 0;
-  for (let i = 1; i < argv.length; i++) if (ctx.ks.get(argv[i]!) !== undefined) n++;
+  for (let i = 1; i < argv.length; i++) if (ctx.ks.has(argv[i]!)) n++;
   return int(n);
 }
 
 function type(ctx: Ctx, argv: string[]): string {
-  const v = ctx.ks.get(argv[1]!);
+  const v = ctx.ks.peek(argv[1]!);
   return simple(v === undefined ? 'none' : typeOf(v));
 }
 
@@ -77,7 +77,7 @@ function expireGeneric(name: string, relative: boolean, unit: number) {
 function ttl(ms: boolean) {
   return (ctx: Ctx, argv: string[]): string => {
     const key = argv[1]!;
-    if (ctx.ks.get(key) === undefined) return int(-2);
+    if (!ctx.ks.has(key)) return int(-2);
     const at = ctx.ks.getExpire(key);
     if (at === undefined) return int(-1);
     const left = Math.max(0, at - Date.now());
@@ -150,7 +150,7 @@ function scan(ctx: Ctx, argv: string[]): string {
     examined++;
     const k = table.key(e);
     if (pat !== null && !globMatch(pat, k)) continue;
-    const v = ctx.ks.get(k); // expires it when due, as Redis's scan does
+    const v = ctx.ks.peek(k); // expires it when due, as Redis's scan does (no access stamp)
     if (v === undefined) continue;
     if (typeName !== null && typeOf(v) !== typeName) continue;
     out.push(k);
@@ -164,7 +164,7 @@ function randomkey(ctx: Ctx): string {
   for (let tries = 0; tries < 100 && ks.size > 0; tries++) {
     const e = ks.data.randomEntry();
     const k = e < 0 ? undefined : ks.data.key(e);
-    if (k !== undefined && ks.get(k) !== undefined) return bulk(k);
+    if (k !== undefined && ks.has(k)) return bulk(k);
   }
   return nullBulk(ctx.resp);
 }
@@ -174,15 +174,13 @@ function renameGeneric(nx: boolean) {
     const src = argv[1]!;
     const dst = argv[2]!;
     const ks = ctx.ks;
-    const v = ks.get(src);
-    if (v === undefined) return NO_KEY;
+    if (ks.get(src) === undefined) return NO_KEY;
     if (src === dst) return nx ? ZERO : OK;
     if (nx && ks.get(dst) !== undefined) return ZERO;
-    const at = ks.getExpire(src);
+    const r = ks.record(src)!;
     // The value object moves to dst; src's copy-on-write hook runs before it is deleted.
     ks.delete(src);
-    ks.set(dst, v);
-    if (at !== undefined) ks.setExpire(dst, at);
+    ks.put(dst, r);
     return nx ? ONE : OK;
   };
 }

@@ -1,13 +1,15 @@
 import type { RSet } from '../keyspace.js';
 import { bulk, bulkArray, int, nullBulk, set as setReply, EMPTY_ARRAY, ONE, ZERO } from '../resp/encoder.js';
 import { cmd, parseInteger, rewrite, type Command, type Ctx, WRONGTYPE, NOT_INT, SYNTAX } from './command.js';
-import { noteGrowth } from '../encoding.js';
+import { forgetGrowth, noteGrowth } from '../encoding.js';
 import { err, positiveLong, rangeLong } from './args.js';
 import { scanCollection } from './scan-collection.js';
 
 /** Set commands (t_set.c). Sets are JS Sets; empty sets are deleted, as Redis does. */
 
 const NOT_POSITIVE = '-ERR value is out of range, must be positive\r\n';
+/** spopWithCountCommand's threshold between popping members and rebuilding the set. */
+const SPOP_MOVE_STRATEGY_MUL = 5;
 
 /** The set at key, undefined when missing, null when another type. */
 function lookup(ctx: Ctx, key: string): RSet | undefined | null {
@@ -123,6 +125,8 @@ function spop(ctx: Ctx, argv: string[]): string {
   const popped = sample(s, count);
   ctx.ks.mutate(key, s);
   for (const m of popped) s.delete(m);
+  // Popping most of it, Redis builds a new set of the few left (CASE 3), encoded afresh.
+  if (s.size * SPOP_MOVE_STRATEGY_MUL <= count) forgetGrowth(s);
   // Redis batches the SREMs too, keeping each propagated command bounded.
   for (let i = 0; i < popped.length; i += 1024) rewrite(ctx, ['SREM', key, ...popped.slice(i, i + 1024)]);
   return setReply(popped, ctx.resp);

@@ -14,6 +14,7 @@ import {
 import { incrByFloat } from '../long-double.js';
 import { err, parseLongLong } from './args.js';
 import { lcs } from './lcs.js';
+import { StringMade } from '../string-encoding.js';
 
 /**
  * String commands (t_string.c). Counters: Redis keeps 64-bit integers; JS numbers are exact
@@ -207,7 +208,8 @@ function append(ctx: Ctx, argv: string[]): string {
   const v = ctx.ks.get(key);
   if (v !== undefined && typeof v !== 'string') return WRONGTYPE;
   const next = v === undefined ? argv[2]! : v + argv[2]!;
-  ctx.ks.set(key, next, true);
+  // A new key takes the argument as SET would; an existing one is made raw (dbUnshareStringValue).
+  ctx.ks.set(key, next, true, v === undefined ? StringMade.ENCODED : StringMade.RAW);
   return int(next.length);
 }
 
@@ -304,7 +306,7 @@ function setrange(ctx: Ctx, argv: string[]): string {
     // V8 strings stop just short of 512 MB (2^29 - 24 chars): refused as Redis refuses larger.
     return TOO_BIG;
   }
-  ctx.ks.set(key, next, true);
+  ctx.ks.set(key, next, true, StringMade.RAW);
   return int(next.length);
 }
 
@@ -322,7 +324,8 @@ function incrbyfloat(ctx: Ctx, argv: string[]): string {
   const r = incrByFloat(value, incr);
   if (r === 'overflow') return err('increment would produce NaN or Infinity');
   if (r === 'not-float' || r === 'bad-incr') return NOT_FLOAT;
-  ctx.ks.set(key, r, true);
+  // createStringObjectFromLongDouble: "3" is an embstr here (the propagated SET makes it an int).
+  ctx.ks.set(key, r, true, StringMade.PLAIN);
   rewrite(ctx, ['SET', key, r, 'KEEPTTL']);
   return bulk(r);
 }

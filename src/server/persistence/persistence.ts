@@ -108,7 +108,11 @@ export class Persistence {
     return this.aof !== null;
   }
 
-  /** Loads the dataset at start. Errors (AofError, RdbError) are fatal to the caller. */
+  /**
+   * Loads the dataset at start. Errors (AofError, RdbError) are fatal to the caller. As in
+   * redis-server 7.0, the commands replayed from an AOF count as changes since the last save
+   * (rdb_changes_since_last_save, save points); an RDB load counts none.
+   */
   async load(): Promise<void> {
     const t0 = performance.now();
     const dbs = this.dbs;
@@ -130,10 +134,10 @@ export class Persistence {
         // Yields between steps: clients get -LOADING meanwhile instead of nothing.
         const st = await loadRdbIntoAsync(buf, dbs);
         this.server.log.notice(`DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds (${st.loaded} keys)`);
+        dbs.dirty = 0;
       }
     } finally {
       dbs.expireOnRead = true;
-      dbs.dirty = 0;
     }
   }
 
@@ -144,14 +148,13 @@ export class Persistence {
   /**
    * After FLUSHALL, as flushAllDataAndResetRDB: a background save in progress stops (its file
    * would bring the flushed keys back), and with save points the empty dataset is saved now.
-   * An AOF rewrite goes on: FLUSHALL follows its snapshot in the new incr file.
+   * An AOF rewrite goes on: FLUSHALL follows its snapshot in the new incr file. Redis 7.0
+   * does this for a FLUSHALL replayed from the AOF too: the RDB file becomes the empty
+   * dataset mid-load, and the changes since the last save count from there.
    */
   flushedAll(): void {
-    // Replaying an AOF's FLUSHALL: nothing runs in the background yet, and saving the
-    // half-loaded dataset is what a load must never do.
-    if (this.server.loading()) return;
     this.rdb.abort();
-    if (this.rdb.hasSavePoints) this.rdb.saveSync();
+    if (this.rdb.hasSavePoints) this.rdb.saveSync(false);
   }
 
   flush(): FlushResult {
@@ -270,7 +273,7 @@ export class Persistence {
     const wantSave = mode === 'save' || (mode === 'default' && this.rdb.hasSavePoints);
     if (wantSave) {
       this.server.log.notice('Saving the final RDB snapshot before exiting.');
-      if (!this.rdb.saveSync()) return 'ERR Errors trying to SHUTDOWN. Check logs.';
+      if (!this.rdb.saveSync(false)) return 'ERR Errors trying to SHUTDOWN. Check logs.';
     }
     return null;
   }

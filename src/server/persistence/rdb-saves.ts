@@ -77,17 +77,18 @@ export class RdbSaves {
 
   save(): string {
     if (this.job !== null) return '-ERR Background save already in progress\r\n';
-    return this.saveSync() ? '+OK\r\n' : '-ERR\r\n';
+    return this.saveSync(true) ? '+OK\r\n' : '-ERR\r\n';
   }
 
-  /** A blocking save (SAVE, shutdown). */
-  saveSync(): boolean {
+  /** A blocking save (SAVE, shutdown, FLUSHALL); only SAVE counts in rdb_saves, as saveCommand does. */
+  saveSync(counted: boolean): boolean {
     const cfg = this.h.config;
     try {
       const t0 = performance.now();
       writeFileAtomic(cfg.get('dir'), cfg.get('dbfilename'), encodeKeyspace(this.h.dbs, defaultAux()));
       this.h.dbs.dirty = 0;
       this.succeeded();
+      if (counted) this.saves++;
       this.h.log.notice(`DB saved on disk (${((performance.now() - t0) / 1000).toFixed(3)} s)`);
       return true;
     } catch (e) {
@@ -135,13 +136,13 @@ export class RdbSaves {
     }
     this.h.dbs.dirty = Math.max(0, this.h.dbs.dirty - dirtyAtStart);
     this.succeeded();
+    this.saves++;
     this.h.log.notice(`Background saving terminated with success (${o.keys} keys, ${o.bytes} bytes, cow ${o.cowBytes} B)`);
   }
 
   private succeeded(): void {
     this.lastSaveSec = Math.floor(Date.now() / 1000);
     this.status = 'ok';
-    this.saves++;
   }
 
   abort(): void {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyTable } from '../../../src/server/key-table.js';
+import { idleSeconds, lru, tickLruClock } from '../../../src/server/lru-clock.js';
 
 /** A collection stand-in: any object, kept by identity. */
 class Obj {
@@ -231,5 +232,47 @@ describe('KeyTable', () => {
     expect((r as unknown as { slots: Int32Array }).slots).toBe(slots);
     expect(r.rehashing).toBe(false);
     expect(r.get('key:49999')).toBe('49999');
+  });
+
+  it('stamps each entry with the LRU clock: on a write and on touch(), a shared integer through its own clock', () => {
+    const t = new KeyTable<Obj>();
+    const base = Date.UTC(2030, 0, 1);
+    tickLruClock(base);
+    const a = t.set('a', 'hello');
+    const n = t.set('n', '42');
+    const m = t.set('m', '42');
+    const own = t.set('o', '42', 1); // made otherwise: not the shared object
+    const big = t.set('big', '10000');
+    const obj = t.set('obj', new Obj(1));
+    // A SET of a shared integer does not stamp it (the object exists already): reading does.
+    t.touch(n);
+    lru.shared[43] = lru.now;
+    tickLruClock(base + 5000);
+    const idle = (e: number): number => idleSeconds(t.stampOf(e));
+    expect([idle(a), idle(n), idle(m), idle(own), idle(big), idle(obj)]).toEqual([5, 5, 5, 5, 5, 5]);
+    t.touch(a);
+    t.touch(n); // the integer 42's clock: every key holding it reads it
+    expect([idle(a), idle(n), idle(m), idle(own), idle(big), idle(obj)]).toEqual([0, 0, 0, 5, 5, 5]);
+    expect([t.encodingOf(own), t.encodingOf(a), t.encodingOf(n)]).toEqual([1, 0, 0]);
+    const raw = t.set('raw', 'x', 3);
+    t.setStamp(raw, t.stampOf(a)); // a moved value keeps its encoding bits
+    expect([t.encodingOf(raw), idle(raw)]).toEqual([3, 0]);
+    tickLruClock(base + 7000);
+    // An overwrite touches the old value (setKey's lookup), then the new one is new: its clock is now.
+    t.set('big', 'x');
+    expect(idle(big)).toBe(0);
+    t.set('n', '43');
+    expect([idle(n), idle(m)]).toEqual([7, 0]); // 43 untouched since the start; 42 was touched by the overwrite
+    t.setClock(m, lru.now - 100); // RESTORE ... IDLETIME on a shared integer sets the integer's clock
+    expect(idle(m)).toBe(100);
+    // A loaded string record is tryObjectEncoding's too.
+    const k = Buffer.from('kb');
+    const loaded = t.addBytes(k, 0, 2, Buffer.from('42'), 0, 2);
+    expect(idle(loaded)).toBe(100);
+    // A deleted entry's number is reused with a fresh stamp.
+    t.delete('obj');
+    expect(t.set('again', new Obj(2))).toBe(obj);
+    expect(idle(obj)).toBe(0);
+    tickLruClock();
   });
 });
