@@ -127,7 +127,7 @@ describe.skipIf(skip)(`external target through a wrapper script${skip ? ' (skipp
     ['SIGKILL', 'a daemon-style start: the reaper runs its kill command', `external:${daemon}`],
     ['SIGINT', 'a daemon-style start: the harness runs its kill command', `external:${daemon}`],
   ] as const) {
-    it(`${sig} of the harness in the write phase leaves no server running (${what})`, async () => {
+    it.concurrent(`${sig} of the harness in the write phase leaves no server running (${what})`, async () => {
       const dir = fs.mkdtempSync(path.join(tmp, 'orphan-'));
       const { child, exited } = background(target, dir);
       expect(await until(() => serversUnder(dir).length === 1, 30_000), 'the run never started its server').toBe(true);
@@ -145,7 +145,7 @@ describe.skipIf(skip)(`external target through a wrapper script${skip ? ' (skipp
   // its own, and the server comes up later. The state is outside the trial's dir, as a
   // container's is. The reaper runs a failed kill command again until it succeeds.
   for (const sig of ['SIGKILL', 'SIGINT'] as const) {
-    it(`${sig} of the harness while a daemon-style start is underway: the server that comes up later is killed`, async () => {
+    it.concurrent(`${sig} of the harness while a daemon-style start is underway: the server that comes up later is killed`, async () => {
       const state = fs.mkdtempSync(path.join(tmp, 'state-'));
       const spec = `${state}.json`;
       const late = `(setsid sh -c 'sleep 1; exec sh test/fixtures/local-redis.sh start "$@"' sh {port} ${state} {flags} >/dev/null 2>&1 &)`;
