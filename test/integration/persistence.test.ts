@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { hasBinary, rawExchange, type Spawned, tempDir } from '../helpers/spawn-server.js';
 import { serversPerTest } from '../helpers/test-servers.js';
 import { incrText } from '../helpers/aof-files.js';
+import { fillKeys } from '../helpers/fill-keys.js';
 
 // Persistence of the built-in server, judged from outside: acknowledged writes, SIGKILL,
 // restart, read back. Each test uses its own port and temp dir.
@@ -156,8 +157,8 @@ describe('AOF', () => {
 describe('RDB', () => {
   it('BGSAVE is point-in-time: writes after it started are not in the file', async () => {
     const a = await start(['--save', '', '--appendonly', 'no']);
+    await fillKeys(a.port, 50_000, (i) => `v${i}`);
     const r = await client(a);
-    await writeKeys(r, 50_000);
     // BGSAVE, then (in the same pipeline, so in the same event-loop turns) overwrite,
     // delete and add while the snapshot is being written.
     const p = r.pipeline();
@@ -241,20 +242,49 @@ describe('RDB', () => {
   });
 });
 
+/**
+ * A dataset made once and copied into a fresh dir for each test that starts from it: the
+ * tests that need 100k–300k keys share the writing (seconds each) where only the files matter.
+ */
+function sharedDataset(flags: string[], n: number, value: (i: number) => string, save: (r: Redis) => Promise<unknown>): () => Promise<string> {
+  let made: Promise<string> | null = null;
+  const make = async (): Promise<string> => {
+    const a = await start(flags, { dir: tempDir() });
+    await fillKeys(a.port, n, value);
+    const r = await client(a);
+    await save(r);
+    r.disconnect();
+    await a.stop('SIGKILL');
+    return a.dir;
+  };
+  return async () => {
+    const from = await (made ??= make());
+    const dir = tempDir();
+    fs.cpSync(from, dir, { recursive: true });
+    return dir;
+  };
+}
+
+const RDB_ONLY = ['--save', '', '--appendonly', 'no'];
+/** 100k keys in dump.rdb; SAVE and BGSAVE are killed on it */
+const rdb100k = sharedDataset(RDB_ONLY, 100_000, () => 'x'.repeat(50), (r) => r.save());
+/** 300k keys in dump.rdb (its load takes long enough to be caught loading) */
+const rdb300k = sharedDataset(RDB_ONLY, 300_000, (i) => `${i}:${'x'.repeat(100)}`, (r) => r.save());
+
 describe('crash safety', () => {
   // A SIGKILL at any moment of SAVE, BGSAVE or a rewrite leaves a directory that loads.
   it.each([
-    ['BGSAVE', ['--save', '', '--appendonly', 'no'], 'BGSAVE'],
-    ['SAVE', ['--save', '', '--appendonly', 'no'], 'SAVE'],
+    ['BGSAVE', RDB_ONLY, 'BGSAVE'],
+    ['SAVE', RDB_ONLY, 'SAVE'],
     ['BGREWRITEAOF', AOF('everysec'), 'BGREWRITEAOF'],
   ])('SIGKILL during %s', async (_name, flags, command) => {
-    const dir = tempDir();
-    const a = await start(flags, { dir });
-    const r = await client(a);
-    await writeKeys(r, 100_000, 'k', () => 'x'.repeat(50));
-    await r.save().catch(() => {});
-    r.disconnect();
-    await a.stop('SIGKILL');
+    let dir: string;
+    if (command === 'BGREWRITEAOF') {
+      const a = await start(flags, { dir: tempDir() });
+      await fillKeys(a.port, 100_000, () => 'x'.repeat(50));
+      await a.stop('SIGKILL');
+      dir = a.dir;
+    } else dir = await rdb100k();
     for (const delay of [0, 5, 20, 60]) {
       const s = await start(flags, { dir });
       void rawExchange(s.port, `${command}\r\n`, 1000);
@@ -292,7 +322,9 @@ function probe(port: number): Promise<string> {
 
 describe('loading', () => {
   it('answers -LOADING while a large AOF loads, then serves', async () => {
-    const a = await killedAfterWrites(AOF('no'), 300_000, () => 'x'.repeat(20));
+    const a = await start(AOF('no'));
+    await fillKeys(a.port, 300_000, () => 'x'.repeat(20));
+    await a.stop('SIGKILL');
     const b = await start(AOF('no'), { dir: a.dir, expectExit: true });
     expect(await sawLoadingThenReady(b.port)).toBe(true);
     const r2 = await client(b);
@@ -302,14 +334,7 @@ describe('loading', () => {
   });
 
   it('answers -LOADING while a large RDB loads, then serves', async () => {
-    const flags = ['--save', '', '--appendonly', 'no'];
-    const a = await start(flags);
-    const r = await client(a);
-    await writeKeys(r, 300_000, 'k', (i) => `${i}:${'x'.repeat(100)}`);
-    expect(await r.save()).toBe('OK');
-    r.disconnect();
-    await a.stop('SIGKILL');
-    const b = await start(flags, { dir: a.dir, expectExit: true });
+    const b = await start(RDB_ONLY, { dir: await rdb300k(), expectExit: true });
     expect(await sawLoadingThenReady(b.port)).toBe(true);
     const r2 = await client(b);
     expect(await r2.dbsize()).toBe(300_000);
@@ -376,18 +401,13 @@ describe.skipIf(!hasBinary('redis-server') || !hasBinary('redis-check-aof'))('in
 describe('shutdown while loading', () => {
   it('SIGTERM during a load never saves a partial dataset over dump.rdb', async () => {
     const flags = ['--save', '3600 1', '--appendonly', 'no'];
-    const a = await start(flags);
-    const r = await client(a);
-    await writeKeys(r, 300_000, 'k', () => 'x'.repeat(20));
-    await r.save();
-    r.disconnect();
-    await a.stop('SIGKILL');
-    const b = await start(flags, { dir: a.dir, expectExit: true });
+    const dir = await rdb300k();
+    const b = await start(flags, { dir, expectExit: true });
     let loading = false;
     for (let i = 0; i < 20_000 && !loading; i++) loading = (await probe(b.port)).startsWith('-LOADING');
     expect(loading).toBe(true); // the SIGTERM lands mid-load
     expect(await b.stop('SIGTERM')).toBe(0);
-    const c = await start(flags, { dir: a.dir });
+    const c = await start(flags, { dir });
     const r2 = await client(c);
     expect(await r2.dbsize()).toBe(300_000);
     r2.disconnect();
@@ -397,8 +417,8 @@ describe('shutdown while loading', () => {
 describe('one snapshot at a time', () => {
   it('schedules BGREWRITEAOF during BGSAVE and BGSAVE SCHEDULE during a rewrite', async () => {
     const a = await start(['--save', '', ...AOF('everysec').slice(2)]);
+    await fillKeys(a.port, 100_000, (i) => `v${i}`);
     const r = await client(a);
-    await writeKeys(r, 100_000);
     const p = r.pipeline();
     p.bgsave();
     p.bgrewriteaof();

@@ -62,7 +62,8 @@ describe(`sweep and claims CLI (${targets})`, () => {
     expect(csv).toHaveLength(1 + s.points.length);
 
     const run = path.join(root, 'run.json');
-    const q = cli(['run', 'quick', '--target', targets, '--out', out, '--json', run, '--quiet']);
+    // every mode on both targets, 1 s of writes each: the claims only need trials to read
+    const q = cli(['run', 'quick', '--target', targets, '--duration', '1s', '--out', out, '--json', run, '--quiet']);
     expect(q.status, q.stderr).toBe(0);
     const claimsJson = path.join(root, 'claims.json');
     const c = cli(['claims', '--from', `${run},${json}`, '--out', out, '--json', claimsJson]);

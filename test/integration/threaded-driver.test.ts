@@ -146,7 +146,7 @@ describe('trials with 2 workers: same sanity verdicts as with 1', () => {
     it(kind, async () => {
       const scenario = (workers: number) =>
         validateScenario(
-          { name: 'it', targets: ['builtin'], modes: ['none', 'aof-always'], trials: 1, durationMs: 700, killWindowMs: [450, 600], clients: 6, valueSize: 40, keys: 50, workload: kind, workers },
+          { name: 'it', targets: ['builtin'], modes: ['none', 'aof-always'], trials: 1, durationMs: 400, killWindowMs: [250, 350], clients: 6, valueSize: 40, keys: 50, workload: kind, workers },
           'integration',
         );
       const verdicts = (r: Awaited<ReturnType<typeof runScenario>>) => r.sanity.map((v) => `${v.mode} ${v.check}: ${v.ok ? 'ok' : v.detail}`);
