@@ -1,17 +1,13 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decode, harness } from './harness.js';
 import { RawClient } from './raw-client.js';
+import { hasRedis, redisServer } from './redis-server.js';
 
 /**
  * OBJECT ENCODING and OBJECT REFCOUNT after in-place changes, side by side with a real
  * redis-server 7.0 (skipped when none is installed): after every command of a script, both
  * give the same replies. The scripts walk each type across its conversions.
  */
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
 const enc = (k: string): string[] => ['OBJECT', 'ENCODING', k];
 const ref = (k: string): string[] => ['OBJECT', 'REFCOUNT', k];
@@ -80,30 +76,11 @@ const scripts: Record<string, string[][]> = {
 };
 
 describe.skipIf(!hasRedis)('OBJECT ENCODING and REFCOUNT match redis-server 7.0 after in-place changes', () => {
-  let proc: ChildProcess;
-  let dir: string;
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'durabench-objdiff-'));
-    proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
-    for (let i = 0; i < 200; i++) {
-      try {
-        (await RawClient.connect(port)).close();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    throw new Error('redis-server did not start');
-  });
-  afterAll(() => {
-    proc?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const server = redisServer(['--save', '', '--appendonly', 'no']);
 
   for (const [name, script] of Object.entries(scripts)) {
     it(name, async () => {
-      const c = await RawClient.connect(port);
+      const c = await RawClient.connect(server.port);
       try {
         await c.send(['FLUSHALL']);
         const h = harness(2);

@@ -1,17 +1,15 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dumpPayload } from '../../../../src/server/persistence/rdb/dump.js';
 import { decode, harness } from './harness.js';
 import { RawClient, replyEnd } from './raw-client.js';
+import { hasRedis, redisServer } from './redis-server.js';
 
 /**
  * Side by side with a real redis-server (skipped when none is installed): every script below
  * must give byte-identical replies, in RESP2 and RESP3.
  */
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
 const num = (r: string): unknown => {
   const d = decode(r);
@@ -318,33 +316,14 @@ function aofCommands(text: string): string[][] {
 const maskTime = (a: string): string => (/^1[0-9]{12}$/.test(a) ? '<ms>' : a);
 
 describe.skipIf(!hasRedis)('replies match redis-server', () => {
-  let proc: ChildProcess;
-  let dir: string;
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'durabench-diff-'));
-    proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'yes', '--dir', dir], { stdio: 'ignore' });
-    for (let i = 0; i < 200; i++) {
-      try {
-        (await RawClient.connect(port)).close();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    throw new Error('redis-server did not start');
-  });
-  afterAll(() => {
-    proc?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const server = redisServer(['--save', '', '--appendonly', 'yes']);
 
   it('propagates what redis-server propagates', async () => {
-    const c = await RawClient.connect(port);
+    const c = await RawClient.connect(server.port);
     try {
       await c.send(['FLUSHALL']);
       const incr = (): string => {
-        const d = join(dir, 'appendonlydir');
+        const d = join(server.dir, 'appendonlydir');
         const f = readdirSync(d).find((n) => n.endsWith('.incr.aof'))!;
         return readFileSync(join(d, f), 'latin1');
       };
@@ -363,7 +342,7 @@ describe.skipIf(!hasRedis)('replies match redis-server', () => {
   });
 
   it('counts commandstats and errorstats as redis-server does (usec aside)', async () => {
-    const c = await RawClient.connect(port);
+    const c = await RawClient.connect(server.port);
     try {
       await c.send(['FLUSHALL']);
       await c.send(['CONFIG', 'RESETSTAT']);
@@ -388,7 +367,7 @@ describe.skipIf(!hasRedis)('replies match redis-server', () => {
   });
 
   it('DUMP payloads restore across both servers, every type and encoding', async () => {
-    const c = await RawClient.connect(port);
+    const c = await RawClient.connect(server.port);
     try {
       await c.send(['FLUSHALL']);
       const big = (n: number, f: (i: number) => string[]): string[] => Array.from({ length: n }, (_, i) => f(i)).flat();
@@ -435,7 +414,7 @@ describe.skipIf(!hasRedis)('replies match redis-server', () => {
   for (const resp of [2, 3] as const) {
     for (const [name, script] of Object.entries(scripts)) {
       it(`${name} (RESP${resp})`, async () => {
-        const c = await RawClient.connect(port);
+        const c = await RawClient.connect(server.port);
         try {
           if (resp === 3) await c.send(['HELLO', '3']);
           await c.send(['FLUSHALL']);

@@ -1,10 +1,9 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { decode, harness } from './harness.js';
 import { RawClient, replyEnd } from './raw-client.js';
+import { hasRedis, redisServer } from './redis-server.js';
 
 /**
  * Streams side by side with a real redis-server 7 (skipped when none is installed): replies
@@ -12,7 +11,6 @@ import { RawClient, replyEnd } from './raw-client.js';
  * and seen times), and radix-tree-nodes masked (a count of the radix tree's inner nodes,
  * which the built-in layout does not have); propagation (AOF records) identical too.
  */
-const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
 
 const many = (key: string, n: number, from: number, value: (i: number) => string[]): string[][] =>
   Array.from({ length: n }, (_, i) => ['XADD', key, `${from + i}-1`, ...value(i)]);
@@ -110,31 +108,12 @@ function aofCommands(text: string): string[][] {
 const maskTime = (a: string): string => (/^1[0-9]{12}$/.test(a) ? '<ms>' : a);
 
 describe.skipIf(!hasRedis)('stream replies match redis-server', () => {
-  let proc: ChildProcess;
-  let dir: string;
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'durabench-sdiff-'));
-    proc = spawn('redis-server', ['--port', String(port), '--save', '', '--appendonly', 'yes', '--dir', dir], { stdio: 'ignore' });
-    for (let i = 0; i < 200; i++) {
-      try {
-        (await RawClient.connect(port)).close();
-        return;
-      } catch {
-        await new Promise((r) => setTimeout(r, 25));
-      }
-    }
-    throw new Error('redis-server did not start');
-  });
-  afterAll(() => {
-    proc?.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
-  });
+  const server = redisServer(['--save', '', '--appendonly', 'yes']);
 
   for (const resp of [2, 3] as const) {
     for (const [name, script] of Object.entries(scripts)) {
       it(`${name} (RESP${resp})`, async () => {
-        const c = await RawClient.connect(port);
+        const c = await RawClient.connect(server.port);
         try {
           if (resp === 3) await c.send(['HELLO', '3']);
           await c.send(['FLUSHALL']);
@@ -152,7 +131,7 @@ describe.skipIf(!hasRedis)('stream replies match redis-server', () => {
   }
 
   it('DUMP/RESTORE carry streams both ways, groups and PELs included; payloads byte-identical', async () => {
-    const c = await RawClient.connect(port);
+    const c = await RawClient.connect(server.port);
     try {
       await c.send(['FLUSHALL']);
       const h = harness(2);
@@ -194,11 +173,11 @@ describe.skipIf(!hasRedis)('stream replies match redis-server', () => {
   });
 
   it('propagates what redis-server propagates', async () => {
-    const c = await RawClient.connect(port);
+    const c = await RawClient.connect(server.port);
     try {
       await c.send(['FLUSHALL']);
       const incr = (): string => {
-        const d = join(dir, 'appendonlydir');
+        const d = join(server.dir, 'appendonlydir');
         const f = readdirSync(d).find((n) => n.endsWith('.incr.aof'))!;
         return readFileSync(join(d, f), 'latin1');
       };
