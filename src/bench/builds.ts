@@ -12,7 +12,7 @@ import { fmt, info, median, redisBenchmark, start, type Running } from './lib.js
  * Env: BASE (required), ROUNDS (5), N requests per run at pipeline 1 (100000; ×4 at 16),
  *      SIZE value bytes (3, redis-benchmark's default).
  */
-const BASE = process.env.BASE;
+const BASE = process.env.BASE && path.resolve(process.env.BASE);
 if (!BASE || !fs.existsSync(path.join(BASE, 'dist'))) {
   process.stderr.write('bench:builds: set BASE to another checkout with a built dist/ (git worktree add … && npm ci && npm run build)\n');
   process.exit(2);
