@@ -14,6 +14,9 @@ import { Ledger } from '../harness/workload/ledger.js';
 import { ValueCodec } from '../harness/workload/values.js';
 import type { Mode, LocalTargetKind } from '../shared/types.js';
 
+/** How the built-in target's launch names its executable (start's `bin` replaces it). */
+const BIN_TAIL = path.join('bin', 'durabench');
+
 /**
  * What the benchmark scripts share. Servers start through the harness's own targets (same
  * flags, same readiness probe as every trial); redis-benchmark is driven with --csv; INFO is
@@ -51,7 +54,11 @@ export interface Running {
 }
 
 /** Starts a target in a mode (plus extra flags) on a free port, in `dir` or a fresh temp dir. */
-export async function start(kind: LocalTargetKind, mode: Mode, opts: { extra?: string[]; dir?: string; savePoints?: string; nodeFlags?: string[] } = {}): Promise<Running> {
+export async function start(
+  kind: LocalTargetKind,
+  mode: Mode,
+  opts: { extra?: string[]; dir?: string; savePoints?: string; nodeFlags?: string[]; /** another checkout's bin/durabench (built-in only) */ bin?: string } = {},
+): Promise<Running> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `durabench-bench-${kind}-`));
   const extra = opts.extra ?? [];
   const h = await targets[kind]
@@ -62,7 +69,7 @@ export async function start(kind: LocalTargetKind, mode: Mode, opts: { extra?: s
       savePoints: opts.savePoints ?? '',
       logFile: path.join(dir, 'server.log'),
       timeoutMs: 300_000,
-      wrapLaunch: (spec) => ({ ...spec, args: [...(opts.nodeFlags ?? []), ...spec.args, ...extra] }),
+      wrapLaunch: (spec) => ({ ...spec, args: [...(opts.nodeFlags ?? []), ...spec.args.map((x) => (opts.bin && x.endsWith(BIN_TAIL) ? opts.bin : x)), ...extra] }),
     })
     .catch((e: unknown) => {
       if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });

@@ -221,15 +221,17 @@ export class KeyTable<C extends Collection = Collection> {
   /**
    * Sets `key`'s value (overwriting in place when the block's size class fits); returns its
    * entry. The value is new: it gets the clock now, unless `enc` is 0 and it is a shared
-   * integer. An old value is touched first (setKey's lookupKeyWrite), which matters when
-   * it was a shared integer.
+   * integer. An old value that was a shared integer stamps that integer's clock first
+   * (setKey's lookupKeyWrite).
    */
   set(key: string, value: string | C, enc = 0): number {
     const h = hashKey(key);
     const e = this.findHashed(key, h);
     if (this.old !== null) this.rehashStep(REHASH_STEP);
     if (e >= 0) {
-      this.touch(e);
+      // setKey's lookupKeyWrite stamps the old value: only a shared integer's clock outlives it.
+      const t = this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP]!;
+      if (t & SHARED) lru.shared[t & SHARED_INT_MASK] = lru.now;
       if (typeof value === 'string') this.assignString(e, value);
       else this.assignObject(e, value);
       this.stamp(e, value, enc);
@@ -491,7 +493,8 @@ export class KeyTable<C extends Collection = Collection> {
 
   /** A new value's stamp and encoding bits. */
   private stamp(e: number, value: string | C, enc: number): void {
-    const n = enc === 0 && typeof value === 'string' ? sharedInteger(value) : -1;
+    // Only strings of up to 4 chars can be a shared integer: most values skip the call.
+    const n = enc === 0 && typeof value === 'string' && value.length <= 4 ? sharedInteger(value) : -1;
     this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP] = (enc << ENC_SHIFT) | (n < 0 ? lru.now : SHARED | n);
   }
 
