@@ -6,34 +6,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Databases } from '../../src/server/databases.js';
 import { loadRdbInto } from '../../src/server/persistence/rdb/index.js';
-import { hasBinary, type Spawned, startServer, tempDir } from '../helpers/spawn-server.js';
+import { hasBinary, tempDir } from '../helpers/spawn-server.js';
+import { serversPerTest } from '../helpers/test-servers.js';
 
 const hasRedis = hasBinary('redis-server');
 
-const started: Spawned[] = [];
-const clients: Redis[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.disconnect();
-  await Promise.all(started.splice(0).map((s) => s.stop()));
-});
-
-async function start(args: string[], opts: Parameters<typeof startServer>[1] = {}): Promise<Spawned> {
-  const s = await startServer(args, opts);
-  started.push(s);
-  return s;
-}
-
-async function client(s: Spawned): Promise<Redis> {
-  const r = new Redis({ port: s.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  await r.connect();
-  clients.push(r);
-  return r;
-}
+const { start, client } = serversPerTest();
 
 /** redis-server's appendonlydir after `script` (no RDB file left beside it). */
 async function redisAof(script: string[][]): Promise<string> {

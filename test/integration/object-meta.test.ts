@@ -6,30 +6,17 @@
  * the AOF or the RDB gives back.
  */
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it } from 'vitest';
-import { hasBinary, type Spawned, startServer } from '../helpers/spawn-server.js';
+import { describe, expect, it } from 'vitest';
+import { hasBinary } from '../helpers/spawn-server.js';
+import { serversPerTest } from '../helpers/test-servers.js';
 
 const hasRedis = hasBinary('redis-server');
 
-const started: Spawned[] = [];
-const clients: Redis[] = [];
-afterEach(async () => {
-  for (const c of clients.splice(0)) c.disconnect();
-  await Promise.all(started.splice(0).map((s) => s.stop()));
-});
+const { start, client } = serversPerTest();
 
 async function pair(args: string[]): Promise<Redis[]> {
-  const servers = await Promise.all([startServer(args), startServer(args, { binary: 'redis' })]);
-  started.push(...servers);
-  return Promise.all(servers.map((s) => connect(s)));
-}
-
-async function connect(s: Spawned): Promise<Redis> {
-  const r = new Redis({ port: s.port, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  r.on('error', () => {});
-  await r.connect();
-  clients.push(r);
-  return r;
+  const servers = await Promise.all([start(args), start(args, { binary: 'redis' })]);
+  return Promise.all(servers.map((s) => client(s)));
 }
 
 type Arg = string | Buffer;
@@ -115,18 +102,16 @@ describe.skipIf(!hasRedis)('OBJECT IDLETIME, ENCODING, REFCOUNT against redis-se
     // appendfsync always: under everysec redis-server may hold writes back while an fsync is slow
     // (replies still go), and the SIGKILL below would lose them.
     for (const args of [['--save', '', '--appendonly', 'yes', '--appendfsync', 'always'], ['--save', '', '--appendonly', 'no']]) {
-      const servers = await Promise.all([startServer(args), startServer(args, { binary: 'redis' })]);
-      started.push(...servers);
-      let rs = await Promise.all(servers.map((s) => connect(s)));
+      const servers = await Promise.all([start(args), start(args, { binary: 'redis' })]);
+      let rs = await Promise.all(servers.map((s) => client(s)));
       for (const argv of setup) await both(rs, argv);
       const live = await Promise.all(rs.map((r) => Promise.all(keys.map((k) => call(r, ['OBJECT', 'ENCODING', k])))));
       expect(live[0]).toEqual(live[1]);
       if (args[3] === 'no') await Promise.all(rs.map((r) => call(r, ['SAVE'])));
       // SIGKILL: the AOF's writes are in the page cache, the RDB was saved.
       await Promise.all(servers.map((s) => s.stop()));
-      const restarted = await Promise.all([startServer(args, { dir: servers[0]!.dir }), startServer(args, { dir: servers[1]!.dir, binary: 'redis' })]);
-      started.push(...restarted);
-      rs = await Promise.all(restarted.map((s) => connect(s)));
+      const restarted = await Promise.all([start(args, { dir: servers[0]!.dir }), start(args, { dir: servers[1]!.dir, binary: 'redis' })]);
+      rs = await Promise.all(restarted.map((s) => client(s)));
       const back = await Promise.all(rs.map((r) => Promise.all(keys.map((k) => call(r, ['OBJECT', 'ENCODING', k])))));
       expect(back[0], args.join(' ')).toEqual(back[1]);
       // Loading re-encodes: the raw and embstr integers come back as redis-server gives them back.
