@@ -200,13 +200,15 @@ export class Keyspace {
   /**
    * Sets a value. Clears the TTL unless keepTtl (SET KEEPTTL, in-place ops). `enc` says how
    * a string value was made (string-encoding.ts; the default is tryObjectEncoding's).
+   * Returns the key's entry number.
    */
-  set(key: string, value: Value, keepTtl = false, enc = 0): void {
+  set(key: string, value: Value, keepTtl = false, enc = 0): number {
     this.beforeWrite?.(key);
     this.onTouch?.(key);
     const e = this.data.set(key, value, enc);
     if (!keepTtl && this.data.expiresCount > 0) this.data.setExpireAt(e, undefined);
     this.dirty++;
+    return e;
   }
 
   /** What travels with a key's value when it moves (RENAME, MOVE), or undefined when missing. */
@@ -219,9 +221,7 @@ export class Keyspace {
 
   /** Sets `key` to a moved value: the same object, so TTL, encoding and access clock come along. */
   put(key: string, r: KeyRecord): void {
-    this.set(key, r.value, false, r.enc);
-    const e = this.data.find(key);
-    this.data.setStamp(e, r.stamp);
+    this.data.setStamp(this.set(key, r.value, false, r.enc), r.stamp);
     if (r.expireAt !== undefined) this.setExpire(key, r.expireAt);
   }
 
