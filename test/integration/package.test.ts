@@ -86,6 +86,7 @@ describe('the npm package', () => {
     expect(fs.existsSync(durabench)).toBe(true);
     const pkgDir = path.join(tmp, 'prefix', 'lib', 'node_modules', 'durabench');
     expect(fs.existsSync(path.join(pkgDir, 'dist', 'server.bundle.cjs'))).toBe(true);
+    expect(fs.existsSync(path.join(pkgDir, 'dist', 'server.bundle.cache'))).toBe(true); // its V8 code cache (bin/code-cache.cjs)
     expect(fs.existsSync(path.join(pkgDir, 'scenarios', 'quick.json'))).toBe(true);
     expect(fs.existsSync(path.join(pkgDir, 'src'))).toBe(false);
 

@@ -24,15 +24,10 @@ const MAX_PAGES = 1 << (31 - OFF_BITS);
 const CLASS_SIZE: number[] = [];
 for (let s = 8; s <= 128; s += 8) CLASS_SIZE.push(s);
 for (let base = 128; base < MAX_SMALL; base *= 2) for (let q = 1; q <= 4; q++) CLASS_SIZE.push(base + (base / 4) * q);
-/** Class index for every block size 0..MAX_SMALL. */
+/** Class index for every block size 0..MAX_SMALL: one fill per class (a loop per size took
+ * ~3 ms of the server's start-up in the interpreter). */
 const CLASS_OF = new Uint8Array(MAX_SMALL + 1);
-{
-  let c = 0;
-  for (let n = 0; n <= MAX_SMALL; n++) {
-    while (CLASS_SIZE[c]! < n) c++;
-    CLASS_OF[n] = c;
-  }
-}
+for (let c = 0, from = 0; c < CLASS_SIZE.length; from = CLASS_SIZE[c++]! + 1) CLASS_OF.fill(c, from, CLASS_SIZE[c]! + 1);
 
 /** The bytes a block of `n` bytes really takes (its class size; n itself for big blocks). */
 export function blockSize(n: number): number {

@@ -11,32 +11,37 @@
 const POLY_HI = 0x95ac9329;
 const POLY_LO = 0xac4bc9b5;
 
-/** TABLE_LO[k * 256 + n] / TABLE_HI[...]: table k of slice-by-8. */
-const TABLE_LO = new Uint32Array(8 * 256);
-const TABLE_HI = new Uint32Array(8 * 256);
+/** TABLE_LO[k * 256 + n] / TABLE_HI[...]: table k of slice-by-8; built by the first Crc64
+ * (not at module load: it is ~1 ms of the server's start-up, and most starts never save). */
+let TABLE_LO = new Uint32Array(0);
+let TABLE_HI = new Uint32Array(0);
 
-for (let n = 0; n < 256; n++) {
-  let lo = n;
-  let hi = 0;
-  for (let b = 0; b < 8; b++) {
-    const carry = lo & 1;
-    lo = ((lo >>> 1) | (hi << 31)) >>> 0;
-    hi = hi >>> 1;
-    if (carry) {
-      lo = (lo ^ POLY_LO) >>> 0;
-      hi = (hi ^ POLY_HI) >>> 0;
-    }
-  }
-  TABLE_LO[n] = lo;
-  TABLE_HI[n] = hi;
-}
-for (let k = 1; k < 8; k++) {
+function buildTables(): void {
+  TABLE_LO = new Uint32Array(8 * 256);
+  TABLE_HI = new Uint32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
-    const plo = TABLE_LO[(k - 1) * 256 + n]!;
-    const phi = TABLE_HI[(k - 1) * 256 + n]!;
-    const idx = plo & 0xff;
-    TABLE_LO[k * 256 + n] = (TABLE_LO[idx]! ^ ((plo >>> 8) | (phi << 24))) >>> 0;
-    TABLE_HI[k * 256 + n] = (TABLE_HI[idx]! ^ (phi >>> 8)) >>> 0;
+    let lo = n;
+    let hi = 0;
+    for (let b = 0; b < 8; b++) {
+      const carry = lo & 1;
+      lo = ((lo >>> 1) | (hi << 31)) >>> 0;
+      hi = hi >>> 1;
+      if (carry) {
+        lo = (lo ^ POLY_LO) >>> 0;
+        hi = (hi ^ POLY_HI) >>> 0;
+      }
+    }
+    TABLE_LO[n] = lo;
+    TABLE_HI[n] = hi;
+  }
+  for (let k = 1; k < 8; k++) {
+    for (let n = 0; n < 256; n++) {
+      const plo = TABLE_LO[(k - 1) * 256 + n]!;
+      const phi = TABLE_HI[(k - 1) * 256 + n]!;
+      const idx = plo & 0xff;
+      TABLE_LO[k * 256 + n] = (TABLE_LO[idx]! ^ ((plo >>> 8) | (phi << 24))) >>> 0;
+      TABLE_HI[k * 256 + n] = (TABLE_HI[idx]! ^ (phi >>> 8)) >>> 0;
+    }
   }
 }
 
@@ -44,6 +49,10 @@ for (let k = 1; k < 8; k++) {
 export class Crc64 {
   private lo = 0;
   private hi = 0;
+
+  constructor() {
+    if (TABLE_LO.length === 0) buildTables();
+  }
 
   update(buf: Uint8Array): void {
     let lo = this.lo;

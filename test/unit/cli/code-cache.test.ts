@@ -1,0 +1,55 @@
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
+// bin/code-cache.cjs loads the server bundle with a V8 code cache; a cache for other bytes
+// must never reach V8 (its own check is the source's length only).
+const require = createRequire(import.meta.url);
+const { requireCached, saveCache } = require('../../../bin/code-cache.cjs') as {
+  requireCached(file: string, cache: string): { exports: { f(): number }; fresh: boolean };
+  saveCache(loaded: unknown, cache: string): boolean;
+};
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durabench-code-cache-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('requireCached', () => {
+  it('loads without a cache, saves one, and uses it on the next load', () => {
+    const file = path.join(dir, 'b.cjs');
+    const cache = path.join(dir, 'b.cache');
+    fs.writeFileSync(file, 'module.exports = { f: () => require("node:path").sep.length + 41 };');
+    const first = requireCached(file, cache);
+    expect(first.fresh).toBe(false);
+    expect(first.exports.f()).toBe(42);
+    expect(saveCache(first, cache)).toBe(true);
+    expect(fs.readdirSync(dir).sort()).toEqual(['b.cache', 'b.cjs']);
+    const second = requireCached(file, cache);
+    expect(second.fresh).toBe(true);
+    expect(second.exports.f()).toBe(42);
+  });
+
+  it('ignores a cache made for other source of the same length', () => {
+    const file = path.join(dir, 'b.cjs');
+    const cache = path.join(dir, 'b.cache');
+    fs.writeFileSync(file, 'module.exports = { f: () => 1 };');
+    const old = requireCached(file, cache);
+    expect(old.exports.f()).toBe(1); // compiled, so its bytecode is in the cache
+    saveCache(old, cache);
+    fs.writeFileSync(file, 'module.exports = { f: () => 2 };');
+    const loaded = requireCached(file, cache);
+    expect(loaded.fresh).toBe(false);
+    expect(loaded.exports.f()).toBe(2);
+  });
+
+  it('reports a cache it cannot write, leaving no temporary file', () => {
+    const file = path.join(dir, 'b.cjs');
+    fs.writeFileSync(file, 'module.exports = {};');
+    expect(saveCache(requireCached(file, path.join(dir, 'no', 'b.cache')), path.join(dir, 'no', 'b.cache'))).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual(['b.cjs']);
+  });
+});
