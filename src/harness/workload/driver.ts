@@ -87,6 +87,9 @@ export class Driver implements ClientHost, LoadDriver {
   private readonly slice: SliceOptions | null;
   /** a worker: when it first saw the shared stop (its own clock), 0 before */
   sawStopAt = 0;
+  /** clients that read replies in this event-loop turn, refilled together after it */
+  private readonly toRefill: LoadClient[] = [];
+  private refillArmed = false;
 
   private constructor(o: DriverOptions, slice: SliceOptions | null) {
     this.slice = slice;
@@ -206,8 +209,36 @@ export class Driver implements ClientHost, LoadDriver {
     if (next < Infinity) this.wake.at(next);
   }
 
+  /**
+   * A client read replies: its freed slots are refilled once every reply of this event-loop
+   * turn has been read (setImmediate runs right after the poll phase), as redis-benchmark's
+   * event loop writes after its reads. Refilling at once put a loopback send, which wakes the
+   * server, between every two reads: 31–34k against 42–47k ops/s at pipeline 1, 50 clients,
+   * the same redis-server (`npm run bench:load`). A closed-loop op's clock starts at the refill,
+   * when it is written, as redis-benchmark's does; an open-loop op's at its due time, as always.
+   */
+  replied(c: LoadClient): void {
+    if (c.queued) return;
+    c.queued = true;
+    this.toRefill.push(c);
+    if (this.refillArmed) return;
+    this.refillArmed = true;
+    setImmediate(this.refill);
+  }
+
+  private readonly refill = (): void => {
+    this.refillArmed = false;
+    const q = this.toRefill;
+    const now = performance.now();
+    for (let i = 0; i < q.length; i++) {
+      q[i]!.queued = false;
+      this.pump(q[i]!, now);
+    }
+    q.length = 0;
+  };
+
   /** Fills a client's free slots (closed loop) or sends all its due ops (open loop), in one write. */
-  pump(c: LoadClient, now: number): void {
+  private pump(c: LoadClient, now: number): void {
     if (!this.running || c.closed) return;
     if (this.slice !== null && Atomics.load(this.slice.stop.flag, 0) !== 0) {
       this.haltOnStop();

@@ -25,7 +25,8 @@ export interface ClientHost {
   readonly stats: Int32Array;
   /** an error reply: counted, the first one's text kept */
   noteError(message: string): void;
-  pump(c: LoadClient, now: number): void;
+  /** the client read replies: its freed slots get refilled (after this event-loop turn) */
+  replied(c: LoadClient): void;
   checkSettled(): void;
 }
 
@@ -47,6 +48,8 @@ export class LoadClient {
   closed = false;
   /** open loop: how many due slots this client has used */
   slot = 0;
+  /** waiting in the driver's refill list for this event-loop turn */
+  queued = false;
   /**
    * When the window last went from full to having a free slot (a reply arrived). An op due
    * while the window was full could not be sent before then: that wait is the server's
@@ -75,7 +78,7 @@ export class LoadClient {
         socket.destroy(err as Error);
         return;
       }
-      this.host.pump(this, this.now);
+      this.host.replied(this);
       if (this.count === 0) this.host.checkSettled();
     });
     socket.on('error', () => {
