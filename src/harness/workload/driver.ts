@@ -108,8 +108,8 @@ export class Driver implements ClientHost, LoadDriver {
     const sockets = await connectSockets(o.port, o.host ?? '127.0.0.1', o.clients, o.connectTimeoutMs ?? 5000);
     const first = slice?.first ?? 0;
     const total = slice?.total ?? o.clients;
-    sockets.forEach((socket, i) => {
-      d.clients.push(new LoadClient(d, socket, o.pipeline, ((first + i) / total) * d.intervalMs));
+    sockets.forEach((conn, i) => {
+      d.clients.push(new LoadClient(d, conn, o.pipeline, ((first + i) / total) * d.intervalMs));
     });
     return d;
   }

@@ -30,6 +30,19 @@ export interface ClientHost {
   checkSettled(): void;
 }
 
+/**
+ * Every load socket of this thread reads into one 64 KB buffer (Node's `onread` option),
+ * as the server's do (server/shared-read.ts): no Buffer and no stream 'data' event per read.
+ * The reader is told its chunks are transient, so it copies what it keeps.
+ */
+const SHARED = Buffer.allocUnsafe(64 * 1024);
+
+/** A connected load socket; what it reads goes to `onChunk`, set by its LoadClient. */
+export interface LoadSocket {
+  readonly socket: net.Socket;
+  onChunk: (chunk: Buffer) => void;
+}
+
 export class LoadClient {
   /** acknowledged writes: intended send → reply, µs */
   readonly hist = newHistogram();
@@ -59,9 +72,11 @@ export class LoadClient {
   private now = 0;
   private readonly reader: RespReader;
 
+  readonly socket: net.Socket;
+
   constructor(
     private readonly host: ClientHost,
-    readonly socket: net.Socket,
+    conn: LoadSocket,
     readonly window: number,
     /** open loop: this client's share of the interval, so clients do not send in lockstep */
     readonly offsetMs: number,
@@ -69,8 +84,9 @@ export class LoadClient {
     this.ops = new Int32Array(window);
     this.due = new Float64Array(window);
     const onReply = (r: Reply): void => this.onReply(r);
-    this.reader = new RespReader(host.repliesPerOp > 1 ? foldReplies(host.repliesPerOp, onReply) : onReply);
-    socket.on('data', (chunk: Buffer) => {
+    this.reader = new RespReader(host.repliesPerOp > 1 ? foldReplies(host.repliesPerOp, onReply) : onReply, true);
+    const socket = (this.socket = conn.socket);
+    conn.onChunk = (chunk: Buffer): void => {
       this.now = performance.now();
       try {
         this.reader.feed(chunk);
@@ -80,7 +96,7 @@ export class LoadClient {
       }
       this.host.replied(this);
       if (this.count === 0) this.host.checkSettled();
-    });
+    };
     socket.on('error', () => {
       /* the close event follows; outstanding ops stay in flight */
     });
@@ -139,13 +155,21 @@ export class LoadClient {
 }
 
 /** Opens `n` load connections; all or nothing (a partial set is closed, and the first error thrown). */
-export async function connectSockets(port: number, host: string, n: number, timeoutMs: number): Promise<net.Socket[]> {
+export async function connectSockets(port: number, host: string, n: number, timeoutMs: number): Promise<LoadSocket[]> {
   const sockets = await Promise.allSettled(
     Array.from(
       { length: n },
       () =>
-        new Promise<net.Socket>((resolve, reject) => {
-          const s = net.connect({ port, host, noDelay: true });
+        new Promise<LoadSocket>((resolve, reject) => {
+          const onread = {
+            buffer: SHARED,
+            callback: (bytes: number): boolean => {
+              conn.onChunk(SHARED.subarray(0, bytes));
+              return true;
+            },
+          };
+          const s = net.connect({ port, host, noDelay: true, onread } as net.NetConnectOpts);
+          const conn: LoadSocket = { socket: s, onChunk: () => {} };
           const timer = setTimeout(() => {
             s.destroy();
             reject(new Error(`connect timeout after ${timeoutMs} ms`));
@@ -153,7 +177,7 @@ export async function connectSockets(port: number, host: string, n: number, time
           s.once('connect', () => {
             clearTimeout(timer);
             s.removeAllListeners('error');
-            resolve(s);
+            resolve(conn);
           });
           s.once('error', (e) => {
             clearTimeout(timer);
@@ -164,8 +188,8 @@ export async function connectSockets(port: number, host: string, n: number, time
   );
   const failed = sockets.find((s) => s.status === 'rejected');
   if (failed) {
-    for (const s of sockets) if (s.status === 'fulfilled') s.value.destroy();
+    for (const s of sockets) if (s.status === 'fulfilled') s.value.socket.destroy();
     throw new Error(`load client could not connect to ${host}:${port}: ${(failed as PromiseRejectedResult).reason?.message}`);
   }
-  return sockets.map((s) => (s as PromiseFulfilledResult<net.Socket>).value);
+  return sockets.map((s) => (s as PromiseFulfilledResult<LoadSocket>).value);
 }

@@ -18,7 +18,14 @@ export class RespReader {
   private pending: Buffer | null = null;
   private value: Reply = null;
 
-  constructor(private readonly onReply: (reply: Reply) => void) {}
+  /**
+   * `transient`: a chunk's bytes are valid only during feed() (a socket reading into one
+   * shared buffer), so bulk replies and a partial reply left for the next chunk are copied.
+   */
+  constructor(
+    private readonly onReply: (reply: Reply) => void,
+    private readonly transient = false,
+  ) {}
 
   feed(chunk: Buffer): void {
     let buf = chunk;
@@ -40,7 +47,7 @@ export class RespReader {
       pos = end;
       this.onReply(this.value);
     }
-    if (pos < len) this.pending = buf.subarray(pos);
+    if (pos < len) this.pending = this.transient && buf === chunk ? Buffer.from(buf.subarray(pos)) : buf.subarray(pos);
   }
 
   reset(): void {
@@ -73,7 +80,7 @@ export class RespReader {
         const start = cr + 2;
         const end = start + n;
         if (end + 2 > buf.length) return INCOMPLETE;
-        this.value = buf.subarray(start, end);
+        this.value = this.transient ? Buffer.from(buf.subarray(start, end)) : buf.subarray(start, end);
         return end + 2;
       }
       case 42: {
