@@ -23,7 +23,7 @@ export const microCommand: CommandModule<object, MicroArgs> = {
       .option('json', { type: 'string', requiresArg: true, describe: "write the result as JSON to a file, or '-' for stdout" })
       .option('bench-json', { type: 'string', describe: 'write github-action-benchmark JSON: FILE.bigger.json (ops/s), FILE.smaller.json (ms)' })
       .option('time', { type: 'number', default: 500, describe: 'time budget per benchmark, ms' })
-      .option('filter', { type: 'string', describe: `only benchmarks whose name contains this (suites: resp-decode, resp-encode, aof-append, crc64, lzf, rdb)` })
+      .option('filter', { type: 'string', describe: `only benchmarks whose name contains this (suites: resp-decode, resp-encode, aof-append, crc64, key-hash, lzf, rdb)` })
       .option('color', { type: 'boolean', describe: 'colour (default: only on a TTY outside CI)' })
       .example('$0 micro --json results/micro.json', '')
       .example('$0 micro --filter crc64 --filter lzf --time 200', '') as unknown as Argv<MicroArgs>,

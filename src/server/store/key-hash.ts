@@ -1,6 +1,6 @@
 /**
- * The key hash of the keyspace's index: SipHash-1-3 under a random per-process key, as
- * Redis hashes its dict keys (siphash.c, dictGenHashFunction), so that keys colliding in
+ * The key hash of the keyspace's index: SipHash-1-2 under a random per-process key, as
+ * Redis hashes its dict keys (siphash.c: "We use SipHash 1-2"), so that keys colliding in
  * the index cannot be chosen from outside (hash flooding). Over latin1 strings (one char
  * per byte) and over bytes with the same result, so a key is found whether it comes from
  * a command (a JS string) or from a file being loaded (bytes).
@@ -22,12 +22,12 @@ export function hashKey(s: string): number {
     if (scratch.length < n) scratch = Buffer.allocUnsafe(Math.max(n, 2 * scratch.length));
     scratch.latin1Write(s, 0, n);
   }
-  sipHash(scratch, 0, n, KEY, 1, 3, out);
+  sipHash(scratch, 0, n, KEY, 1, 2, out);
   return out[0]! | 0;
 }
 
-/** The low 32 bits of SipHash-1-3 of buf[off, off + len). */
+/** The low 32 bits of SipHash-1-2 of buf[off, off + len). */
 export function hashBytes(buf: Uint8Array, off: number, len: number): number {
-  sipHash(buf, off, len, KEY, 1, 3, out);
+  sipHash(buf, off, len, KEY, 1, 2, out);
   return out[0]! | 0;
 }
