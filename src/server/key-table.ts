@@ -1,4 +1,4 @@
-import { Arena } from './store/arena.js';
+import { Arena, copyBytes } from './store/arena.js';
 import { hashBytes, hashKey } from './store/key-hash.js';
 import { lru, SHARED, sharedInteger, sharedIntegerBytes } from './lru-clock.js';
 
@@ -260,8 +260,8 @@ export class KeyTable<C extends Collection = Collection> {
     const ref = this.arena.alloc(klen + vlen);
     const buf = this.arena.buffer(ref);
     const off = this.arena.offset(ref);
-    kbuf.copy(buf, off, koff, koff + klen);
-    vbuf.copy(buf, off + klen, voff, voff + vlen);
+    copyBytes(kbuf, koff, klen, buf, off);
+    copyBytes(vbuf, voff, vlen, buf, off + klen);
     if (this.old !== null) this.rehashStep(REHASH_STEP);
     const e = this.insert(hashBytes(kbuf, koff, klen), ref, klen, vlen);
     const n = sharedIntegerBytes(vbuf, voff, vlen);
@@ -510,7 +510,7 @@ export class KeyTable<C extends Collection = Collection> {
     if (!arena.fits(ref, klen + Math.max(had, 0), klen + vlen)) {
       const moved = arena.alloc(klen + vlen);
       const from = arena.offset(ref);
-      arena.buffer(ref).copy(arena.buffer(moved), arena.offset(moved), from, from + klen);
+      copyBytes(arena.buffer(ref), from, klen, arena.buffer(moved), arena.offset(moved));
       arena.free(ref, klen + Math.max(had, 0));
       ref = moved;
       m[i + REF] = ref;
@@ -530,7 +530,7 @@ export class KeyTable<C extends Collection = Collection> {
       const ref = m[i + REF]!;
       const moved = arena.alloc(klen);
       const from = arena.offset(ref);
-      arena.buffer(ref).copy(arena.buffer(moved), arena.offset(moved), from, from + klen);
+      copyBytes(arena.buffer(ref), from, klen, arena.buffer(moved), arena.offset(moved));
       arena.free(ref, klen + had);
       m[i + REF] = moved;
     }
