@@ -9,6 +9,7 @@ import { Aof } from './aof/aof.js';
 import type { FlushResult } from './aof/writer.js';
 import type { EncoderFactory, SnapshotStrategy } from './background-save.js';
 import { defaultAux, loadRdbIntoAsync, RdbEncoder } from './rdb/index.js';
+import { readShared } from './rdb/crc64-thread.js';
 import { RdbSaves } from './rdb-saves.js';
 
 /** What persistence needs from the server, passed as one object (no import of the Server). */
@@ -130,7 +131,7 @@ export class Persistence {
         }
         this.aof.open(dbs);
       } else if (fs.existsSync(this.rdbPath())) {
-        const buf = fs.readFileSync(this.rdbPath());
+        const buf = readShared(this.rdbPath());
         // Yields between steps: clients get -LOADING meanwhile instead of nothing.
         const st = await loadRdbIntoAsync(buf, dbs);
         this.server.log.notice(`DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds (${st.loaded} keys)`);

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../log.js';
 import { type LoadTarget, loadRdbIntoAsync } from '../rdb/index.js';
+import { readShared } from '../rdb/crc64-thread.js';
 import { AofError } from './aof-error.js';
 import type { AofFile } from './manifest.js';
 import { AofParser, type ParseStatus } from './parser.js';
@@ -39,7 +40,7 @@ export async function loadAofFiles(
     const f = live[i]!;
     const file = path.join(dir, f.name);
     if (!fs.existsSync(file)) throw new AofError(`The AOF file ${f.name} listed in the manifest doesn't exist`);
-    const buf = fs.readFileSync(file);
+    const buf = readShared(file);
     if (f.type === 'b') baseSize = buf.length;
     if (buf.length >= 5 && buf.latin1Slice(0, 5) === 'REDIS') {
       // As Redis loads an AOF preamble: expired keys stay; active expiry removes them later.

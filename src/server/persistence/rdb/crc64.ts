@@ -7,18 +7,17 @@
  * until digest().
  */
 
-/** Bit-reversed polynomial (0xad93d23594c935a9 reflected) as two halves. */
-const POLY_HI = 0x95ac9329;
-const POLY_LO = 0xac4bc9b5;
-
-/** TABLE_LO[k * 256 + n] / TABLE_HI[...]: table k of slice-by-8; built by the first Crc64
- * (not at module load: it is ~1 ms of the server's start-up, and most starts never save). */
-let TABLE_LO = new Uint32Array(0);
-let TABLE_HI = new Uint32Array(0);
-
-function buildTables(): void {
-  TABLE_LO = new Uint32Array(8 * 256);
-  TABLE_HI = new Uint32Array(8 * 256);
+/**
+ * The slice-by-8 tables [lo, hi]: entry k * 256 + n of each is table k's, as two uint32
+ * halves. Self-contained (constants inline, nothing from the module's scope): crc64-thread.ts
+ * runs this function's source on a worker thread.
+ */
+export function crcTables(): [Uint32Array, Uint32Array] {
+  // bit-reversed polynomial 0xad93d23594c935a9, as two halves
+  const polyHi = 0x95ac9329;
+  const polyLo = 0xac4bc9b5;
+  const tLo = new Uint32Array(8 * 256);
+  const tHi = new Uint32Array(8 * 256);
   for (let n = 0; n < 256; n++) {
     let lo = n;
     let hi = 0;
@@ -27,64 +26,77 @@ function buildTables(): void {
       lo = ((lo >>> 1) | (hi << 31)) >>> 0;
       hi = hi >>> 1;
       if (carry) {
-        lo = (lo ^ POLY_LO) >>> 0;
-        hi = (hi ^ POLY_HI) >>> 0;
+        lo = (lo ^ polyLo) >>> 0;
+        hi = (hi ^ polyHi) >>> 0;
       }
     }
-    TABLE_LO[n] = lo;
-    TABLE_HI[n] = hi;
+    tLo[n] = lo;
+    tHi[n] = hi;
   }
   for (let k = 1; k < 8; k++) {
     for (let n = 0; n < 256; n++) {
-      const plo = TABLE_LO[(k - 1) * 256 + n]!;
-      const phi = TABLE_HI[(k - 1) * 256 + n]!;
+      const plo = tLo[(k - 1) * 256 + n]!;
+      const phi = tHi[(k - 1) * 256 + n]!;
       const idx = plo & 0xff;
-      TABLE_LO[k * 256 + n] = (TABLE_LO[idx]! ^ ((plo >>> 8) | (phi << 24))) >>> 0;
-      TABLE_HI[k * 256 + n] = (TABLE_HI[idx]! ^ (phi >>> 8)) >>> 0;
+      tLo[k * 256 + n] = (tLo[idx]! ^ ((plo >>> 8) | (phi << 24))) >>> 0;
+      tHi[k * 256 + n] = (tHi[idx]! ^ (phi >>> 8)) >>> 0;
     }
   }
+  return [tLo, tHi];
 }
+
+/**
+ * Advances the CRC state [lo, hi] over buf[from, to) with the tables of crcTables().
+ * Self-contained, as crcTables.
+ */
+export function crcUpdate(state: Uint32Array, buf: Uint8Array, from: number, to: number, tLo: Uint32Array, tHi: Uint32Array): void {
+  let lo = state[0]! | 0;
+  let hi = state[1]! | 0;
+  let i = from;
+  const end8 = to - ((to - from) & 7);
+  while (i < end8) {
+    const a = (lo ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24))) >>> 0;
+    const b = (hi ^ (buf[i + 4]! | (buf[i + 5]! << 8) | (buf[i + 6]! << 16) | (buf[i + 7]! << 24))) >>> 0;
+    const i7 = 7 * 256 + (a & 0xff);
+    const i6 = 6 * 256 + ((a >>> 8) & 0xff);
+    const i5 = 5 * 256 + ((a >>> 16) & 0xff);
+    const i4 = 4 * 256 + (a >>> 24);
+    const i3 = 3 * 256 + (b & 0xff);
+    const i2 = 2 * 256 + ((b >>> 8) & 0xff);
+    const i1 = 256 + ((b >>> 16) & 0xff);
+    const i0 = b >>> 24;
+    lo = tLo[i7]! ^ tLo[i6]! ^ tLo[i5]! ^ tLo[i4]! ^ tLo[i3]! ^ tLo[i2]! ^ tLo[i1]! ^ tLo[i0]!;
+    hi = tHi[i7]! ^ tHi[i6]! ^ tHi[i5]! ^ tHi[i4]! ^ tHi[i3]! ^ tHi[i2]! ^ tHi[i1]! ^ tHi[i0]!;
+    i += 8;
+  }
+  while (i < to) {
+    const idx = (lo ^ buf[i]!) & 0xff;
+    lo = tLo[idx]! ^ ((lo >>> 8) | (hi << 24));
+    hi = tHi[idx]! ^ (hi >>> 8);
+    i++;
+  }
+  state[0] = lo >>> 0;
+  state[1] = hi >>> 0;
+}
+
+/** The tables, built by the first Crc64 (not at module load: ~1 ms of the server's start-up, and most starts never save). */
+let TABLES: [Uint32Array, Uint32Array] | null = null;
 
 /** Running CRC-64 (Redis's rio checksum). */
 export class Crc64 {
-  private lo = 0;
-  private hi = 0;
-
-  constructor() {
-    if (TABLE_LO.length === 0) buildTables();
-  }
+  private readonly state = new Uint32Array(2);
+  private readonly tables = (TABLES ??= crcTables());
 
   update(buf: Uint8Array): void {
-    let lo = this.lo;
-    let hi = this.hi;
-    const T_LO = TABLE_LO;
-    const T_HI = TABLE_HI;
-    const len = buf.length;
-    let i = 0;
-    const end8 = len - (len & 7);
-    while (i < end8) {
-      const a = (lo ^ (buf[i]! | (buf[i + 1]! << 8) | (buf[i + 2]! << 16) | (buf[i + 3]! << 24))) >>> 0;
-      const b = (hi ^ (buf[i + 4]! | (buf[i + 5]! << 8) | (buf[i + 6]! << 16) | (buf[i + 7]! << 24))) >>> 0;
-      const i7 = 7 * 256 + (a & 0xff);
-      const i6 = 6 * 256 + ((a >>> 8) & 0xff);
-      const i5 = 5 * 256 + ((a >>> 16) & 0xff);
-      const i4 = 4 * 256 + (a >>> 24);
-      const i3 = 3 * 256 + (b & 0xff);
-      const i2 = 2 * 256 + ((b >>> 8) & 0xff);
-      const i1 = 256 + ((b >>> 16) & 0xff);
-      const i0 = b >>> 24;
-      lo = T_LO[i7]! ^ T_LO[i6]! ^ T_LO[i5]! ^ T_LO[i4]! ^ T_LO[i3]! ^ T_LO[i2]! ^ T_LO[i1]! ^ T_LO[i0]!;
-      hi = T_HI[i7]! ^ T_HI[i6]! ^ T_HI[i5]! ^ T_HI[i4]! ^ T_HI[i3]! ^ T_HI[i2]! ^ T_HI[i1]! ^ T_HI[i0]!;
-      i += 8;
-    }
-    while (i < len) {
-      const idx = (lo ^ buf[i]!) & 0xff;
-      lo = T_LO[idx]! ^ ((lo >>> 8) | (hi << 24));
-      hi = T_HI[idx]! ^ (hi >>> 8);
-      i++;
-    }
-    this.lo = lo >>> 0;
-    this.hi = hi >>> 0;
+    crcUpdate(this.state, buf, 0, buf.length, this.tables[0], this.tables[1]);
+  }
+
+  private get lo(): number {
+    return this.state[0]!;
+  }
+
+  private get hi(): number {
+    return this.state[1]!;
   }
 
   digest(): bigint {

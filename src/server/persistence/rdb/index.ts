@@ -10,6 +10,8 @@ import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
 import { loadRdb, RdbLoader } from './decoder.js';
 import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats, RdbStringBytesHandler } from './load-types.js';
 import { RdbError } from './rdb-error.js';
+import { crc64 } from './crc64.js';
+import { crc64InThread, THREAD_CRC_MIN_BYTES, type ThreadCrc } from './crc64-thread.js';
 import { SLICE_MS, sliced } from '../sliced.js';
 
 export * from './constants.js';
@@ -232,10 +234,38 @@ export async function loadRdbIntoAsync(buf: Buffer, target: LoadTarget, options:
   const sliceMs = options.sliceMs ?? SLICE_MS;
   const t = targetOf(target);
   const c = collector(options, buf.length, t.count);
-  const loader = new RdbLoader(buf, c.onEntry, { ...options, onResize: c.onResize, onStringBytes: c.onStringBytes, onSelectDb: c.onSelectDb });
-  await sliced(every, sliceMs, (k) => loader.step(k));
+  // A large file in shared memory (readShared) is checksummed on a thread meanwhile.
+  const verify = options.verifyChecksum ?? true;
+  const thread = verify && buf.length >= THREAD_CRC_MIN_BYTES ? crc64InThread(buf, buf.length - 8) : null;
+  const loader = new RdbLoader(buf, c.onEntry, {
+    ...options,
+    verifyChecksum: thread === null ? verify : false,
+    onResize: c.onResize,
+    onStringBytes: c.onStringBytes,
+    onSelectDb: c.onSelectDb,
+  });
+  try {
+    await sliced(every, sliceMs, (k) => loader.step(k));
+    if (thread !== null) await checkFooter(loader.stats, buf, thread);
+  } finally {
+    thread?.cancel();
+  }
   const loaded = loadedKeys(c);
   const applier = new Applier(c, t);
   await sliced(every, sliceMs, (k) => applier.step(k));
   return { ...loader.stats, loaded, expired: c.expired };
+}
+
+/** RdbLoader's footer check, for a checksum taken on a thread (of all but the last 8 bytes). */
+async function checkFooter(stats: RdbLoadStats, buf: Buffer, thread: ThreadCrc): Promise<void> {
+  if (stats.version < 5) return;
+  const eofEnd = stats.bytes - 8;
+  const stored = buf.subarray(eofEnd, eofEnd + 8);
+  if (stored.every((b) => b === 0)) return; // written with rdbchecksum no
+  // bytes after the footer (not Redis's own files): the thread summed the wrong range
+  const sum = eofEnd === thread.length ? await thread.result : crc64(buf.subarray(0, eofEnd));
+  if (sum !== stored.readBigUInt64LE(0)) {
+    throw new RdbError(`RDB checksum mismatch: file says ${stored.readBigUInt64LE(0).toString(16)}, data gives ${sum.toString(16)}`, eofEnd);
+  }
+  stats.checksumVerified = true;
 }
