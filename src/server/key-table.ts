@@ -120,8 +120,8 @@ export class KeyTable<C extends Collection = Collection> {
   }
 
   /** The entry number of the key held in buf[off, off + len), or -1. */
-  findBytes(buf: Buffer, off: number, len: number): number {
-    const h = hashBytes(buf, off, len);
+  /** `h`: the key's hashBytes, when the caller has it (an add may follow with the same). */
+  findBytes(buf: Buffer, off: number, len: number, h = hashBytes(buf, off, len)): number {
     const e = this.probeBytes(this.slots, buf, off, len, h);
     return e >= 0 || this.old === null ? e : this.probeBytes(this.old, buf, off, len, h);
   }
@@ -256,14 +256,14 @@ export class KeyTable<C extends Collection = Collection> {
    * string record without making JS strings); returns its entry. The caller checks
    * absence (findBytes) when the table may hold the key already.
    */
-  addBytes(kbuf: Buffer, koff: number, klen: number, vbuf: Buffer, voff: number, vlen: number): number {
+  addBytes(kbuf: Buffer, koff: number, klen: number, vbuf: Buffer, voff: number, vlen: number, h = hashBytes(kbuf, koff, klen)): number {
     const ref = this.arena.alloc(klen + vlen);
     const buf = this.arena.buffer(ref);
     const off = this.arena.offset(ref);
     copyBytes(kbuf, koff, klen, buf, off);
     copyBytes(vbuf, voff, vlen, buf, off + klen);
     if (this.old !== null) this.rehashStep(REHASH_STEP);
-    const e = this.insert(hashBytes(kbuf, koff, klen), ref, klen, vlen);
+    const e = this.insert(h, ref, klen, vlen);
     const n = sharedIntegerBytes(vbuf, voff, vlen);
     this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP] = n < 0 ? lru.now : SHARED | n;
     return e;

@@ -87,7 +87,7 @@ export class CowSnapshot {
     } else {
       const buf = t.buffer(at);
       const off = t.keyOffset(at);
-      k = this.kept.addBytes(buf, off, klen, buf, off + klen, vlen);
+      k = this.kept.addBytes(buf, off, klen, buf, off + klen, vlen, h);
       this.cowBytes += klen + vlen;
     }
     this.kept.setExpireAt(k, t.expireAt(at));
@@ -135,7 +135,8 @@ export class CowSnapshot {
       }
       // Only keys written since start() can be kept or absent, and their hashes are in the
       // filter: every other entry goes out as bytes, looked up nowhere.
-      if (!this.mayHold(t.hashAt(e))) {
+      const h = t.hashAt(e);
+      if (!this.mayHold(h)) {
         sink.stored(t, e);
         n++;
         continue;
@@ -143,14 +144,14 @@ export class CowSnapshot {
       const buf = t.buffer(e);
       const off = t.keyOffset(e);
       const klen = t.keyLength(e);
-      const a = this.absent.findBytes(buf, off, klen);
+      const a = this.absent.findBytes(buf, off, klen, h);
       if (a >= 0) {
         // Created after the instant (its number reused ahead of the cursor): not ours.
         // Forgotten now: a later write finds it behind the cursor.
         this.absent.deleteEntry(a);
         continue;
       }
-      const k = kept.findBytes(buf, off, klen);
+      const k = kept.findBytes(buf, off, klen, h);
       if (k < 0) sink.stored(t, e);
       else {
         // Emitted now, so the drain must not emit it again.

@@ -10,6 +10,7 @@ import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
 import { loadRdb, RdbLoader } from './decoder.js';
 import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats, RdbStringBytesHandler } from './load-types.js';
 import { RdbError } from './rdb-error.js';
+import { hashBytes } from '../../store/key-hash.js';
 import { crc64 } from './crc64.js';
 import { crc64InThread, THREAD_CRC_MIN_BYTES, type ThreadCrc } from './crc64-thread.js';
 import { SLICE_MS, sliced } from '../sliced.js';
@@ -118,8 +119,9 @@ function collector(options: LoadIntoOptions, fileBytes: number, databases: numbe
       }
       const t = c.table;
       // A key twice in one file: the last one wins (rare; through strings).
-      let e = t.findBytes(kbuf, koff, klen);
-      if (e < 0) e = t.addBytes(kbuf, koff, klen, vbuf, voff, vlen);
+      const h = hashBytes(kbuf, koff, klen); // once for the lookup and the add
+      let e = t.findBytes(kbuf, koff, klen, h);
+      if (e < 0) e = t.addBytes(kbuf, koff, klen, vbuf, voff, vlen, h);
       else t.set(kbuf.latin1Slice(koff, koff + klen), vbuf.latin1Slice(voff, voff + vlen));
       t.setExpireAt(e, expireAt);
     },
