@@ -12,6 +12,7 @@ const bundled = await build({
   format: 'cjs',
   target: 'node20',
   write: false,
+  charset: 'ascii', // bin/code-cache.cjs decodes the bundle as latin1
   logLevel: 'warning',
 });
 // esbuild wraps each default import of a Node built-in (`import fs from 'node:fs'`) in __toESM,
@@ -22,6 +23,6 @@ const wrapped = /__toESM\(require\("(node:[\w/]+)"\), 1\)/g;
 const text = bundled.outputFiles[0].text;
 if (!wrapped.test(text)) throw new Error('bundle-server: no __toESM(require("node:…"), 1) found; esbuild changed its output, update this script');
 const code = text.replace(wrapped, '{ default: require("$1") }');
-const minified = await transform(code, { minify: true, format: 'cjs', target: 'node20', logLevel: 'warning' });
+const minified = await transform(code, { minify: true, format: 'cjs', target: 'node20', charset: 'ascii', logLevel: 'warning' });
 fs.writeFileSync(`${out}.tmp`, minified.code);
 fs.renameSync(`${out}.tmp`, out);
