@@ -19,7 +19,7 @@
  * This is one thread's generator; threaded-driver.ts runs several of these on worker threads
  * (`--workers`), each with a slice of the clients, and merges what they saw.
  */
-import type { Histogram } from '../measure/latency.js';
+import { type Histogram, newHistogram } from '../measure/latency.js';
 import { newStats, STAT } from './driver-stats.js';
 import type { Ledger } from './ledger.js';
 import type { LoadDriver } from './load-driver.js';
@@ -61,6 +61,9 @@ export class Driver implements ClientHost, LoadDriver {
   readonly decodeRead: ((v: Buffer | null) => number) | null;
   readonly repliesPerOp: number;
   readonly stats: Int32Array;
+  readonly hist = newHistogram();
+  readonly readHist = newHistogram();
+  readonly lagHist = newHistogram();
   firstError: string | null = null;
   issued = 0;
   startedAt = 0;
@@ -322,18 +325,18 @@ export class Driver implements ClientHost, LoadDriver {
     for (const w of ws) w();
   }
 
-  /** Write-latency histograms (µs, from the intended send time), one per client. */
+  /** Write-latency histogram (µs, from the intended send time) of all the clients. */
   histograms(): Histogram[] {
-    return this.clients.map((c) => c.hist);
+    return [this.hist];
   }
 
   readHistograms(): Histogram[] {
-    return this.clients.map((c) => c.readHist);
+    return [this.readHist];
   }
 
-  /** Open loop: the generator's send lag (µs), one per client. */
+  /** Open loop: the generator's send lag (µs). */
   lagHistograms(): Histogram[] {
-    return this.clients.map((c) => c.lagHist);
+    return [this.lagHist];
   }
 
   close(): void {
