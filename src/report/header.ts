@@ -79,19 +79,21 @@ function uniq<T>(xs: T[]): T[] {
 /** Greedy word wrap; continuation lines are indented by two spaces. */
 export function wrap(text: string, width: number): string {
   if ([...text].length <= width) return text;
-  const words = text.split(' ');
+  // a leading indent (a list item's) stays on the first line; continuations go 2 deeper
+  const indent = /^ */.exec(text)![0];
+  const words = text.slice(indent.length).split(' ');
   const lines: string[] = [];
-  let cur = '';
+  let cur = indent;
   for (const w of words) {
-    const candidate = cur === '' ? w : `${cur} ${w}`;
-    if ([...candidate].length > width && cur !== '') {
+    const candidate = cur === indent ? `${indent}${w}` : `${cur} ${w}`;
+    if ([...candidate].length > width && cur !== indent) {
       lines.push(cur);
-      cur = `  ${w}`;
+      cur = `${indent}  ${w}`;
     } else {
       cur = candidate;
     }
   }
-  if (cur !== '') lines.push(cur);
+  if (cur !== indent) lines.push(cur);
   // A single word longer than the width is cut hard.
   return lines
     .flatMap((l) => {
