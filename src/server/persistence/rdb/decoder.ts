@@ -123,23 +123,24 @@ export class RdbLoader {
     if (stats.version >= 5) {
       const eofEnd = r.pos;
       if (eofEnd + 8 > buf.length) throw r.truncated('the checksum');
-      const stored = buf.subarray(eofEnd, eofEnd + 8);
-      const disabled = stored.every((b) => b === 0);
-      const crc = this.crc;
-      if (crc !== null && !disabled) {
-        // crc covers buf[0, eofEnd): step() brought it up to the EOF opcode included.
-        if (!crc.matches(buf, eofEnd)) {
-          throw new RdbError(
-            `RDB checksum mismatch: file says ${stored.readBigUInt64LE(0).toString(16)}, data gives ${crc.digest().toString(16)}`,
-            eofEnd,
-          );
-        }
-        stats.checksumVerified = true;
-      }
+      // crc covers buf[0, eofEnd): step() brought it up to the EOF opcode included.
+      if (this.crc !== null) stats.checksumVerified = checkFooter(buf, eofEnd, this.crc.digest());
       r.pos = eofEnd + 8;
     }
     stats.bytes = r.pos;
     stats.compressedStrings = r.lzfCount;
     this.records.countTypes();
   }
+}
+
+/**
+ * Checks `sum`, the CRC-64 of buf[0, eofEnd), against the footer stored at eofEnd: throws the
+ * mismatch RdbError; false when the file was written without a checksum (rdbchecksum no:
+ * eight zero bytes), true when verified.
+ */
+export function checkFooter(buf: Buffer, eofEnd: number, sum: bigint): boolean {
+  const stored = buf.readBigUInt64LE(eofEnd);
+  if (stored === 0n) return false;
+  if (sum !== stored) throw new RdbError(`RDB checksum mismatch: file says ${stored.toString(16)}, data gives ${sum.toString(16)}`, eofEnd);
+  return true;
 }

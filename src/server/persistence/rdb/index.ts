@@ -7,7 +7,7 @@ import { type EntryCursor, KeyTable } from '../../key-table.js';
 import { Databases } from '../../databases.js';
 import type { Collection, Keyspace } from '../../keyspace.js';
 import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
-import { loadRdb, RdbLoader } from './decoder.js';
+import { checkFooter, loadRdb, RdbLoader } from './decoder.js';
 import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats, RdbStringBytesHandler } from './load-types.js';
 import { RdbError } from './rdb-error.js';
 import { hashBytes } from '../../store/key-hash.js';
@@ -248,7 +248,7 @@ export async function loadRdbIntoAsync(buf: Buffer, target: LoadTarget, options:
   });
   try {
     await sliced(every, sliceMs, (k) => loader.step(k));
-    if (thread !== null) await checkFooter(loader.stats, buf, thread);
+    if (thread !== null) await checkThreadFooter(loader.stats, buf, thread);
   } finally {
     thread?.cancel();
   }
@@ -258,16 +258,11 @@ export async function loadRdbIntoAsync(buf: Buffer, target: LoadTarget, options:
   return { ...loader.stats, loaded, expired: c.expired };
 }
 
-/** RdbLoader's footer check, for a checksum taken on a thread (of all but the last 8 bytes). */
-async function checkFooter(stats: RdbLoadStats, buf: Buffer, thread: ThreadCrc): Promise<void> {
+/** The footer check, for a checksum taken on a thread (of all but the last 8 bytes). */
+async function checkThreadFooter(stats: RdbLoadStats, buf: Buffer, thread: ThreadCrc): Promise<void> {
   if (stats.version < 5) return;
   const eofEnd = stats.bytes - 8;
-  const stored = buf.subarray(eofEnd, eofEnd + 8);
-  if (stored.every((b) => b === 0)) return; // written with rdbchecksum no
   // bytes after the footer (not Redis's own files): the thread summed the wrong range
   const sum = eofEnd === thread.length ? await thread.result : crc64(buf.subarray(0, eofEnd));
-  if (sum !== stored.readBigUInt64LE(0)) {
-    throw new RdbError(`RDB checksum mismatch: file says ${stored.readBigUInt64LE(0).toString(16)}, data gives ${sum.toString(16)}`, eofEnd);
-  }
-  stats.checksumVerified = true;
+  stats.checksumVerified = checkFooter(buf, eofEnd, sum);
 }
