@@ -3,7 +3,7 @@
 // the ~220 KB bundle is the largest part of the built-in server's start-up after Node's own
 // (~20 of ~40 ms on the 2-core VM), and that start-up is inside every recovery time measured.
 // Node 20 has no module.enableCompileCache, so this is what it does, by hand: vm.Script with
-// cachedData. The cache is made by `npm run build` (bin/make-code-cache.cjs) after a real
+// cachedData. The cache is made by `npm run build` (scripts/make-code-cache.cjs) after a real
 // start and PING, so it holds the functions a start runs, not just the top level. V8 rejects a
 // cache made by another Node/V8 version; V8's own check of the source is its length only, so
 // the file starts with the bundle's SHA-1 and a cache for other bytes is never handed to V8.

@@ -19,10 +19,9 @@ const bundled = await build({
 // which copies every export of the module onto a fresh object: a getter per export, per import,
 // ~4 ms of the start-up. The server's code reads only `.default` of such an import (the tests
 // spy on the module objects, so the sources keep the default imports).
-const wrapped = /__toESM\(require\("(node:[\w/]+)"\), 1\)/g;
 const text = bundled.outputFiles[0].text;
-if (!wrapped.test(text)) throw new Error('bundle-server: no __toESM(require("node:…"), 1) found; esbuild changed its output, update this script');
-const code = text.replace(wrapped, '{ default: require("$1") }');
+const code = text.replace(/__toESM\(require\("(node:[\w/]+)"\), 1\)/g, '{ default: require("$1") }');
+if (code === text) throw new Error('bundle-server: no __toESM(require("node:…"), 1) found; esbuild changed its output, update this script');
 const minified = await transform(code, { minify: true, format: 'cjs', target: 'node20', charset: 'ascii', logLevel: 'warning' });
 fs.writeFileSync(`${out}.tmp`, minified.code);
 fs.renameSync(`${out}.tmp`, out);

@@ -1,7 +1,8 @@
 'use strict';
-// `npm run build`'s last step (after scripts/bundle-server.mjs): starts the freshly bundled server once (empty, no persistence,
-// a free port, a temporary dir), sends it a PING, and saves the V8 code cache of everything
-// that start compiled to dist/server.bundle.cache (see code-cache.cjs). A failure only warns:
+// `npm run build`'s last step (after scripts/bundle-server.mjs): starts the freshly bundled
+// server once (empty, no persistence, a free port, a temporary dir), sends it a PING, and saves
+// the V8 code cache of everything that start compiled to dist/server.bundle.cache (see
+// bin/code-cache.cjs). A failure only warns:
 // the server then starts without a cache and writes one itself.
 const fs = require('node:fs');
 const net = require('node:net');

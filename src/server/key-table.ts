@@ -119,8 +119,10 @@ export class KeyTable<C extends Collection = Collection> {
     return this.findHashed(key, hashKey(key));
   }
 
-  /** The entry number of the key held in buf[off, off + len), or -1. */
-  /** `h`: the key's hashBytes, when the caller has it (an add may follow with the same). */
+  /**
+   * The entry number of the key held in buf[off, off + len), or -1. `h`: the key's hashBytes,
+   * when the caller has it (an addBytes may follow with the same).
+   */
   findBytes(buf: Buffer, off: number, len: number, h = hashBytes(buf, off, len)): number {
     const e = this.probeBytes(this.slots, buf, off, len, h);
     return e >= 0 || this.old === null ? e : this.probeBytes(this.old, buf, off, len, h);

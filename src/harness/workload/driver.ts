@@ -271,7 +271,7 @@ export class Driver implements ClientHost, LoadDriver {
       if (this.openLoop) {
         for (let k = 0; k < n; k++) {
           const us = Math.round((sentAt - Math.max(c.dueOfNewest(k), c.availAt)) * 1000);
-          c.lagHist.recordValue(us > 0 ? us : 0);
+          this.lagHist.recordValue(us > 0 ? us : 0);
         }
       }
       if (this.issued >= this.limit) this.halt(now);
@@ -296,9 +296,9 @@ export class Driver implements ClientHost, LoadDriver {
         readCredit += share;
         if (readCredit >= 1) {
           readCredit -= 1;
-          c.readHist.recordValue(us > 0 ? us : 1);
+          this.readHist.recordValue(us > 0 ? us : 1);
         } else {
-          c.hist.recordValue(us > 0 ? us : 1);
+          this.hist.recordValue(us > 0 ? us : 1);
         }
         unsent++;
       }

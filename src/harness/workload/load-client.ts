@@ -1,7 +1,8 @@
 /**
  * One load connection of the driver: a ring of outstanding operations (op index, negative
  * for a read, and the time its latency counts from), recording into its driver's HDR
- * histograms (merged across threads in one place later, measure/latency.ts). Writes and reads are kept apart: throughput and the
+ * histograms (merged across threads in one place later, measure/latency.ts). Writes and
+ * reads are kept apart: throughput and the
  * latency percentiles are about acknowledged writes, and a `mixed` workload's GETs must not
  * inflate them.
  */
@@ -18,8 +19,10 @@ import { RespError, RespReader, type Reply } from './resp-reader.js';
 export interface ClientHost {
   readonly ledger: Ledger;
   /**
-   * The histograms every client of this driver records into (one thread: no need for one per
-   * client, and 3 per client were ~11 MB allocated at every connect of 50 clients).
+   * The histograms every client of this driver records into, µs (one thread: no need for one
+   * per client, and 3 per client were ~11 MB allocated at every connect of 50 clients):
+   * acknowledged writes and successful reads from the intended send time, and (open loop) the
+   * generator's own lateness: actual send − the moment the op could first have gone out.
    */
   readonly hist: Histogram;
   readonly readHist: Histogram;
@@ -51,12 +54,6 @@ export interface LoadSocket {
 }
 
 export class LoadClient {
-  /** acknowledged writes: intended send → reply, µs (the driver's, shared by its clients) */
-  readonly hist: Histogram;
-  /** successful reads, same clock */
-  readonly readHist: Histogram;
-  /** open loop: actual send − the moment the op could first have gone out, µs (the generator's own lateness) */
-  readonly lagHist: Histogram;
   /** acknowledged writes / successful reads so far */
   writes = 0;
   reads = 0;
@@ -93,9 +90,6 @@ export class LoadClient {
     /** open loop: this client's share of the interval, so clients do not send in lockstep */
     readonly offsetMs: number,
   ) {
-    this.hist = host.hist;
-    this.readHist = host.readHist;
-    this.lagHist = host.lagHist;
     this.ops = new Int32Array(Math.min(window, 64));
     this.due = new Float64Array(this.ops.length);
     const onReply = (r: Reply): void => this.onReply(r);
@@ -170,11 +164,11 @@ export class LoadClient {
     const us = Math.round((this.now - at) * 1000);
     if (op >= 0) {
       ledger.ack(op, this.now, typeof r === 'number' ? r : 0);
-      this.hist.recordValue(us > 0 ? us : 1);
+      this.host.hist.recordValue(us > 0 ? us : 1);
       this.writes++;
       this.host.stats[STAT.acked]!++;
     } else {
-      this.readHist.recordValue(us > 0 ? us : 1);
+      this.host.readHist.recordValue(us > 0 ? us : 1);
       this.reads++;
       this.host.stats[STAT.reads]!++;
       const log = ledger.reads;
