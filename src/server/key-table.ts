@@ -114,9 +114,9 @@ export class KeyTable<C extends Collection = Collection> {
 
   // ---- lookups ----
 
-  /** The entry number of `key`, or -1. */
-  find(key: string): number {
-    return this.findHashed(key, hashKey(key));
+  /** The entry number of `key`, or -1. `h`: its hashKey, when the caller has it. */
+  find(key: string, h = hashKey(key)): number {
+    return this.findHashed(key, h);
   }
 
   /**
@@ -226,8 +226,7 @@ export class KeyTable<C extends Collection = Collection> {
    * integer. An old value that was a shared integer stamps that integer's clock first
    * (setKey's lookupKeyWrite).
    */
-  set(key: string, value: string | C, enc = 0): number {
-    const h = hashKey(key);
+  set(key: string, value: string | C, enc = 0, h = hashKey(key)): number {
     const e = this.findHashed(key, h);
     if (this.old !== null) this.rehashStep(REHASH_STEP);
     if (e >= 0) {

@@ -67,14 +67,14 @@ export class CowSnapshot {
     // Past the cursor's end every key of the snapshot is emitted or waiting in `kept`.
     if (this.drain !== null) return;
     const t = this.table;
-    const at = t.find(key);
+    const h = hashKey(key); // one hash for every table below: they share the process's key
+    const at = t.find(key, h);
     if (at >= 0 && at < this.iter.position) return; // already emitted
-    const h = at >= 0 ? t.hashAt(at) : hashKey(key);
-    if (this.mayHold(h) && (this.kept.has(key) || this.absent.has(key))) return; // preserved already
+    if (this.mayHold(h) && (this.kept.find(key, h) >= 0 || this.absent.find(key, h) >= 0)) return; // preserved already
     this.mark(h);
     if (at < 0) {
       // Absent now: whatever is written here later is not part of the snapshot.
-      this.absent.set(key, '');
+      this.absent.set(key, '', 0, h);
       return;
     }
     const vlen = t.valueLength(at);
@@ -82,7 +82,7 @@ export class CowSnapshot {
     let k: number;
     if (vlen < 0) {
       const v = t.value(at);
-      k = this.kept.set(key, cloneWithEncoding(v));
+      k = this.kept.set(key, cloneWithEncoding(v), 0, h);
       this.cowBytes += klen + valueBytes(v);
     } else {
       const buf = t.buffer(at);
