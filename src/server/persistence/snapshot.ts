@@ -1,5 +1,6 @@
 import { hashKey } from '../store/key-hash.js';
 import { type EntryCursor, KeyTable } from '../key-table.js';
+import { untrackedBytes } from '../store/untracked.js';
 import { cloneWithEncoding } from '../encoding.js';
 import { type Collection, type Keyspace, valueBytes } from '../keyspace.js';
 
@@ -100,7 +101,7 @@ export class CowSnapshot {
   }
 
   private mark(h: number): void {
-    this.filter ??= new Uint8Array(FILTER_BITS >>> 3);
+    this.filter ??= untrackedBytes(FILTER_BITS >>> 3);
     const b = h & (FILTER_BITS - 1);
     this.filter[b >>> 3]! |= 1 << (b & 7);
   }

@@ -1,3 +1,4 @@
+import { untrackedBytes } from './untracked.js';
 /**
  * A slab allocator over big off-heap pages, for the keyspace's bytes (a key and its string
  * value share one block). Why: as JS strings, 1M keys are 2M heap objects that every major
@@ -116,12 +117,12 @@ export class Arena {
   private newPage(): void {
     if (this.pages.length >= MAX_PAGES) throw new RangeError('arena full (16 GB)');
     // The tail of the old page is left unused: at most one class size per 1 MB page.
-    this.pages.push(Buffer.allocUnsafeSlow(PAGE_SIZE));
+    this.pages.push(untrackedBytes(PAGE_SIZE));
     this.top = 0;
   }
 
   private allocBig(n: number): number {
-    const b = Buffer.allocUnsafeSlow(n);
+    const b = untrackedBytes(n);
     this.usedBytes += n;
     const i = this.freeBigs.length > 0 ? this.freeBigs.pop()! : this.bigs.length;
     this.bigs[i] = b;

@@ -135,6 +135,19 @@ describe('KeyTable', () => {
     );
   });
 
+  it('keeps every entry and TTL as its first segment grows and later segments are added (70k keys)', () => {
+    const t = new KeyTable<Obj>();
+    const n = 70_000; // past the small first segment's doublings and a full 65,536-entry segment
+    for (let i = 0; i < n; i++) t.setExpireAt(t.set(`k${i}`, `v${i}`), i % 3 === 0 ? 1e12 + i : undefined);
+    expect(t.size).toBe(n);
+    for (let i = 0; i < n; i += 97) {
+      const e = t.find(`k${i}`);
+      expect(t.get(`k${i}`)).toBe(`v${i}`);
+      expect(t.expireAt(e)).toBe(i % 3 === 0 ? 1e12 + i : undefined);
+    }
+    expect(t.expiresCount).toBe(Math.ceil(n / 3));
+  });
+
   it('a cursor survives writes: every key present throughout is visited once, none deleted before its turn', () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), fc.array(noClear, { maxLength: 300 }), (before, during) => {
