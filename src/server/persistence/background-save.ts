@@ -4,6 +4,7 @@ import type { KeyTable } from '../key-table.js';
 import type { Databases } from '../databases.js';
 import type { Collection } from '../keyspace.js';
 import { type StallWatch, watchStalls } from '../stall-monitor.js';
+import { ChunkPool } from './chunk-pool.js';
 import { DatasetSnapshot } from './dataset-snapshot.js';
 
 /** Turns snapshot entries into file bytes (RDB, or AOF commands for a .base.aof). */
@@ -16,8 +17,8 @@ export interface SnapshotEncoder {
   finish(): void;
 }
 
-/** Makes an encoder writing its header (if any) to `sink`. */
-export type EncoderFactory = (sink: (chunk: Buffer) => void) => SnapshotEncoder;
+/** Makes an encoder writing its header (if any) to `sink`; it may batch into buffers from `pool`, which the sink gives back once written. */
+export type EncoderFactory = (sink: (chunk: Buffer) => void, pool?: ChunkPool) => SnapshotEncoder;
 
 export type SnapshotStrategy = 'cow' | 'blocking';
 
@@ -43,6 +44,8 @@ const KEYS_PER_CHECK = 16;
  * "allocation failure"). The disk takes 2 MB in a millisecond or two of page cache.
  */
 const MAX_QUEUED = 2 << 20;
+/** The RDB writer's batch size, for the save's pool of them. */
+const CHUNK_BYTES = 64 << 10;
 /**
  * fdatasync the temp file every this many bytes, as Redis's rdb-save-incremental-fsync
  * (REDIS_AUTOSYNC_BYTES): otherwise the final fsync flushes the whole file at once, and
@@ -85,6 +88,8 @@ export class BackgroundSave {
   /** bytes serialized (queued or written) */
   private bytes = 0;
   private queue: Buffer[] = [];
+  /** Batch buffers: what the queue and one writev hold at once, reused. */
+  private readonly pool = new ChunkPool(CHUNK_BYTES, 2 * Math.ceil(MAX_QUEUED / CHUNK_BYTES) + 2);
   private queued = 0;
   private writing = false;
   private sinceSync = 0;
@@ -120,7 +125,7 @@ export class BackgroundSave {
   private open(makeEncoder: EncoderFactory): SnapshotEncoder {
     if (this.enc !== null) return this.enc;
     this.fd = fs.openSync(this.tmp, 'w');
-    this.enc = makeEncoder((chunk) => this.write(chunk));
+    this.enc = makeEncoder((chunk) => this.write(chunk), this.pool);
     return this.enc;
   }
 
@@ -155,13 +160,17 @@ export class BackgroundSave {
     let n = 0;
     for (const c of chunks) n += c.length;
     this.writing = true;
-    this.writeAll(chunks, n, 0);
+    this.writeAll(chunks, n, 0, chunks);
   }
 
-  private writeAll(chunks: Buffer[], total: number, done: number): void {
+  /** `all`: the whole writev's chunks, back to the pool once written. */
+  private writeAll(chunks: Buffer[], total: number, done: number, all: Buffer[]): void {
     fs.writev(this.fd, chunks, (err, n) => {
       if (err || this.aborted) return this.written(err, done + (n ?? 0));
-      if (done + n >= total) return this.written(null, total);
+      if (done + n >= total) {
+        for (const c of all) this.pool.give(c);
+        return this.written(null, total);
+      }
       // a write that takes nothing and says nothing would loop forever: call it a full disk
       if (n === 0) return this.written(new Error('No space left on device (write took no bytes)'), done);
       // A short write: the rest of the chunks, from where it stopped.
@@ -174,7 +183,7 @@ export class BackgroundSave {
           skip = 0;
         }
       }
-      this.writeAll(rest, total, done + n);
+      this.writeAll(rest, total, done + n, all);
     });
   }
 

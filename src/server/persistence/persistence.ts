@@ -64,8 +64,8 @@ export class Persistence {
   }
 
   private rdbEncoder(extra: Record<string, string> = {}): EncoderFactory {
-    return (sink) => {
-      const e = new RdbEncoder(sink, { compress: this.cfg.yes('rdbcompression') });
+    return (sink, pool) => {
+      const e = new RdbEncoder(sink, { compress: this.cfg.yes('rdbcompression'), pool });
       e.header(defaultAux(extra));
       return {
         db: (id, keys, expires) => e.selectDb(id, keys, expires),

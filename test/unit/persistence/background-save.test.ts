@@ -7,8 +7,9 @@ import { Keyspace, List } from '../../../src/server/keyspace.js';
 import { BackgroundSave, type EncoderFactory, type SaveOutcome } from '../../../src/server/persistence/background-save.js';
 import { defaultAux, loadRdbInto, RdbEncoder } from '../../../src/server/persistence/rdb/index.js';
 
-const rdb: EncoderFactory = (sink) => {
-  const e = new RdbEncoder(sink);
+// With the save's pool, as the server's: a batch is reused once written, and the file must say so nowhere.
+const rdb: EncoderFactory = (sink, pool) => {
+  const e = new RdbEncoder(sink, { pool });
   e.header(defaultAux());
   return { db: (id, keys, expires) => e.selectDb(id, keys, expires), entry: (k, v, x) => e.entry(k, v, x), stored: (t, n) => e.stored(t, n), finish: () => e.footer() };
 };

@@ -5,10 +5,11 @@
  * sink, so the same writer serves a whole-file save and an incremental snapshot.
  */
 import { RDB_64BITLEN, RDB_32BITLEN, RDB_ENC_INT16, RDB_ENC_INT32, RDB_ENC_INT8, RDB_ENC_LZF } from './constants.js';
+import type { ChunkPool } from '../chunk-pool.js';
 import { Crc64 } from './crc64.js';
 import { lzfCompressInto } from './lzf.js';
 
-/** Receives output chunks; it owns them afterwards (the writer never reuses a chunk). */
+/** Receives output chunks; it owns them afterwards (the writer reuses only what the sink gives back to `pool`). */
 export type RdbSink = (chunk: Buffer) => void;
 
 export interface RdbWriterOptions {
@@ -16,6 +17,8 @@ export interface RdbWriterOptions {
   compress?: boolean;
   /** Bytes batched before the sink sees them. */
   chunkSize?: number;
+  /** Where batch buffers come from (chunkSize is then its size): the sink gives written chunks back. */
+  pool?: ChunkPool;
 }
 
 const DEFAULT_CHUNK = 64 * 1024;
@@ -79,6 +82,7 @@ export class RdbWriter {
   private readonly sink: RdbSink;
   private readonly compress: boolean;
   private readonly chunkSize: number;
+  private readonly pool: ChunkPool | undefined;
   private readonly crc = new Crc64();
   private buf: Buffer;
   private pos = 0;
@@ -89,8 +93,9 @@ export class RdbWriter {
   constructor(sink: RdbSink, options: RdbWriterOptions = {}) {
     this.sink = sink;
     this.compress = options.compress ?? true;
-    this.chunkSize = Math.max(64, options.chunkSize ?? DEFAULT_CHUNK);
-    this.buf = Buffer.allocUnsafe(this.chunkSize);
+    this.pool = options.pool;
+    this.chunkSize = this.pool?.size ?? Math.max(64, options.chunkSize ?? DEFAULT_CHUNK);
+    this.buf = this.newBatch();
   }
 
   /** Bytes handed to the sink so far plus bytes still batched. */
@@ -327,12 +332,16 @@ export class RdbWriter {
       chunk = Buffer.from(this.buf.subarray(0, this.pos));
     } else {
       chunk = this.buf.subarray(0, this.pos);
-      this.buf = Buffer.allocUnsafe(this.chunkSize);
+      this.buf = this.newBatch();
     }
     if (updateCrc) this.crc.update(chunk);
     this.written += chunk.length;
     this.pos = 0;
     this.sink(chunk);
+  }
+
+  private newBatch(): Buffer {
+    return this.pool?.take() ?? Buffer.allocUnsafe(this.chunkSize);
   }
 
   /** A buffer too big to batch; it belongs to the sink afterwards. */
