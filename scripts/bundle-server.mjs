@@ -1,6 +1,7 @@
 // `npm run build`: bundles the server (what `durabench server` runs) into one minified CommonJS
 // file, dist/server.bundle.cjs: one file to read and compile instead of ~60 modules to resolve.
 // Its start-up is inside every recovery time measured on the built-in target.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import { build, transform } from 'esbuild';
 
@@ -23,5 +24,8 @@ const text = bundled.outputFiles[0].text;
 const code = text.replace(/__toESM\(require\("(node:[\w/]+)"\), 1\)/g, '{ default: require("$1") }');
 if (code === text) throw new Error('bundle-server: no __toESM(require("node:…"), 1) found; esbuild changed its output, update this script');
 const minified = await transform(code, { minify: true, format: 'cjs', target: 'node20', charset: 'ascii', logLevel: 'warning' });
-fs.writeFileSync(`${out}.tmp`, minified.code);
+// The build's identity, for bin/code-cache.cjs to key its cache by without hashing the bundle
+// (and loading node:crypto) at every start: the SHA-1 of the code, on the last line.
+const id = crypto.createHash('sha1').update(minified.code).digest('hex');
+fs.writeFileSync(`${out}.tmp`, `${minified.code}//# durabench-build ${id}\n`);
 fs.renameSync(`${out}.tmp`, out);

@@ -89,6 +89,10 @@ describe('the npm package', () => {
     expect(fs.existsSync(path.join(pkgDir, 'dist', 'server.bundle.cache'))).toBe(true); // its V8 code cache (bin/code-cache.cjs)
     expect(fs.existsSync(path.join(pkgDir, 'scenarios', 'quick.json'))).toBe(true);
     expect(fs.existsSync(path.join(pkgDir, 'src'))).toBe(false);
+    // The installed bundle takes the shipped cache: it is keyed by the build id the bundle ends
+    // with, not by file times (npm sets every packed file's mtime to one fixed date).
+    const probe = spawnSync(process.execPath, ['-e', "const { requireCached } = require('./bin/code-cache.cjs'); process.stdout.write(String(requireCached('dist/server.bundle.cjs', 'dist/server.bundle.cache').fresh))"], { cwd: pkgDir, encoding: 'utf8' });
+    expect(probe.stdout, probe.stderr).toBe('true');
 
     const doctor = installed(['doctor']);
     expect(doctor.stderr).toBe('');

@@ -5,13 +5,33 @@
  * per byte) and over bytes with the same result, so a key is found whether it comes from
  * a command (a JS string) or from a file being loaded (bytes).
  */
-import { randomFillSync } from 'node:crypto';
+import fs from 'node:fs';
 import { sipHash } from './siphash.js';
 
-const KEY = randomFillSync(new Uint32Array(4));
+const KEY = randomKey();
 const out = new Uint32Array(2);
 /** Strings are copied here first: one hash function for both kinds of key. */
 let scratch = Buffer.allocUnsafe(256);
+
+/**
+ * 128 random bits from the kernel. Read from /dev/urandom rather than with node:crypto, which
+ * took ~2 ms of the server's start-up to load (every recovery time measured includes it);
+ * where there is no /dev/urandom, Web Crypto.
+ */
+function randomKey(): Uint32Array {
+  const key = new Uint32Array(4);
+  try {
+    const fd = fs.openSync('/dev/urandom', 'r');
+    try {
+      if (fs.readSync(fd, key) === key.byteLength) return key;
+    } finally {
+      fs.closeSync(fd);
+    }
+  } catch {
+    // not a Unix: below
+  }
+  return globalThis.crypto.getRandomValues(key);
+}
 
 /** hashBytes of the latin1 bytes of `s`. */
 export function hashKey(s: string): number {

@@ -4,13 +4,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-// bin/code-cache.cjs loads the server bundle with a V8 code cache; a cache for other bytes
-// must never reach V8 (its own check is the source's length only).
+// bin/code-cache.cjs loads the server bundle with a V8 code cache keyed by the build id the
+// bundle ends with; a cache for another build must never reach V8 (its own check is the
+// source's length only).
 const require = createRequire(import.meta.url);
 const { requireCached, saveCache } = require('../../../bin/code-cache.cjs') as {
   requireCached(file: string, cache: string): { exports: { f(): number }; fresh: boolean };
   saveCache(loaded: unknown, cache: string): boolean;
 };
+
+/** A bundle's text: `code` and the build id line scripts/bundle-server.mjs ends it with. */
+const bundle = (code: string, id: string): string => `${code}\n//# durabench-build ${id.repeat(40 / id.length)}\n`;
 
 let dir: string;
 beforeEach(() => {
@@ -22,7 +26,7 @@ describe('requireCached', () => {
   it('loads without a cache, saves one, and uses it on the next load', () => {
     const file = path.join(dir, 'b.cjs');
     const cache = path.join(dir, 'b.cache');
-    fs.writeFileSync(file, 'module.exports = { f: () => require("node:path").sep.length + 41 };');
+    fs.writeFileSync(file, bundle('module.exports = { f: () => require("node:path").sep.length + 41 };', 'a1'));
     const first = requireCached(file, cache);
     expect(first.fresh).toBe(false);
     expect(first.exports.f()).toBe(42);
@@ -33,22 +37,32 @@ describe('requireCached', () => {
     expect(second.exports.f()).toBe(42);
   });
 
-  it('ignores a cache made for other source of the same length', () => {
+  it('ignores a cache made for another build of the same length', () => {
     const file = path.join(dir, 'b.cjs');
     const cache = path.join(dir, 'b.cache');
-    fs.writeFileSync(file, 'module.exports = { f: () => 1 };');
+    fs.writeFileSync(file, bundle('module.exports = { f: () => 1 };', 'a1'));
     const old = requireCached(file, cache);
     expect(old.exports.f()).toBe(1); // compiled, so its bytecode is in the cache
     saveCache(old, cache);
-    fs.writeFileSync(file, 'module.exports = { f: () => 2 };');
+    fs.writeFileSync(file, bundle('module.exports = { f: () => 2 };', 'b2'));
     const loaded = requireCached(file, cache);
     expect(loaded.fresh).toBe(false);
     expect(loaded.exports.f()).toBe(2);
   });
 
+  it('compiles a file without a build id, and keeps no cache for it', () => {
+    const file = path.join(dir, 'b.cjs');
+    const cache = path.join(dir, 'b.cache');
+    fs.writeFileSync(file, 'module.exports = { f: () => 3 };');
+    const loaded = requireCached(file, cache);
+    expect(loaded.exports.f()).toBe(3);
+    expect(saveCache(loaded, cache)).toBe(false);
+    expect(fs.readdirSync(dir)).toEqual(['b.cjs']);
+  });
+
   it('reports a cache it cannot write, leaving no temporary file', () => {
     const file = path.join(dir, 'b.cjs');
-    fs.writeFileSync(file, 'module.exports = {};');
+    fs.writeFileSync(file, bundle('module.exports = {};', 'c3'));
     expect(saveCache(requireCached(file, path.join(dir, 'no', 'b.cache')), path.join(dir, 'no', 'b.cache'))).toBe(false);
     expect(fs.readdirSync(dir)).toEqual(['b.cjs']);
   });
