@@ -7,7 +7,6 @@
  * the compiled modules and from the server bundle.
  */
 import fs from 'node:fs';
-import { Worker } from 'node:worker_threads';
 import { crcTables, crcUpdate } from './crc64.js';
 
 const SOURCE = `
@@ -34,6 +33,8 @@ export interface ThreadCrc {
 /** Starts the CRC-64 of buf[0, length) on a thread; null when buf is not shared memory. */
 export function crc64InThread(buf: Buffer, length: number): ThreadCrc | null {
   if (!(buf.buffer instanceof SharedArrayBuffer)) return null;
+  // Loaded here, not at start-up (~1 ms of it): most starts have no large file to check.
+  const { Worker } = process.getBuiltinModule('node:worker_threads');
   const worker = new Worker(SOURCE, { eval: true, workerData: { buffer: buf.buffer, offset: buf.byteOffset, length } });
   const result = new Promise<bigint>((resolve, reject) => {
     worker.once('message', ([lo, hi]: [number, number]) => resolve((BigInt(hi) << 32n) | BigInt(lo)));
