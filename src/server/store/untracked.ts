@@ -5,9 +5,10 @@
  * starts, pushed a 5 MB heap past its ~16 MB limit and forced atomic Mark-Compacts of
  * 8-15 ms at 4M keys (`--trace-gc`: "allocation failure; GC in old space requested",
  * with `--trace-gc-verbose` showing old space at 6 MB). V8 does not count shared backing
- * stores (BackingStore::PerIsolateAccountingLength is 0 for them), so the garbage collector
- * is scheduled by what the JS heap does, which is what it traces. The memory is freed the
- * same way, when its owner object is collected; nothing is shared with another thread.
+ * stores (measured: its "External memory reported" at 4M keys fell from 655 MB to 196 MB
+ * when the arena pages moved), so the garbage collector is scheduled by what the JS heap
+ * does, which is what it traces. The memory is freed the same way, when its owner object
+ * is collected; nothing is shared with another thread.
  */
 export function untrackedBytes(n: number): Buffer {
   return Buffer.from(new SharedArrayBuffer(n));
