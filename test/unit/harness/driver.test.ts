@@ -38,6 +38,9 @@ async function fakeServer(mode: Mode): Promise<number> {
   return (srv.address() as net.AddressInfo).port;
 }
 
+/** The share of a core the open-loop driving test needs to judge sub-ms timing (it polls). */
+const MIN_CPU_SHARE = 0.95;
+
 async function drive(port: number, o: { rate: number; ms: number; workload?: WorkloadKind; clients?: number; pipeline?: number }) {
   const workload = createWorkload(o.workload ?? 'unique-set', { seed: 1, keys: 100, valueSize: 32, preload: 0 });
   const ledger = new Ledger(workload.ledgerOptions);
@@ -57,16 +60,24 @@ async function drive(port: number, o: { rate: number; ms: number; workload?: Wor
 describe('load driver', { retry: 2 }, () => {
   it('open loop: sends on time, so a fast server shows sub-millisecond latency (no timer-tick floor)', async () => {
     const port = await fakeServer('now');
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
     const { d } = await drive(port, { rate: 2000, ms: 600 });
+    const cpu = process.cpuUsage(cpu0);
+    const share = (cpu.user + cpu.system) / 1000 / (performance.now() - t0);
     const lat = summarizeLatency(mergeHistograms(d.histograms()));
     const lag = summarizeLatency(mergeHistograms(d.lagHistograms()));
     expect(lat.count).toBeGreaterThan(900);
     expect(lag.count).toBe(d.issued);
-    // A sub-millisecond bound says nothing on an oversubscribed machine (other suites, other
-    // agents): there the median is the scheduler's, tens of ms. Judge it only when it can be.
+    // A sub-millisecond bound says nothing on an oversubscribed machine (other suites, a
+    // browser test, other agents): there the median is the scheduler's, tens of ms. Judge it
+    // only when it can be. The load average lags by a minute, so also ask whether this
+    // process, which polls while it drives, got a core: its CPU time over the drive's wall
+    // time was 1.0-1.2 with a core free, 0.88 with two busy processes beside it (median
+    // 0.37 ms) and 0.64 with three (1.9 ms).
     const load = os.loadavg()[0]!;
-    if (load > 2 * os.availableParallelism()) {
-      console.warn(`open-loop timing bound not judged: load average ${load.toFixed(1)} on ${os.availableParallelism()} cores`);
+    if (load > 2 * os.availableParallelism() || share < MIN_CPU_SHARE) {
+      console.warn(`open-loop timing bound not judged: load average ${load.toFixed(1)} on ${os.availableParallelism()} cores, ${share.toFixed(2)} of a core while driving`);
       return;
     }
     // a 1 ms timer tick put the median near 0.75 ms; sent on time, it is tens of µs
