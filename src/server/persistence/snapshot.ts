@@ -107,7 +107,8 @@ export class CowSnapshot {
   }
 
   /**
-   * Emits up to `max` keys; returns true when the whole snapshot has been emitted. The
+   * Looks at up to `max` entries (emitting at most that many keys); returns true when the
+   * whole snapshot has been emitted. The
    * values preserved by copy-on-write come last, also at most `max` per call: at 1M keys
    * and 20k writes/s a snapshot preserves hundreds of thousands of them, and emitting them
    * in one go was a stall of its own.
@@ -117,7 +118,10 @@ export class CowSnapshot {
     const t = this.table;
     const kept = this.kept;
     let n = 0;
-    while (n < max) {
+    // `max` bounds the entries looked at, not only those emitted: the keys created during the
+    // snapshot sit at the end of the table and are each skipped (absent), and at 4M keys and
+    // 40k SET/s the last call skipped thousands of them in one go, a 20-30 ms stall.
+    for (let work = 0; work < max; work++) {
       if (this.drain !== null) {
         const k = this.drain.next();
         if (k < 0) {
