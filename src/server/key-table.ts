@@ -37,10 +37,9 @@ const SEG_BITS = 16;
 const SEG = 1 << SEG_BITS;
 const SEG_MASK = SEG - 1;
 /**
- * Entries the first segment starts with; it doubles up to SEG. A full segment is 1.8 MB,
- * and the small tables a snapshot makes (what copy-on-write kept) were 3.6 MB of
- * ArrayBuffers the instant BGSAVE began: V8 counts that external memory toward the old
- * generation's limit, and crossing it forced an atomic Mark-Compact (8 ms at 4M keys).
+ * Entries the first segment starts with; it doubles up to SEG. A full segment is 1.8 MB:
+ * the two small tables every snapshot makes (what copy-on-write kept or found absent) were
+ * 3.6 MB allocated the instant BGSAVE began, as was any database's first key.
  */
 const FIRST_SEG = 1024;
 /** Int32 fields per entry in `meta`. */

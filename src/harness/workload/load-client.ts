@@ -2,9 +2,8 @@
  * One load connection of the driver: a ring of outstanding operations (op index, negative
  * for a read, and the time its latency counts from), recording into its driver's HDR
  * histograms (merged across threads in one place later, measure/latency.ts). Writes and
- * reads are kept apart: throughput and the
- * latency percentiles are about acknowledged writes, and a `mixed` workload's GETs must not
- * inflate them.
+ * reads are kept apart: throughput and the latency percentiles are about acknowledged
+ * writes, and a `mixed` workload's GETs must not inflate them.
  */
 import net from 'node:net';
 import type { Histogram } from '../measure/latency.js';

@@ -108,10 +108,9 @@ export class CowSnapshot {
 
   /**
    * Looks at up to `max` entries (emitting at most that many keys); returns true when the
-   * whole snapshot has been emitted. The
-   * values preserved by copy-on-write come last, also at most `max` per call: at 1M keys
-   * and 20k writes/s a snapshot preserves hundreds of thousands of them, and emitting them
-   * in one go was a stall of its own.
+   * whole snapshot has been emitted. The values preserved by copy-on-write come last, also
+   * at most `max` per call: at 1M keys and 20k writes/s a snapshot preserves hundreds of
+   * thousands of them, and emitting them in one go was a stall of its own.
    */
   step(max: number, sink: EntrySink): boolean {
     if (this.finished) return true;

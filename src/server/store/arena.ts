@@ -1,4 +1,3 @@
-import { untrackedBytes } from './untracked.js';
 /**
  * A slab allocator over big off-heap pages, for the keyspace's bytes (a key and its string
  * value share one block). Why: as JS strings, 1M keys are 2M heap objects that every major
@@ -12,6 +11,8 @@ import { untrackedBytes } from './untracked.js';
  * -(big index + 1). Freed pages are not returned to the OS (as with malloc, RSS stays at
  * its high-water mark) except by clear().
  */
+import { untrackedBytes } from './untracked.js';
+
 const PAGE_BITS = 20;
 export const PAGE_SIZE = 1 << PAGE_BITS;
 const UNIT_BITS = 3;
