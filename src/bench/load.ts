@@ -7,6 +7,8 @@
  * (actual send − due time) at a fixed rate, on 1 and N threads.
  * Goals: ≥ 0.9 × redis-benchmark ops/s at pipeline 1, ≥ 1.0 × at 16 (on the better of 1 and
  * N threads); open-loop send lag p99 < 0.5 ms at 50k ops/s.
+ * The server's CPU share during each run is printed too: when both generators keep it busy,
+ * the server sets the pace, and no generator can beat the other by more than the spread.
  *
  * Env: CLIENTS (50), PIPELINES (comma list, "1,16"), SECONDS per measurement (3), VALUE bytes
  *      (100), KEYS (100000), ROUNDS (3), WORKERS (N: default the larger of 2 and --workers
@@ -44,41 +46,69 @@ requireBinaries('bench:load');
 interface Closed {
   ops: number[];
   p99: number[];
+  /** the server's CPU time ÷ wall time over each run */
+  busy: number[];
 }
 
-async function closedLoop(port: number, pipeline: number, table: Table.Table): Promise<boolean> {
+/** CPU time (user + system) of process `pid` so far, ms: /proc/<pid>/stat, 100 ticks a second. */
+function cpuMs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) * 10;
+}
+
+/**
+ * Runs `f` and says how busy the server was meanwhile (its CPU time ÷ wall time). Near 100%
+ * for both generators, the server is the bottleneck: the ratio then measures the server's
+ * pace under each, not which generator is faster.
+ */
+async function busyDuring<T>(pid: number, f: () => Promise<T> | T): Promise<{ value: T; busy: number }> {
+  const c0 = cpuMs(pid);
+  const t0 = performance.now();
+  const value = await f();
+  return { value, busy: (cpuMs(pid) - c0) / (performance.now() - t0) };
+}
+
+const pct = (xs: number[]): string => `${Math.round(100 * median(xs))}%`;
+
+async function closedLoop(port: number, pid: number, pipeline: number, table: Table.Table): Promise<boolean> {
   const threads = [1, N];
-  const ours = new Map<number, Closed>(threads.map((w) => [w, { ops: [], p99: [] }]));
-  const theirs: number[] = [];
+  const ours = new Map<number, Closed>(threads.map((w) => [w, { ops: [], p99: [], busy: [] }]));
+  const theirs: Closed = { ops: [], p99: [], busy: [] };
   for (let round = 0; round < ROUNDS; round++) {
     const runOurs = (w: number) => async (): Promise<void> => {
-      const r = await driverSetOps(port, { clients: CLIENTS, pipeline, seconds: SECONDS, keys: KEYS, size: VALUE, seed: round + 1, workers: w }).catch((e: unknown) => fail((e as Error).message));
+      const o = { clients: CLIENTS, pipeline, seconds: SECONDS, keys: KEYS, size: VALUE, seed: round + 1, workers: w };
+      const { value: r, busy } = await busyDuring(pid, () => driverSetOps(port, o)).catch((e: unknown) => fail((e as Error).message));
       ours.get(w)!.ops.push(r.ops);
+      ours.get(w)!.busy.push(busy);
       if (r.p99 !== null) ours.get(w)!.p99.push(r.p99);
     };
     // redis-benchmark gets about as many requests as ours sent in SECONDS (at least 100k)
     const runTheirs = async (): Promise<void> => {
       const seen = [...ours.values()].flatMap((x) => x.ops);
       const estimate = seen.length ? median(seen) : 100_000 * pipeline;
-      theirs.push(redisBenchmark(port, 'set', { n: Math.max(100_000, Math.round(estimate * SECONDS)), clients: CLIENTS, pipeline, size: VALUE, keys: KEYS }));
+      const o = { n: Math.max(100_000, Math.round(estimate * SECONDS)), clients: CLIENTS, pipeline, size: VALUE, keys: KEYS };
+      const { value, busy } = await busyDuring(pid, () => redisBenchmark(port, 'set', o));
+      theirs.ops.push(value);
+      theirs.busy.push(busy);
     };
     const order = [runTheirs, ...threads.map(runOurs)];
     for (let k = 0; k < round % order.length; k++) order.push(order.shift()!);
     for (const run of order) await run();
     process.stdout.write(
-      `  pipeline ${pipeline} round ${round + 1}: redis-benchmark ${fmt(theirs.at(-1)!)} · ` +
+      `  pipeline ${pipeline} round ${round + 1}: redis-benchmark ${fmt(theirs.ops.at(-1)!)} · ` +
         threads.map((w) => `durabench ${w} thread${w === 1 ? '' : 's'} ${fmt(ours.get(w)!.ops.at(-1)!)}`).join(' · ') +
         ' ops/s\n',
     );
   }
   const goal = GOAL[pipeline] ?? 1.0;
-  const rb = median(theirs);
+  const rb = median(theirs.ops);
   let best = 0;
   for (const w of threads) {
     const r = ours.get(w)!;
     const ratio = median(r.ops) / rb;
     best = Math.max(best, ratio);
-    table.push([pipeline, w, fmt(median(r.ops)), fmt(rb), ratio.toFixed(2), r.p99.length ? `${median(r.p99).toFixed(2)} ms` : '—', `≥ ${goal}`, ratio >= goal ? 'ok' : 'MISSED']);
+    table.push([pipeline, w, fmt(median(r.ops)), fmt(rb), ratio.toFixed(2), `${pct(r.busy)} / ${pct(theirs.busy)}`, r.p99.length ? `${median(r.p99).toFixed(2)} ms` : '—', `≥ ${goal}`, ratio >= goal ? 'ok' : 'MISSED']);
   }
   return best >= goal;
 }
@@ -107,11 +137,11 @@ async function main(): Promise<void> {
     `bench:load — ${server.version}, mode none, SET on ${KEYS} random keys, ${VALUE} B values, ${CLIENTS} clients, ` +
       `${ROUNDS} rounds × ${SECONDS} s, durabench on 1 and ${N} load threads, ${CORES} cores, load average ${os.loadavg()[0]!.toFixed(1)}\n`,
   );
-  const closed = new Table({ style: { head: [], border: [] }, head: ['pipeline', 'threads', 'durabench ops/s', 'redis-benchmark ops/s', 'ratio', 'durabench p99', 'goal', 'verdict'] });
+  const closed = new Table({ style: { head: [], border: [] }, head: ['pipeline', 'threads', 'durabench ops/s', 'redis-benchmark ops/s', 'ratio', 'server busy d / rb', 'durabench p99', 'goal', 'verdict'] });
   const open = new Table({ style: { head: [], border: [] }, head: ['threads', 'rate asked', 'acked ops/s', 'unsent', 'send lag p99', 'send lag max', 'latency p99', 'goal', 'verdict'] });
   let missed = false;
   try {
-    for (const pipeline of PIPELINES) missed = !(await closedLoop(server.port, pipeline, closed)) || missed;
+    for (const pipeline of PIPELINES) missed = !(await closedLoop(server.port, server.pid, pipeline, closed)) || missed;
     for (const w of [1, N]) missed = !(await openLoop(server.port, w, open)) || missed;
   } finally {
     server.kill('SIGKILL');
@@ -119,7 +149,10 @@ async function main(): Promise<void> {
     fs.rmSync(root, { recursive: true, force: true });
   }
   process.stdout.write(`${closed.toString()}\n`);
-  process.stdout.write('ops/s are medians over the rounds; ratio = durabench / redis-benchmark (same server, same settings); a pipeline meets its goal on its better row.\n');
+  process.stdout.write(
+    'ops/s are medians over the rounds; ratio = durabench / redis-benchmark (same server, same settings); a pipeline meets its goal on its better row.\n' +
+      "server busy = redis-server's CPU time ÷ wall time during durabench's runs / redis-benchmark's: near 100% for both, the server is the limit and the ratio is within its run-to-run spread.\n",
+  );
   process.stdout.write(`Open loop, ${CLIENTS} clients, ${OPEN_SECONDS} s each (send lag = actual send − due time: the generator's own lateness):\n${open.toString()}\n`);
   if (missed) process.exitCode = 1;
 }

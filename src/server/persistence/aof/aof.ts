@@ -26,8 +26,12 @@ export class Aof {
   private readonly layout: AofLayout;
   private writer: AofWriter | null = null;
   private rewriteJob: BackgroundSave | null = null;
+  /** The manifest naming the rewrite's new incr file is being written: the snapshot waits. */
+  private starting = false;
   /** The new base is written and the manifest commit is on the thread pool: still rewriting. */
   private committing = false;
+  /** Bumped by close(): a rewrite start still in flight is then dropped. */
+  private generation = 0;
   rewrites = 0;
   lastRewriteStatus: 'ok' | 'err' = 'ok';
   lastRewriteTimeSec = -1;
@@ -85,7 +89,7 @@ export class Aof {
   }
 
   get rewriting(): boolean {
-    return this.rewriteJob !== null || this.committing;
+    return this.rewriteJob !== null || this.starting || this.committing;
   }
 
   /** everysec syncs, write retries, and scheduled or automatic rewrites (one snapshot at a time). */
@@ -107,9 +111,11 @@ export class Aof {
   }
 
   /**
-   * Switches appends to a new incr file and snapshots the dataset into a new base in the
-   * same event-loop turn, so base + new incr is exactly the dataset from then on. Until the
-   * base is complete the manifest lists old base, old incrs and the new incr.
+   * Once the manifest lists a new incr file next to the current ones (written on the thread
+   * pool; appends go on into the current file meanwhile), switches appends to the new file
+   * and snapshots the dataset into a new base in the same event-loop turn, so base + new incr
+   * is exactly the dataset from then on. Until the base is complete the manifest lists old
+   * base, old incrs and the new incr.
    */
   startRewrite(dbs: Databases): void {
     if (this.rewriting) return;
@@ -119,27 +125,37 @@ export class Aof {
       this.enableAtRuntime(dbs, false);
       return;
     }
-    this.writer.retire();
-    this.closedIncrBytes += this.writer.size;
-    this.beginRewrite(dbs, true);
+    this.starting = true;
+    const generation = this.generation;
+    this.layout.addLiveIncr((err, incr) => {
+      if (generation !== this.generation || this.writer === null) return;
+      this.starting = false;
+      if (err) {
+        this.lastRewriteStatus = 'err';
+        this.o.log.warning(`Background AOF rewrite failed: writing the manifest: ${err.message}`);
+        return;
+      }
+      this.writer.retire();
+      this.closedIncrBytes += this.writer.size;
+      this.writer = this.openWriter(incr.name);
+      this.snapshotInto(dbs, incr);
+    });
   }
 
   /**
    * CONFIG SET appendonly yes: whatever is in the directory is stale, so the first base is
    * written in the background and the manifest only names the new files once it is done.
+   * `withIncr`: appends go to a new incr file.
    */
   enableAtRuntime(dbs: Databases, withIncr = true): void {
     this.layout.readIfAny();
-    this.beginRewrite(dbs, false, withIncr);
+    const newIncr = withIncr ? this.layout.addIncr() : null;
+    if (newIncr !== null) this.writer = this.openWriter(newIncr.name);
+    this.snapshotInto(dbs, newIncr);
   }
 
-  /**
-   * `live`: the current files stay in the manifest until the new base is done (a running
-   * AOF); otherwise the manifest only changes then. `withIncr`: appends go to a new incr file.
-   */
-  private beginRewrite(dbs: Databases, filesAreLive: boolean, withIncr = true): void {
-    const newIncr = withIncr ? this.layout.addIncr(filesAreLive) : null;
-    if (newIncr !== null) this.writer = this.openWriter(newIncr.name);
+  /** Starts the snapshot that becomes the new base; its commit names `newIncr` after it. */
+  private snapshotInto(dbs: Databases, newIncr: AofFile | null): void {
     const base = this.layout.nextBase();
     const enc = this.layout.baseEncoder();
     const started = Date.now();
@@ -174,6 +190,12 @@ export class Aof {
     });
   }
 
+  /** A rewrite start in flight will not switch files (the manifest may list an empty incr: harmless). */
+  private dropRewriteStart(): void {
+    this.generation++;
+    this.starting = false;
+  }
+
   info(): Record<string, string | number> {
     return {
       aof_rewrite_in_progress: this.rewriting ? 1 : 0,
@@ -194,6 +216,7 @@ export class Aof {
 
   /** Shutdown: everything written and fsynced. */
   closeForShutdown(): void {
+    this.dropRewriteStart();
     this.rewriteJob?.abort();
     this.rewriteJob = null;
     if (this.writer) {
@@ -205,6 +228,7 @@ export class Aof {
 
   /** Turning appendonly off at runtime: what was fed still reaches the file. */
   close(): void {
+    this.dropRewriteStart();
     this.rewriteJob?.abort();
     this.rewriteJob = null;
     try {

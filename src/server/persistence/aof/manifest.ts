@@ -132,7 +132,6 @@ function splitArgs(line: string): string[] | null {
   }
 }
 
-/** Writes the manifest so that a crash leaves the old or the new one: temp, fsync, rename, fsync dir. */
 /**
  * writeManifest on the thread pool (write, fsync, rename, directory fsync): the commit at
  * the end of a rewrite, so a slow fsync (ext4 commits the journal, and with it whatever
@@ -167,6 +166,7 @@ export function writeManifestAsync(dir: string, name: string, files: AofFile[], 
   });
 }
 
+/** Writes the manifest so that a crash leaves the old or the new one: temp, fsync, rename, fsync dir. */
 export function writeManifest(dir: string, name: string, files: AofFile[]): void {
   const tmp = path.join(dir, `temp-${name}`);
   const fd = fs.openSync(tmp, 'w');

@@ -141,7 +141,9 @@ export class AofWriter {
    * Rewrite switch-over: what is buffered is written now (the reply order needs it in this
    * file), then the fsync and the close run on the thread pool. An fsync on the event loop
    * here (there were two: syncNow and close) waits for all the file has not written back
-   * yet, and every client waits with it at the start of each rewrite.
+   * yet, and every client waits with it at the start of each rewrite. Under `always` the
+   * buffered commands' replies leave this turn, after the new file's fsync only: they are
+   * synced here (every earlier turn was, so this is one turn's bytes).
    */
   retire(): void {
     if (this.closed) return;
@@ -150,6 +152,7 @@ export class AofWriter {
       fs.writeSync(this.fd, data);
       this.size += data.length;
       this.log.clear();
+      if (this.policy() === 'always') fs.fdatasyncSync(this.fd);
     }
     this.closed = true;
     const fd = this.fd;

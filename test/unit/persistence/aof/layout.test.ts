@@ -6,7 +6,7 @@ import { Databases } from '../../../../src/server/databases.js';
 import { Keyspace } from '../../../../src/server/keyspace.js';
 import { AofBaseEncoder } from '../../../../src/server/persistence/aof/base-aof.js';
 import { AofLayout } from '../../../../src/server/persistence/aof/layout.js';
-import { parseManifest } from '../../../../src/server/persistence/aof/manifest.js';
+import { type AofFile, parseManifest } from '../../../../src/server/persistence/aof/manifest.js';
 import type { EncoderFactory } from '../../../../src/server/persistence/background-save.js';
 import { defaultAux, loadRdbInto, RdbEncoder } from '../../../../src/server/persistence/rdb/index.js';
 
@@ -103,8 +103,14 @@ describe('AofLayout', () => {
     const l = layout();
     l.createIfMissing(new Databases());
     expect(l.currentIncr()).toEqual({ name: 'appendonly.aof.1.incr.aof', seq: 1, type: 'i' });
-    const incr2 = l.addIncr(true);
+    const before = manifestText();
+    const added = new Promise<[Error | null, AofFile]>((r) => l.addLiveIncr((err, incr) => r([err, incr])));
+    // the manifest is written on the thread pool: until then it stands as it was
+    expect(manifestText()).toBe(before);
+    const [addErr, incr2] = await added;
+    expect(addErr).toBeNull();
     expect(incr2).toEqual({ name: 'appendonly.aof.2.incr.aof', seq: 2, type: 'i' });
+    expect(l.files).toContain(incr2);
     expect(parseManifest(manifestText(), 'm').map((f) => f.name)).toEqual(['appendonly.aof.1.base.rdb', 'appendonly.aof.1.incr.aof', 'appendonly.aof.2.incr.aof']);
     const base2 = l.nextBase();
     expect(base2).toEqual({ name: 'appendonly.aof.2.base.rdb', seq: 2, type: 'b' });
@@ -118,10 +124,22 @@ describe('AofLayout', () => {
     expect(l.currentIncr()).toBe(incr2);
   });
 
+  it('a live incr whose manifest cannot be written: the error, the file removed, files as they were', async () => {
+    const l = layout();
+    l.createIfMissing(new Databases());
+    const before = [...l.files];
+    const dir = aofDir();
+    fs.mkdirSync(path.join(dir, 'temp-appendonly.aof.manifest')); // the temp manifest cannot be opened for writing
+    const [err, incr] = await new Promise<[Error | null, AofFile]>((r) => l.addLiveIncr((e, f) => r([e, f])));
+    expect(err?.message).toMatch(/EISDIR/);
+    expect(fs.existsSync(path.join(dir, incr.name))).toBe(false);
+    expect(l.files).toEqual(before);
+  });
+
   it('a commit that cannot write the manifest says so and leaves the files as they were', async () => {
     const l = layout();
     l.createIfMissing(new Databases());
-    const incr2 = l.addIncr(true);
+    const incr2 = await new Promise<AofFile>((r) => l.addLiveIncr((_e, f) => r(f)));
     const before = [...l.files];
     fs.rmSync(aofDir(), { recursive: true });
     const err = await new Promise<Error | null>((r) => l.commit(l.nextBase(), incr2, r));
@@ -132,7 +150,7 @@ describe('AofLayout', () => {
   it('an incr added while no incr is live is only in files until the base commits', () => {
     const l = layout();
     l.createIfMissing(new Databases());
-    const incr2 = l.addIncr(false);
+    const incr2 = l.addIncr();
     expect(l.files).toContain(incr2);
     expect(manifestText()).not.toContain(incr2.name);
   });
