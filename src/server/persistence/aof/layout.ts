@@ -119,13 +119,15 @@ export class AofLayout {
    * on the thread pool. On ext4 the manifest's fsync commits the journal, which first writes
    * back the data the AOF has dirty: 180 ms on the event loop at 1M keys with appendfsync no
    * (strace), the longest stall clients saw in a rewrite. `done` gets the file once the new
-   * manifest is durable (and `files` lists it); on an error the file is removed.
+   * manifest is durable (and `files` lists it). On an error the empty file stays: the error
+   * may come after the rename (the directory's fsync), and a manifest naming a missing file
+   * would refuse to load.
    */
   addLiveIncr(done: (err: Error | null, incr: AofFile) => void): void {
     const incr = this.createNextIncr();
     const during = [...this.files.filter((f) => f.type !== 'h'), incr];
     writeManifestAsync(this.dirPath, this.manifest, during, (err) => {
-      if (err) return fs.rm(path.join(this.dirPath, incr.name), { force: true }, () => done(err, incr));
+      if (err) return done(err, incr);
       this.files = during;
       done(null, incr);
     });
