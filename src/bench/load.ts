@@ -26,6 +26,7 @@ import { createWorkload } from '../harness/workload/generators.js';
 import { RespConnection } from '../harness/workload/resp-connection.js';
 import { loadWorkers } from '../shared/load-workers.js';
 import { driverSetOps, fail as failScript, fmt, median, redisBenchmark, requireBinaries } from './lib.js';
+import { procCpuMs } from './proc-stat.js';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 50);
 const PIPELINES = (process.env.PIPELINES ?? '1,16').split(',').map(Number);
@@ -50,23 +51,16 @@ interface Closed {
   busy: number[];
 }
 
-/** CPU time (user + system) of process `pid` so far, ms: /proc/<pid>/stat, 100 ticks a second. */
-function cpuMs(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'latin1');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) * 10;
-}
-
 /**
  * Runs `f` and says how busy the server was meanwhile (its CPU time ÷ wall time). Near 100%
  * for both generators, the server is the bottleneck: the ratio then measures the server's
  * pace under each, not which generator is faster.
  */
 async function busyDuring<T>(pid: number, f: () => Promise<T> | T): Promise<{ value: T; busy: number }> {
-  const c0 = cpuMs(pid);
+  const c0 = procCpuMs(pid) ?? 0;
   const t0 = performance.now();
   const value = await f();
-  return { value, busy: (cpuMs(pid) - c0) / (performance.now() - t0) };
+  return { value, busy: ((procCpuMs(pid) ?? 0) - c0) / (performance.now() - t0) };
 }
 
 const pct = (xs: number[]): string => `${Math.round(100 * median(xs))}%`;

@@ -150,21 +150,23 @@ async function atSize(keys: number, values: ValueKind): Promise<AtSize> {
       made[k] = await makeFiles(k, keys, values, path.join(root, k));
     }
     execFileSync('sync');
-    const t = { rdb: { builtin: [], redis: [] }, aof: { builtin: [], redis: [] }, theirRdb: [], theirAof: [] } as {
-      rdb: Record<LocalTargetKind, number[]>;
-      aof: Record<LocalTargetKind, number[]>;
-      theirRdb: number[];
-      theirAof: number[];
-    };
-    const theirs = made.redis.dir;
-    for (let i = 0; i < LOADS; i++) {
-      for (const k of kinds) t.rdb[k].push(await loadOnce(k, path.join(made[k].dir, 'dump.rdb')));
-      t.theirRdb.push(await loadOnce('builtin', path.join(theirs, 'dump.rdb')));
-      for (const k of kinds) t.aof[k].push(await loadOnce(k, path.join(made[k].dir, 'appendonlydir')));
-      t.theirAof.push(await loadOnce('builtin', path.join(theirs, 'appendonlydir')));
+    const own = (k: LocalTargetKind, file: string) => path.join(made[k].dir, file);
+    // [what, server, files]: each server its own, then the built-in server redis-server's
+    const runs: Array<[string, LocalTargetKind, string]> = [];
+    for (const file of ['dump.rdb', 'appendonlydir']) {
+      for (const k of kinds) runs.push([`${file} ${k}`, k, own(k, file)]);
+      runs.push([`${file} theirs`, 'builtin', own('redis', file)]);
     }
-    const med = (r: Record<LocalTargetKind, number[]>) => ({ builtin: median(r.builtin), redis: median(r.redis) });
-    return { made, rdb: med(t.rdb), aof: med(t.aof), theirRdb: median(t.theirRdb), theirAof: median(t.theirAof) };
+    const times = new Map(runs.map(([what]) => [what, [] as number[]]));
+    for (let i = 0; i < LOADS; i++) for (const [what, kind, file] of runs) times.get(what)!.push(await loadOnce(kind, file));
+    const med = (what: string): number => median(times.get(what)!);
+    return {
+      made,
+      rdb: { builtin: med('dump.rdb builtin'), redis: med('dump.rdb redis') },
+      aof: { builtin: med('appendonlydir builtin'), redis: med('appendonlydir redis') },
+      theirRdb: med('dump.rdb theirs'),
+      theirAof: med('appendonlydir theirs'),
+    };
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

@@ -16,6 +16,7 @@ import { probeReady } from '../harness/measure/recovery-probe.js';
 import { repoRoot } from '../harness/repo.js';
 import { freePort } from '../harness/targets/ports.js';
 import { median } from '../report/stats.js';
+import { procCpuMs } from './proc-stat.js';
 
 const BIN = path.join(repoRoot, 'bin', 'durabench');
 const argv = process.argv.slice(2);
@@ -32,19 +33,10 @@ const extraNodeFlags = (flag('--node-flags') ?? '').split(/\s+/).filter(Boolean)
 const snapshotBlob = flag('--snapshot-blob');
 
 /**
- * CPU time (user + system, ms) of this process's reaped children so far: fields 16 and 17 of
- * /proc/self/stat, in clock ticks (100 per second on Linux). On a busy shared machine the wall
- * clock swings with the other load; the CPU a start-up burns does much less. null off Linux.
+ * CPU time (user + system, ms) of this process's reaped children so far. On a busy shared
+ * machine the wall clock swings with the other load; the CPU a start-up burns does much less.
  */
-function childrenCpuMs(): number | null {
-  try {
-    const stat = fs.readFileSync('/proc/self/stat', 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[13]) + Number(f[14])) * 10;
-  } catch {
-    return null;
-  }
-}
+const childrenCpuMs = (): number | null => procCpuMs('self', true);
 
 /** nearest-rank percentile */
 function percentile(xs: readonly number[], p: number): number {

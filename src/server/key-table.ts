@@ -57,9 +57,14 @@ const ENC_SHIFT = 28;
 const ENC_MASK = 3 << ENC_SHIFT;
 const SHARED_INT_MASK = (1 << 14) - 1;
 
-/** An empty index of `n` slots (a power of two). */
+/** An empty index of `n` slots (a power of two): two int32s a slot. */
 function newIndex(n: number): Int32Array {
   return untrackedInt32s(2 * n);
+}
+
+/** The slot count of an index, less one (its slots are a power of two). */
+function maskOf(index: Int32Array): number {
+  return (index.length >> 1) - 1;
 }
 
 function pow2AtLeast(n: number): number {
@@ -127,7 +132,7 @@ export class KeyTable<C extends Collection = Collection> {
   /** Sizes the index for `n` more keys at once (an RDB's RESIZEDB hint), so loading never rehashes. */
   reserve(n: number): void {
     const want = pow2AtLeast(2 * (this.live + n) + 2);
-    if (want > this.slots.length >> 1) this.rebuild(want);
+    if (want > maskOf(this.slots) + 1) this.rebuild(want);
   }
 
   // ---- lookups ----
@@ -411,7 +416,7 @@ export class KeyTable<C extends Collection = Collection> {
   rehashStep(slots: number): boolean {
     const old = this.old;
     if (old === null) return true;
-    const n = old.length >> 1;
+    const n = maskOf(old) + 1;
     const end = Math.min(n, this.oldPos + slots);
     for (let i = this.oldPos; i < end; i++) {
       const s = old[2 * i]!;
@@ -462,7 +467,7 @@ export class KeyTable<C extends Collection = Collection> {
   }
 
   private probe(slots: Int32Array, key: string, h: number): number {
-    const mask = (slots.length >> 1) - 1;
+    const mask = maskOf(slots);
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = slots[2 * i]!;
       if (s === EMPTY) return -1;
@@ -471,7 +476,7 @@ export class KeyTable<C extends Collection = Collection> {
   }
 
   private probeBytes(slots: Int32Array, kbuf: Buffer, koff: number, klen: number, h: number): number {
-    const mask = (slots.length >> 1) - 1;
+    const mask = maskOf(slots);
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = slots[2 * i]!;
       if (s === EMPTY) return -1;
@@ -488,7 +493,7 @@ export class KeyTable<C extends Collection = Collection> {
 
   /** Finds `key` in `slots`, turns its slot into a tombstone; returns its entry or -1. */
   private unlinkHashed(slots: Int32Array, key: string, h: number): number {
-    const mask = (slots.length >> 1) - 1;
+    const mask = maskOf(slots);
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = slots[2 * i]!;
       if (s === EMPTY) return -1;
@@ -500,7 +505,7 @@ export class KeyTable<C extends Collection = Collection> {
   }
 
   private unlinkEntry(slots: Int32Array, e: number, h: number): boolean {
-    const mask = (slots.length >> 1) - 1;
+    const mask = maskOf(slots);
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = slots[2 * i]!;
       if (s === EMPTY) return false;
@@ -575,7 +580,7 @@ export class KeyTable<C extends Collection = Collection> {
     m[i + KLEN] = klen;
     m[i + VLEN] = vlen;
     this.live++;
-    if (2 * (this.filled + 1) > this.slots.length >> 1) this.grow();
+    if (2 * (this.filled + 1) > maskOf(this.slots) + 1) this.grow();
     this.place(h, e);
     return e;
   }
@@ -616,7 +621,7 @@ export class KeyTable<C extends Collection = Collection> {
 
   private place(h: number, e: number): void {
     const slots = this.slots;
-    const mask = (slots.length >> 1) - 1;
+    const mask = maskOf(slots);
     let i = h & mask;
     while (slots[2 * i]! > 0) i = (i + 1) & mask;
     if (slots[2 * i] === EMPTY) this.filled++;

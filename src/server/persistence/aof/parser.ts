@@ -59,7 +59,8 @@ export class AofParser {
 /**
  * Parses "<digits>\r\n" at p into `line`. A JS scan, not Buffer.indexOf: these lines are a few
  * bytes long, and the C++ call per line (four per SET) was 11% of loading a 1M-key AOF.
- * Returns false when the line is not complete yet; `line.value` is null when it is malformed.
+ * Returns false when the line is not complete yet; `line.value` is null when it is malformed
+ * (a line with a byte that is not a digit still ends at its CR).
  */
 const line = { value: 0 as number | null, next: 0 };
 function readLine(b: Buffer, p: number): boolean {
@@ -69,13 +70,16 @@ function readLine(b: Buffer, p: number): boolean {
   if (neg) i++;
   let n = 0;
   let digits = 0;
+  let ok = true;
   for (; i < len; i++) {
     const c = b[i]!;
     if (c === 13) break;
     const d = c - 48;
-    if (d < 0 || d > 9 || digits === 18) return malformed(b, p, i);
-    n = n * 10 + d;
-    digits++;
+    if (d < 0 || d > 9 || digits === 18) ok = false;
+    else {
+      n = n * 10 + d;
+      digits++;
+    }
   }
   if (i + 1 >= len) {
     // no CR yet, or the LF is not read yet: more bytes may complete it (unless it is too long)
@@ -85,22 +89,6 @@ function readLine(b: Buffer, p: number): boolean {
     return true;
   }
   line.next = i + 2;
-  line.value = b[i + 1] !== 10 || digits === 0 ? null : neg ? -n : n;
-  return true;
-}
-
-/** The line at p is not a number (a bad byte at `at`): past its CR, or not complete yet. */
-function malformed(b: Buffer, p: number, at: number): boolean {
-  const cr = b.indexOf(13, at);
-  if (cr < 0 || cr + 1 >= b.length) {
-    if (b.length - p > 32) {
-      line.value = null;
-      line.next = p;
-      return true;
-    }
-    return false;
-  }
-  line.value = null;
-  line.next = cr + 2;
+  line.value = ok && digits > 0 && b[i + 1] === 10 ? (neg ? -n : n) : null;
   return true;
 }
