@@ -140,7 +140,7 @@ describe.skipIf(skip)(`external target through a wrapper script${skip ? ' (skipp
   }
 
   // A daemon-style start still underway when the harness dies (`docker run -d` takes a while;
-  // here the server comes up 1 s after the start command signals the harness): the first kill
+  // here the server comes up 1 s after the start signals the harness): the first kill
   // finds nothing, killing the start's process group does not reach a server in a session of
   // its own, and the server comes up later. The state is outside the trial's dir, as a
   // container's is. The reaper runs a failed kill command again until it succeeds.
@@ -148,14 +148,16 @@ describe.skipIf(skip)(`external target through a wrapper script${skip ? ' (skipp
     it.concurrent(`${sig} of the harness while a daemon-style start is underway: the server that comes up later is killed`, async () => {
       const state = fs.mkdtempSync(path.join(tmp, 'state-'));
       const spec = `${state}.json`;
-      const late = `(setsid sh -c 'sleep 1; exec sh test/fixtures/local-redis.sh start "$@"' sh {port} ${state} {flags} >/dev/null 2>&1 &)`;
+      // the harness is signalled from inside the new session: signalled before setsid ran,
+      // the harness's kill of the start's process group could still reach the late server's shell
+      const late = `(setsid sh -c 'kill -s ${sig.slice(3)} "$0"; sleep 1; exec sh test/fixtures/local-redis.sh start "$@"' $PPID {port} ${state} {flags} >/dev/null 2>&1 &)`;
       fs.writeFileSync(
         spec,
         JSON.stringify({
           name: 'late',
           port: '{port}',
           foreground: false,
-          start: `${late}; kill -s ${sig.slice(3)} $PPID`,
+          start: late,
           kill: `sh test/fixtures/local-redis.sh kill {port} ${state} {signal}`,
         }),
       );
