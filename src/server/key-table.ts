@@ -276,18 +276,28 @@ export class KeyTable<C extends Collection = Collection> {
   }
 
   /**
-   * Adds a key that is not in the table, both strings given as bytes (loading an RDB
-   * string record without making JS strings); returns its entry. The caller checks
-   * absence (findBytes) when the table may hold the key already.
+   * Adds a key given as bytes with its string value (loading an RDB string record without
+   * making JS strings); returns its entry, or -1 when the table holds the key already
+   * (nothing changed). One probe finds both: where the key would be and whether it is there.
    */
   addBytes(kbuf: Buffer, koff: number, klen: number, vbuf: Buffer, voff: number, vlen: number, h = hashBytes(kbuf, koff, klen)): number {
+    if (2 * (this.filled + 1) > maskOf(this.slots) + 1) this.grow();
+    if (this.old !== null) {
+      this.rehashStep(REHASH_STEP);
+      if (this.old !== null && this.probeBytes(this.old, kbuf, koff, klen, h) >= 0) return -1;
+    }
+    const slots = this.slots;
+    const at = this.slotForBytes(slots, kbuf, koff, klen, h);
+    if (at < 0) return -1;
     const ref = this.arena.alloc(klen + vlen);
     const buf = this.arena.buffer(ref);
     const off = this.arena.offset(ref);
     copyBytes(kbuf, koff, klen, buf, off);
     copyBytes(vbuf, voff, vlen, buf, off + klen);
-    if (this.old !== null) this.rehashStep(REHASH_STEP);
-    const e = this.insert(h, ref, klen, vlen);
+    const e = this.newEntry(h, ref, klen, vlen);
+    if (slots[2 * at] === EMPTY) this.filled++;
+    slots[2 * at] = e + 1;
+    slots[2 * at + 1] = h;
     const n = sharedIntegerBytes(vbuf, voff, vlen);
     this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP] = n < 0 ? lru.now : SHARED | n;
     return e;
@@ -491,6 +501,26 @@ export class KeyTable<C extends Collection = Collection> {
     }
   }
 
+  /** Where the key in kbuf[koff, +klen) goes in `slots` (the probe's first free slot), or -1 when it is there. */
+  private slotForBytes(slots: Int32Array, kbuf: Buffer, koff: number, klen: number, h: number): number {
+    const mask = maskOf(slots);
+    let free = -1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const s = slots[2 * i]!;
+      if (s === EMPTY) return free < 0 ? i : free;
+      if (s === DELETED) {
+        if (free < 0) free = i;
+      } else if (slots[2 * i + 1] === h && this.keyLength(s - 1) === klen) {
+        const e = s - 1;
+        const buf = this.buffer(e);
+        const off = this.keyOffset(e);
+        let j = 0;
+        while (j < klen && buf[off + j] === kbuf[koff + j]) j++;
+        if (j === klen) return -1;
+      }
+    }
+  }
+
   /** Finds `key` in `slots`, turns its slot into a tombstone; returns its entry or -1. */
   private unlinkHashed(slots: Int32Array, key: string, h: number): number {
     const mask = maskOf(slots);
@@ -565,6 +595,14 @@ export class KeyTable<C extends Collection = Collection> {
 
   /** Takes an entry number and indexes it. */
   private insert(h: number, ref: number, klen: number, vlen: number): number {
+    const e = this.newEntry(h, ref, klen, vlen);
+    if (2 * (this.filled + 1) > maskOf(this.slots) + 1) this.grow();
+    this.place(h, e);
+    return e;
+  }
+
+  /** Takes an entry number (a freed one first) and fills it in; the caller indexes it. */
+  private newEntry(h: number, ref: number, klen: number, vlen: number): number {
     let e: number;
     if (this.freeCount > 0) e = this.free[--this.freeCount]!;
     else {
@@ -580,8 +618,6 @@ export class KeyTable<C extends Collection = Collection> {
     m[i + KLEN] = klen;
     m[i + VLEN] = vlen;
     this.live++;
-    if (2 * (this.filled + 1) > maskOf(this.slots) + 1) this.grow();
-    this.place(h, e);
     return e;
   }
 

@@ -8,8 +8,7 @@ import { AofBaseEncoder } from './aof/base-aof.js';
 import { Aof } from './aof/aof.js';
 import type { FlushResult } from './aof/writer.js';
 import type { EncoderFactory, SnapshotStrategy } from './background-save.js';
-import { defaultAux, loadRdbIntoAsync, RdbEncoder } from './rdb/index.js';
-import { readShared } from './rdb/crc64-thread.js';
+import { defaultAux, loadRdbFileAsync, RdbEncoder } from './rdb/index.js';
 import { RdbSaves } from './rdb-saves.js';
 
 /** What persistence needs from the server, passed as one object (no import of the Server). */
@@ -131,9 +130,8 @@ export class Persistence {
         }
         this.aof.open(dbs);
       } else if (fs.existsSync(this.rdbPath())) {
-        const buf = readShared(this.rdbPath());
         // Yields between steps: clients get -LOADING meanwhile instead of nothing.
-        const st = await loadRdbIntoAsync(buf, dbs);
+        const st = await loadRdbFileAsync(this.rdbPath(), dbs);
         this.server.log.notice(`DB loaded from disk: ${((performance.now() - t0) / 1000).toFixed(3)} seconds (${st.loaded} keys)`);
         dbs.dirty = 0;
       }

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from '../../log.js';
-import { type LoadTarget, loadRdbIntoAsync } from '../rdb/index.js';
-import { readShared } from '../rdb/crc64-thread.js';
+import { type LoadTarget, loadRdbFileAsync } from '../rdb/index.js';
+import { untrackedBytes } from '../../store/untracked.js';
 import { AofError } from './aof-error.js';
 import type { AofFile } from './manifest.js';
 import { AofParser, type ParseStatus } from './parser.js';
@@ -16,6 +16,38 @@ const UNEXPECTED_EOF = (name: string): string =>
   `Unexpected end of file reading the append only file ${name}. You can: ` +
   '1) Make a backup of your AOF file, then use ./redis-check-aof --fix <filename.manifest>. ' +
   "2) Alternatively you can set the 'aof-load-truncated' configuration option to yes and restart the server.";
+
+/** Whether a file begins with "REDIS": a base file in the RDB format. */
+function startsWithRdbMagic(file: string): boolean {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const head = Buffer.alloc(5);
+    return fs.readSync(fd, head, 0, 5, 0) === 5 && head.latin1Slice(0, 5) === 'REDIS';
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/**
+ * A file of commands, whole, in memory V8 does not count toward its heap limits
+ * (untracked.ts): a 100 MB AOF read into an ordinary Buffer would schedule collections.
+ */
+function readWhole(file: string): Buffer {
+  const fd = fs.openSync(file, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const buf = untrackedBytes(size);
+    let n = 0;
+    while (n < size) {
+      const got = fs.readSync(fd, buf, n, size - n, n);
+      if (got === 0) break;
+      n += got;
+    }
+    return n === size ? buf : buf.subarray(0, n);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
 
 /**
  * Replays the files a manifest lists, base first then incr files by sequence, yielding to
@@ -40,13 +72,13 @@ export async function loadAofFiles(
     const f = live[i]!;
     const file = path.join(dir, f.name);
     if (!fs.existsSync(file)) throw new AofError(`The AOF file ${f.name} listed in the manifest doesn't exist`);
-    const buf = readShared(file);
-    if (f.type === 'b') baseSize = buf.length;
-    if (buf.length >= 5 && buf.latin1Slice(0, 5) === 'REDIS') {
+    if (f.type === 'b') baseSize = fs.statSync(file).size;
+    if (startsWithRdbMagic(file)) {
       // As Redis loads an AOF preamble: expired keys stay; active expiry removes them later.
-      await loadRdbIntoAsync(buf, dbs, { skipExpired: false });
+      await loadRdbFileAsync(file, dbs, { skipExpired: false });
       continue;
     }
+    const buf = readWhole(file);
     o.beginFile?.();
     const parser = new AofParser(buf);
     const tx = new TransactionReplay(exec);

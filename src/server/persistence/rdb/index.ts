@@ -2,16 +2,16 @@
  * RDB persistence: the format (encoder/decoder and their primitives) and whole-file
  * helpers for the keyspace. The background snapshot drives RdbEncoder itself.
  */
+import fs from 'node:fs';
 import { VERSION } from '../../version.js';
 import { type EntryCursor, KeyTable } from '../../key-table.js';
 import { Databases } from '../../databases.js';
 import type { Collection, Keyspace } from '../../keyspace.js';
 import { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
-import { checkFooter, loadRdb, RdbLoader } from './decoder.js';
+import { footerMatches, loadRdb, RdbLoader, type RdbSource } from './decoder.js';
 import type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats, RdbStringBytesHandler } from './load-types.js';
 import { RdbError } from './rdb-error.js';
-import { hashBytes } from '../../store/key-hash.js';
-import { crc64 } from './crc64.js';
+import { Crc64 } from './crc64.js';
 import { crc64InThread, THREAD_CRC_MIN_BYTES, type ThreadCrc } from './crc64-thread.js';
 import { SLICE_MS, sliced } from '../sliced.js';
 
@@ -22,7 +22,7 @@ export { RdbError } from './rdb-error.js';
 export { RdbEncoder, type RdbEncoderOptions } from './encoder.js';
 export { RdbWriter, type RdbSink, type RdbWriterOptions } from './writer.js';
 export { RdbReader } from './reader.js';
-export { loadRdb, RdbLoader } from './decoder.js';
+export { loadRdb, RdbLoader, RDB_WINDOW_BYTES, type RdbSource } from './decoder.js';
 export type { LoadRdbOptions, RdbEntryHandler, RdbLoadStats, RdbStringBytesHandler } from './load-types.js';
 export { ziplistEntries } from './ziplist.js';
 export { listpackEntries } from './listpack.js';
@@ -119,10 +119,8 @@ function collector(options: LoadIntoOptions, fileBytes: number, databases: numbe
       }
       const t = c.table;
       // A key twice in one file: the last one wins (rare; through strings).
-      const h = hashBytes(kbuf, koff, klen); // once for the lookup and the add
-      let e = t.findBytes(kbuf, koff, klen, h);
-      if (e < 0) e = t.addBytes(kbuf, koff, klen, vbuf, voff, vlen, h);
-      else t.set(kbuf.latin1Slice(koff, koff + klen), vbuf.latin1Slice(voff, voff + vlen));
+      let e = t.addBytes(kbuf, koff, klen, vbuf, voff, vlen);
+      if (e < 0) e = t.set(kbuf.latin1Slice(koff, koff + klen), vbuf.latin1Slice(voff, voff + vlen));
       t.setExpireAt(e, expireAt);
     },
     onResize: (dbSize) => {
@@ -230,39 +228,68 @@ export const DEFAULT_LOAD_YIELD_EVERY = 50_000;
  * the keyspace is partial: nothing else may write it, and nothing may save it (a shutdown
  * while loading must not save, as Redis forces NOSAVE then).
  */
-export async function loadRdbIntoAsync(buf: Buffer, target: LoadTarget, options: LoadIntoAsyncOptions = {}): Promise<LoadIntoStats> {
+export function loadRdbIntoAsync(buf: Buffer, target: LoadTarget, options: LoadIntoAsyncOptions = {}): Promise<LoadIntoStats> {
+  return loadAsync(buf, buf.length, null, target, options);
+}
+
+/**
+ * loadRdbIntoAsync of a file, read through a window (RdbLoader) rather than whole; a large
+ * one is checksummed on a thread meanwhile, which reads the file itself.
+ */
+export async function loadRdbFileAsync(file: string, target: LoadTarget, options: LoadIntoAsyncOptions = {}): Promise<LoadIntoStats> {
+  const fd = fs.openSync(file, 'r');
+  let thread: ThreadCrc | null = null;
+  try {
+    const size = fs.fstatSync(fd).size;
+    const source: RdbSource = { size, read: (buf, offset, length, position) => fs.readSync(fd, buf, offset, length, position) };
+    if ((options.verifyChecksum ?? true) && size >= THREAD_CRC_MIN_BYTES) thread = crc64InThread(fd, size - 8);
+    return await loadAsync(source, size, thread, target, options);
+  } finally {
+    // the thread reads through the fd: it stops before the fd goes
+    await thread?.cancel();
+    fs.closeSync(fd);
+  }
+}
+
+async function loadAsync(input: Buffer | RdbSource, bytes: number, thread: ThreadCrc | null, target: LoadTarget, options: LoadIntoAsyncOptions): Promise<LoadIntoStats> {
   const every = options.yieldEvery ?? DEFAULT_LOAD_YIELD_EVERY;
   if (!(every >= 1)) throw new RangeError(`yieldEvery must be at least 1, got ${every}`);
   const sliceMs = options.sliceMs ?? SLICE_MS;
   const t = targetOf(target);
-  const c = collector(options, buf.length, t.count);
-  // A large file in shared memory (readShared) is checksummed on a thread meanwhile.
-  const verify = options.verifyChecksum ?? true;
-  const thread = verify && buf.length >= THREAD_CRC_MIN_BYTES ? crc64InThread(buf, buf.length - 8) : null;
-  const loader = new RdbLoader(buf, c.onEntry, {
+  const c = collector(options, bytes, t.count);
+  const loader = new RdbLoader(input, c.onEntry, {
     ...options,
-    verifyChecksum: thread === null ? verify : false,
+    verifyChecksum: thread === null ? (options.verifyChecksum ?? true) : false,
     onResize: c.onResize,
     onStringBytes: c.onStringBytes,
     onSelectDb: c.onSelectDb,
   });
-  try {
-    await sliced(every, sliceMs, (k) => loader.step(k));
-    if (thread !== null) await checkThreadFooter(loader.stats, buf, thread);
-  } finally {
-    thread?.cancel();
-  }
+  await sliced(every, sliceMs, (k) => loader.step(k));
+  if (thread !== null) await checkThreadFooter(loader, input as RdbSource, thread);
   const loaded = loadedKeys(c);
   const applier = new Applier(c, t);
   await sliced(every, sliceMs, (k) => applier.step(k));
   return { ...loader.stats, loaded, expired: c.expired };
 }
 
-/** The footer check, for a checksum taken on a thread (of all but the last 8 bytes). */
-async function checkThreadFooter(stats: RdbLoadStats, buf: Buffer, thread: ThreadCrc): Promise<void> {
+/** The footer check, for a checksum taken on a thread (of all but the file's last 8 bytes). */
+async function checkThreadFooter(loader: RdbLoader, src: RdbSource, thread: ThreadCrc): Promise<void> {
+  const stats = loader.stats;
   if (stats.version < 5) return;
   const eofEnd = stats.bytes - 8;
   // bytes after the footer (not Redis's own files): the thread summed the wrong range
-  const sum = eofEnd === thread.length ? await thread.result : crc64(buf.subarray(0, eofEnd));
-  stats.checksumVerified = checkFooter(buf, eofEnd, sum);
+  const sum = eofEnd === thread.length ? await thread.result : crc64OfSource(src, eofEnd);
+  stats.checksumVerified = footerMatches(loader.footer, sum, eofEnd);
+}
+
+function crc64OfSource(src: RdbSource, length: number): bigint {
+  const crc = new Crc64();
+  const buf = Buffer.allocUnsafe(1 << 20);
+  for (let at = 0; at < length; ) {
+    const got = src.read(buf, 0, Math.min(buf.length, length - at), at);
+    if (got === 0) throw new RdbError('RDB file is truncated: it shrank while being read', at);
+    crc.update(buf.subarray(0, got));
+    at += got;
+  }
+  return crc.digest();
 }

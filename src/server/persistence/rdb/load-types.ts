@@ -45,4 +45,6 @@ export interface LoadRdbOptions {
   onSelectDb?: (db: number) => void;
   /** When given, string records come here as bytes instead of to onEntry as JS strings. */
   onStringBytes?: RdbStringBytesHandler;
+  /** A file (RdbSource) is read through a window of this many bytes at first (default RDB_WINDOW_BYTES). */
+  windowBytes?: number;
 }

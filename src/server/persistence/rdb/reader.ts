@@ -1,7 +1,8 @@
 /**
  * RDB primitives for reading (rdbLoadLen, rdbGenericLoadStringObject, rdbLoadDoubleValue…),
- * over a whole file in memory. Every read is bounds-checked: running off the end is an
- * RdbError saying what was being read, never a RangeError or a garbage value.
+ * over a whole file in memory or a window of one being read. Every read is bounds-checked:
+ * running off the end is an RdbError saying what was being read, never a RangeError or a
+ * garbage value; running off a window with more of the file to come is NEED_MORE.
  */
 import {
   RDB_ENC_INT16,
@@ -35,6 +36,13 @@ export function parseScore(s: string): number {
   throw new RdbError(`corrupt zset: score "${s}" is not a number`);
 }
 
+/**
+ * Thrown instead of a truncation error when the bytes run out at the end of a window and
+ * the file goes on: RdbLoader moves the window and reads the record again from its mark.
+ * One object, made once: it is thrown once per window.
+ */
+export const NEED_MORE = new RdbError('the window ends inside a record');
+
 /** LZF strings up to this size are decompressed into a reused buffer. */
 const SCRATCH_MAX = 1 << 20;
 
@@ -48,14 +56,38 @@ export class RdbReader {
   rangeLen = 0;
   /** Reused LZF output: [0] for string(), [1] and [2] for stringRange's slots. */
   private readonly scratches: Buffer[] = [Buffer.alloc(0), Buffer.alloc(0), Buffer.alloc(0)];
-  private readonly end: number;
+  /** The readable bytes are buf[0, end); `more`: the file goes on past them. */
+  end: number;
+  more = false;
+  /** Where the record being read began, and lzfCount then (mark/rewind). */
+  private markPos = 0;
+  private markLzf = 0;
 
-  constructor(readonly buf: Buffer) {
+  constructor(public buf: Buffer) {
     this.end = buf.length;
   }
 
+  /** Reads go on in `buf` (the window moved: the caller adjusts pos). */
+  window(buf: Buffer, end: number, more: boolean): void {
+    this.buf = buf;
+    this.end = end;
+    this.more = more;
+  }
+
+  /** A record starts here. */
+  mark(): void {
+    this.markPos = this.pos;
+    this.markLzf = this.lzfCount;
+  }
+
+  /** Back to the last mark, to read that record again once the window has moved. */
+  rewind(): void {
+    this.pos = this.markPos;
+    this.lzfCount = this.markLzf;
+  }
+
   truncated(what: string): RdbError {
-    return new RdbError(`RDB file is truncated: unexpected end of file while reading ${what}`, this.pos);
+    return this.more ? NEED_MORE : new RdbError(`RDB file is truncated: unexpected end of file while reading ${what}`, this.pos);
   }
 
   u8(what: string): number {

@@ -55,10 +55,11 @@ export class RdbRecords {
     let n = 0;
     try {
       while (n < maxKeys) {
+        r.mark();
         const type = r.u8('the next opcode');
         switch (type) {
           case RDB_OPCODE_EXPIRETIME_MS: {
-            if (r.pos + 8 > buf.length) throw r.truncated('an expire time');
+            if (r.pos + 8 > r.end) throw r.truncated('an expire time');
             const lo = buf.readUInt32LE(r.pos);
             const hi = buf.readInt32LE(r.pos + 4);
             expireAt = hi * 0x100000000 + lo;
@@ -66,7 +67,7 @@ export class RdbRecords {
             continue;
           }
           case RDB_OPCODE_EXPIRETIME:
-            if (r.pos + 4 > buf.length) throw r.truncated('an expire time');
+            if (r.pos + 4 > r.end) throw r.truncated('an expire time');
             expireAt = buf.readInt32LE(r.pos) * 1000;
             r.pos += 4;
             continue;
