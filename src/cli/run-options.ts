@@ -52,7 +52,7 @@ export function parseShard(text: string): { index: number; count: number } {
 
 export function runOptions(y: Argv<object>): Argv<RunArgs> {
   return y
-    .positional('scenario', { type: 'string', describe: 'scenario .json, or a preset name (default, quick, real-redis, ci-gate, power-loss, disk-full, damaged-files, matrix)' })
+    .positional('scenario', { type: 'string', describe: 'scenario .json, or a preset name (default, quick, real-redis, ci-gate, power-loss, slow-fsync, disk-full, damaged-files, matrix)' })
     .option('target', { type: 'string', describe: `server(s) to run, comma list: ${TARGETS.join(', ')}, external:<file> (a server run by Docker, Kubernetes, ssh: see examples/targets)` })
     .option('modes', { type: 'string', describe: `comma list of ${MODES.join(', ')}` })
     .option('trials', { type: 'number', describe: 'trials per mode and target' })

@@ -51,6 +51,10 @@ export const DETAIL_KEYS: Readonly<Record<string, DetailSpec>> = {
   // sigkill-during-load
   killed_during_load: { head: 'killed\nwhile loading' },
   load_killed_after_ms: ms('killed after\n(into load)'),
+  // slow-fsync
+  fsync_delay_ms: ms('each fsync\nheld'),
+  killed_into_fsync_ms: ms('killed into\nan fsync'),
+  fsync_file: { head: 'file being\nsynced' },
 };
 
 export interface FaultTableOptions {

@@ -32,6 +32,7 @@ export const FAULT_ABBREV: Readonly<Record<string, string>> = {
   'sigkill-during-bgsave': 'kill-bgs',
   'sigkill-during-rewrite': 'kill-rw',
   'sigkill-during-load': 'kill-ld',
+  'slow-fsync': 'slowsync',
   sigterm: 'sigterm',
   'power-loss': 'power',
   'power-loss-torn': 'pwr-torn',

@@ -85,6 +85,7 @@ export const FAULTS = [
   'corrupt',
   'pause',
   'sigkill-during-load',
+  'slow-fsync',
 ] as const;
 export type FaultKind = (typeof FAULTS)[number];
 

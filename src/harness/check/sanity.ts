@@ -21,6 +21,7 @@ const CRASHES: Readonly<Record<string, string>> = {
   'sigkill-during-bgsave': 'SIGKILL',
   'sigkill-during-rewrite': 'SIGKILL',
   'sigkill-during-load': 'SIGKILL',
+  'slow-fsync': 'SIGKILL',
   'power-loss': 'power loss',
   'power-loss-torn': 'power loss',
 };

@@ -7,6 +7,7 @@ import { pause } from './pause-fault.js';
 import { sigkill, sigterm } from './signal-faults.js';
 import { sigkillDuringBgsave, sigkillDuringRewrite } from './snapshot-faults.js';
 import { powerLossFault, powerLossTornFault } from './power-loss.js';
+import { slowFsync } from './slow-fsync.js';
 
 /** Every fault kind, checked by the compiler: a new FaultKind needs its record here. */
 export const faults = {
@@ -21,6 +22,7 @@ export const faults = {
   corrupt,
   pause,
   'sigkill-during-load': sigkillDuringLoad,
+  'slow-fsync': slowFsync,
 } satisfies Record<FaultKind, Fault>;
 
 export type { Fault, FaultPlan, FaultContext, FaultOutcome, AfterExitContext, FaultSession, PrepareContext, RestartContext, RestartOutcome } from './fault.js';

@@ -19,6 +19,7 @@ export interface FaultNeeds {
 export const FAULT_NEEDS: Partial<Record<FaultKind, FaultNeeds>> = {
   'power-loss': { launch: true, dataDir: 'own' },
   'power-loss-torn': { launch: true, dataDir: 'own' },
+  'slow-fsync': { launch: true },
   'disk-full': { dataDir: 'own' },
   'torn-tail': { dataDir: 'files' },
   corrupt: { dataDir: 'files' },
