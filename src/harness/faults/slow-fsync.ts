@@ -4,8 +4,8 @@
  * holds every fsync and fdatasync of the server's threads and children SLOW_FSYNC_MS at entry
  * (`-e inject=…:delay_enter`, with seccomp-bpf so no other call stops). At the seeded time the
  * fault waits for a thread to be inside one of them (read from /proc/<pid>/task/<tid>/syscall,
- * independent of the tracer; in a mode with an AOF, an fsync of an AOF file), lets half the
- * delay pass, and kills the process group.
+ * independent of the tracer; in a mode with an AOF, an fsync of an AOF file) to begin, lets
+ * half the delay pass, and kills the process group.
  *
  * Why it exists: a plain SIGKILL cannot tell `appendfsync everysec` from `always`, and neither
  * can it show what a server does with writes that arrive while its background fsync runs.
@@ -81,9 +81,12 @@ export const slowFsync = {
     const aof = ctx.mode.startsWith('aof') || ctx.mode === 'rdb+aof';
     let seenAt: number | null = null;
     let file: string | null = null;
+    // a sync counts from a poll that saw none: one already in flight may be near its end
+    let armed = false;
     while (performance.now() < deadline) {
       const f = syncInFlight(ctx.handle.pid);
-      if (f !== null && (!aof || f.endsWith('.aof'))) {
+      if (f === null || (aof && !f.endsWith('.aof'))) armed = true;
+      else if (armed) {
         seenAt = performance.now();
         file = path.basename(f);
         break;
