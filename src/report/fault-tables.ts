@@ -55,6 +55,7 @@ export const DETAIL_KEYS: Readonly<Record<string, DetailSpec>> = {
   fsync_delay_ms: ms('each fsync\nheld'),
   killed_into_fsync_ms: ms('killed into\nan fsync'),
   fsync_file: { head: 'file being\nsynced' },
+  in_sync_at_kill: { head: 'in sync at\nthe kill\n(/proc)' },
 };
 
 export interface FaultTableOptions {

@@ -13,7 +13,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { straceUnavailable } from '../../src/harness/faults/power-loss.js';
-import { straceDelayArgs, syncInFlight } from '../../src/harness/faults/slow-fsync.js';
+import { SyncTrace, straceDelayArgs, syncInFlight } from '../../src/harness/faults/slow-fsync.js';
 import { runScenario } from '../../src/harness/run.js';
 import { liveChildren } from '../../src/harness/targets/children.js';
 import { descendants } from '../../src/harness/targets/spawn.js';
@@ -46,10 +46,12 @@ function scenario(targets: TargetKind[]) {
 }
 
 describe.skipIf(noStrace !== null)(`slow-fsync${noStrace ? ` (skipped: ${noStrace})` : ''}`, () => {
-  it('sees a thread held inside fdatasync and its file, from /proc, and not before it', async () => {
+  it('dates a held fdatasync from the trace, with its file, and /proc sees the thread inside it', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'slow-fsync-'));
-    const script = `const fs=require('fs');setTimeout(()=>{const fd=fs.openSync(${JSON.stringify(path.join(dir, 'f'))},'w');fs.fdatasyncSync(fd)},300)`;
-    const child = spawn('strace', [...straceDelayArgs(1500), process.execPath, '-e', script], { stdio: 'ignore' });
+    const file = path.join(fs.realpathSync(dir), 'f.aof');
+    const script = `const fs=require('fs');setTimeout(()=>{const fd=fs.openSync(${JSON.stringify(file)},'w');fs.fdatasyncSync(fd)},300)`;
+    const since = performance.timeOrigin + performance.now();
+    const child = spawn('strace', [...straceDelayArgs(1500, path.join(dir, 'trace.txt')), process.execPath, '-e', script], { stdio: 'ignore' });
     try {
       let tracee = -1;
       for (let i = 0; i < 100 && tracee < 0; i++) {
@@ -58,12 +60,20 @@ describe.skipIf(noStrace !== null)(`slow-fsync${noStrace ? ` (skipped: ${noStrac
       }
       expect(tracee).toBeGreaterThan(0);
       expect(syncInFlight(tracee)).toBeNull();
-      let seen: string | null = null;
-      for (let i = 0; i < 150 && seen === null; i++) {
+      const trace = new SyncTrace(path.join(dir, 'trace.txt'));
+      let sync: { atEpochMs: number; file: string } | null = null;
+      for (let i = 0; i < 150 && sync === null; i++) {
         await new Promise((r) => setTimeout(r, 10));
-        seen = syncInFlight(tracee);
+        sync = trace.next(since, (f) => f.endsWith('.aof'));
       }
-      expect(seen).toBe(path.join(fs.realpathSync(dir), 'f'));
+      expect(sync?.file).toBe(file);
+      // begun about 300 ms after the start, and read while it is still held
+      const age = performance.timeOrigin + performance.now() - sync!.atEpochMs;
+      expect(age).toBeGreaterThanOrEqual(0);
+      expect(age).toBeLessThan(1000);
+      expect(syncInFlight(tracee)).toBe(file);
+      // a later call finds the same entry, not a new one
+      expect(trace.next(since, () => true)?.atEpochMs).toBe(sync!.atEpochMs);
     } finally {
       child.kill('SIGKILL');
       for (const p of descendants(child.pid!)) process.kill(p, 'SIGKILL');
@@ -88,6 +98,7 @@ describe.skipIf(noStrace !== null)(`slow-fsync${noStrace ? ` (skipped: ${noStrac
       expect(Number(t.faultDetail?.killed_into_fsync_ms), m).toBeGreaterThanOrEqual(200);
       expect(Number(t.faultDetail?.killed_into_fsync_ms), m).toBeLessThan(500);
       expect(String(t.faultDetail?.fsync_file), m).toMatch(/\.aof$/);
+      expect(t.faultDetail?.in_sync_at_kill, m).toBe('yes');
     }
     for (const v of r.sanity) expect(v.ok, `${v.mode}: ${v.check} — ${v.detail}`).toBe(true);
   });
@@ -100,6 +111,7 @@ describe.skipIf(noStrace !== null)(`slow-fsync${noStrace ? ` (skipped: ${noStrac
     expect(by['aof-always']!.lost).toBe(0);
     const every = by['aof-everysec']!;
     expect(Number(every.faultDetail?.killed_into_fsync_ms)).toBeGreaterThanOrEqual(200);
+    expect(every.faultDetail?.in_sync_at_kill).toBe('yes');
     expect(every.lost).toBeGreaterThan(0);
     // only what came after the held fsync began: its half second, not the run
     expect(every.lossWindowMs).toBeLessThan(1000);
