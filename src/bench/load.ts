@@ -29,7 +29,8 @@ import { driverSetOps, fail as failScript, fmt, median, redisBenchmark, requireB
 import { procCpuMs } from './proc-stat.js';
 
 const CLIENTS = Number(process.env.CLIENTS ?? 50);
-const PIPELINES = (process.env.PIPELINES ?? '1,16').split(',').map(Number);
+// PIPELINES= (empty) runs the open loop only
+const PIPELINES = (process.env.PIPELINES ?? '1,16').split(',').filter(Boolean).map(Number);
 const SECONDS = Number(process.env.SECONDS ?? 3);
 const VALUE = Number(process.env.VALUE ?? 100);
 const KEYS = Number(process.env.KEYS ?? 100_000);
