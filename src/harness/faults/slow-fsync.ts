@@ -46,7 +46,10 @@ export class SyncTrace {
   private text = '';
   constructor(private readonly file: string) {}
 
-  /** The first sync begun at or after `sinceEpochMs` whose file passes `want`, read so far. */
+  /**
+   * The first sync begun at or after `sinceEpochMs` whose file passes `want`, read so far.
+   * Lines passed over are dropped: call it with the same `sinceEpochMs` and `want` each time.
+   */
   next(sinceEpochMs: number, want: (file: string) => boolean): { atEpochMs: number; file: string } | null {
     this.read();
     for (const m of this.text.matchAll(ENTRY)) {
