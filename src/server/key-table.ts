@@ -276,11 +276,46 @@ export class KeyTable<C extends Collection = Collection> {
   }
 
   /**
-   * Adds a key given as bytes with its string value (loading an RDB string record without
+   * Adds a key given as bytes with its string value (a snapshot's preserved value, without
    * making JS strings); returns its entry, or -1 when the table holds the key already
    * (nothing changed). One probe finds both: where the key would be and whether it is there.
    */
   addBytes(kbuf: Buffer, koff: number, klen: number, vbuf: Buffer, voff: number, vlen: number, h = hashBytes(kbuf, koff, klen)): number {
+    const ref = this.stage(kbuf, koff, klen, vbuf, voff, vlen);
+    const e = this.addStaged(h, ref, klen, vlen);
+    if (e < 0) this.arena.free(ref, klen + vlen);
+    return e;
+  }
+
+  /**
+   * Copies a key and its string value into the arena (the key first) for addStaged: a load
+   * stages a batch of records, then inserts them (see the RDB collector). Returns the block.
+   */
+  stage(kbuf: Buffer, koff: number, klen: number, vbuf: Buffer, voff: number, vlen: number): number {
+    const ref = this.arena.alloc(klen + vlen);
+    const buf = this.arena.buffer(ref);
+    const off = this.arena.offset(ref);
+    copyBytes(kbuf, koff, klen, buf, off);
+    copyBytes(vbuf, voff, vlen, buf, off + klen);
+    return ref;
+  }
+
+  /**
+   * The index slot a key of hash `h` probes first. A batch of inserts reads each of
+   * theirs before inserting any: the reads miss the cache (the index is many MB), and
+   * independent misses overlap, where each insert on its own waited for its miss.
+   */
+  firstSlot(h: number): number {
+    return this.slots[2 * (h & maskOf(this.slots))]!;
+  }
+
+  /**
+   * addBytes of a record `stage` copied to `ref`. Returns its entry, or -1 when the table holds
+   * the key already: nothing changed, `ref` is still the caller's (replaceStaged).
+   */
+  addStaged(h: number, ref: number, klen: number, vlen: number): number {
+    const kbuf = this.arena.buffer(ref);
+    const koff = this.arena.offset(ref);
     if (2 * (this.filled + 1) > maskOf(this.slots) + 1) this.grow();
     if (this.old !== null) {
       this.rehashStep(REHASH_STEP);
@@ -289,18 +324,23 @@ export class KeyTable<C extends Collection = Collection> {
     const slots = this.slots;
     const at = this.slotForBytes(slots, kbuf, koff, klen, h);
     if (at < 0) return -1;
-    const ref = this.arena.alloc(klen + vlen);
-    const buf = this.arena.buffer(ref);
-    const off = this.arena.offset(ref);
-    copyBytes(kbuf, koff, klen, buf, off);
-    copyBytes(vbuf, voff, vlen, buf, off + klen);
     const e = this.newEntry(h, ref, klen, vlen);
     if (slots[2 * at] === EMPTY) this.filled++;
     slots[2 * at] = e + 1;
     slots[2 * at + 1] = h;
-    const n = sharedIntegerBytes(vbuf, voff, vlen);
+    const n = sharedIntegerBytes(kbuf, koff + klen, vlen);
     this.meta[e >>> SEG_BITS]![(e & SEG_MASK) * FIELDS + STAMP] = n < 0 ? lru.now : SHARED | n;
     return e;
+  }
+
+  /** A staged record whose key the table holds: its value replaces the key's (set), the block is freed. */
+  replaceStaged(ref: number, klen: number, vlen: number): number {
+    const buf = this.arena.buffer(ref);
+    const off = this.arena.offset(ref);
+    const key = buf.latin1Slice(off, off + klen);
+    const value = buf.latin1Slice(off + klen, off + klen + vlen);
+    this.arena.free(ref, klen + vlen);
+    return this.set(key, value);
   }
 
   setExpireAt(e: number, at: number | undefined): void {

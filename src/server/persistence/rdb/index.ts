@@ -14,6 +14,7 @@ import { RdbError } from './rdb-error.js';
 import { Crc64 } from './crc64.js';
 import { crc64InThread, THREAD_CRC_MIN_BYTES, type ThreadCrc } from './crc64-thread.js';
 import { SLICE_MS, sliced } from '../sliced.js';
+import { hashBytes } from '../../store/key-hash.js';
 
 export * from './constants.js';
 export { Crc64, crc64 } from './crc64.js';
@@ -94,9 +95,18 @@ interface Collected {
   onStringBytes: RdbStringBytesHandler;
   onResize: (dbSize: number) => void;
   onSelectDb: (db: number) => void;
+  /** Inserts the staged string records; before any other record, and once the file ends. */
+  flush: () => void;
 }
 
+/**
+ * String records are staged (copied to the arena, hashed) and inserted STAGE at a time: the
+ * batch first reads the index slot of each (KeyTable.firstSlot), so their cache misses overlap.
+ */
+const STAGE = 64;
+
 function collector(options: LoadIntoOptions, fileBytes: number, databases: number): Collected {
+  const staged = { count: 0, hash: new Int32Array(STAGE), ref: new Int32Array(STAGE), klen: new Int32Array(STAGE), vlen: new Int32Array(STAGE), expireAt: new Float64Array(STAGE), sink: 0 };
   const skipExpired = options.skipExpired ?? true;
   const now = options.now ?? Date.now();
   const first = new KeyTable<Collection>();
@@ -105,6 +115,7 @@ function collector(options: LoadIntoOptions, fileBytes: number, databases: numbe
     table: first,
     expired: 0,
     onEntry: (key, value, expireAt) => {
+      c.flush();
       if (expireAt !== undefined && skipExpired && expireAt <= now) {
         c.expired++;
         return;
@@ -117,17 +128,38 @@ function collector(options: LoadIntoOptions, fileBytes: number, databases: numbe
         c.expired++;
         return;
       }
+      const n = staged.count++;
+      staged.hash[n] = hashBytes(kbuf, koff, klen);
+      staged.ref[n] = c.table.stage(kbuf, koff, klen, vbuf, voff, vlen);
+      staged.klen[n] = klen;
+      staged.vlen[n] = vlen;
+      staged.expireAt[n] = expireAt ?? NaN;
+      if (n + 1 === STAGE) c.flush();
+    },
+    flush: () => {
       const t = c.table;
-      // A key twice in one file: the last one wins (rare; through strings).
-      let e = t.addBytes(kbuf, koff, klen, vbuf, voff, vlen);
-      if (e < 0) e = t.set(kbuf.latin1Slice(koff, koff + klen), vbuf.latin1Slice(voff, voff + vlen));
-      t.setExpireAt(e, expireAt);
+      const n = staged.count;
+      staged.count = 0;
+      let sink = 0;
+      for (let i = 0; i < n; i++) sink |= t.firstSlot(staged.hash[i]!);
+      staged.sink = sink;
+      for (let i = 0; i < n; i++) {
+        const klen = staged.klen[i]!;
+        const vlen = staged.vlen[i]!;
+        let e = t.addStaged(staged.hash[i]!, staged.ref[i]!, klen, vlen);
+        // A key twice in one file: the last one wins (rare; through strings).
+        if (e < 0) e = t.replaceStaged(staged.ref[i]!, klen, vlen);
+        const at = staged.expireAt[i]!;
+        t.setExpireAt(e, at === at ? at : undefined);
+      }
     },
     onResize: (dbSize) => {
+      c.flush();
       // A hint, not trusted: every key takes at least 2 bytes of the file.
       if (c.table.size === 0 && dbSize > 0 && dbSize <= fileBytes / 2) c.table.reserve(dbSize);
     },
     onSelectDb: (db) => {
+      c.flush();
       if (db >= databases) {
         // As rdbLoadRio refuses it (and exits): the keys would have nowhere to go.
         throw new RdbError(`Data file was created with a Redis server configured to handle more than ${databases} databases (it selects database ${db})`);
@@ -206,6 +238,7 @@ export function loadRdbInto(buf: Buffer, target: LoadTarget, options: LoadIntoOp
   const t = targetOf(target);
   const c = collector(options, buf.length, t.count);
   const stats = loadRdb(buf, c.onEntry, { ...options, onResize: c.onResize, onStringBytes: c.onStringBytes, onSelectDb: c.onSelectDb });
+  c.flush();
   const loaded = loadedKeys(c);
   new Applier(c, t).step(Infinity);
   return { ...stats, loaded, expired: c.expired };
@@ -265,6 +298,7 @@ async function loadAsync(input: Buffer | RdbSource, bytes: number, thread: Threa
     onSelectDb: c.onSelectDb,
   });
   await sliced(every, sliceMs, (k) => loader.step(k));
+  c.flush();
   if (thread !== null) await checkThreadFooter(loader, input as RdbSource, thread);
   const loaded = loadedKeys(c);
   const applier = new Applier(c, t);
