@@ -2,93 +2,56 @@
  * slow-fsync: a disk that takes half a second to make anything durable (a busy or networked
  * volume), then a SIGKILL while the server waits on it. The server runs under strace, which
  * holds every fsync and fdatasync of the server's threads and children SLOW_FSYNC_MS at entry
- * (`-e inject=…:delay_enter`, with seccomp-bpf so no other call stops). strace writes each
- * call's entry line (time, fd and path) before it holds the call, so the fault tails that
- * trace for the first sync to begin after the seeded time (in a mode with an AOF, a sync of an
- * AOF file), lets half the delay pass, and kills the process group. At the kill it checks, from
- * /proc/<pid>/task/<tid>/syscall and apart from the tracer, that a thread is still inside one
- * (`in_sync_at_kill`). /proc alone cannot date a sync's start: the thread shows `running` for a
- * moment when the tracer releases it, so a poll there takes the held call's end for a new one.
+ * (`-e inject=…:delay_enter`, with seccomp-bpf so no other call stops). From the seeded time
+ * the fault watches the server's threads in /proc/<pid>/task/<tid>/syscall for a sync to begin
+ * (in a mode with an AOF, a sync of an AOF file), lets half the hold pass and kills the process
+ * group; at the kill it looks again (`in_sync_at_kill`).
+ *
+ * A sync "begins" when a poll sees one after QUIET_MS of polls that saw none, or when the
+ * thread in it has called write() since it was last seen in one (`always`: group commits come
+ * back to back, each after its AOF write). A single quiet poll is not enough: a thread shows
+ * `running` for a moment when strace lets a held call go on (before the real fdatasync), and
+ * that was taken for the end of one sync and the start of the next. Neither strace's output
+ * nor its clock is used: under load it printed a held call's entry only when the hold ended.
  *
  * Why it exists: a plain SIGKILL cannot tell `appendfsync everysec` from `always`, and neither
  * can it show what a server does with writes that arrive while its background fsync runs.
  * redis-server 7.0 postpones the AOF write() for up to 2 s while an everysec fsync is in
  * progress (flushAppendOnlyFile) and replies anyway, so a process kill then loses acknowledged
  * writes that were only in its buffer; the built-in server writes before every reply.
- * When no sync begins within WAIT_MS (modes without an AOF), the kill lands at the deadline
- * and the trial says so (killed_into_fsync_ms is null): a SIGKILL under a slow disk.
+ * When no sync begins within WAIT_MS (modes without an AOF), the kill lands at the deadline:
+ * a SIGKILL under a slow disk.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { descendants } from '../targets/spawn.js';
 import { straceUnavailable } from './power-loss.js';
-import { planKillTime, sleepUntil, type Fault, type FaultSession } from './fault.js';
+import { planKillTime, sleepUntil, type Fault } from './fault.js';
 
 /** how long each fsync / fdatasync is held */
 export const SLOW_FSYNC_MS = 500;
 /** how long past the planned time the fault waits for a sync to begin */
 const WAIT_MS = 3000;
+/** how often it looks at the threads */
 const POLL_MS = 2;
+/** how long the polls must see no sync before one they see counts as begun */
+const QUIET_MS = 50;
 
 /** fsync and fdatasync's numbers in /proc/<pid>/task/<tid>/syscall, by architecture */
 const SYNC_CALLS: Readonly<Record<string, readonly string[]>> = { x64: ['74', '75'], arm64: ['82', '83'] };
 
-export function straceDelayArgs(delayMs: number, output: string): string[] {
-  return ['-f', '-qq', '-ttt', '-y', '-o', output, '--seccomp-bpf', '-e', 'trace=fsync,fdatasync', '-e', `inject=fsync,fdatasync:delay_enter=${delayMs * 1000}`, '--'];
+export function straceDelayArgs(delayMs: number): string[] {
+  return ['-f', '-qq', '-o', '/dev/null', '--seccomp-bpf', '-e', 'trace=fsync,fdatasync', '-e', `inject=fsync,fdatasync:delay_enter=${delayMs * 1000}`, '--'];
 }
 
-/** A sync's entry in the trace: "<tid> <epoch s> fdatasync(8</dir/appendonly.aof.1.incr.aof>" */
-const ENTRY = /^\d+ (\d+\.\d+) f(?:data)?sync\(\d+(?:<([^>\n]*)>)?/gm;
-
-/** Reads a trace file as it grows and finds sync entries in it. */
-export class SyncTrace {
-  private offset = 0;
-  private text = '';
-  constructor(private readonly file: string) {}
-
-  /**
-   * The first sync begun at or after `sinceEpochMs` whose file passes `want`, read so far.
-   * Lines passed over are dropped: call it with the same `sinceEpochMs` and `want` each time.
-   */
-  next(sinceEpochMs: number, want: (file: string) => boolean): { atEpochMs: number; file: string } | null {
-    this.read();
-    for (const m of this.text.matchAll(ENTRY)) {
-      const at = Number(m[1]) * 1000;
-      const file = m[2] ?? '';
-      if (at >= sinceEpochMs && want(file)) return { atEpochMs: at, file };
-    }
-    // keep the last (maybe partial) line only
-    const nl = this.text.lastIndexOf('\n');
-    if (nl >= 0) this.text = this.text.slice(nl + 1);
-    return null;
-  }
-
-  private read(): void {
-    let fd: number;
-    try {
-      fd = fs.openSync(this.file, 'r');
-    } catch {
-      return; // not written yet
-    }
-    try {
-      const buf = Buffer.alloc(64 * 1024);
-      for (;;) {
-        const n = fs.readSync(fd, buf, 0, buf.length, this.offset);
-        if (n <= 0) break;
-        this.offset += n;
-        this.text += buf.toString('latin1', 0, n);
-      }
-    } finally {
-      fs.closeSync(fd);
-    }
-  }
+/** A thread inside fsync or fdatasync: the file (its path, or `fd <n>`) and where its /proc entry is. */
+export interface SyncInFlight {
+  file: string;
+  task: string;
 }
 
-/**
- * The file an fsync or fdatasync of `pid` or of a descendant is inside now (its path, or
- * `fd <n>` when the link cannot be read), or null when none is.
- */
-export function syncInFlight(pid: number, calls: readonly string[] = SYNC_CALLS[process.arch] ?? []): string | null {
+/** A thread of `pid` or of a descendant inside fsync or fdatasync now, or null. */
+export function syncInFlight(pid: number, calls: readonly string[] = SYNC_CALLS[process.arch] ?? []): SyncInFlight | null {
   for (const p of [pid, ...descendants(pid)]) {
     let tasks: string[];
     try {
@@ -97,15 +60,16 @@ export function syncInFlight(pid: number, calls: readonly string[] = SYNC_CALLS[
       continue;
     }
     for (const t of tasks) {
+      const task = `/proc/${p}/task/${t}`;
       try {
         // "<nr> <arg1> ...": the first argument of both calls is the fd
-        const [nr, arg] = fs.readFileSync(`/proc/${p}/task/${t}/syscall`, 'latin1').split(' ', 2);
+        const [nr, arg] = fs.readFileSync(`${task}/syscall`, 'latin1').split(' ', 2);
         if (!calls.includes(nr!)) continue;
         const fd = Number.parseInt(arg ?? '', 16);
         try {
-          return fs.readlinkSync(`/proc/${p}/fd/${fd}`);
+          return { file: fs.readlinkSync(`/proc/${p}/fd/${fd}`), task };
         } catch {
-          return `fd ${fd}`;
+          return { file: `fd ${fd}`, task };
         }
       } catch {
         /* the thread ended */
@@ -115,7 +79,15 @@ export function syncInFlight(pid: number, calls: readonly string[] = SYNC_CALLS[
   return null;
 }
 
-const epochNow = (): number => performance.timeOrigin + performance.now();
+/** The write() calls a thread has made (its /proc io `syscw`), or -1 where the kernel does not count them. */
+function writeCalls(task: string): number {
+  try {
+    const m = /^syscw: (\d+)$/m.exec(fs.readFileSync(`${task}/io`, 'latin1'));
+    return m ? Number(m[1]) : -1;
+  } catch {
+    return -1;
+  }
+}
 
 export const slowFsync = {
   kind: 'slow-fsync',
@@ -123,41 +95,60 @@ export const slowFsync = {
   describe: (plan) => `every fsync held ${plan.params?.delayMs ?? SLOW_FSYNC_MS} ms; SIGKILL half-way into the first one begun after ${plan.atMs} ms`,
   plan: (rng, scenario) => ({ kind: 'slow-fsync', atMs: planKillTime(rng, scenario), params: { delayMs: SLOW_FSYNC_MS } }),
   unavailable: () => straceUnavailable() ?? (SYNC_CALLS[process.arch] ? null : `slow-fsync reads system call numbers from /proc, known here for x64 and arm64 only, not ${process.arch}`),
-  async prepare({ root, plan, mode }): Promise<FaultSession> {
-    const delayMs = plan.params?.delayMs ?? SLOW_FSYNC_MS;
-    const traceFile = path.join(root, 'fsync-trace.txt');
+  // the first launch only: the restart's syncs run at the disk's own speed
+  wrapLaunch: (spec, plan) => ({ ...spec, command: 'strace', args: [...straceDelayArgs(plan.params?.delayMs ?? SLOW_FSYNC_MS), spec.command, ...spec.args], tracer: true }),
+  async inject(ctx) {
+    const delayMs = ctx.plan.params?.delayMs ?? SLOW_FSYNC_MS;
     // with an AOF the question is its fsync (not a snapshot's, which rdb+aof also makes)
-    const aof = mode.startsWith('aof') || mode === 'rdb+aof';
-    return {
-      // the first launch only: the restart's syncs run at the disk's own speed
-      wrapLaunch: (spec) => ({ ...spec, command: 'strace', args: [...straceDelayArgs(delayMs, traceFile), spec.command, ...spec.args], tracer: true }),
-      async inject(ctx) {
-        await sleepUntil(ctx.t0 + ctx.plan.atMs);
-        const since = epochNow();
-        const deadline = performance.now() + WAIT_MS;
-        const trace = new SyncTrace(traceFile);
-        let sync: { atEpochMs: number; file: string } | null = null;
-        while (sync === null && performance.now() < deadline) {
-          sync = trace.next(since, (f) => !aof || f.endsWith('.aof'));
-          if (sync === null) await new Promise((r) => setTimeout(r, POLL_MS));
+    const aof = ctx.mode.startsWith('aof') || ctx.mode === 'rdb+aof';
+    const wanted = (f: string): boolean => !aof || f.endsWith('.aof');
+    await sleepUntil(ctx.t0 + ctx.plan.atMs);
+    const deadline = performance.now() + WAIT_MS;
+    let quietSince: number | null = null;
+    // the thread last seen in a sync, and its write() count then
+    let last: { task: string; writes: number } | null = null;
+    let seenAt: number | null = null;
+    let file: string | null = null;
+    while (performance.now() < deadline) {
+      const s = syncInFlight(ctx.handle.pid);
+      const now = performance.now();
+      if (s === null || !wanted(s.file)) quietSince ??= now;
+      else {
+        const writes = writeCalls(s.task);
+        // new: after a quiet while, or after the thread wrote since its last sync (a group
+        // commit's AOF write: `always` syncs back to back, with no quiet while between)
+        const fresh = (quietSince !== null && now - quietSince >= QUIET_MS) || (last !== null && last.task === s.task && writes > last.writes && last.writes >= 0);
+        if (fresh) {
+          seenAt = now;
+          file = path.basename(s.file);
+          break;
         }
-        if (sync !== null) await sleepUntil(performance.now() + sync.atEpochMs + delayMs / 2 - epochNow());
-        await ctx.finalInfo();
-        const inSync = syncInFlight(ctx.handle.pid) !== null;
-        const killedAt = ctx.signal('SIGKILL');
-        const into = sync === null ? null : Math.round(performance.timeOrigin + killedAt - sync.atEpochMs);
-        const file = sync === null ? null : path.basename(sync.file) || null;
-        return {
-          signal: 'SIGKILL',
-          killedAt,
-          note:
-            into === null
-              ? `no ${aof ? 'AOF ' : ''}fsync began within ${WAIT_MS} ms: SIGKILL under a slow disk`
-              : `SIGKILL ${into} ms into an fsync of ${file ?? 'a file'} held ${delayMs} ms${inSync ? '' : ' (/proc saw no thread in it at the kill)'}`,
-          detail: { fsync_delay_ms: delayMs, killed_into_fsync_ms: into, fsync_file: file, in_sync_at_kill: inSync ? 'yes' : 'no' },
-        };
-      },
-      async dispose() {},
+        quietSince = null;
+        last = { task: s.task, writes };
+      }
+      await new Promise((r) => setTimeout(r, POLL_MS));
+    }
+    await ctx.finalInfo();
+    if (seenAt !== null) await sleepUntil(seenAt + delayMs / 2);
+    else {
+      // no quiet gap (back-to-back group commits) or no sync at all: land inside one if any
+      // comes (the INFO just read was answered between two)
+      const until = performance.now() + delayMs * 2;
+      for (let s = syncInFlight(ctx.handle.pid); performance.now() < until && !(s !== null && wanted(s.file)); s = syncInFlight(ctx.handle.pid)) {
+        await new Promise((r) => setTimeout(r, POLL_MS));
+      }
+    }
+    const inSync = syncInFlight(ctx.handle.pid) !== null;
+    const killedAt = ctx.signal('SIGKILL');
+    const into = seenAt === null ? null : Math.round(killedAt - seenAt);
+    return {
+      signal: 'SIGKILL',
+      killedAt,
+      note:
+        into === null
+          ? `no ${aof ? 'AOF ' : ''}fsync began within ${WAIT_MS} ms: SIGKILL under a slow disk${inSync ? ' (a sync was in flight)' : ''}`
+          : `SIGKILL ${into} ms into an fsync of ${file} held ${delayMs} ms${inSync ? '' : ' (/proc saw no thread in it at the kill)'}`,
+      detail: { fsync_delay_ms: delayMs, killed_into_fsync_ms: into, fsync_file: file, in_sync_at_kill: inSync ? 'yes' : 'no' },
     };
   },
 } satisfies Fault;
