@@ -89,6 +89,32 @@ function writeCalls(task: string): number {
   }
 }
 
+/**
+ * Waits until `until` (performance.now()) for a sync of a file `wanted` takes to begin in `pid`
+ * or a descendant, polling /proc: one seen after QUIET_MS with none, or after the thread in it
+ * called write() since it was last seen in one (`always`: back-to-back group commits, each
+ * after its AOF write). Returns when it saw it begin and the file, or null.
+ */
+async function syncBegun(pid: number, wanted: (file: string) => boolean, until: number): Promise<{ at: number; file: string } | null> {
+  let quietSince: number | null = null;
+  // the thread last seen in a sync, and its write() count then
+  let last: { task: string; writes: number } | null = null;
+  while (performance.now() < until) {
+    const s = syncInFlight(pid);
+    const now = performance.now();
+    if (s === null || !wanted(s.file)) quietSince ??= now;
+    else {
+      const writes = writeCalls(s.task);
+      const wrote = last !== null && last.task === s.task && last.writes >= 0 && writes > last.writes;
+      if ((quietSince !== null && now - quietSince >= QUIET_MS) || wrote) return { at: now, file: s.file };
+      quietSince = null;
+      last = { task: s.task, writes };
+    }
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+  return null;
+}
+
 export const slowFsync = {
   kind: 'slow-fsync',
   style: 'crash',
@@ -99,48 +125,27 @@ export const slowFsync = {
   wrapLaunch: (spec, plan) => ({ ...spec, command: 'strace', args: [...straceDelayArgs(plan.params?.delayMs ?? SLOW_FSYNC_MS), spec.command, ...spec.args], tracer: true }),
   async inject(ctx) {
     const delayMs = ctx.plan.params?.delayMs ?? SLOW_FSYNC_MS;
+    const pid = ctx.handle.pid;
     // with an AOF the question is its fsync (not a snapshot's, which rdb+aof also makes)
     const aof = ctx.mode.startsWith('aof') || ctx.mode === 'rdb+aof';
     const wanted = (f: string): boolean => !aof || f.endsWith('.aof');
+    const inWanted = (): boolean => {
+      const s = syncInFlight(pid);
+      return s !== null && wanted(s.file);
+    };
     await sleepUntil(ctx.t0 + ctx.plan.atMs);
-    const deadline = performance.now() + WAIT_MS;
-    let quietSince: number | null = null;
-    // the thread last seen in a sync, and its write() count then
-    let last: { task: string; writes: number } | null = null;
-    let seenAt: number | null = null;
-    let file: string | null = null;
-    while (performance.now() < deadline) {
-      const s = syncInFlight(ctx.handle.pid);
-      const now = performance.now();
-      if (s === null || !wanted(s.file)) quietSince ??= now;
-      else {
-        const writes = writeCalls(s.task);
-        // new: after a quiet while, or after the thread wrote since its last sync (a group
-        // commit's AOF write: `always` syncs back to back, with no quiet while between)
-        const fresh = (quietSince !== null && now - quietSince >= QUIET_MS) || (last !== null && last.task === s.task && writes > last.writes && last.writes >= 0);
-        if (fresh) {
-          seenAt = now;
-          file = path.basename(s.file);
-          break;
-        }
-        quietSince = null;
-        last = { task: s.task, writes };
-      }
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
+    const sync = await syncBegun(pid, wanted, performance.now() + WAIT_MS);
     await ctx.finalInfo();
-    if (seenAt !== null) await sleepUntil(seenAt + delayMs / 2);
+    if (sync !== null) await sleepUntil(sync.at + delayMs / 2);
     else {
-      // no quiet gap (back-to-back group commits) or no sync at all: land inside one if any
-      // comes (the INFO just read was answered between two)
+      // none seen to begin (or no sync at all): land inside one if any comes
       const until = performance.now() + delayMs * 2;
-      for (let s = syncInFlight(ctx.handle.pid); performance.now() < until && !(s !== null && wanted(s.file)); s = syncInFlight(ctx.handle.pid)) {
-        await new Promise((r) => setTimeout(r, POLL_MS));
-      }
+      while (performance.now() < until && !inWanted()) await new Promise((r) => setTimeout(r, POLL_MS));
     }
-    const inSync = syncInFlight(ctx.handle.pid) !== null;
+    const inSync = inWanted();
     const killedAt = ctx.signal('SIGKILL');
-    const into = seenAt === null ? null : Math.round(killedAt - seenAt);
+    const into = sync === null ? null : Math.round(killedAt - sync.at);
+    const file = sync === null ? null : path.basename(sync.file);
     return {
       signal: 'SIGKILL',
       killedAt,
