@@ -38,7 +38,8 @@ describe(`sweep and claims CLI (${targets})`, () => {
     const out = path.join(root, 'out');
     const json = path.join(root, 'sweep.json');
     const r = cli(['sweep', '--sizes', '5k,50k', '--target', targets, '--window', '500ms', '--out', out, '--json', json]);
-    expect(r.status, r.stderr).toBe(0);
+    // a failed point says why in the table's FAILED lines
+    expect(r.status, `${r.stderr}${r.stdout.split('\n').filter((l) => l.startsWith('FAILED')).join('\n')}`).toBe(0);
     expect(r.stdout).toContain('Snapshot (BGSAVE under load)');
     expect(r.stdout).toContain('Files and restart');
     const s = JSON.parse(fs.readFileSync(json, 'utf8')) as SweepResult;

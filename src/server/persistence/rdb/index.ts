@@ -140,6 +140,7 @@ function collector(options: LoadIntoOptions, fileBytes: number, databases: numbe
       const t = c.table;
       const n = staged.count;
       staged.count = 0;
+      // the slot reads first, their misses in flight together (kept in `sink` so they stay)
       let sink = 0;
       for (let i = 0; i < n; i++) sink |= t.firstSlot(staged.hash[i]!);
       staged.sink = sink;
