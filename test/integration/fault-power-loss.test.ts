@@ -5,7 +5,7 @@
  * strace (or redis-server for the redis target).
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { straceUnavailable } from '../../src/harness/faults/power-loss.js';
+import { straceUnavailable } from '../../src/harness/faults/strace-available.js';
 import { runScenario } from '../../src/harness/run.js';
 import { liveChildren } from '../../src/harness/targets/children.js';
 import { redisAvailable } from '../../src/harness/targets/redis.js';

@@ -12,7 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { straceUnavailable } from '../../src/harness/faults/power-loss.js';
+import { straceUnavailable } from '../../src/harness/faults/strace-available.js';
 import { straceDelayArgs, syncInFlight } from '../../src/harness/faults/slow-fsync.js';
 import { runScenario } from '../../src/harness/run.js';
 import { liveChildren } from '../../src/harness/targets/children.js';

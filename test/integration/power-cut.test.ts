@@ -14,7 +14,7 @@ import { applyPowerCut } from '../../src/harness/crash/power-cut.js';
 import { Preserver } from '../../src/harness/crash/preserver.js';
 import { replayTrace, straceArgs } from '../../src/harness/crash/replay.js';
 import { StraceJoiner } from '../../src/harness/crash/strace-line.js';
-import { straceUnavailable } from '../../src/harness/faults/power-loss.js';
+import { straceUnavailable } from '../../src/harness/faults/strace-available.js';
 import { builtinTarget } from '../../src/harness/targets/builtin.js';
 import { liveChildren } from '../../src/harness/targets/children.js';
 import { freePort } from '../../src/harness/targets/ports.js';

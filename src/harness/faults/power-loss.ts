@@ -6,7 +6,6 @@
  * this can. Judged from outside, the same way for redis-server and the built-in server.
  * `power-loss-torn` also keeps a seeded part of the unsynced bytes, cut inside a write.
  */
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { CrashModel } from '../crash/crash-model.js';
@@ -14,21 +13,7 @@ import { applyPowerCut } from '../crash/power-cut.js';
 import { Preserver } from '../crash/preserver.js';
 import { replayTrace, straceArgs } from '../crash/replay.js';
 import { planKillTime, sleepUntil, type Fault, type FaultSession } from './fault.js';
-
-let availability: string | null | undefined;
-
-/** strace must exist and be allowed to trace (ptrace may be forbidden in a container). */
-export function straceUnavailable(): string | null {
-  if (availability !== undefined) return availability;
-  if (process.platform !== 'linux') availability = 'power-loss and slow-fsync need Linux (strace)';
-  else {
-    const r = spawnSync('strace', ['-qq', '-e', 'trace=none', 'true'], { encoding: 'utf8', timeout: 10_000 });
-    if (r.error) availability = 'strace not found: apt-get install strace (needed by the power-loss and slow-fsync faults)';
-    else if (r.status !== 0) availability = `strace cannot trace here (${(r.stderr || '').trim().split('\n')[0] || `exit ${r.status}`}): power-loss and slow-fsync faults need ptrace`;
-    else availability = null;
-  }
-  return availability;
-}
+import { straceUnavailable } from './strace-available.js';
 
 function initialTree(root: string, prefix = ''): { rel: string; kind: 'file' | 'dir'; size: number }[] {
   const out: { rel: string; kind: 'file' | 'dir'; size: number }[] = [];

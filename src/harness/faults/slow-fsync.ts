@@ -25,7 +25,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { descendants } from '../targets/spawn.js';
-import { straceUnavailable } from './power-loss.js';
+import { straceUnavailable } from './strace-available.js';
 import { planKillTime, sleepUntil, type Fault } from './fault.js';
 
 /** how long each fsync / fdatasync is held */
