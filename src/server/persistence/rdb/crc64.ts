@@ -80,12 +80,14 @@ export function crcUpdate(state: Uint32Array, buf: Uint8Array, from: number, to:
 }
 
 /**
- * Runs crcUpdate once over 15 bytes (both loops and the end), so that every operation in it
- * has type feedback before its first real call. Without this the server fell into a deopt
- * loop: the first call, a whole 64 KB batch, gets its 8-byte loop optimized on-stack (OSR)
- * before the byte loop's `i < to` has ever run, and V8 (Node 20) keeps that code, so later
- * calls deoptimized there again and again (--trace-deopt: 90-170 times in one BGSAVE of 100k
- * keys, "Insufficient type feedback for compare operation", the same code each time).
+ * Runs crcUpdate 16 times over 15 bytes (both loops and the end), so that every operation
+ * in it has type feedback before its first real call. V8 gives a function its feedback
+ * vector only after several calls (lazy feedback allocation), so the first real call, a
+ * whole 64 KB batch, got its 8-byte loop compiled on-stack (OSR) with no feedback for the
+ * byte loop's `i < to`, and V8 (Node 20) kept that code: later calls deoptimized there again
+ * and again (--trace-deopt: 90-170 times in one BGSAVE of 100k keys, the same code each
+ * time). Each deopt is cheap (a few bytes left to run interpreted; no difference measured
+ * in time), but a trace full of them hides the deopts that matter. One call was not enough.
  * Self-contained, as crcTables.
  */
 export function primeCrcUpdate(tLo: Uint32Array, tHi: Uint32Array): void {
