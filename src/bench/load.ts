@@ -12,8 +12,8 @@
  *
  * Env: CLIENTS (50), PIPELINES (comma list, "1,16"), SECONDS per measurement (3), VALUE bytes
  *      (100), KEYS (100000), ROUNDS (3), WORKERS (N: default the larger of 2 and --workers
- *      auto), RATE for the open loop (50000), OPEN_SECONDS (3), WARMUP_MS (1000: the one-thread
- *      open loop's discarded first window).
+ *      auto), RATE for the open loop (50000), OPEN_SECONDS (3), WARMUP_MS (1000: the open loop's
+ *      discarded first window).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -114,11 +114,11 @@ async function openLoop(port: number, workers: number, table: Table.Table): Prom
   const admin = await RespConnection.connect(port);
   try {
     const workload = createWorkload('overwrite', { seed: 9, keys: KEYS, valueSize: VALUE, preload: 0 });
-    // a discarded window first, as wrk2 calibrates before it measures: this thread's first
+    // a discarded window first, as wrk2 calibrates before it measures: a thread's first
     // open-loop window runs its code cold, and V8 optimizing it (--no-opt halves the stalls)
-    // holds sends for up to ~30 ms. Load threads are new isolates each window: no warm-up
-    // reaches them, and their rows show the cold start.
-    if (workers === 1) await openLoopWindow({ port, admin, workload, rate: RATE, clients: CLIENTS, ms: WARMUP_MS, workers });
+    // holds sends for up to ~30 ms. Load threads are kept between windows
+    // (load-worker-pool.ts), so the warm-up reaches them too.
+    await openLoopWindow({ port, admin, workload, rate: RATE, clients: CLIENTS, ms: WARMUP_MS, workers });
     const w = await openLoopWindow({ port, admin, workload, rate: RATE, clients: CLIENTS, ms: OPEN_SECONDS * 1000, workers });
     const secs = (w.end - w.t0) / 1000;
     const lag = summarizeLatency(mergeHistograms(w.driver.lagHistograms()));
@@ -156,7 +156,7 @@ async function main(): Promise<void> {
       "server busy = redis-server's CPU time ÷ wall time during durabench's runs / redis-benchmark's: near 100% for both, the server is the limit and the ratio is within its run-to-run spread.\n",
   );
   process.stdout.write(
-    `Open loop, ${CLIENTS} clients, ${OPEN_SECONDS} s each, one thread after a ${WARMUP_MS} ms warm-up window (send lag = actual send − due time: the generator's own lateness):\n${open.toString()}\n`,
+    `Open loop, ${CLIENTS} clients, ${OPEN_SECONDS} s each, after a ${WARMUP_MS} ms warm-up window (send lag = actual send − due time: the generator's own lateness):\n${open.toString()}\n`,
   );
   if (missed) process.exitCode = 1;
 }

@@ -7,7 +7,8 @@
  *    merged ledger (nothing lost or unexpected on a live server; for `mixed`, no stale read,
  *    which needs the workers' clocks on the main thread's);
  *  - a trial run with 2 workers gives the same sanity verdicts as with 1;
- *  - no worker thread is left behind, on the normal path or after close() mid-run.
+ *  - threads are kept for the next run (warm) and a second run on them is as whole as the first;
+ *  - no worker thread is left lent out, on the normal path or after close() mid-run.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -22,6 +23,7 @@ import { createWorkload } from '../../src/harness/workload/generators.js';
 import { Ledger } from '../../src/harness/workload/ledger.js';
 import { connectLoad } from '../../src/harness/workload/load-driver.js';
 import { RespConnection } from '../../src/harness/workload/resp-connection.js';
+import { idleLoadWorkers } from '../../src/harness/workload/load-worker-pool.js';
 import { liveLoadWorkers, ThreadedDriver } from '../../src/harness/workload/threaded-driver.js';
 import { validateScenario } from '../../src/scenario/index.js';
 import { WORKLOADS, type WorkloadKind } from '../../src/shared/types.js';
@@ -118,6 +120,43 @@ describe('2 load workers against the built-in server', () => {
       expect(d.lagHistograms()).toHaveLength(2);
       // no op was sent (due) after the halt instant
       for (let i = 0; i < ledger.size; i++) expect(ledger.sendAt[i]!).toBeLessThanOrEqual(d.haltedAt);
+    });
+  });
+
+  it('threads are kept between runs: the second run reuses them and its ledger is whole', async () => {
+    await withServer(async (port) => {
+      const workload = createWorkload('unique-set', { seed: 6, keys: 1, valueSize: 40, preload: 0 });
+      const ledger = new Ledger(workload.ledgerOptions);
+      const runOnce = async (): Promise<void> => {
+        const d = await connectLoad({ port, clients: 4, pipeline: 4, rate: 0, workload, ledger, workers: 2 });
+        expect(liveLoadWorkers()).toBe(2);
+        d.start();
+        await new Promise((r) => setTimeout(r, 200));
+        d.halt();
+        await d.settled();
+        await d.finish();
+        expect(liveLoadWorkers()).toBe(0);
+      };
+      await runOnce();
+      const first = ledger.counts();
+      expect(idleLoadWorkers()).toBeGreaterThanOrEqual(2);
+      const idleBefore = idleLoadWorkers();
+      await runOnce();
+      // the same threads: none made, none lost
+      expect(idleLoadWorkers()).toBe(idleBefore);
+      // one ledger over both runs: op numbers continue, every op accounted for and on the server
+      const c = ledger.counts();
+      expect(c.attempted).toBeGreaterThan(first.attempted);
+      expect(c.acked + c.failed + c.inFlight).toBe(c.attempted);
+      const conn = await RespConnection.connect(port);
+      try {
+        const rb = await workload.readBack(conn, ledger);
+        expect(rb.dbsize).toBe(c.attempted);
+        const verdict = check('unique-set', ledger, rb, performance.now());
+        expect({ lost: verdict.lost, unexpected: verdict.unexpected }).toEqual({ lost: 0, unexpected: 0 });
+      } finally {
+        conn.close();
+      }
     });
   });
 

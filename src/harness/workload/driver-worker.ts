@@ -1,11 +1,12 @@
 /**
- * A load worker thread (threaded-driver.ts starts these): one Driver over its slice of the
- * clients, with its own generator (its own key stream) and ledger slice, whose op numbers come
- * from the counter all workers share. It obeys the shared stop flag on its own (driver.ts
- * checks it before every send), and hands back its ledger and histograms when asked, then
- * lets its thread end.
+ * A load worker thread (threaded-driver.ts lends these from load-worker-pool.ts): for each run
+ * of the load it is sent, one Driver over its slice of the clients, with its own generator
+ * (its own key stream) and ledger slice, whose op numbers come from the counter all workers
+ * share. It obeys the shared stop flag on its own (driver.ts checks it before every send),
+ * hands back its ledger and histograms when asked, closes its connections and waits for the
+ * next run: the thread, and the code V8 optimized in it, outlive one trial.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import * as hdr from 'hdr-histogram-js';
 import { mergeHistograms } from '../measure/latency.js';
 import { Driver } from './driver.js';
@@ -17,62 +18,85 @@ import type { ToMain, ToWorker, WorkerInit } from './worker-messages.js';
 
 const port = parentPort;
 if (port === null) throw new Error('driver-worker.ts runs as a worker thread only');
-const init = workerData as WorkerInit;
 const post = (m: ToMain, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
-// main clock = performance.now() here + offsetMs
-const offsetMs = clockOrigin() - init.mainOriginMs;
-const workload = createWorkload(init.kind, { ...init.params, stream: init.index });
-const ledger = new Ledger({ ...workload.ledgerOptions, opSource: init.opCounter });
-
-let driver: Driver | null = null;
-try {
-  driver = await Driver.connect(
-    { ...init.driver, workload, ledger },
-    {
-      first: init.first,
-      total: init.total,
-      stats: init.stats,
-      stop: { flag: init.stopFlag, at: init.stopAt },
-      offsetMs,
-      onFirstError: (message) => post({ type: 'first-error', message }),
-    },
-  );
-  post({ type: 'ready' });
-} catch (err) {
-  post({ type: 'connect-error', message: (err as Error).message });
-  port.close();
+interface Run {
+  driver: Driver;
+  ledger: Ledger;
+  /** main clock = performance.now() here + offsetMs */
+  offsetMs: number;
+  /** this run is the one going on */
+  current(): boolean;
 }
+let run: Run | null = null;
+/** counts inits: what a run's callbacks post after its finish (a late settle, an error on a closing socket) would land in the next run */
+let generation = 0;
 
-const d = driver;
-if (d !== null) {
-  port.on('message', (m: ToWorker) => {
-    if (m.type === 'start') {
-      d.start(m.t0 - offsetMs);
-    } else if (m.type === 'halt') {
-      d.haltOnStop();
-      void d.settled().then(() => post({ type: 'settled' }));
-    } else if (m.type === 'slow') {
-      post({ type: 'slow', id: m.id, count: ledger.slowerThan(m.ms, m.now - offsetMs) });
-    } else if (m.type === 'finish') {
-      if (d.isRunning) d.haltOnStop();
-      d.close();
-      const slice = sliceOf(ledger, offsetMs);
-      const enc = (hs: Parameters<typeof mergeHistograms>[0]): string => hdr.encodeIntoCompressedBase64(mergeHistograms(hs));
-      post(
-        {
-          type: 'result',
-          slice,
-          hist: enc(d.histograms()),
-          readHist: enc(d.readHistograms()),
-          lagHist: enc(d.lagHistograms()),
-          unsentDue: d.unsentDue,
-          sawStopAt: d.sawStopAt === 0 ? null : d.sawStopAt + offsetMs,
+async function begin(init: WorkerInit): Promise<void> {
+  const mine = ++generation;
+  const current = (): boolean => generation === mine && run !== null;
+  const offsetMs = clockOrigin() - init.mainOriginMs;
+  const workload = createWorkload(init.kind, { ...init.params, stream: init.index });
+  const ledger = new Ledger({ ...workload.ledgerOptions, opSource: init.opCounter });
+  try {
+    const driver = await Driver.connect(
+      { ...init.driver, workload, ledger },
+      {
+        first: init.first,
+        total: init.total,
+        stats: init.stats,
+        stop: { flag: init.stopFlag, at: init.stopAt },
+        offsetMs,
+        onFirstError: (message) => {
+          if (current()) post({ type: 'first-error', message });
         },
-        sliceBuffers(slice),
-      );
-      // nothing left to keep this thread alive: it ends
-      port.close();
-    }
-  });
+      },
+    );
+    run = { driver, ledger, offsetMs, current };
+    post({ type: 'ready' });
+  } catch (err) {
+    post({ type: 'connect-error', message: (err as Error).message });
+  }
 }
+
+function finish(r: Run): void {
+  const d = r.driver;
+  if (d.isRunning) d.haltOnStop();
+  d.close();
+  const slice = sliceOf(r.ledger, r.offsetMs);
+  const enc = (hs: Parameters<typeof mergeHistograms>[0]): string => hdr.encodeIntoCompressedBase64(mergeHistograms(hs));
+  post(
+    {
+      type: 'result',
+      slice,
+      hist: enc(d.histograms()),
+      readHist: enc(d.readHistograms()),
+      lagHist: enc(d.lagHistograms()),
+      unsentDue: d.unsentDue,
+      sawStopAt: d.sawStopAt === 0 ? null : d.sawStopAt + r.offsetMs,
+    },
+    sliceBuffers(slice),
+  );
+}
+
+port.on('message', (m: ToWorker) => {
+  if (m.type === 'init') {
+    void begin(m.init);
+    return;
+  }
+  const r = run;
+  if (r === null) return;
+  if (m.type === 'start') {
+    r.driver.start(m.t0 - r.offsetMs);
+  } else if (m.type === 'halt') {
+    r.driver.haltOnStop();
+    void r.driver.settled().then(() => {
+      if (r.current()) post({ type: 'settled' });
+    });
+  } else if (m.type === 'slow') {
+    post({ type: 'slow', id: m.id, count: r.ledger.slowerThan(m.ms, m.now - r.offsetMs) });
+  } else if (m.type === 'finish') {
+    run = null;
+    finish(r);
+  }
+});

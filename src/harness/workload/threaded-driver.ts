@@ -10,12 +10,13 @@
  *  - live counters (acked, errors, closed) are in shared memory, read at the halt instant;
  *  - ledgers and HDR histograms come back once, at finish(), and are merged in one place
  *    (ledger-merge.ts, measure/latency.ts), worker clocks moved onto this thread's.
- * Workers are ended on every path: finish(), close(), or a failed connect.
+ * Threads come from load-worker-pool.ts and go back to it after a finish() that collected
+ * every result, warm for the next run; close(), a failed connect or a missing result end them.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import * as hdr from 'hdr-histogram-js';
 import { RunError } from '../../shared/errors.js';
 import type { Histogram } from '../measure/latency.js';
@@ -25,17 +26,14 @@ import { newStats, readStat, STAT } from './driver-stats.js';
 import type { Ledger } from './ledger.js';
 import { mergeLedgers, type LedgerSlice } from './ledger-merge.js';
 import type { LoadDriver } from './load-driver.js';
+import { endLoadWorker, giveBackLoadWorker, takeLoadWorker } from './load-worker-pool.js';
 import { clockOrigin } from './worker-clock.js';
 import type { ToMain, ToWorker, WorkerInit } from './worker-messages.js';
 import { settledWithin } from '../with-timeout.js';
 
 const FINISH_TIMEOUT_MS = 30_000;
 
-/** Load worker threads not yet ended, over every driver (tests check none is left behind). */
-const live = new Set<Worker>();
-export function liveLoadWorkers(): number {
-  return live.size;
-}
+export { liveLoadWorkers } from './load-worker-pool.js';
 
 /** The compiled worker script: beside this file in dist/, or dist/'s when run from src/ (tests). */
 function workerScript(): string {
@@ -62,7 +60,11 @@ export function splitClients(n: number, w: number): [number, number][] {
 interface Slot {
   worker: Worker;
   stats: Int32Array;
-  exited: Promise<void>;
+  /** resolves when the worker's result arrived, or it ended */
+  reported: Promise<void>;
+  /** this run's listeners on the worker, taken off when it goes back to the pool */
+  unlisten: () => void;
+  /** ended, or handed back: it answers nothing more in this run */
   gone: boolean;
   settled: boolean;
   result: Extract<ToMain, { type: 'result' }> | null;
@@ -134,34 +136,45 @@ export class ThreadedDriver implements LoadDriver {
         stopAt: d.stopAt,
         mainOriginMs,
       };
-      const worker = new Worker(script, { workerData: init });
-      live.add(worker);
-      worker.once('exit', () => live.delete(worker));
-      const slot: Slot = { worker, stats, exited: new Promise((r) => worker.once('exit', () => r())), gone: false, settled: false, result: null, failure: null };
+      const worker = takeLoadWorker(script);
+      let reported = (): void => {};
+      const slot: Slot = { worker, stats, reported: new Promise((r) => (reported = r)), unlisten: () => {}, gone: false, settled: false, result: null, failure: null };
       d.slots.push(slot);
       ready.push(
         new Promise<void>((resolve, reject) => {
-          worker.on('message', (m: ToMain) => {
+          const onMessage = (m: ToMain): void => {
             if (m.type === 'ready') resolve();
             else if (m.type === 'connect-error') reject(new Error(m.message));
-            else d.onMessage(slot, m);
-          });
-          worker.on('error', (err) => {
+            else {
+              d.onMessage(slot, m);
+              if (m.type === 'result') reported();
+            }
+          };
+          const onError = (err: Error): void => {
             slot.failure = err.message;
             reject(new Error(`load worker ${index} failed: ${err.message}`));
-          });
-          worker.once('exit', () => {
+          };
+          const onExit = (): void => {
             reject(new Error(`load worker ${index} ended before it connected`));
             d.onExit(slot);
-          });
+            reported();
+          };
+          worker.on('message', onMessage);
+          worker.on('error', onError);
+          worker.once('exit', onExit);
+          slot.unlisten = () => {
+            worker.off('message', onMessage);
+            worker.off('error', onError);
+            worker.off('exit', onExit);
+          };
         }),
       );
+      worker.postMessage({ type: 'init', init } satisfies ToWorker);
     });
     const outcome = await Promise.allSettled(ready);
     const failed = outcome.find((r) => r.status === 'rejected');
     if (failed) {
-      d.close();
-      await Promise.all(d.slots.map((s) => s.exited));
+      await d.end();
       throw new Error(String((failed as PromiseRejectedResult).reason?.message ?? failed));
     }
     return d;
@@ -286,21 +299,27 @@ export class ThreadedDriver implements LoadDriver {
     for (const w of ws) w();
   }
 
-  /** Halts, collects every worker's ledger slice and histograms, merges them, waits for the threads to end. */
+  /** Halts, collects every worker's ledger slice and histograms, merges them, gives the threads back to the pool. */
   async finish(): Promise<void> {
     if (this.finished) return;
     this.finished = true;
     this.halt();
     this.post({ type: 'finish' });
-    const all = Promise.all(this.slots.map((s) => s.exited));
+    const all = Promise.all(this.slots.map((s) => s.reported));
     if (!(await settledWithin(all, FINISH_TIMEOUT_MS))) {
-      this.close();
+      await this.end();
       throw new RunError(`load workers did not hand back their ledgers within ${FINISH_TIMEOUT_MS / 1000} s`);
     }
     const missing = this.slots.findIndex((s) => s.result === null);
     if (missing >= 0) {
       const f = this.slots[missing]!.failure;
+      await this.end();
       throw new RunError(`load worker ${missing} ended without its ledger${f ? `: ${f}` : ''}`);
+    }
+    for (const s of this.slots) {
+      s.unlisten();
+      s.gone = true;
+      giveBackLoadWorker(s.worker);
     }
     const results = this.slots.map((s) => s.result!);
     mergeLedgers(
@@ -319,13 +338,21 @@ export class ThreadedDriver implements LoadDriver {
 
   /** Ends every worker now (error paths); their ledgers are not collected. */
   close(): void {
+    void this.end();
+  }
+
+  /** close(), resolving once the threads have ended. */
+  private end(): Promise<void> {
     if (this.running) this.halt();
+    const ending: Promise<void>[] = [];
     for (const s of this.slots) {
       if (s.gone) continue;
       s.gone = true;
-      void s.worker.terminate();
+      s.unlisten();
+      ending.push(endLoadWorker(s.worker));
     }
     this.checkSettled();
+    return Promise.all(ending).then(() => undefined);
   }
 
   histograms(): Histogram[] {

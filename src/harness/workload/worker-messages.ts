@@ -22,8 +22,11 @@ export interface WorkerInit {
 }
 
 export type ToWorker =
+  /** a new run of the load: connect, then answer ready or connect-error */
+  | { type: 'init'; init: WorkerInit }
   | { type: 'start'; t0: number }
   | { type: 'halt' }
+  /** hand back the results, close the connections, wait for the next init */
   | { type: 'finish' }
   /** count the writes slower than ms by now (main clock) */
   | { type: 'slow'; id: number; ms: number; now: number };
