@@ -31,6 +31,7 @@ export interface RunArgs {
   charts?: boolean;
   quiet?: boolean;
   keep?: boolean;
+  'warm-up'?: boolean;
   color?: boolean;
   gate?: boolean;
   baseline?: string;
@@ -77,6 +78,7 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('charts', { type: 'boolean', default: true, describe: 'terminal charts under the tables (on a TTY outside CI); --no-charts leaves them out' })
     .option('quiet', { type: 'boolean', alias: 'q', describe: 'no progress' })
     .option('keep', { type: 'boolean', describe: "keep each trial's temp dir (data files, server logs)" })
+    .option('warm-up', { type: 'boolean', default: true, describe: "warm the load generator up on a throwaway built-in server before the first trial; --no-warm-up: the first trials' latency then includes its JIT" })
     .option('color', { type: 'boolean', describe: 'colour the tables (default: only on a TTY outside CI)' })
     .option('gate', { type: 'boolean', describe: "evaluate the scenario's gates: exit 0 all pass, 99 one fails" })
     .option('baseline', { type: 'string', nargs: 1, describe: 'baseline run result for `<n> * baseline` gates (default: the scenario\'s "baseline")' })

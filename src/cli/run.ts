@@ -53,6 +53,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       result = await runScenario(scenario, {
         keep: args.keep,
         shard,
+        warmUp: args['warm-up'],
         onEvent: (e) => {
           // a target the scenario wanted where present, and is not: said even when quiet
           if (e.type === 'start') for (const s of e.skippedTargets) process.stderr.write(`target ${s.target} skipped: ${s.reason}\n`);

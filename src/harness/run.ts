@@ -21,6 +21,7 @@ import { faults } from './faults/index.js';
 import { toolVersion } from './repo.js';
 import { targetFor } from './targets/index.js';
 import { runTrial } from './trial.js';
+import { warmUpLoad } from './warm-up.js';
 import type { TrialPhase } from './trial-spec.js';
 import { deriveSeed, Rng } from '../shared/prng.js';
 
@@ -83,6 +84,8 @@ export interface RunOptions {
   /** keep each trial's temp dir (data files and server logs) */
   keep?: boolean;
   tmpRoot?: string;
+  /** warm the load generator up before the first trial (warm-up.ts); default true */
+  warmUp?: boolean;
 }
 
 export function trialSeed(scenario: Scenario, mode: Mode, trial: number): number {
@@ -124,6 +127,7 @@ export async function runScenario(wanted: Scenario, opts: RunOptions = {}): Prom
   const planned = trialPlan(scenario).filter((_, k) => inShard(k, opts.shard));
   const total = planned.length;
   emit({ type: 'start', scenario, total, targetVersions, skippedTargets });
+  if (opts.warmUp !== false && total > 0) await warmUpLoad(scenario, opts.tmpRoot);
   const trials: TrialResult[] = [];
   for (const [i, { trial, fault, mode, target: kind, seed }] of planned.entries()) {
     const plan = faults[fault].plan(new Rng(seed).fork(), scenario);
