@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Scenario } from '../shared/types.js';
 import { loadWorkers } from '../shared/load-workers.js';
+import { registerTempDir } from './targets/children.js';
 import { targets } from './targets/index.js';
 import { freePort } from './targets/ports.js';
 import { connectLoad, type LoadDriver } from './workload/load-driver.js';
@@ -27,10 +28,13 @@ export const WARM_UP_MS = 1000;
 /** Runs the warm-up; false if it could not (the run goes on cold: the trials will show it as send lag). */
 export async function warmUpLoad(scenario: Scenario, tmpRoot = os.tmpdir()): Promise<boolean> {
   let dir: string | null = null;
+  let unregister = (): void => undefined;
   let handle: Awaited<ReturnType<typeof targets.builtin.start>> | null = null;
   let d: LoadDriver | null = null;
   try {
     dir = await fs.mkdtemp(path.join(tmpRoot, 'durabench-warm-up-'));
+    // removed on Ctrl-C, SIGHUP or by the reaper after a kill -9, as a trial's dir is
+    unregister = registerTempDir(dir);
     handle = await targets.builtin.start({ port: await freePort(), dir, mode: 'none', savePoints: '', logFile: path.join(dir, 'server.log') });
     const workload = createWorkload(scenario.workload, { seed: scenario.seed, keys: scenario.keys, valueSize: scenario.valueSize, preload: 0 });
     const ledger = new Ledger(workload.ledgerOptions);
@@ -59,5 +63,6 @@ export async function warmUpLoad(scenario: Scenario, tmpRoot = os.tmpdir()): Pro
       await handle.exited;
     }
     if (dir !== null) await fs.rm(dir, { recursive: true, force: true });
+    unregister();
   }
 }

@@ -3,7 +3,8 @@
  * reaper process cleans up (targets/reaper.ts); Ctrl-C, and SIGHUP (the terminal closed), run
  * the harness's own handler. The built binary is run as a user runs it, with TMPDIR pointing
  * at a fresh dir so its temp dirs and server processes can be found; for both local targets
- * (the external ones: external-target.test.ts).
+ * (the external ones: external-target.test.ts). Interrupted in the first trial, and once in
+ * the load generator's warm-up before it (a throwaway built-in server of its own).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -23,8 +24,13 @@ interface Run {
   stderr: () => string;
 }
 
-/** Starts a long run; resolves once it is writing to its server (temp dir made, a server running in it). */
-async function startRun(target: 'builtin' | 'redis'): Promise<Run> {
+const WARM_UP_DIR = 'durabench-warm-up-';
+
+/**
+ * Starts a long run; resolves once it is writing to its server (its temp dir made, a server
+ * running in it), in the first trial or in the load generator's warm-up before it (warm-up.ts).
+ */
+async function startRun(target: 'builtin' | 'redis', during: 'trial' | 'warm-up' = 'trial'): Promise<Run> {
   const tmpdir = fs.mkdtempSync(path.join(tmp, 'TMPDIR-'));
   const child = spawn(
     process.execPath,
@@ -33,9 +39,14 @@ async function startRun(target: 'builtin' | 'redis'): Promise<Run> {
   );
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const running = await until(() => fs.readdirSync(tmpdir).length === 1 && processesUnder(tmpdir).length > 0, 15_000);
-  expect(running, 'the run never started a server').toBe(true);
-  await new Promise((r) => setTimeout(r, 500)); // into the write phase
+  const inPhase = (): boolean => {
+    const dirs = fs.readdirSync(tmpdir);
+    const ours = dirs.filter((d) => d.startsWith(WARM_UP_DIR) === (during === 'warm-up'));
+    return ours.length === 1 && processesUnder(path.join(tmpdir, ours[0]!)).length > 0;
+  };
+  const running = await until(inPhase, 15_000);
+  expect(running, `the run never started a server (${during})`).toBe(true);
+  await new Promise((r) => setTimeout(r, during === 'trial' ? 500 : 200)); // into the write phase
   return { child, tmpdir, stderr: () => stderr };
 }
 
@@ -64,6 +75,14 @@ describe.each(targets)(`no %s server outlives the harness${redisAvailable() ? ''
     expect(code, run.stderr()).toBe(130);
     expect(run.stderr()).toMatch(/interrupted \(SIGINT\): stopped every server this run started/);
     // the harness's own handler: done before it exits, no waiting for the reaper
+    expect(fs.readdirSync(run.tmpdir)).toEqual([]);
+    expect(await until(() => processesUnder(run.tmpdir).length === 0, 3000)).toBe(true);
+  });
+
+  it('Ctrl-C in the load generator\'s warm-up: its server stopped, its temp dir removed, exit 130', async () => {
+    const run = await startRun(target, 'warm-up');
+    const code = await signal(run.child, 'SIGINT');
+    expect(code, run.stderr()).toBe(130);
     expect(fs.readdirSync(run.tmpdir)).toEqual([]);
     expect(await until(() => processesUnder(run.tmpdir).length === 0, 3000)).toBe(true);
   });
