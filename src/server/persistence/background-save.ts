@@ -35,11 +35,23 @@ export interface SaveOutcome {
 
 /**
  * Main-thread time one step may take before yielding to clients (checked every KEYS_PER_CHECK
- * keys). A request that arrives during a step waits for its end: `bench:latency` at 100k keys
- * (BGSAVE windows, 3 trials) measured p99 2.5-2.6 ms with 2 ms steps, 1.5-2.2 ms with 1 ms
- * (redis-server 1.6-1.8); at 1M keys the same p99 both ways and a save 3 % longer.
+ * keys): half of what the rest of the event loop took since the last step (the clients'
+ * work), within [MIN_STEP_MS, MAX_STEP_MS], and MAX_STEP_MS when nothing else ran. A fixed
+ * 1 ms step starved clients that send one command at a time: each gets one command per
+ * event-loop turn, so 16 of them got 16 commands per ~1.3 ms, about 12k/s, and `durabench
+ * run quick --modes rdb --rate 20000 --preload 100000` queued behind every BGSAVE: p99
+ * 208-377 ms, against 28-57 ms with this rule and redis-server's 7-22 ms (single trials,
+ * noisy). The cost: a BGSAVE of 1M keys under bench:latency's 20k SET/s took 3.1-5.3 s
+ * instead of 2.1-2.6 s (redis-server 4.3-4.6 s). Under a heavy load the step stays at
+ * MAX_STEP_MS per turn, so a snapshot still ends (a forked child would have a core of its
+ * own). A request that arrives during a step waits for its end: at 100k keys, BGSAVE
+ * windows of `bench:latency`, 2 ms steps gave p99 2.5-2.6 ms, 1 ms 1.5-2.2 ms.
  */
-const STEP_BUDGET_MS = 1;
+const MAX_STEP_MS = 1;
+const MIN_STEP_MS = 0.25;
+const CLIENT_SHARE = 0.5;
+/** Less than this since the last step: only the loop's own overhead ran, no client. */
+const IDLE_GAP_MS = 0.015;
 const KEYS_PER_CHECK = 16;
 /**
  * Serialized bytes waiting for the thread pool before serializing pauses (memory bound).
@@ -73,7 +85,7 @@ function fsyncDirAsync(dir: string, cb: (err: Error | null) => void): void {
 
 /**
  * Writes a snapshot of every database as of start() to `dir/name` in the background: the
- * copy-on-write snapshot is serialized at most STEP_BUDGET_MS per event-loop turn, and
+ * copy-on-write snapshot is serialized in steps of at most MAX_STEP_MS per event-loop turn, and
  * every file operation (writes, incremental and final fsync, close, rename, directory
  * fsync) runs on the thread pool, so a slow or busy disk never holds the event loop — a
  * forked child's writes do not hold redis-server's either. A crash leaves the old file or
@@ -103,6 +115,8 @@ export class BackgroundSave {
   private serialized = false;
   private aborted = false;
   private writeError: Error | null = null;
+  /** when the last step returned to the event loop (performance.now()) */
+  private lastStepEnd = performance.now();
 
   constructor(
     dbs: Databases,
@@ -211,6 +225,8 @@ export class BackgroundSave {
   private step(): void {
     if (this.aborted || this.writeError) return;
     const t0 = performance.now();
+    const others = t0 - this.lastStepEnd;
+    const budget = others < IDLE_GAP_MS ? MAX_STEP_MS : Math.min(MAX_STEP_MS, Math.max(MIN_STEP_MS, others * CLIENT_SHARE));
     let enc: SnapshotEncoder;
     try {
       enc = this.open(this.makeEncoder);
@@ -218,8 +234,9 @@ export class BackgroundSave {
       return this.fail((e as Error).message);
     }
     let done = false;
-    while (!done && this.queued < MAX_QUEUED && performance.now() - t0 < STEP_BUDGET_MS) done = this.snapshot.step(KEYS_PER_CHECK, enc);
+    while (!done && this.queued < MAX_QUEUED && performance.now() - t0 < budget) done = this.snapshot.step(KEYS_PER_CHECK, enc);
     if (this.writeError) return;
+    this.lastStepEnd = performance.now();
     if (!done) {
       // Behind a slow disk, wait for the writes (written() resumes) rather than buffer the dataset.
       if (this.queued >= MAX_QUEUED) this.paused = true;
