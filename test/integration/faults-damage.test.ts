@@ -56,8 +56,12 @@ for (const kind of ['builtin', 'redis'] as const) {
         expect(detail(t, 'cut_file')).toMatch(/^appendonlydir\/appendonly\.aof\.\d+\.incr\.aof$/);
         expect(num(t, 'cut_bytes')).toBeGreaterThanOrEqual(1);
         expect(t.acked).toBeGreaterThan(100);
-        // a SIGKILL loses nothing acked from the page cache: what is lost was cut off
-        expect(t.lost, t.mode).toBeLessThanOrEqual(num(t, 'cut_commands'));
+        // a SIGKILL loses nothing acked from the page cache: what is lost was cut off. Not so
+        // for redis-server 7.0 under everysec: it replies before write() while its background
+        // fsync runs (flushAppendOnlyFile postpones the write up to 2 s; the slow-fsync fault
+        // shows it), so a kill on a loaded machine loses acked writes besides the cut ones
+        // (once in CI: 1,362 lost, 40 cut).
+        if (kind === 'builtin' || t.mode !== 'aof-everysec') expect(t.lost, t.mode).toBeLessThanOrEqual(num(t, 'cut_commands'));
         expect(t.unexpected).toBe(0);
       }
       expect(rdb.error).toBeNull();
