@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { loadExternalTarget, resolveExternalTargets, validateExternalTarget } from '../../../src/scenario/external-target.js';
 import { applyOverrides, validateScenario } from '../../../src/scenario/index.js';
 
@@ -54,6 +54,7 @@ describe('external target files', () => {
 describe('resolving external targets in a scenario', () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durabench-ext-'));
   fs.writeFileSync(path.join(dir, 'box.json'), JSON.stringify(ok));
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('external:<file> becomes external:<name> with the file recorded', () => {
     const s = resolveExternalTargets(validateScenario({ targets: ['builtin', 'external:box.json'] }, 's.json'), [dir], 's.json');
