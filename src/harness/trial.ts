@@ -5,9 +5,7 @@
  * everything back and judge it against the ledger. Every process is killed and the temp dir
  * removed on every way out (unless keep).
  */
-import os from 'node:os';
 import path from 'node:path';
-import { loadWorkers } from '../shared/load-workers.js';
 import { RunError } from '../shared/errors.js';
 import { emptyTrial } from './trial-result.js';
 import { TrialSandbox } from './trial-sandbox.js';
@@ -26,7 +24,7 @@ import { freePort } from './targets/ports.js';
 import { logTail, waitExit } from './targets/spawn.js';
 import type { LaunchSpec, TargetHandle } from './targets/target.js';
 import type { RecoveryOutcome } from '../shared/result.js';
-import { connectLoad } from './workload/load-driver.js';
+import { connectLoad, scenarioLoad } from './workload/load-driver.js';
 import { createWorkload } from './workload/generators.js';
 import { Ledger } from './workload/ledger.js';
 import { preload, snapshotAndWait } from './workload/preload.js';
@@ -106,16 +104,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       preload: scenario.preload,
     });
     const ledger = new Ledger(workload.ledgerOptions);
-    const d = await connectLoad({
-      port: first.port,
-      host: first.host,
-      clients: scenario.clients,
-      pipeline: scenario.pipeline,
-      rate: scenario.rate,
-      workload,
-      ledger,
-      workers: loadWorkers(scenario.workers, scenario.clients, os.availableParallelism()),
-    });
+    const d = await connectLoad({ port: first.port, host: first.host, ...scenarioLoad(scenario), workload, ledger });
     box.driver = d;
     const monitorConn = await RespConnection.connect(first.port, first.host);
     conns.push(monitorConn);

@@ -13,11 +13,11 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Scenario } from '../shared/types.js';
-import { loadWorkers } from '../shared/load-workers.js';
 import { registerTempDir } from './targets/children.js';
 import { targets } from './targets/index.js';
 import { freePort } from './targets/ports.js';
-import { connectLoad, type LoadDriver } from './workload/load-driver.js';
+import type { TargetHandle } from './targets/target.js';
+import { connectLoad, scenarioLoad, type LoadDriver } from './workload/load-driver.js';
 import { createWorkload } from './workload/generators.js';
 import { Ledger } from './workload/ledger.js';
 import { withTimeout } from './with-timeout.js';
@@ -29,7 +29,7 @@ export const WARM_UP_MS = 1000;
 export async function warmUpLoad(scenario: Scenario, tmpRoot = os.tmpdir()): Promise<boolean> {
   let dir: string | null = null;
   let unregister = (): void => undefined;
-  let handle: Awaited<ReturnType<typeof targets.builtin.start>> | null = null;
+  let handle: TargetHandle | null = null;
   let d: LoadDriver | null = null;
   try {
     dir = await fs.mkdtemp(path.join(tmpRoot, 'durabench-warm-up-'));
@@ -38,15 +38,7 @@ export async function warmUpLoad(scenario: Scenario, tmpRoot = os.tmpdir()): Pro
     handle = await targets.builtin.start({ port: await freePort(), dir, mode: 'none', savePoints: '', logFile: path.join(dir, 'server.log') });
     const workload = createWorkload(scenario.workload, { seed: scenario.seed, keys: scenario.keys, valueSize: scenario.valueSize, preload: 0 });
     const ledger = new Ledger(workload.ledgerOptions);
-    d = await connectLoad({
-      port: handle.port,
-      clients: scenario.clients,
-      pipeline: scenario.pipeline,
-      rate: scenario.rate,
-      workload,
-      ledger,
-      workers: loadWorkers(scenario.workers, scenario.clients, os.availableParallelism()),
-    });
+    d = await connectLoad({ port: handle.port, ...scenarioLoad(scenario), workload, ledger });
     d.start();
     await new Promise((r) => setTimeout(r, Math.min(WARM_UP_MS, scenario.durationMs)));
     d.halt();

@@ -2,6 +2,9 @@
  * The load generator as the harness sees it, whether it runs on this thread (driver.ts) or
  * spread over worker threads (threaded-driver.ts), and the one place that picks which.
  */
+import os from 'node:os';
+import { loadWorkers } from '../../shared/load-workers.js';
+import type { Scenario } from '../../shared/types.js';
 import type { Histogram } from '../measure/latency.js';
 import { Driver, type DriverOptions } from './driver.js';
 import { ThreadedDriver } from './threaded-driver.js';
@@ -51,4 +54,9 @@ export interface LoadOptions extends DriverOptions {
 export async function connectLoad(o: LoadOptions): Promise<LoadDriver> {
   const workers = Math.min(o.workers ?? 1, o.clients);
   return workers > 1 ? ThreadedDriver.connect(o, workers) : Driver.connect(o);
+}
+
+/** A scenario's load settings as connectLoad takes them: clients, pipeline, rate and the threads they run on here. */
+export function scenarioLoad(s: Pick<Scenario, 'clients' | 'pipeline' | 'rate' | 'workers'>): Pick<LoadOptions, 'clients' | 'pipeline' | 'rate' | 'workers'> {
+  return { clients: s.clients, pipeline: s.pipeline, rate: s.rate, workers: loadWorkers(s.workers, s.clients, os.availableParallelism()) };
 }
