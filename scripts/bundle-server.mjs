@@ -6,7 +6,23 @@ import fs from 'node:fs';
 import { build, transform } from 'esbuild';
 
 const out = 'dist/server.bundle.cjs';
+// The RDB encoding thread of a background save (src/server/persistence/rdb/encode-thread.ts),
+// as one script the bundle starts with `eval`: the bundle is one file, wherever it is installed.
+const thread = await build({
+  entryPoints: ['src/server/persistence/rdb/encode-thread.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  minify: true,
+  charset: 'ascii',
+  logLevel: 'warning',
+});
 const bundled = await build({
+  define: { __DURABENCH_RDB_THREAD__: JSON.stringify(thread.outputFiles[0].text) },
+  // thread-encoder.ts reads import.meta.url only where that define is absent (the compiled modules)
+  logOverride: { 'empty-import-meta': 'silent' },
   entryPoints: ['src/cli/server.ts'],
   bundle: true,
   platform: 'node',

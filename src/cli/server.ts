@@ -11,7 +11,8 @@ Options: --port --bind --requirepass --dir --dbfilename --save --appendonly --ap
   --appendfilename --appenddirname --aof-use-rdb-preamble --aof-load-truncated
   --auto-aof-rewrite-percentage --auto-aof-rewrite-min-size --stop-writes-on-bgsave-error
   --maxclients --proto-max-bulk-len --client-query-buffer-limit --client-output-buffer-limit
-  --loglevel --logfile --hz --snapshot-strategy cow|blocking (durabench's own)
+  --loglevel --logfile --hz; durabench's own: --snapshot-strategy cow|blocking,
+  --snapshot-encoder auto|thread|main
 `;
 
 /**

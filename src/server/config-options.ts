@@ -88,6 +88,10 @@ export const DEFS: Record<string, Def> = {
   // durabench's own: how BGSAVE serializes (copy-on-write chunks, or all at once like a fork
   // that copies everything) — so tables can show what copy-on-write buys.
   'snapshot-strategy': { kind: oneOf('cow', 'blocking'), default: 'cow', mutable: true },
+  // durabench's own: where a copy-on-write RDB save encodes (LZF, CRC-64): on a thread of its
+  // own, as redis-server's forked child does, or between clients on the main thread; `auto`
+  // takes the thread on a machine with more than 2 cores (persistence.ts says why).
+  'snapshot-encoder': { kind: oneOf('auto', 'thread', 'main'), default: 'auto', mutable: true },
 };
 
 export type ConfigName = keyof typeof DEFS;

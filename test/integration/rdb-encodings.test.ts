@@ -255,8 +255,8 @@ describe.skipIf(skipReason !== '')('compact encodings side by side with redis-se
       const names = async (r: Redis): Promise<string[]> => ((await r.config('GET', '*')) as string[]).filter((_, i) => i % 2 === 0).sort();
       const [mine, theirs] = [await names(ours.r), await names(redis.r)];
       const extra = mine.filter((n) => !theirs.includes(n));
-      // durabench's own option: how a background save serializes.
-      expect(extra).toEqual(['snapshot-strategy']);
+      // durabench's own options: how a background save serializes, and on which thread.
+      expect(extra).toEqual(['snapshot-encoder', 'snapshot-strategy']);
       for (const k of KNOBS) expect(mine).toContain(k);
       for (const alias of ['hash-max-ziplist-entries', 'hash-max-ziplist-value', 'zset-max-ziplist-entries', 'zset-max-ziplist-value', 'list-max-ziplist-size']) expect(mine).toContain(alias);
       const lacking = theirs.filter((n) => !mine.includes(n));

@@ -15,10 +15,26 @@ export interface SnapshotEncoder {
   stored(table: KeyTable<Collection>, e: number): void;
   /** Writes any trailer (RDB EOF + checksum) and flushes buffered bytes. */
   finish(): void;
+  /**
+   * Bytes given to an encoder working on a thread and not yet back through the sink (more
+   * than 0 until its last byte is); absent or 0 for one that encodes as it is called.
+   */
+  readonly backlog?: number;
+  /** The save stopped before finish(): drop what is pending. */
+  close?(): void;
 }
 
-/** Makes an encoder writing its header (if any) to `sink`; it may batch into buffers from `pool`, which the sink gives back once written. */
-export type EncoderFactory = (sink: (chunk: Buffer) => void, pool?: ChunkPool) => SnapshotEncoder;
+/** How an encoder working on a thread tells the save that its backlog shrank, or that it failed. */
+export interface EncoderEvents {
+  progress(error?: string): void;
+}
+
+/**
+ * Makes an encoder writing its header (if any) to `sink`; it may batch into buffers from
+ * `pool`, which the sink gives back once written. With both it may encode on a thread;
+ * without (a `blocking` save, whose pause must include the encoding) it encodes as called.
+ */
+export type EncoderFactory = (sink: (chunk: Buffer) => void, pool?: ChunkPool, events?: EncoderEvents) => SnapshotEncoder;
 
 export type SnapshotStrategy = 'cow' | 'blocking';
 
@@ -54,7 +70,8 @@ const CLIENT_SHARE = 0.5;
 const IDLE_GAP_MS = 0.015;
 const KEYS_PER_CHECK = 16;
 /**
- * Serialized bytes waiting for the thread pool before serializing pauses (memory bound).
+ * Bytes with the encoder's thread or waiting for the thread pool's writes before serializing
+ * pauses (memory bound).
  * Small, because the queue is ArrayBuffers V8 counts as external memory and adds to the old
  * generation's size: 8 MB of it, filled the moment a save began, helped push a 4M-key
  * server past its ~16 MB old-generation margin into atomic Mark-Compacts (`--trace-gc`:
@@ -85,7 +102,8 @@ function fsyncDirAsync(dir: string, cb: (err: Error | null) => void): void {
 
 /**
  * Writes a snapshot of every database as of start() to `dir/name` in the background: the
- * copy-on-write snapshot is serialized in steps of at most MAX_STEP_MS per event-loop turn, and
+ * copy-on-write snapshot is serialized in steps of at most MAX_STEP_MS per event-loop turn
+ * (handed to the encoder's thread, when it has one: rdb/thread-encoder.ts), and
  * every file operation (writes, incremental and final fsync, close, rename, directory
  * fsync) runs on the thread pool, so a slow or busy disk never holds the event loop — a
  * forked child's writes do not hold redis-server's either. A crash leaves the old file or
@@ -117,6 +135,7 @@ export class BackgroundSave {
   private writeError: Error | null = null;
   /** when the last step returned to the event loop (performance.now()) */
   private lastStepEnd = performance.now();
+  private readonly events: EncoderEvents | undefined;
 
   constructor(
     dbs: Databases,
@@ -131,6 +150,7 @@ export class BackgroundSave {
     this.tmp = path.join(dir, `temp-${process.pid}-${Date.now()}.rdb`);
     this.makeEncoder = makeEncoder;
     this.stalls = watchStalls();
+    this.events = strategy === 'blocking' ? undefined : { progress: (error) => (error === undefined ? this.progress() : this.fail(error)) };
     const t0 = performance.now();
     this.snapshot = new DatasetSnapshot(dbs);
     if (strategy === 'blocking') {
@@ -144,7 +164,7 @@ export class BackgroundSave {
   private open(makeEncoder: EncoderFactory): SnapshotEncoder {
     if (this.enc !== null) return this.enc;
     this.fd = fs.openSync(this.tmp, 'w');
-    this.enc = makeEncoder((chunk) => this.write(chunk), this.pool);
+    this.enc = makeEncoder((chunk) => this.write(chunk), this.pool, this.events);
     return this.enc;
   }
 
@@ -161,11 +181,29 @@ export class BackgroundSave {
     this.pump();
   }
 
+  /** Serialized bytes not yet written: queued here, or still with the encoder's thread. */
+  private get inFlight(): number {
+    return this.queued + (this.enc?.backlog ?? 0);
+  }
+
+  /** The encoder's thread moved on: resume serializing if it was waiting, write what came. */
+  private progress(): void {
+    this.resumeIfDrained();
+    this.pump();
+  }
+
+  private resumeIfDrained(): void {
+    if (this.paused && this.inFlight < MAX_QUEUED / 2) {
+      this.paused = false;
+      setImmediate(() => this.step());
+    }
+  }
+
   /** One writev at a time on the thread pool; fdatasync every AUTOSYNC_BYTES. */
   private pump(): void {
     if (this.writing || this.aborted || this.writeError) return;
     if (this.queue.length === 0) {
-      if (this.serialized) this.commit();
+      if (this.serialized && (this.enc?.backlog ?? 0) === 0) this.commit();
       return;
     }
     if (this.sinceSync >= AUTOSYNC_BYTES) {
@@ -215,10 +253,7 @@ export class BackgroundSave {
       this.writeError = err;
       return this.fail(err.message);
     }
-    if (this.paused && this.queued < MAX_QUEUED / 2) {
-      this.paused = false;
-      setImmediate(() => this.step());
-    }
+    this.resumeIfDrained();
     this.pump();
   }
 
@@ -234,12 +269,12 @@ export class BackgroundSave {
       return this.fail((e as Error).message);
     }
     let done = false;
-    while (!done && this.queued < MAX_QUEUED && performance.now() - t0 < budget) done = this.snapshot.step(KEYS_PER_CHECK, enc);
+    while (!done && this.inFlight < MAX_QUEUED && performance.now() - t0 < budget) done = this.snapshot.step(KEYS_PER_CHECK, enc);
     if (this.writeError) return;
     this.lastStepEnd = performance.now();
     if (!done) {
       // Behind a slow disk, wait for the writes (written() resumes) rather than buffer the dataset.
-      if (this.queued >= MAX_QUEUED) this.paused = true;
+      if (this.inFlight >= MAX_QUEUED) this.paused = true;
       else setImmediate(() => this.step());
       return;
     }
@@ -301,6 +336,7 @@ export class BackgroundSave {
     this.aborted = true;
     this.stalls.stop();
     this.snapshot.release();
+    this.enc?.close?.();
     this.queue = [];
     // An fd must not be closed under a thread-pool call using it: written()/commit() close it then.
     if (!this.writing) this.closeAndRemove();

@@ -95,19 +95,20 @@ export class RdbEncoder {
   stored(t: KeyTable<Collection>, e: number): boolean {
     const vlen = t.valueLength(e);
     if (vlen < 0) return this.entry(t.key(e), t.value(e), t.expireAt(e));
+    this.stringPair(t.buffer(e), t.keyOffset(e), t.keyLength(e), vlen, t.expireAt(e));
+    return true;
+  }
+
+  /** A string key-value pair from bytes: the key at buf[off, off + klen), its value right after it (`vlen` bytes). */
+  stringPair(buf: Buffer, off: number, klen: number, vlen: number, expireAtMs: number | undefined): void {
     const w = this.writer;
-    const expireAtMs = t.expireAt(e);
     if (expireAtMs !== undefined) {
       w.byte(RDB_OPCODE_EXPIRETIME_MS);
       w.millis(expireAtMs);
     }
     w.byte(RDB_TYPE_STRING);
-    const buf = t.buffer(e);
-    const off = t.keyOffset(e);
-    const klen = t.keyLength(e);
     w.stringBytes(buf, off, klen);
     w.stringBytes(buf, off + klen, vlen);
-    return true;
   }
 
   /** Hands the batched bytes to the sink (end of an incremental snapshot's turn). */

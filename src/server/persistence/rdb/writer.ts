@@ -19,6 +19,8 @@ export interface RdbWriterOptions {
   chunkSize?: number;
   /** Where batch buffers come from (chunkSize is then its size): the sink gives written chunks back. */
   pool?: ChunkPool;
+  /** Keep a running CRC-64 (default). False for bytes that another writer checksums as part of its file (a snapshot's collections, encoded on the main thread for the encoding thread). */
+  crc?: boolean;
 }
 
 const DEFAULT_CHUNK = 64 * 1024;
@@ -83,7 +85,7 @@ export class RdbWriter {
   private readonly compress: boolean;
   private readonly chunkSize: number;
   private readonly pool: ChunkPool | undefined;
-  private readonly crc = new Crc64();
+  private readonly crc: Crc64 | null;
   private buf: Buffer;
   private pos = 0;
   private written = 0;
@@ -93,6 +95,7 @@ export class RdbWriter {
   constructor(sink: RdbSink, options: RdbWriterOptions = {}) {
     this.sink = sink;
     this.compress = options.compress ?? true;
+    this.crc = options.crc === false ? null : new Crc64();
     this.pool = options.pool;
     this.chunkSize = this.pool?.size ?? Math.max(64, options.chunkSize ?? DEFAULT_CHUNK);
     this.buf = this.newBatch();
@@ -250,8 +253,9 @@ export class RdbWriter {
   finish(lastByte: number, checksum: boolean): void {
     this.room(9);
     this.buf[this.pos++] = lastByte;
-    this.crc.update(this.buf.subarray(0, this.pos));
-    if (checksum) this.crc.digestBytes().copy(this.buf, this.pos);
+    if (checksum && this.crc === null) throw new Error('RdbWriter: a checksum needs crc: true');
+    this.crc?.update(this.buf.subarray(0, this.pos));
+    if (checksum) this.crc!.digestBytes().copy(this.buf, this.pos);
     else this.buf.fill(0, this.pos, this.pos + 8);
     this.pos += 8;
     this.emit(false);
@@ -334,7 +338,7 @@ export class RdbWriter {
       chunk = this.buf.subarray(0, this.pos);
       this.buf = this.newBatch();
     }
-    if (updateCrc) this.crc.update(chunk);
+    if (updateCrc) this.crc?.update(chunk);
     this.written += chunk.length;
     this.pos = 0;
     this.sink(chunk);
@@ -346,7 +350,7 @@ export class RdbWriter {
 
   /** A buffer too big to batch; it belongs to the sink afterwards. */
   private emitExternal(chunk: Buffer): void {
-    this.crc.update(chunk);
+    this.crc?.update(chunk);
     this.written += chunk.length;
     this.sink(chunk);
   }
