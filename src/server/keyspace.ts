@@ -11,6 +11,16 @@ export { Stream } from './stream/stream.js';
  * `beforeWrite` (copy-on-write snapshots preserve the old value) and `onExpire` (the server
  * propagates a DEL to the AOF, as Redis does).
  */
+/**
+ * What a copy-on-write snapshot installs on a keyspace. An object whose method is the same
+ * function in every snapshot: a closure made per snapshot was a new call target at each
+ * BGSAVE, and V8 threw away the optimized code of every write path that had inlined the last
+ * one (`--trace-deopt`: "wrong call target" as each save began).
+ */
+export interface WriteHook {
+  preserve(key: string): void;
+}
+
 /** A list as a JS array (RPUSH is push; LPUSH unshift is a memmove, fine at these sizes). */
 export class List {
   constructor(public items: string[] = []) {}
@@ -78,10 +88,10 @@ export class Keyspace {
   /** Keys, string values (off the heap), collections and expiry times: see KeyTable. */
   private table = new KeyTable<Collection>();
   /**
-   * Called before any change to `key` (value, TTL or existence). A snapshot's hook: it
-   * belongs to the data it preserves, so SWAPDB moves it with the table.
+   * Told before any change to `key` (value, TTL or existence). A snapshot: it belongs to the
+   * data it preserves, so SWAPDB moves it with the table.
    */
-  beforeWrite: ((key: string) => void) | null = null;
+  beforeWrite: WriteHook | null = null;
   /** Called after a key was removed because it expired. */
   onExpire: ((key: string) => void) | null = null;
   /** Called before any change to `key`, after beforeWrite: WATCH's registry (touchWatchedKey). */
@@ -203,7 +213,7 @@ export class Keyspace {
    * Returns the key's entry number.
    */
   set(key: string, value: Value, keepTtl = false, enc = 0): number {
-    this.beforeWrite?.(key);
+    this.beforeWrite?.preserve(key);
     this.onTouch?.(key);
     const e = this.data.set(key, value, enc);
     if (!keepTtl && this.data.expiresCount > 0) this.data.setExpireAt(e, undefined);
@@ -227,7 +237,7 @@ export class Keyspace {
 
   /** Call before mutating a collection in place; returns it for chaining. */
   mutate<T extends Value>(key: string, value: T): T {
-    this.beforeWrite?.(key);
+    this.beforeWrite?.preserve(key);
     this.onTouch?.(key);
     this.dirty++;
     return value;
@@ -235,7 +245,7 @@ export class Keyspace {
 
   delete(key: string): boolean {
     if (!this.data.has(key)) return false;
-    this.beforeWrite?.(key);
+    this.beforeWrite?.preserve(key);
     this.onTouch?.(key);
     this.data.delete(key);
     this.dirty++;
@@ -251,7 +261,7 @@ export class Keyspace {
   setExpire(key: string, atMs: number): void {
     const e = this.data.find(key);
     if (e < 0) return;
-    this.beforeWrite?.(key);
+    this.beforeWrite?.preserve(key);
     this.onTouch?.(key);
     this.data.setExpireAt(e, atMs);
     this.dirty++;
@@ -260,7 +270,7 @@ export class Keyspace {
   persist(key: string): boolean {
     const e = this.data.find(key);
     if (e < 0 || this.data.expireAt(e) === undefined) return false;
-    this.beforeWrite?.(key);
+    this.beforeWrite?.preserve(key);
     this.onTouch?.(key);
     this.data.setExpireAt(e, undefined);
     this.dirty++;
@@ -304,7 +314,7 @@ export class Keyspace {
   }
 
   private expireNow(key: string): void {
-    this.beforeWrite?.(key);
+    this.beforeWrite?.preserve(key);
     this.onTouch?.(key);
     this.data.delete(key);
     this.dirty++;

@@ -220,7 +220,7 @@ function xtrim(ctx: Ctx, argv: string[]): string {
   if (s === undefined) return ZERO;
   if (typeof s === 'string') return s;
   // A running snapshot preserves the value before trimming touches it; dirty counts what went.
-  ctx.ks.beforeWrite?.(key);
+  ctx.ks.beforeWrite?.preserve(key);
   const deleted = s.trim(a.trim!);
   if (deleted) {
     if (a.trim!.approx) {

@@ -69,11 +69,7 @@ export class Persistence {
       if (events !== undefined && pool !== undefined && this.encodeOnThread()) return new ThreadRdbEncoder(sink, pool, events, { compress, aux: defaultAux(extra) });
       const e = new RdbEncoder(sink, { compress, pool });
       e.header(defaultAux(extra));
-      return {
-        db: (id, keys, expires) => e.selectDb(id, keys, expires),
-        stored: (t, n) => e.stored(t, n),
-        finish: () => e.footer(),
-      };
+      return e;
     };
   }
 

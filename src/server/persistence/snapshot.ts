@@ -2,7 +2,7 @@ import { hashKey } from '../store/key-hash.js';
 import { type EntryCursor, KeyTable } from '../key-table.js';
 import { untrackedBytes } from '../store/untracked.js';
 import { cloneWithEncoding } from '../encoding.js';
-import { type Collection, type Keyspace, valueBytes } from '../keyspace.js';
+import { type Collection, type Keyspace, valueBytes, type WriteHook } from '../keyspace.js';
 
 /**
  * A point-in-time view of the keyspace without fork, as Dragonfly and Valkey's forkless
@@ -21,7 +21,7 @@ export interface EntrySink {
 /** Bits in the filter of preserved key hashes (1 MB): a false positive costs two lookups. */
 const FILTER_BITS = 1 << 23;
 
-export class CowSnapshot {
+export class CowSnapshot implements WriteHook {
   readonly startedAt = Date.now();
   /** Keys and expires at the snapshot instant (for RESIZEDB). */
   readonly keysAtStart: number;
@@ -32,7 +32,6 @@ export class CowSnapshot {
   private readonly iter: EntryCursor;
   /** The table as it was at start(): SWAPDB may move it to another database, FLUSHDB may leave it to us alone. */
   private readonly table: KeyTable<Collection>;
-  private readonly hook = (key: string): void => this.preserve(key);
   /*
    * What copy-on-write preserved lives off the JS heap too: at 4M keys and 20k writes/s a
    * snapshot preserves hundreds of thousands of values, and as a Map of strings they were
@@ -61,10 +60,11 @@ export class CowSnapshot {
     this.expiresAtStart = ks.expiresCount;
     this.table = ks.data;
     this.iter = this.table.cursor();
-    ks.beforeWrite = this.hook;
+    ks.beforeWrite = this;
   }
 
-  private preserve(key: string): void {
+  /** The keyspace's write hook: `key` is about to change. */
+  preserve(key: string): void {
     // Past the cursor's end every key of the snapshot is emitted or waiting in `kept`.
     if (this.drain !== null) return;
     const t = this.table;
@@ -172,7 +172,7 @@ export class CowSnapshot {
   release(): void {
     if (this.finished) return;
     this.finished = true;
-    for (const ks of this.holders()) if (ks.beforeWrite === this.hook) ks.beforeWrite = null;
+    for (const ks of this.holders()) if (ks.beforeWrite === this) ks.beforeWrite = null;
     // dropped, not cleared: their pages go back with them
     this.kept = new KeyTable<Collection>();
     this.absent = new KeyTable<Collection>();

@@ -116,6 +116,20 @@ export class RdbEncoder {
     this.writer.flush();
   }
 
+  /**
+   * A background save's encoder (background-save.ts's SnapshotEncoder) is this object itself:
+   * its methods are the same functions in every save, where an object of closures made per
+   * save was a new call target each time, and V8 dropped the snapshot loop's optimized code
+   * as every save began (`--trace-deopt`: "wrong call target").
+   */
+  db(id: number, keys: number, expires: number): void {
+    this.selectDb(id, keys, expires);
+  }
+
+  finish(): void {
+    this.footer();
+  }
+
   /** EOF opcode and the checksum; everything is handed to the sink. */
   footer(): void {
     if (this.finished) throw new Error('RdbEncoder.footer() called twice');

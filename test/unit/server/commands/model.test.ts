@@ -268,11 +268,13 @@ describe('data commands against a model', () => {
         const model: Model = new Map();
         // What the copy-on-write hook saw: the value of each key before its first change.
         let seen = new Map<string, MV | undefined>();
-        h.ks.beforeWrite = (k) => {
-          if (!seen.has(k)) {
-            const cur = h.ks.data.get(k);
-            seen.set(k, cur === undefined ? undefined : toModel(cloneValue(cur)));
-          }
+        h.ks.beforeWrite = {
+          preserve: (k) => {
+            if (!seen.has(k)) {
+              const cur = h.ks.data.get(k);
+              seen.set(k, cur === undefined ? undefined : toModel(cloneValue(cur)));
+            }
+          },
         };
         for (const argv of cmds) {
           const before = cloneModel(model);
