@@ -93,7 +93,8 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
     if (scenario.preload > 0) {
       phase('preload');
       preloadBytes = await preload(control, scenario.preload, scenario.valueSize, spec.seed);
-      if (hasSavePoints(mode)) await snapshotAndWait(control, RESTART_TIMEOUT_MS);
+      if (hasSavePoints(mode)) await snapshotAndWait(control, 'BGSAVE', RESTART_TIMEOUT_MS);
+      if (hasAof(mode)) await snapshotAndWait(control, 'BGREWRITEAOF', RESTART_TIMEOUT_MS);
     }
 
     // workload
