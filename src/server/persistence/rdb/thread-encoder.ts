@@ -1,14 +1,13 @@
 /**
  * A background save's RDB encoder whose CPU work runs on a thread, as redis-server's runs in
- * its forked child. A BGSAVE of 1M keys of random 100-byte values spent ~1.5 µs per key on
- * the main thread: ~1 µs trying LZF on each value, ~0.25 µs of CRC-64, ~0.25 µs reading the
- * table and copying. Every microsecond of it was taken from clients between steps, and with
- * 16 clients sending one command at a time at 20k/s, the save's steps made a queue (p99
- * 15-38 ms against redis-server's 2.5-4 ms in `durabench run quick --modes rdb --rate 20000`).
- * Here the main thread only copies each key's bytes out of the table (staged-records.ts), in
- * the same copy-on-write steps as before; encode-thread.ts encodes them, and the chunks come
- * back in order to the save's write queue. Collections are encoded here, on the main thread
- * (their values are JS objects), and go through as encoded bytes.
+ * its forked child. On the main thread a BGSAVE of 1M keys of random 100-byte values spends
+ * ~1.5 µs per key: ~1 µs trying LZF on each value, ~0.25 µs of CRC-64, ~0.25 µs reading the
+ * table and copying, all taken from the clients between steps. Here the main thread only
+ * copies each key's bytes out of the table (staged-records.ts), in the same copy-on-write
+ * steps as before (0.4-0.5 s of main thread per 1M keys instead of 1.4-1.5 s); encode-thread.ts
+ * encodes them, and the chunks come back in order to the save's write queue. Collections are
+ * encoded here, on the main thread (their values are JS objects), and go through as bytes.
+ * Whether a save uses it is persistence.ts's choice (`snapshot-encoder`): not on 2 cores.
  */
 import type { Worker } from 'node:worker_threads';
 import type { KeyTable } from '../../key-table.js';
