@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
 import { MODES, type Mode, type LocalTargetKind } from '../shared/types.js';
+import { threadRunMs } from './proc-stat.js';
 import { command, driverSetOps, fail, fill, fmt, info, median, redisBenchmark, requireBinaries, start, valueKinds, verdict, waitZero, type ValueKind } from './lib.js';
 
 /**
@@ -14,7 +15,9 @@ import { command, driverSetOps, fail, fill, fmt, info, median, redisBenchmark, r
  *     interleaved rounds, a fresh server and data dir per run; repetitive = redis-benchmark,
  *     random = durabench's load generator (redis-benchmark cannot vary its values);
  *  2. at 1M and 4M keys × 100 B, filled with each kind of value: BGSAVE start pause
- *     (latest_fork_usec; goal < 1 ms on ours), RDB size (≤ 1.05×), load time from RDB and from
+ *     (latest_fork_usec; goal < 1 ms on ours), RDB size (≤ 1.05×), a later BGSAVE's time and
+ *     what it cost the main thread (redis-server's: the fork; the built-in server's with the
+ *     encoding on the main thread and on a thread: `snapshot-encoder`), load time from RDB and from
  *     AOF, each from spawn to the first reply that is not -LOADING (the harness's recovery
  *     clock), median of LOADS interleaved restarts: each server its own files, and the
  *     built-in server loading redis-server's files against redis-server loading them
@@ -37,12 +40,12 @@ const bad = modes.filter((m) => !MODES.includes(m));
 if (bad.length > 0) fail('bench:persistence', `MODES: unknown mode ${bad.join(', ')} (known: ${MODES.join(', ')})`);
 const pipelines = (process.env.PIPELINES ?? '1,16').split(',').map(Number);
 const head = (first: string): string[] => [first, ...VALUES.flatMap((v) => [`${v}: built-in`, 'redis', '÷']), 'goal', 'verdict'];
-/** One row: per value kind built-in, redis, ratio; the goal; a verdict per kind. */
-const row = (name: string, per: Array<{ b: number; r: number }>, unit: string, goal: string, ok: (b: number, r: number) => boolean): string[] => [
+/** One row: per value kind built-in, redis, ratio; the goal; a verdict per kind (none for a figure without a goal). */
+const row = (name: string, per: Array<{ b: number; r: number }>, unit: string, goal: string, ok: ((b: number, r: number) => boolean) | null): string[] => [
   name,
   ...per.flatMap(({ b, r }) => [`${fmt(b)}${unit}`, `${fmt(r)}${unit}`, (b / r).toFixed(2)]),
   goal,
-  per.map(({ b, r }) => verdict(ok(b, r))).join(' / '),
+  ok === null ? '' : per.map(({ b, r }) => verdict(ok(b, r))).join(' / '),
 ];
 
 async function setOps(kind: LocalTargetKind, mode: Mode, pipeline: number, values: ValueKind, round: number): Promise<number> {
@@ -82,12 +85,26 @@ const noRewrite = ['--auto-aof-rewrite-percentage', '0'];
 /** One server's files at one size and value kind: made once, then loaded LOADS times. */
 interface Made {
   forkUsec: number;
+  /** A BGSAVE of a server that has saved once: wall time and its main thread's CPU (ms); the built-in server with each encoder. */
+  save: Record<'main' | 'thread', { ms: number; mainCpuMs: number }>;
   rdbBytes: number;
   /** a directory holding dump.rdb and appendonlydir/ */
   dir: string;
 }
 
-/** Fill, BGSAVE, read the pause; then the same writes appended as commands (no rewrite). */
+/** BGSAVE and wait for it: its wall time, and what it cost the server's main thread (redis-server's: the fork; its child is a process of its own). */
+async function timedSave(port: number, pid: number): Promise<{ ms: number; mainCpuMs: number }> {
+  const cpu0 = threadRunMs(pid) ?? NaN;
+  const t0 = performance.now();
+  await command(port, ['BGSAVE']);
+  await waitZero(port, 'persistence', 'rdb_bgsave_in_progress');
+  return { ms: performance.now() - t0, mainCpuMs: (threadRunMs(pid) ?? NaN) - cpu0 };
+}
+
+/**
+ * Fill, BGSAVE, read the pause; BGSAVEs timed (the built-in server's with each
+ * `snapshot-encoder`); then the same writes appended as commands (no rewrite).
+ */
 async function makeFiles(kind: LocalTargetKind, keys: number, values: ValueKind, dir: string): Promise<Made> {
   const s = await start(kind, 'none');
   let made: Made;
@@ -96,9 +113,17 @@ async function makeFiles(kind: LocalTargetKind, keys: number, values: ValueKind,
     await command(s.port, ['BGSAVE']);
     await waitZero(s.port, 'persistence', 'rdb_bgsave_in_progress');
     const forkUsec = Number((await info(s.port, 'stats')).latest_fork_usec);
+    const pid = Number((await info(s.port, 'server')).process_id);
+    // the second save of each: the first with an encoder runs its code cold (and starts the thread)
+    const encoder = async (how: 'main' | 'thread') => {
+      if (kind === 'builtin') await command(s.port, ['CONFIG', 'SET', 'snapshot-encoder', how]);
+      await timedSave(s.port, pid);
+      return timedSave(s.port, pid);
+    };
+    const save = { main: await encoder('main'), thread: await encoder('thread') };
     await s.kill();
     fs.copyFileSync(path.join(s.dir, 'dump.rdb'), path.join(dir, 'dump.rdb'));
-    made = { forkUsec, rdbBytes: fs.statSync(path.join(dir, 'dump.rdb')).size, dir };
+    made = { forkUsec, save, rdbBytes: fs.statSync(path.join(dir, 'dump.rdb')).size, dir };
   } finally {
     await s.stop();
   }
@@ -181,6 +206,10 @@ for (const keys of ONLY === 'throughput' ? [] : SIZES) {
   t.push(
     row('BGSAVE start pause (latest_fork_usec)', per((a) => a.forkUsec), ' us', 'ours < 1000 us', (b) => b < 1000),
     row('RDB file size', per((a) => a.rdbBytes), 'B', '≤ 1.05', (b, r) => b / r <= 1.05),
+    row('BGSAVE time (encoding on the main thread)', per((a) => a.save.main.ms), ' ms', '—', null),
+    row('  its main-thread CPU', per((a) => a.save.main.mainCpuMs), ' ms', '—', null),
+    row('BGSAVE time (encoding on a thread)', per((a) => a.save.thread.ms), ' ms', '—', null),
+    row('  its main-thread CPU', per((a) => a.save.thread.mainCpuMs), ' ms', '—', null),
     row('load own RDB (spawn → ready)', loads((a) => ({ b: a.rdb.builtin, r: a.rdb.redis })), ' ms', '≤ 1.0', (b, r) => b / r <= 1.0),
     row("load redis-server's RDB", loads((a) => ({ b: a.theirRdb, r: a.rdb.redis })), ' ms', '≤ 1.0', (b, r) => b / r <= 1.0),
     row('load own AOF (spawn → ready)', loads((a) => ({ b: a.aof.builtin, r: a.aof.redis })), ' ms', '≤ 1.3', (b, r) => b / r <= 1.3),

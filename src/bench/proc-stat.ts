@@ -18,3 +18,15 @@ export function procCpuMs(who: number | 'self', children = false): number | null
     return null;
   }
 }
+
+/**
+ * Time thread `tid` of process `pid` (its main thread by default) has run on a CPU, ms, from
+ * /proc/<pid>/task/<tid>/schedstat (nanoseconds, where stat counts 10 ms ticks). null off Linux.
+ */
+export function threadRunMs(pid: number, tid = pid): number | null {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]) / 1e6;
+  } catch {
+    return null;
+  }
+}
