@@ -35,6 +35,7 @@ describe('BGSAVE on the encoding thread, in the shipped server', () => {
     const r = await client(s);
     await populate(r, sampleKeyspace(Date.now(), { large: true }));
     const held = await readServer(r);
+    expect(String(await r.call('INFO', 'persistence'))).toContain('rdb_snapshot_encoder:thread');
     await bgsave(r);
     const file = path.join(dir, 'dump.rdb');
     expectSameEntries(decodeFile(file).entries, held);
@@ -42,6 +43,7 @@ describe('BGSAVE on the encoding thread, in the shipped server', () => {
     else console.warn('thread-save-bundle: redis-check-rdb not on PATH (apt install redis-tools), its check skipped');
     fs.renameSync(file, path.join(dir, 'thread.rdb'));
     expect(await r.call('CONFIG', 'SET', 'snapshot-encoder', 'main')).toBe('OK');
+    expect(String(await r.call('INFO', 'persistence'))).toContain('rdb_snapshot_encoder:main');
     await bgsave(r);
     expectSameEntries(decodeFile(file).entries, held);
     expectSameEntries(decodeFile(path.join(dir, 'thread.rdb')).entries, decodeFile(file).entries);

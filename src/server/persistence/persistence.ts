@@ -248,6 +248,8 @@ export class Persistence {
     return {
       async_loading: 0,
       ...this.rdb.info(this.dbs.dirty),
+      // durabench's own: where a copy-on-write RDB save started now encodes (snapshot-encoder resolved)
+      rdb_snapshot_encoder: this.encodeOnThread() ? 'thread' : 'main',
       aof_enabled: this.aof ? 1 : 0,
       ...(this.aof?.info() ?? this.aofOffInfo()),
     };
