@@ -68,6 +68,9 @@ describe.skipIf(why !== null)(`disk-full fault${why ? ` (skipped: ${why})` : ''}
     const r = await runScenario(scenario('builtin'), { tmpRoot: tmp });
     for (const t of r.trials) {
       expect(t.error, summary(t)).toBeNull();
+      // the preload's AOF rewrite came first: a short write on the full disk must still leave a
+      // loadable AOF (redis-server 7.0's incr file opened by a rewrite does not: see below)
+      expect(t.outcome, summary(t)).not.toBe('refused');
       expect(t.acked, summary(t)).toBeGreaterThan(0);
       expect(t.lost, summary(t)).toBe(0);
       expect(t.unexpected, summary(t)).toBe(0);
@@ -88,7 +91,11 @@ describe.skipIf(why !== null)(`disk-full fault${why ? ` (skipped: ${why})` : ''}
   it.skipIf(!redisAvailable())(`redis-server: measured${redisAvailable() ? '' : ' (skipped: redis-server not on PATH)'}`, async () => {
     const r = await runScenario(scenario('redis'), { tmpRoot: tmp });
     for (const t of r.trials) {
-      console.log(`disk-full ${summary(t)}`); // the measurement, for the record
+      // The measurement, for the record. With the preload's AOF rewrite before the writes,
+      // redis-server 7.0 often REFUSES to restart after everysec/no: the incr file a rewrite
+      // opens has no O_APPEND (aof.c openNewIncrAofForAppend), so after a short write its
+      // ftruncate leaves the offset past the end and the next write leaves a hole of zeros.
+      console.log(`disk-full ${summary(t)} outcome ${t.outcome} ${t.outcomeDetail ?? ''}`);
       expect(t.error, summary(t)).toBeNull();
       expect(t.unexpected, summary(t)).toBe(0);
     }
