@@ -52,14 +52,17 @@ function powerLoss(kind: 'power-loss' | 'power-loss-torn'): Fault {
           const killedEpoch = (performance.timeOrigin + outcome.killedAt) / 1000;
           const aof = cut.dropped.filter((d) => d.rel.endsWith('.aof'));
           const horizonMs = aof.length === 0 ? null : Math.round((killedEpoch - Math.min(...aof.map((d) => d.since))) * 1e4) / 10;
+          // Negative when the cut brought back more than was there: deletes (an AOF rewrite's old
+          // base and incr files) or truncations that no fsync made durable are undone too.
           const dropped = cut.beforeBytes - cut.keptBytes;
+          const change = dropped >= 0 ? `dropped ${dropped} B unsynced` : `${-dropped} B more than at the kill (unsynced deletes or truncations undone)`;
           const caveats = [
             cut.unknownContent > 0 ? `${cut.unknownContent} file(s) brought back without their bytes` : '',
             cut.unmodelledBytes > 0 ? `${cut.unmodelledBytes} B overwritten after a sync (kept as written)` : '',
           ].filter(Boolean);
           return {
             ...outcome,
-            note: `power cut (${scenario.crashModel} model): kept ${cut.keptBytes} B, dropped ${dropped} B unsynced, ${cut.namesUndone} name change(s) undone${torn ? `, ${cut.tornBytesKept} B of torn tail kept` : ''}${caveats.length ? `; ${caveats.join('; ')}` : ''}`,
+            note: `power cut (${scenario.crashModel} model): kept ${cut.keptBytes} B, ${change}, ${cut.namesUndone} name change(s) undone${torn ? `, ${cut.tornBytesKept} B of torn tail kept` : ''}${caveats.length ? `; ${caveats.join('; ')}` : ''}`,
             detail: {
               trace_bytes: stats.bytes,
               trace_lines: stats.lines,
