@@ -124,6 +124,24 @@ describe('AofLayout', () => {
     expect(l.currentIncr()).toBe(incr2);
   });
 
+  // redis-server 7.0 opens a rewrite's incr file without O_APPEND: after a short write and its
+  // ftruncate, the next write lands past the end and leaves a hole of zeros (README, disk-full).
+  it("a rewrite's incr file is opened for appending: after a partial write is cut off, the next write goes at the end", async () => {
+    const l = layout();
+    l.createIfMissing(new Databases());
+    const [, incr2] = await new Promise<[Error | null, AofFile]>((r) => l.addLiveIncr((err, incr) => r([err, incr])));
+    const fd = l.openAppend(incr2.name);
+    try {
+      fs.writeSync(fd, '*1\r\n$4\r\nPING\r\n');
+      fs.writeSync(fd, '*3\r\n$3\r\nSE'); // a short write ...
+      fs.ftruncateSync(fd, 14); // ... cut off, as the writer does
+      fs.writeSync(fd, '*1\r\n$4\r\nPING\r\n');
+    } finally {
+      fs.closeSync(fd);
+    }
+    expect(fs.readFileSync(path.join(aofDir(), incr2.name), 'latin1')).toBe('*1\r\n$4\r\nPING\r\n'.repeat(2));
+  });
+
   it('a live incr whose manifest cannot be written: the error, the manifest and files as they were', async () => {
     const l = layout();
     l.createIfMissing(new Databases());
