@@ -9,22 +9,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChunkPool } from '../chunk-pool.js';
 import { RdbEncoder } from './encoder.js';
+import { ENCODE_THREAD_MARK, type FromEncodeThread, type ToEncodeThread } from './encode-thread-protocol.js';
 import { readRecords, type RecordHandler } from './staged-records.js';
 
-/** The main thread's messages. */
-export type ToEncodeThread =
-  | { id: number; kind: 'begin'; compress: boolean; checksum: boolean; chunkSize: number }
-  | { id: number; kind: 'data'; batches: Uint8Array[] }
-  | { id: number; kind: 'end' }
-  | { id: number; kind: 'abort' };
-
-/** The thread's replies: encoded chunks in file order, input bytes taken in since the last reply; `done` after the footer. */
-export type FromEncodeThread = { id: number; out: Uint8Array[]; consumed: number; done: boolean } | { id: number; error: string };
-
 export type Post = (reply: FromEncodeThread, transfer: ArrayBuffer[]) => void;
-
-/** What workerData says to a thread started by thread-encoder.ts (so that importing this module elsewhere starts nothing). */
-export const ENCODE_THREAD_MARK = 'durabench-rdb-encode-thread';
 
 interface Session {
   enc: RdbEncoder;

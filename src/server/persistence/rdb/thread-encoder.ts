@@ -15,7 +15,7 @@ import type { Collection } from '../../keyspace.js';
 import type { ChunkPool } from '../chunk-pool.js';
 import type { EncoderEvents, SnapshotEncoder } from '../background-save.js';
 import { RdbEncoder } from './encoder.js';
-import { ENCODE_THREAD_MARK, type FromEncodeThread, type ToEncodeThread } from './encode-thread.js';
+import { ENCODE_THREAD_MARK, type FromEncodeThread, type ToEncodeThread } from './encode-thread-protocol.js';
 import { RecordStager } from './staged-records.js';
 
 /** The thread's code as one script: scripts/bundle-server.mjs defines it in the server bundle. */
