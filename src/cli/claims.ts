@@ -1,7 +1,8 @@
 /**
  * `durabench claims`: wiring only. Either read saved run and sweep results (--from), or make
  * them: a small run (the power-loss preset's modes under sigkill and power-loss, the
- * latter under strace) and a small sweep; then evaluateClaims, print the table, write the
+ * latter under strace), the disk-full preset's AOF modes, and a small sweep; then
+ * evaluateClaims, print the table, write the
  * claims JSON (and, when it ran them, the run and sweep results it judged, so they can be
  * read again with --from).
  */
@@ -101,22 +102,34 @@ export const claimsCommand: CommandModule<object, ClaimsArgs> = {
         seed: args.seed,
         crashModel: args['crash-model'],
       });
+      // claim 10: the AOF modes under disk-full (a tmpfs: root on Linux, else skipped with the reason)
+      const full = applyOverrides(await loadScenario('disk-full'), {
+        target: targets.join(','),
+        modes: 'aof-always,aof-everysec,aof-no,rdb+aof',
+        trials: args.trials,
+        seed: args.seed,
+      });
       const live = process.stderr.isTTY === true;
       const uninstall = onInterrupt();
       try {
         const showRun = args.quiet ? null : progress(process.stderr, live);
         const run = await runScenario({ ...scenario, name: 'claims' }, { onEvent: (e) => showRun?.(e) });
+        const showFull = args.quiet ? null : progress(process.stderr, live);
+        const fullRun = await runScenario({ ...full, name: 'claims-disk-full' }, { onEvent: (e) => showFull?.(e) });
         const showSweep = args.quiet ? null : sweepProgress(process.stderr, live);
         const sweep = await runSweep({ ...sweepOpts, onEvent: (e) => (showSweep ? showSweep(e) : e.type === 'skip' && process.stderr.write(`skipping ${e.keys} keys: ${e.reason}\n`)) });
-        runs.push(run);
+        runs.push(run, fullRun);
         sweeps.push(sweep);
         const runFile = stampedFile(args.out, run.startedAt, 'claims-run', 'json');
+        const fullFile = stampedFile(args.out, fullRun.startedAt, 'claims-disk-full-run', 'json');
         const sweepFile = stampedFile(args.out, sweep.startedAt, 'claims-sweep', 'json');
         writeOutput(runFile, renderJson(run));
         writeOutput(runFile.replace(/\.json$/, '.csv'), renderCsv(run));
+        writeOutput(fullFile, renderJson(fullRun));
+        writeOutput(fullFile.replace(/\.json$/, '.csv'), renderCsv(fullRun));
         writeOutput(sweepFile, renderJson(sweep));
         writeOutput(sweepFile.replace(/\.json$/, '.csv'), renderSweepCsv(sweep));
-        sources.push(runFile, sweepFile);
+        sources.push(runFile, fullFile, sweepFile);
       } finally {
         uninstall();
       }

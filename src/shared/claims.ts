@@ -12,6 +12,7 @@ export const CLAIM_IDS = [
   'rdb-aof-restarts-from-aof',
   'cow-costs-changes',
   'fsync-policies',
+  'full-disk-aof-loads',
 ] as const;
 export type ClaimId = (typeof CLAIM_IDS)[number];
 

@@ -70,12 +70,13 @@ describe(`sweep and claims CLI (${targets})`, () => {
     const c = cli(['claims', '--from', `${run},${json}`, '--out', out, '--json', claimsJson]);
     expect(c.status, c.stderr).toBe(0);
     const cr = JSON.parse(fs.readFileSync(claimsJson, 'utf8')) as ClaimsResult;
-    expect(cr.verdicts).toHaveLength(9 * targets.split(',').length);
+    expect(cr.verdicts).toHaveLength(10 * targets.split(',').length);
     const v = (id: string, t = 'builtin') => cr.verdicts.find((x) => x.id === id && x.target === t)!;
     expect(v('aof-bigger').verdict).toBe('held');
     expect(v('none-fastest').verdict).not.toBe('not measured');
     // the quick scenario has no power cut: those claims say so rather than guess
     expect(v('fsync-policies').verdict).toBe('not measured');
+    expect(v('full-disk-aof-loads').verdict).toBe('not measured');
     expect(c.stdout).toContain('9. `appendfsync always`');
   }, 600_000);
 });

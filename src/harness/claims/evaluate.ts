@@ -8,7 +8,7 @@ import type { RunResult } from '../../shared/result.js';
 import type { SweepResult } from '../../shared/sweep-result.js';
 import { TARGETS, type TargetKind } from '../../shared/types.js';
 import { pointsOf } from './figures.js';
-import { aofMoreDurable, fsyncPolicies, noneFastest, rdbAofRestartsFromAof, rdbLosesSinceSnapshot } from './run-claims.js';
+import { aofMoreDurable, fsyncPolicies, fullDiskAofLoads, noneFastest, rdbAofRestartsFromAof, rdbLosesSinceSnapshot } from './run-claims.js';
 import { aofBigger, cowCostsChanges, forkPauseGrows, rdbLoadsFaster, type Judged } from './sweep-claims.js';
 
 /** The claims as the docs put them (https://redis.io/docs/latest/operate/oss_and_stack/management/persistence/). */
@@ -22,6 +22,7 @@ export const CLAIM_TEXTS: Record<ClaimId, string> = {
   'rdb-aof-restarts-from-aof': 'With RDB and AOF both on, a restart rebuilds from the AOF, the most complete.',
   'cow-costs-changes': 'Copy-on-write makes a snapshot cost memory only for what changes while it runs.',
   'fsync-policies': '`appendfsync always` loses nothing acknowledged on a power cut; `everysec` about a second; `no` up to the operating system.',
+  'full-disk-aof-loads': 'After a full disk the AOF still holds consistent data, at most its last command truncated, and the server loads it.',
 };
 
 type Judge = (runs: readonly RunResult[], sweeps: readonly SweepResult[], target: TargetKind) => Judged;
@@ -36,6 +37,7 @@ const judges = {
   'rdb-aof-restarts-from-aof': (runs, _s, t) => rdbAofRestartsFromAof(runs, t),
   'cow-costs-changes': (_r, sweeps, t) => cowCostsChanges(pointsOf(sweeps, t)),
   'fsync-policies': (runs, _s, t) => fsyncPolicies(runs, t),
+  'full-disk-aof-loads': (runs, _s, t) => fullDiskAofLoads(runs, t),
 } satisfies Record<ClaimId, Judge>;
 
 /** The targets the results hold, in TARGETS order. */

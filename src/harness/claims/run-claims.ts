@@ -1,8 +1,8 @@
 /**
  * The claims a kill-and-restart run decides: no persistence is fastest (1), RDB loses what
  * came after the last snapshot (2), AOF is more durable (6), rdb+aof restarts from the AOF
- * (7), and what each fsync policy loses on a power cut (9). Pure functions of one target's
- * trials → a verdict with its rule stated.
+ * (7), what each fsync policy loses on a power cut (9), and that a full disk leaves an AOF
+ * the server loads (10). Pure functions of one target's trials → a verdict with its rule stated.
  */
 import type { RunResult, TrialResult } from '../../shared/result.js';
 import type { Timeline } from '../../shared/timeline.js';
@@ -123,4 +123,26 @@ export function fsyncPolicies(runs: readonly RunResult[], target: TargetKind): J
     `always lost ${figures.aof_always_lost_max}; everysec ${fmtPct(figures.aof_everysec_loss_pct_median)} reaching ${(figures.aof_everysec_loss_window_ms_max / 1000).toFixed(2)} s back; ` +
     `no ${fmtPct(figures.aof_no_loss_pct_median)} (crash model ${crash}, ${always.length} trial(s))`;
   return { verdict: ok ? 'held' : 'did not hold', rule: FSYNC_RULE, evidence, figures };
+}
+
+const FULL: FaultKind[] = ['disk-full'];
+const AOF_MODES: Mode[] = ['aof-always', 'aof-everysec', 'aof-no', 'rdb+aof'];
+export const FULL_DISK_RULE = 'held: after a disk-full trial (writes refused, the server killed while the disk was full) every AOF mode restarted from its files and served no value nobody wrote';
+/**
+ * The docs ("What should I do if my AOF gets truncated?"): when the volume was full, "the AOF
+ * still contains consistent data … but the last command in the AOF could be truncated", and
+ * the server loads it anyway. redis-server 7.0 does not once it has rewritten its AOF: the
+ * rewrite's incr file has no O_APPEND, and a cut-off short write leaves a hole of zeros.
+ */
+export function fullDiskAofLoads(runs: readonly RunResult[], target: TargetKind): Judged {
+  const ts = AOF_MODES.flatMap((m) => trialsOf(runs, target, m, FULL));
+  if (ts.length === 0) return notMeasured(FULL_DISK_RULE, missing(runs, target, FULL, 'AOF modes after a full disk'));
+  const refused = ts.filter((t) => t.outcome === 'refused');
+  const wrong = ts.filter((t) => t.unexpected > 0);
+  const figures = { trials: ts.length, refused: refused.length, wrong_data: wrong.length, lost_max: Math.max(...ts.map((t) => t.lost)) };
+  const first = refused[0] ?? wrong[0];
+  const evidence =
+    `${ts.length} trial(s): ${refused.length} refused to restart, ${wrong.length} served wrong data, at most ${figures.lost_max} acknowledged writes lost` +
+    (first ? ` — ${first.mode}: ${first.outcomeDetail ?? first.outcome}` : '');
+  return { verdict: refused.length === 0 && wrong.length === 0 ? 'held' : 'did not hold', rule: FULL_DISK_RULE, evidence, figures };
 }
