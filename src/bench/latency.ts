@@ -29,7 +29,8 @@ import { fail, fmt, median, requireBinaries, type Running, start } from './lib.j
  * (two ways: its `--trace-gc` log and INFO gc_max_pause_usec when it has it), and RSS per key.
  *
  * Env: SIZES (100000,1000000,4000000), MODES (all), VALUES (random,repetitive), RATE (20000),
- *      SECONDS (5), TRIALS (3), CLIENTS (16), SNAPSHOT (both | with | without).
+ *      SECONDS (5), TRIALS (3), CLIENTS (16), SNAPSHOT (both | with | without),
+ *      ENCODER (the built-in server's --snapshot-encoder: auto | thread | main; default auto).
  */
 requireBinaries('bench:latency');
 const SIZES = (process.env.SIZES ?? '100000,1000000,4000000').split(',').map(Number);
@@ -43,6 +44,8 @@ const SECONDS = Number(process.env.SECONDS ?? 5);
 const TRIALS = Number(process.env.TRIALS ?? 3);
 const CLIENTS = Number(process.env.CLIENTS ?? 16);
 const SNAPSHOT = process.env.SNAPSHOT ?? 'both';
+const ENCODER = process.env.ENCODER ?? 'auto';
+if (!['auto', 'thread', 'main'].includes(ENCODER)) fail('bench:latency', `ENCODER: auto, thread or main, not ${ENCODER}`);
 const VALUE_SIZE = 100;
 /** Generous bytes per key for both servers at once, to skip sizes that do not fit. */
 const BYTES_PER_KEY_BOTH = 900;
@@ -176,7 +179,7 @@ async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | nu
 }
 
 async function startServer(kind: LocalTargetKind, mode: Mode, keys: number, pool: Buffer): Promise<Server> {
-  const extra = ['--auto-aof-rewrite-percentage', '0'];
+  const extra = ['--auto-aof-rewrite-percentage', '0', ...(kind === 'builtin' ? ['--snapshot-encoder', ENCODER] : [])];
   // --trace-gc goes to the built-in server's stdout, i.e. its log file: its GC pauses,
   // measured independently of the server's own INFO figure.
   const run = await start(kind, mode, { extra, savePoints: '86400 1000000000', ...(kind === 'builtin' ? { nodeFlags: ['--trace-gc'] } : {}) });
