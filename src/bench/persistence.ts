@@ -110,10 +110,9 @@ async function makeFiles(kind: LocalTargetKind, keys: number, values: ValueKind,
   let made: Made;
   try {
     await fill(s.port, keys, 100, values);
-    await command(s.port, ['BGSAVE']);
-    await waitZero(s.port, 'persistence', 'rdb_bgsave_in_progress');
-    const forkUsec = Number((await info(s.port, 'stats')).latest_fork_usec);
     const pid = Number((await info(s.port, 'server')).process_id);
+    await timedSave(s.port, pid);
+    const forkUsec = Number((await info(s.port, 'stats')).latest_fork_usec);
     // the second save of each: the first with an encoder runs its code cold (and starts the thread)
     const encoder = async (how: 'main' | 'thread') => {
       if (kind === 'builtin') await command(s.port, ['CONFIG', 'SET', 'snapshot-encoder', how]);

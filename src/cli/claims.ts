@@ -8,6 +8,7 @@
  */
 import type { Argv, CommandModule } from 'yargs';
 import { evaluateClaims, CLAIM_TEXTS, targetsIn } from '../harness/claims/evaluate.js';
+import { AOF_MODES } from '../harness/claims/run-claims.js';
 import { runScenario, environment } from '../harness/run.js';
 import { toolVersion } from '../harness/repo.js';
 import { runSweep } from '../harness/sweep/sweep.js';
@@ -105,7 +106,7 @@ export const claimsCommand: CommandModule<object, ClaimsArgs> = {
       // claim 10: the AOF modes under disk-full (a tmpfs: root on Linux, else skipped with the reason)
       const full = applyOverrides(await loadScenario('disk-full'), {
         target: targets.join(','),
-        modes: 'aof-always,aof-everysec,aof-no,rdb+aof',
+        modes: AOF_MODES,
         trials: args.trials,
         seed: args.seed,
       });

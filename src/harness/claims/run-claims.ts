@@ -6,7 +6,8 @@
  */
 import type { RunResult, TrialResult } from '../../shared/result.js';
 import type { Timeline } from '../../shared/timeline.js';
-import type { FaultKind, Mode, TargetKind } from '../../shared/types.js';
+import { MODES, type FaultKind, type Mode, type TargetKind } from '../../shared/types.js';
+import { hasAof } from '../targets/modes.js';
 import { fmtPct, median, trialErrors, trialsOf } from './figures.js';
 import type { Judged } from './sweep-claims.js';
 
@@ -126,7 +127,7 @@ export function fsyncPolicies(runs: readonly RunResult[], target: TargetKind): J
 }
 
 const FULL: FaultKind[] = ['disk-full'];
-const AOF_MODES: Mode[] = ['aof-always', 'aof-everysec', 'aof-no', 'rdb+aof'];
+export const AOF_MODES: Mode[] = MODES.filter(hasAof);
 export const FULL_DISK_RULE = 'held: after a disk-full trial (writes refused, the server killed while the disk was full) every AOF mode restarted from its files and served no value nobody wrote';
 /**
  * The docs ("What should I do if my AOF gets truncated?"): when the volume was full, "the AOF

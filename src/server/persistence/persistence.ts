@@ -12,6 +12,16 @@ import { defaultAux, loadRdbFileAsync, RdbEncoder } from './rdb/index.js';
 import { ThreadRdbEncoder } from './rdb/thread-encoder.js';
 import { RdbSaves } from './rdb-saves.js';
 
+let coreCount = 0;
+/**
+ * The machine's cores, asked once: INFO (polled every 10 ms by the harness) reports the
+ * encoder's choice. node:os is loaded at first use, not at start-up (inside every recovery time).
+ */
+function cores(): number {
+  if (coreCount === 0) coreCount = process.getBuiltinModule('node:os').availableParallelism();
+  return coreCount;
+}
+
 /** What persistence needs from the server, passed as one object (no import of the Server). */
 export interface PersistenceDeps {
   dbs: Databases;
@@ -101,8 +111,7 @@ export class Persistence {
    */
   private encodeOnThread(): boolean {
     const how = this.cfg.get('snapshot-encoder');
-    // node:os loaded here, not at start-up (inside every recovery time measured)
-    return how === 'thread' || (how === 'auto' && process.getBuiltinModule('node:os').availableParallelism() > 2);
+    return how === 'thread' || (how === 'auto' && cores() > 2);
   }
 
   private strategy(): SnapshotStrategy {
