@@ -30,7 +30,9 @@ import { fail, fmt, median, requireBinaries, type Running, start } from './lib.j
  *
  * Env: SIZES (100000,1000000,4000000), MODES (all), VALUES (random,repetitive), RATE (20000),
  *      SECONDS (5), TRIALS (3), CLIENTS (16), SNAPSHOT (both | with | without),
- *      ENCODER (the built-in server's --snapshot-encoder: auto | thread | main; default auto).
+ *      ENCODER (the built-in server's --snapshot-encoder: auto | thread | main; default auto),
+ *      WARM_UP (its --snapshot-warm-up: yes | no; default yes: it runs in the idle 1.5 s after
+ *      the preload, so `no` shows a first snapshot that runs the code cold).
  */
 requireBinaries('bench:latency');
 const SIZES = (process.env.SIZES ?? '100000,1000000,4000000').split(',').map(Number);
@@ -46,6 +48,8 @@ const CLIENTS = Number(process.env.CLIENTS ?? 16);
 const SNAPSHOT = process.env.SNAPSHOT ?? 'both';
 const ENCODER = process.env.ENCODER ?? 'auto';
 if (!['auto', 'thread', 'main'].includes(ENCODER)) fail('bench:latency', `ENCODER: auto, thread or main, not ${ENCODER}`);
+const WARM_UP = process.env.WARM_UP ?? 'yes';
+if (!['yes', 'no'].includes(WARM_UP)) fail('bench:latency', `WARM_UP: yes or no, not ${WARM_UP}`);
 const VALUE_SIZE = 100;
 /** Generous bytes per key for both servers at once, to skip sizes that do not fit. */
 const BYTES_PER_KEY_BOTH = 900;
@@ -179,7 +183,7 @@ async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | nu
 }
 
 async function startServer(kind: LocalTargetKind, mode: Mode, keys: number, pool: Buffer): Promise<Server> {
-  const extra = ['--auto-aof-rewrite-percentage', '0', ...(kind === 'builtin' ? ['--snapshot-encoder', ENCODER] : [])];
+  const extra = ['--auto-aof-rewrite-percentage', '0', ...(kind === 'builtin' ? ['--snapshot-encoder', ENCODER, '--snapshot-warm-up', WARM_UP] : [])];
   // --trace-gc goes to the built-in server's stdout, i.e. its log file: its GC pauses,
   // measured independently of the server's own INFO figure.
   const run = await start(kind, mode, { extra, savePoints: '86400 1000000000', ...(kind === 'builtin' ? { nodeFlags: ['--trace-gc'] } : {}) });
@@ -217,7 +221,7 @@ const mem = new Table({
   style: { head: [], border: [] },
   head: ['keys', 'values', 'mode', 'RSS/key built-in', 'RSS/key redis', '÷', 'GC major max ms (trace)', 'GC minor max ms (trace)', 'gc_max_pause_usec', 'max stall usec (INFO)'],
 });
-process.stdout.write(`bench:latency — open loop ${RATE} SET/s, ${CLIENTS} clients, ${VALUE_SIZE} B values, ${SECONDS} s windows, ${TRIALS} interleaved trials; median (min–max)\n`);
+process.stdout.write(`bench:latency — open loop ${RATE} SET/s, ${CLIENTS} clients, ${VALUE_SIZE} B values, ${SECONDS} s windows, ${TRIALS} interleaved trials; median (min–max); built-in --snapshot-encoder ${ENCODER} --snapshot-warm-up ${WARM_UP}\n`);
 
 for (const keys of SIZES) {
   const need = keys * BYTES_PER_KEY_BOTH;
@@ -235,10 +239,11 @@ for (const keys of SIZES) {
         for (const snap of phases) {
           const res: Record<LocalTargetKind, Window[]> = { builtin: [], redis: [] };
           if (snap !== null) {
-            // Each server's first snapshot since its start runs cold code (the built-in
-            // server's JIT: 2-4x its later p99 at 100k keys); every `durabench run` trial
-            // restarts its server and meets exactly this one, so it gets a table of its own
-            // and the trials below measure the snapshots of a server that has made one.
+            // Each server's first snapshot since its start: the built-in server's JIT has
+            // compiled the snapshot path only if it warmed up while idle (WARM_UP; cold, 2-4x
+            // its later p99 at 100k keys); a `durabench run` trial restarts its server and
+            // meets this one, so it gets a table of its own and the trials below measure the
+            // snapshots of a server that has made one.
             const first: Partial<Record<LocalTargetKind, Window>> = {};
             for (const s of servers) first[s.kind] = await window(s, keys, pool, snap, 999);
             const fb = first.builtin!;

@@ -12,7 +12,7 @@ Options: --port --bind --requirepass --dir --dbfilename --save --appendonly --ap
   --auto-aof-rewrite-percentage --auto-aof-rewrite-min-size --stop-writes-on-bgsave-error
   --maxclients --proto-max-bulk-len --client-query-buffer-limit --client-output-buffer-limit
   --loglevel --logfile --hz; durabench's own: --snapshot-strategy cow|blocking,
-  --snapshot-encoder auto|thread|main
+  --snapshot-encoder auto|thread|main, --snapshot-warm-up yes|no
 `;
 
 /**

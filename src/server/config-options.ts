@@ -92,6 +92,9 @@ export const DEFS: Record<string, Def> = {
   // own, as redis-server's forked child does, or between clients on the main thread; `auto`
   // takes the thread on a machine with more than 2 cores (persistence.ts says why).
   'snapshot-encoder': { kind: oneOf('auto', 'thread', 'main'), default: 'auto', mutable: true },
+  // durabench's own: run the snapshot path once on scratch data while idle after a start, so
+  // the first save under load does not run it cold (persistence/snapshot-warm-up.ts).
+  'snapshot-warm-up': { kind: bool, default: 'yes', mutable: true },
 };
 
 export type ConfigName = keyof typeof DEFS;

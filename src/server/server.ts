@@ -67,6 +67,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
       replay: (argv, client) => void this.replay(argv, client),
       loading: () => this.loading,
       retryFlush: () => this.retryFlush(),
+      commandsProcessed: () => this.stats.totalCommands,
     });
     this.dbs.onExpire = (db, key) => {
       this.stats.expiredKeys++;

@@ -256,7 +256,7 @@ describe.skipIf(skipReason !== '')('compact encodings side by side with redis-se
       const [mine, theirs] = [await names(ours.r), await names(redis.r)];
       const extra = mine.filter((n) => !theirs.includes(n));
       // durabench's own options: how a background save serializes, and on which thread.
-      expect(extra).toEqual(['snapshot-encoder', 'snapshot-strategy']);
+      expect(extra).toEqual(['snapshot-encoder', 'snapshot-strategy', 'snapshot-warm-up']);
       for (const k of KNOBS) expect(mine).toContain(k);
       for (const alias of ['hash-max-ziplist-entries', 'hash-max-ziplist-value', 'zset-max-ziplist-entries', 'zset-max-ziplist-value', 'list-max-ziplist-size']) expect(mine).toContain(alias);
       const lacking = theirs.filter((n) => !mine.includes(n));

@@ -11,6 +11,11 @@ import type { EncoderFactory, SnapshotStrategy } from './background-save.js';
 import { defaultAux, loadRdbFileAsync, RdbEncoder } from './rdb/index.js';
 import { ThreadRdbEncoder } from './rdb/thread-encoder.js';
 import { RdbSaves } from './rdb-saves.js';
+import { nextTurn } from './sliced.js';
+import { SnapshotWarmUp } from './snapshot-warm-up.js';
+
+/** A warm-up slice: short enough that a client arriving meanwhile waits no longer than a save step would hold it. */
+const WARM_SLICE_MS = 0.5;
 
 let coreCount = 0;
 /**
@@ -33,6 +38,8 @@ export interface PersistenceDeps {
   loading(): boolean;
   /** An everysec fsync completed: replies held behind it may go. */
   retryFlush(): void;
+  /** Commands run since start (total_commands_processed): idle while it does not move. */
+  commandsProcessed(): number;
 }
 
 /**
@@ -48,6 +55,10 @@ export class Persistence {
   readonly rdb: RdbSaves;
   latestForkUsec = 0;
   totalForks = 0;
+  /** Until it has run (snapshot-warm-up yes): see snapshot-warm-up.ts. */
+  private warmUp: SnapshotWarmUp | null;
+  private warming = false;
+  private commandsAtLastCron = -1;
 
   constructor(private readonly server: PersistenceDeps) {
     this.rdb = new RdbSaves({
@@ -59,6 +70,7 @@ export class Persistence {
       onSnapshotStart: (usec) => this.snapshotStarted(usec),
     });
     if (server.config.yes('appendonly')) this.aof = this.makeAof();
+    this.warmUp = new SnapshotWarmUp(this.rdbEncoder());
   }
 
   get lastSaveSec(): number {
@@ -203,6 +215,36 @@ export class Persistence {
     if (this.aof !== null) this.aof.cron(this.dbs, this.cfg.num('auto-aof-rewrite-percentage'), this.cfg.num('auto-aof-rewrite-min-size'), this.rdb.inProgress);
     else this.baseOnly?.cron(this.dbs, 0, 0, this.rdb.inProgress); // scheduled rewrites only
     this.rdb.cron(this.rewriter?.rewriting ?? false);
+    const commands = this.server.commandsProcessed();
+    if (commands === this.commandsAtLastCron) this.warmUpWhileIdle();
+    this.commandsAtLastCron = commands;
+  }
+
+  private get snapshotting(): boolean {
+    return this.rdb.inProgress || (this.rewriter?.rewriting ?? false);
+  }
+
+  /**
+   * No command since the last cron tick: run the snapshot warm-up in short slices, one per
+   * event-loop turn, until a command comes (the next idle tick goes on) or it is done.
+   */
+  private warmUpWhileIdle(): void {
+    if (this.warmUp === null || this.warming || this.server.loading() || !this.cfg.yes('snapshot-warm-up')) return;
+    this.warming = true;
+    const seen = this.server.commandsProcessed();
+    void (async () => {
+      try {
+        while (this.warmUp !== null && this.server.commandsProcessed() === seen && !this.snapshotting && this.cfg.yes('snapshot-warm-up')) {
+          if (this.warmUp.step(WARM_SLICE_MS)) this.warmUp = null;
+          else await nextTurn();
+        }
+      } catch (e) {
+        this.warmUp = null; // an optimization only: never worth a second failure
+        this.server.log.warning(`Snapshot warm-up failed: ${(e as Error).message}`);
+      } finally {
+        this.warming = false;
+      }
+    })();
   }
 
   save(): string {
@@ -259,6 +301,8 @@ export class Persistence {
       ...this.rdb.info(this.dbs.dirty),
       // durabench's own: where a copy-on-write RDB save started now encodes (snapshot-encoder resolved)
       rdb_snapshot_encoder: this.encodeOnThread() ? 'thread' : 'main',
+      // durabench's own: whether the snapshot path has been warmed up while idle (snapshot-warm-up)
+      rdb_snapshot_warm_up: this.warmUp === null ? 'done' : this.cfg.yes('snapshot-warm-up') ? 'pending' : 'off',
       aof_enabled: this.aof ? 1 : 0,
       ...(this.aof?.info() ?? this.aofOffInfo()),
     };
