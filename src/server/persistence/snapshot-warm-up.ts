@@ -8,18 +8,31 @@ import { DatasetSnapshot } from './dataset-snapshot.js';
 export const WARM_KEYS = 5000;
 /** Keys serialized between checks of the slice's time. */
 const KEYS_PER_CHECK = 16;
-const ABC = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+
+/** Random alphanumerics (LZF cannot shrink them): values are slices of it, no string building. */
+function randomText(n: number): Buffer {
+  const abc = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const b = Buffer.allocUnsafe(n);
+  let x = 0x9e3779b9;
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    b[i] = abc.charCodeAt((x >>> 0) % abc.length);
+  }
+  return b;
+}
 
 /** A value of the kinds a save meets: random (LZF fails), repetitive (LZF succeeds), short, integer. */
-function scratchValue(i: number, rnd: () => number): string {
+function scratchValue(i: number, text: Buffer): string {
   const kind = i % 10;
-  if (kind === 0) return String(Math.floor(rnd() * 1e9));
-  if (kind === 1) return 'x'.repeat(100);
+  if (kind === 0) return String(i * 7919);
+  if (kind === 1) return REPEATED;
   const n = kind === 2 ? 20 : 100;
-  let s = '';
-  for (let j = 0; j < n; j++) s += ABC[Math.floor(rnd() * ABC.length)];
-  return s;
+  const off = (i * 131) % (text.length - n);
+  return text.latin1Slice(off, off + n);
 }
+const REPEATED = 'x'.repeat(100);
 
 /**
  * The snapshot path run once on a scratch dataset while the server is idle, so that the
@@ -41,6 +54,7 @@ export class SnapshotWarmUp {
   private filled = 0;
   private overwritten = 0;
   private seed = 1;
+  private readonly text = randomText(4096);
   done = false;
 
   constructor(
@@ -61,7 +75,7 @@ export class SnapshotWarmUp {
     if (this.snapshot === null) {
       while (this.filled < this.keys) {
         const i = this.filled++;
-        ks.set(`warm:${i}`, scratchValue(i, this.rnd));
+        ks.set(`warm:${i}`, scratchValue(i, this.text));
         if (i % 20 === 0) ks.setExpire(`warm:${i}`, Date.now() + 3_600_000);
         if (i % KEYS_PER_CHECK === 0 && performance.now() - t0 >= ms) return false;
       }
@@ -88,7 +102,7 @@ export class SnapshotWarmUp {
   /** Writes during the snapshot, as clients make them: the copy-on-write hook preserves old values. */
   private overwrite(ks: Keyspace): void {
     const i = Math.floor(this.rnd() * this.keys);
-    ks.set(`warm:${i}`, scratchValue(this.overwritten++, this.rnd));
+    ks.set(`warm:${i}`, scratchValue(this.overwritten++, this.text));
     if (this.overwritten % 8 === 0) ks.delete(`warm:${Math.floor(this.rnd() * this.keys)}`);
   }
 }
