@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -13,6 +13,7 @@ import { createWorkload } from '../harness/workload/generators.js';
 import { Ledger } from '../harness/workload/ledger.js';
 import { ValueCodec } from '../harness/workload/values.js';
 import type { Mode, LocalTargetKind } from '../shared/types.js';
+import { runRedisBenchmark } from './redis-benchmark.js';
 
 /** How the built-in target's launch names its executable (start's `bin` replaces it). */
 const BIN_TAIL = path.join('bin', 'durabench');
@@ -94,11 +95,7 @@ export async function start(
 
 /** redis-benchmark for one test; returns requests per second. */
 export function redisBenchmark(port: number, test: string, o: { n: number; clients: number; pipeline: number; size: number; keys: number }): number {
-  const out = execFileSync(
-    'redis-benchmark',
-    ['-p', String(port), '-t', test, '-n', String(o.n), '-c', String(o.clients), '-P', String(o.pipeline), '-d', String(o.size), '-r', String(o.keys), '--csv'],
-    { encoding: 'utf8', maxBuffer: 1 << 24 },
-  );
+  const out = runRedisBenchmark(['-p', String(port), '-t', test, '-n', String(o.n), '-c', String(o.clients), '-P', String(o.pipeline), '-d', String(o.size), '-r', String(o.keys), '--csv']);
   const line = out.split('\n').find((l) => l.startsWith(`"${test.toUpperCase()}`));
   if (!line) throw new Error(`unexpected redis-benchmark output: ${out.slice(0, 200)}`);
   return Number(JSON.parse(`[${line}]`)[1]);

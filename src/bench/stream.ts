@@ -15,6 +15,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import { fail, fmt, info, requireBinaries, start } from './lib.js';
+import { runRedisBenchmark } from './redis-benchmark.js';
 
 const SCRIPT = 'bench:stream';
 const argv = process.argv.slice(2);
@@ -77,10 +78,7 @@ function xaddPipelined(port: number, key: string, n: number): Promise<number> {
 
 /** redis-benchmark running one custom command; requests/s. */
 function benchmarkCommand(port: number, n: number, command: string[]): number {
-  const out = execFileSync('redis-benchmark', ['-p', String(port), '-n', String(n), '-c', '50', '-P', '16', '--csv', ...command], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-  });
+  const out = runRedisBenchmark(['-p', String(port), '-n', String(n), '-c', '50', '-P', '16', '--csv', ...command]);
   const line = out.split('\n').find((l) => l.startsWith('"') && !l.startsWith('"test"'));
   if (!line) throw new Error(`unexpected redis-benchmark output: ${out.slice(0, 200)}`);
   return Number(JSON.parse(`[${line}]`)[1]);
