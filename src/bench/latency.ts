@@ -32,7 +32,9 @@ import { fail, fmt, median, requireBinaries, type Running, start } from './lib.j
  *      SECONDS (5), TRIALS (3), CLIENTS (16), SNAPSHOT (both | with | without),
  *      ENCODER (the built-in server's --snapshot-encoder: auto | thread | main; default auto),
  *      WARM_UP (its --snapshot-warm-up: yes | no; default yes: it runs in the idle 1.5 s after
- *      the preload, so `no` shows a first snapshot that runs the code cold).
+ *      the preload, so `no` shows a first snapshot that runs the code cold),
+ *      FIRSTS (1: each first-snapshot row is measured on this many fresh pairs of servers,
+ *      the mode's own pair and FIRSTS-1 more, started, preloaded and stopped for it).
  */
 requireBinaries('bench:latency');
 const SIZES = (process.env.SIZES ?? '100000,1000000,4000000').split(',').map(Number);
@@ -48,6 +50,8 @@ const CLIENTS = Number(process.env.CLIENTS ?? 16);
 const SNAPSHOT = process.env.SNAPSHOT ?? 'both';
 const ENCODER = process.env.ENCODER ?? 'auto';
 if (!['auto', 'thread', 'main'].includes(ENCODER)) fail('bench:latency', `ENCODER: auto, thread or main, not ${ENCODER}`);
+const FIRSTS = Number(process.env.FIRSTS ?? 1);
+if (!(Number.isInteger(FIRSTS) && FIRSTS >= 1)) fail('bench:latency', `FIRSTS: a whole number of server pairs ≥ 1, not ${process.env.FIRSTS}`);
 const WARM_UP = process.env.WARM_UP ?? 'yes';
 if (!['yes', 'no'].includes(WARM_UP)) fail('bench:latency', `WARM_UP: yes or no, not ${WARM_UP}`);
 const VALUE_SIZE = 100;
@@ -214,7 +218,7 @@ const lat = new Table({
 });
 const cold = new Table({
   style: { head: [], border: [] },
-  head: ['keys', 'values', 'mode', 'first snapshot', 'p99 ms built-in', 'p99 redis', '÷', 'p99.9 built-in', 'p99.9 redis', '÷', 'max in snapshot b / r', 'max stall usec (INFO)'],
+  head: ['keys', 'values', 'mode', 'first snapshot', 'p99 ms built-in', 'p99 redis', '÷', 'p99.9 built-in', 'p99.9 redis', '÷', 'max in snapshot b / r', 'max stall (INFO)'],
 });
 const snapLabel = (m: Mode): string => (m.startsWith('aof') || m === 'rdb+aof' ? 'BGREWRITEAOF' : 'BGSAVE');
 const mem = new Table({
@@ -244,16 +248,29 @@ for (const keys of SIZES) {
             // its later p99 at 100k keys); a `durabench run` trial restarts its server and
             // meets this one, so it gets a table of its own and the trials below measure the
             // snapshots of a server that has made one.
-            const first: Partial<Record<LocalTargetKind, Window>> = {};
-            for (const s of servers) first[s.kind] = await window(s, keys, pool, snap, 999);
-            const fb = first.builtin!;
-            const fr = first.redis!;
+            const first: Record<LocalTargetKind, Window[]> = { builtin: [], redis: [] };
+            for (const s of servers) first[s.kind].push(await window(s, keys, pool, snap, 999));
+            for (let i = 1; i < FIRSTS; i++) {
+              const fresh: Server[] = [];
+              try {
+                for (const k of kinds) fresh.push(await startServer(k, mode, keys, pool));
+                for (const s of i % 2 ? [...fresh].reverse() : fresh) first[s.kind].push(await window(s, keys, pool, snap, 999));
+              } finally {
+                for (const s of fresh) {
+                  s.admin.close();
+                  await s.run.stop();
+                }
+              }
+            }
+            const fb = first.builtin;
+            const fr = first.redis;
+            const fratio = (f: (w: Window) => number) => (median(fb.map(f)) / median(fr.map(f))).toFixed(2);
             cold.push([
               fmt(keys), vk, mode, snapLabel(snap),
-              fmtMs(fb.p99), fmtMs(fr.p99), (fb.p99 / fr.p99).toFixed(2),
-              fmtMs(fb.p999), fmtMs(fr.p999), (fb.p999 / fr.p999).toFixed(2),
-              `${fmtMs(fb.duringSnap ?? 0)} / ${fmtMs(fr.duringSnap ?? 0)}`,
-              fb.info.rdb_last_bgsave_max_stall_usec === undefined ? 'n/a' : Math.max(Number(fb.info.rdb_last_bgsave_max_stall_usec), Number(fb.info.aof_last_rewrite_max_stall_usec ?? 0)),
+              spread(fb.map((w) => w.p99)), spread(fr.map((w) => w.p99)), fratio((w) => w.p99),
+              spread(fb.map((w) => w.p999)), spread(fr.map((w) => w.p999)), fratio((w) => w.p999),
+              `${spread(fb.map((w) => w.duringSnap ?? 0))} / ${spread(fr.map((w) => w.duringSnap ?? 0))}`,
+              fb[0]!.info.rdb_last_bgsave_max_stall_usec === undefined ? 'n/a' : spread(fb.map((w) => Math.max(Number(w.info.rdb_last_bgsave_max_stall_usec), Number(w.info.aof_last_rewrite_max_stall_usec ?? 0)) / 1000)) + ' ms',
             ]);
           }
           for (let t = 0; t < TRIALS; t++) {
@@ -293,4 +310,4 @@ for (const keys of SIZES) {
   }
 }
 process.stdout.write(`${lat.toString()}\n${mem.toString()}\n`);
-if (cold.length > 0) process.stdout.write(`Each server's first snapshot after its start (one window each; the rows above are later ones):\n${cold.toString()}\n`);
+if (cold.length > 0) process.stdout.write(`Each server's first snapshot after its start (${FIRSTS === 1 ? 'one window each' : `${FIRSTS} fresh servers of each kind, median (min–max)`}; the rows above are later ones):\n${cold.toString()}\n`);
