@@ -245,9 +245,10 @@ for (const keys of SIZES) {
           if (snap !== null) {
             // Each server's first snapshot since its start: the built-in server's JIT has
             // compiled the snapshot path only if it warmed up while idle (WARM_UP; cold, 2-4x
-            // its later p99 at 100k keys); a `durabench run` trial restarts its server and
-            // meets this one, so it gets a table of its own and the trials below measure the
-            // snapshots of a server that has made one.
+            // its later p99 at 100k keys); a `durabench run` trial restarts its server and,
+            // without a preload (whose settling save comes first), meets this one, so it gets a
+            // table of its own and the trials below measure the snapshots of a server that has
+            // made one.
             const first: Record<LocalTargetKind, Window[]> = { builtin: [], redis: [] };
             for (const s of servers) first[s.kind].push(await window(s, keys, pool, snap, 999));
             for (let i = 1; i < FIRSTS; i++) {
