@@ -55,8 +55,9 @@ export class Persistence {
   readonly rdb: RdbSaves;
   latestForkUsec = 0;
   totalForks = 0;
-  /** Until it has run (snapshot-warm-up yes): see snapshot-warm-up.ts. */
-  private warmUp: SnapshotWarmUp | null;
+  /** The idle-time warm-up (snapshot-warm-up.ts): made at the first idle tick, not at start-up. */
+  private warmUp: SnapshotWarmUp | null = null;
+  private warmedUp = false;
   private warming = false;
   private commandsAtLastCron = -1;
 
@@ -70,7 +71,6 @@ export class Persistence {
       onSnapshotStart: (usec) => this.snapshotStarted(usec),
     });
     if (server.config.yes('appendonly')) this.aof = this.makeAof();
-    this.warmUp = new SnapshotWarmUp(this.rdbEncoder());
   }
 
   get lastSaveSec(): number {
@@ -229,19 +229,21 @@ export class Persistence {
    * event-loop turn, until a command comes (the next idle tick goes on) or it is done.
    */
   private warmUpWhileIdle(): void {
-    if (this.warmUp === null || this.warming || this.server.loading() || !this.cfg.yes('snapshot-warm-up')) return;
+    if (this.warmedUp || this.warming || this.server.loading() || !this.cfg.yes('snapshot-warm-up')) return;
     this.warming = true;
     const seen = this.server.commandsProcessed();
+    const w = (this.warmUp ??= new SnapshotWarmUp(this.rdbEncoder()));
     void (async () => {
       try {
-        while (this.warmUp !== null && this.server.commandsProcessed() === seen && !this.snapshotting && this.cfg.yes('snapshot-warm-up')) {
-          if (this.warmUp.step(WARM_SLICE_MS)) this.warmUp = null;
+        while (!this.warmedUp && this.server.commandsProcessed() === seen && !this.snapshotting && this.cfg.yes('snapshot-warm-up')) {
+          if (w.step(WARM_SLICE_MS)) this.warmedUp = true;
           else await nextTurn();
         }
       } catch (e) {
-        this.warmUp = null; // an optimization only: never worth a second failure
+        this.warmedUp = true; // an optimization only: never worth a second failure
         this.server.log.warning(`Snapshot warm-up failed: ${(e as Error).message}`);
       } finally {
+        if (this.warmedUp) this.warmUp = null;
         this.warming = false;
       }
     })();
@@ -302,7 +304,7 @@ export class Persistence {
       // durabench's own: where a copy-on-write RDB save started now encodes (snapshot-encoder resolved)
       rdb_snapshot_encoder: this.encodeOnThread() ? 'thread' : 'main',
       // durabench's own: whether the snapshot path has been warmed up while idle (snapshot-warm-up)
-      rdb_snapshot_warm_up: this.warmUp === null ? 'done' : this.cfg.yes('snapshot-warm-up') ? 'pending' : 'off',
+      rdb_snapshot_warm_up: this.warmedUp ? 'done' : this.cfg.yes('snapshot-warm-up') ? 'pending' : 'off',
       aof_enabled: this.aof ? 1 : 0,
       ...(this.aof?.info() ?? this.aofOffInfo()),
     };
