@@ -11,11 +11,7 @@ import type { EncoderFactory, SnapshotStrategy } from './background-save.js';
 import { defaultAux, loadRdbFileAsync, RdbEncoder } from './rdb/index.js';
 import { ThreadRdbEncoder } from './rdb/thread-encoder.js';
 import { RdbSaves } from './rdb-saves.js';
-import { nextTurn } from './sliced.js';
-import { SnapshotWarmUp } from './snapshot-warm-up.js';
-
-/** A warm-up slice: short enough that a client arriving meanwhile waits no longer than a save step would hold it. */
-const WARM_SLICE_MS = 0.5;
+import { IdleWarmUp } from './snapshot-warm-up.js';
 
 let coreCount = 0;
 /**
@@ -55,11 +51,8 @@ export class Persistence {
   readonly rdb: RdbSaves;
   latestForkUsec = 0;
   totalForks = 0;
-  /** The idle-time warm-up (snapshot-warm-up.ts): made at the first idle tick, not at start-up. */
-  private warmUp: SnapshotWarmUp | null = null;
-  private warmedUp = false;
-  private warming = false;
-  private commandsAtLastCron = -1;
+  /** The snapshot path run once while idle (snapshot-warm-up.ts). */
+  private readonly warmUp: IdleWarmUp;
 
   constructor(private readonly server: PersistenceDeps) {
     this.rdb = new RdbSaves({
@@ -71,6 +64,12 @@ export class Persistence {
       onSnapshotStart: (usec) => this.snapshotStarted(usec),
     });
     if (server.config.yes('appendonly')) this.aof = this.makeAof();
+    this.warmUp = new IdleWarmUp({
+      commandsProcessed: () => server.commandsProcessed(),
+      mayRun: () => !server.loading() && !this.snapshotting && this.cfg.yes('snapshot-warm-up'),
+      makeEncoder: () => this.rdbEncoder(),
+      warning: (msg) => server.log.warning(msg),
+    });
   }
 
   get lastSaveSec(): number {
@@ -215,38 +214,11 @@ export class Persistence {
     if (this.aof !== null) this.aof.cron(this.dbs, this.cfg.num('auto-aof-rewrite-percentage'), this.cfg.num('auto-aof-rewrite-min-size'), this.rdb.inProgress);
     else this.baseOnly?.cron(this.dbs, 0, 0, this.rdb.inProgress); // scheduled rewrites only
     this.rdb.cron(this.rewriter?.rewriting ?? false);
-    const commands = this.server.commandsProcessed();
-    if (commands === this.commandsAtLastCron) this.warmUpWhileIdle();
-    this.commandsAtLastCron = commands;
+    this.warmUp.tick();
   }
 
   private get snapshotting(): boolean {
     return this.rdb.inProgress || (this.rewriter?.rewriting ?? false);
-  }
-
-  /**
-   * No command since the last cron tick: run the snapshot warm-up in short slices, one per
-   * event-loop turn, until a command comes (the next idle tick goes on) or it is done.
-   */
-  private warmUpWhileIdle(): void {
-    if (this.warmedUp || this.warming || this.server.loading() || !this.cfg.yes('snapshot-warm-up')) return;
-    this.warming = true;
-    const seen = this.server.commandsProcessed();
-    const w = (this.warmUp ??= new SnapshotWarmUp(this.rdbEncoder()));
-    void (async () => {
-      try {
-        while (!this.warmedUp && this.server.commandsProcessed() === seen && !this.snapshotting && this.cfg.yes('snapshot-warm-up')) {
-          if (w.step(WARM_SLICE_MS)) this.warmedUp = true;
-          else await nextTurn();
-        }
-      } catch (e) {
-        this.warmedUp = true; // an optimization only: never worth a second failure
-        this.server.log.warning(`Snapshot warm-up failed: ${(e as Error).message}`);
-      } finally {
-        if (this.warmedUp) this.warmUp = null;
-        this.warming = false;
-      }
-    })();
   }
 
   save(): string {
@@ -304,7 +276,7 @@ export class Persistence {
       // durabench's own: where a copy-on-write RDB save started now encodes (snapshot-encoder resolved)
       rdb_snapshot_encoder: this.encodeOnThread() ? 'thread' : 'main',
       // durabench's own: whether the snapshot path has been warmed up while idle (snapshot-warm-up)
-      rdb_snapshot_warm_up: this.warmedUp ? 'done' : this.cfg.yes('snapshot-warm-up') ? 'pending' : 'off',
+      rdb_snapshot_warm_up: this.warmUp.done ? 'done' : this.cfg.yes('snapshot-warm-up') ? 'pending' : 'off',
       aof_enabled: this.aof ? 1 : 0,
       ...(this.aof?.info() ?? this.aofOffInfo()),
     };

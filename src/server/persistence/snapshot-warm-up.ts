@@ -3,6 +3,7 @@ import type { Keyspace } from '../keyspace.js';
 import type { EncoderFactory, SnapshotEncoder } from './background-save.js';
 import { ChunkPool } from './chunk-pool.js';
 import { DatasetSnapshot } from './dataset-snapshot.js';
+import { nextTurn } from './sliced.js';
 
 /** Scratch keys: enough for V8 to optimize the encoder's loops (LZF, CRC-64) and the copy-on-write path. */
 export const WARM_KEYS = 5000;
@@ -104,5 +105,58 @@ export class SnapshotWarmUp {
     const i = Math.floor(this.rnd() * this.keys);
     ks.set(`warm:${i}`, scratchValue(this.overwritten++, this.text));
     if (this.overwritten % 8 === 0) ks.delete(`warm:${Math.floor(this.rnd() * this.keys)}`);
+  }
+}
+
+/** A warm-up slice: short enough that a client arriving meanwhile waits no longer than a save step would hold it. */
+const WARM_SLICE_MS = 0.5;
+
+/** What running the warm-up while idle needs from the server. */
+export interface IdleWarmUpHost {
+  /** Commands run since start (total_commands_processed): idle while it does not move. */
+  commandsProcessed(): number;
+  /** False while loading, while a save or rewrite runs, or with snapshot-warm-up no. */
+  mayRun(): boolean;
+  /** The encoder factory the server's saves use. */
+  makeEncoder(): EncoderFactory;
+  warning(msg: string): void;
+}
+
+/**
+ * Runs the SnapshotWarmUp when the server is idle: at a cron tick with no command since the
+ * previous one, slices of WARM_SLICE_MS, one per event-loop turn, until a command comes (the
+ * next idle tick goes on) or it is done. The scratch data is made then, not at start-up.
+ */
+export class IdleWarmUp {
+  private warmUp: SnapshotWarmUp | null = null;
+  private running = false;
+  private commandsAtLastTick = -1;
+  done = false;
+
+  constructor(private readonly host: IdleWarmUpHost) {}
+
+  /** Called by the server's cron. */
+  tick(): void {
+    const commands = this.host.commandsProcessed();
+    const idle = commands === this.commandsAtLastTick;
+    this.commandsAtLastTick = commands;
+    if (idle && !this.done && !this.running && this.host.mayRun()) void this.run(commands);
+  }
+
+  private async run(seen: number): Promise<void> {
+    this.running = true;
+    const w = (this.warmUp ??= new SnapshotWarmUp(this.host.makeEncoder()));
+    try {
+      while (!this.done && this.host.commandsProcessed() === seen && this.host.mayRun()) {
+        if (w.step(WARM_SLICE_MS)) this.done = true;
+        else await nextTurn();
+      }
+    } catch (e) {
+      this.done = true; // an optimization only: never worth a second failure
+      this.host.warning(`Snapshot warm-up failed: ${(e as Error).message}`);
+    } finally {
+      if (this.done) this.warmUp = null;
+      this.running = false;
+    }
   }
 }

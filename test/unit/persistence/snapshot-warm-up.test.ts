@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Databases } from '../../../src/server/databases.js';
 import type { EncoderFactory } from '../../../src/server/persistence/background-save.js';
 import { defaultAux, loadRdbInto, RdbEncoder } from '../../../src/server/persistence/rdb/index.js';
-import { SnapshotWarmUp } from '../../../src/server/persistence/snapshot-warm-up.js';
+import { IdleWarmUp, SnapshotWarmUp } from '../../../src/server/persistence/snapshot-warm-up.js';
 
 /** The server's main-thread encoder, with a copy of every chunk before the warm-up drops it. */
 function capturing(out: Buffer[]): EncoderFactory {
@@ -35,5 +35,46 @@ describe('SnapshotWarmUp', () => {
     expect(dbs.get(0).size).toBe(600);
     expect(dbs.get(0).expiresCount).toBe(30);
     expect(dbs.get(0).get('warm:1')).toBe('x'.repeat(100)); // as filled, whatever overwrote it meanwhile
+  });
+
+  it('IdleWarmUp runs only after a cron tick that saw no command, stops when one comes, not while mayRun is false', async () => {
+    let commands = 0;
+    let allowed = true;
+    const made: number[] = [];
+    const idle = new IdleWarmUp({
+      commandsProcessed: () => commands,
+      mayRun: () => allowed,
+      makeEncoder: () => {
+        made.push(1);
+        return capturing([]);
+      },
+      warning: (msg) => {
+        throw new Error(msg);
+      },
+    });
+    const turns = (n: number) => new Promise<void>((r) => { let i = 0; const next = () => (++i >= n ? r() : setImmediate(next)); setImmediate(next); });
+    idle.tick(); // first tick: nothing to compare with
+    await turns(5);
+    expect(made).toHaveLength(0);
+    commands++;
+    idle.tick(); // commands moved: not idle
+    await turns(5);
+    expect(made).toHaveLength(0);
+    idle.tick(); // idle: starts
+    await turns(3);
+    expect(made).toHaveLength(1);
+    commands++; // a command arrives: the slices stop (given these turns, a run goes to its end)
+    await turns(1000);
+    expect(idle.done).toBe(false);
+    allowed = false;
+    idle.tick();
+    idle.tick(); // idle, but a save runs (mayRun false): nothing
+    await turns(1000);
+    expect(idle.done).toBe(false);
+    allowed = true;
+    idle.tick(); // idle again: goes on to the end, with the same scratch run
+    for (let i = 0; i < 2000 && !idle.done; i++) await turns(1);
+    expect(idle.done).toBe(true);
+    expect(made).toHaveLength(1);
   });
 });
