@@ -212,6 +212,18 @@ function spread(xs: number[]): string {
   return `${fmtMs(median(xs))} (${fmtMs(Math.min(...xs))}–${fmtMs(Math.max(...xs))})`;
 }
 
+async function stopAll(servers: Server[]): Promise<void> {
+  for (const s of servers) {
+    s.admin.close();
+    await s.run.stop();
+  }
+}
+
+/** Built-in's and redis-server's spread of one figure, and the ratio of their medians. */
+function side(b: Window[], r: Window[], f: (w: Window) => number): string[] {
+  return [spread(b.map(f)), spread(r.map(f)), (median(b.map(f)) / median(r.map(f))).toFixed(2)];
+}
+
 const lat = new Table({
   style: { head: [], border: [] },
   head: ['keys', 'values', 'mode', 'snapshot', 'p99 ms built-in', 'p99 redis', '÷', 'p99.9 built-in', 'p99.9 redis', '÷', 'max built-in', 'max redis', 'max in snapshot b / r', 'snapshot s b / r'],
@@ -257,19 +269,15 @@ for (const keys of SIZES) {
                 for (const k of kinds) fresh.push(await startServer(k, mode, keys, pool));
                 for (const s of i % 2 ? [...fresh].reverse() : fresh) first[s.kind].push(await window(s, keys, pool, snap, 999));
               } finally {
-                for (const s of fresh) {
-                  s.admin.close();
-                  await s.run.stop();
-                }
+                await stopAll(fresh);
               }
             }
             const fb = first.builtin;
             const fr = first.redis;
-            const fratio = (f: (w: Window) => number) => (median(fb.map(f)) / median(fr.map(f))).toFixed(2);
             cold.push([
               fmt(keys), vk, mode, snapLabel(snap),
-              spread(fb.map((w) => w.p99)), spread(fr.map((w) => w.p99)), fratio((w) => w.p99),
-              spread(fb.map((w) => w.p999)), spread(fr.map((w) => w.p999)), fratio((w) => w.p999),
+              ...side(fb, fr, (w) => w.p99),
+              ...side(fb, fr, (w) => w.p999),
               `${spread(fb.map((w) => w.duringSnap ?? 0))} / ${spread(fr.map((w) => w.duringSnap ?? 0))}`,
               fb[0]!.info.rdb_last_bgsave_max_stall_usec === undefined ? 'n/a' : spread(fb.map((w) => Math.max(Number(w.info.rdb_last_bgsave_max_stall_usec), Number(w.info.aof_last_rewrite_max_stall_usec ?? 0)) / 1000)) + ' ms',
             ]);
@@ -279,13 +287,12 @@ for (const keys of SIZES) {
           }
           const b = res.builtin;
           const r = res.redis;
-          const ratio = (f: (w: Window) => number) => (median(b.map(f)) / median(r.map(f))).toFixed(2);
           const snapCol = (f: (w: Window) => number | null) =>
             snap === null ? '—' : `${spread(b.map((w) => f(w) ?? 0))} / ${spread(r.map((w) => f(w) ?? 0))}`;
           lat.push([
             fmt(keys), vk, mode, snap === null ? 'no' : snapLabel(snap),
-            spread(b.map((w) => w.p99)), spread(r.map((w) => w.p99)), ratio((w) => w.p99),
-            spread(b.map((w) => w.p999)), spread(r.map((w) => w.p999)), ratio((w) => w.p999),
+            ...side(b, r, (w) => w.p99),
+            ...side(b, r, (w) => w.p999),
             spread(b.map((w) => w.max)), spread(r.map((w) => w.max)),
             snapCol((w) => w.duringSnap),
             snapCol((w) => (w.snapMs === null ? null : w.snapMs / 1000)),
@@ -302,10 +309,7 @@ for (const keys of SIZES) {
           process.stderr.write(`  done ${fmt(keys)} ${vk} ${mode} snapshot=${snap ?? 'no'}\n`);
         }
       } finally {
-        for (const s of servers) {
-          s.admin.close();
-          await s.run.stop();
-        }
+        await stopAll(servers);
       }
     }
   }

@@ -121,16 +121,18 @@ export const claimsCommand: CommandModule<object, ClaimsArgs> = {
         const sweep = await runSweep({ ...sweepOpts, onEvent: (e) => (showSweep ? showSweep(e) : e.type === 'skip' && process.stderr.write(`skipping ${e.keys} keys: ${e.reason}\n`)) });
         runs.push(run, fullRun);
         sweeps.push(sweep);
-        const runFile = stampedFile(args.out, run.startedAt, 'claims-run', 'json');
-        const fullFile = stampedFile(args.out, fullRun.startedAt, 'claims-disk-full-run', 'json');
-        const sweepFile = stampedFile(args.out, sweep.startedAt, 'claims-sweep', 'json');
-        writeOutput(runFile, renderJson(run));
-        writeOutput(runFile.replace(/\.json$/, '.csv'), renderCsv(run));
-        writeOutput(fullFile, renderJson(fullRun));
-        writeOutput(fullFile.replace(/\.json$/, '.csv'), renderCsv(fullRun));
-        writeOutput(sweepFile, renderJson(sweep));
-        writeOutput(sweepFile.replace(/\.json$/, '.csv'), renderSweepCsv(sweep));
-        sources.push(runFile, fullFile, sweepFile);
+        /** The JSON (read again with --from) and the CSV beside it; returns the JSON's path. */
+        const save = (startedAt: string, stem: string, json: string, csv: string): string => {
+          const file = stampedFile(args.out, startedAt, stem, 'json');
+          writeOutput(file, json);
+          writeOutput(file.replace(/\.json$/, '.csv'), csv);
+          return file;
+        };
+        sources.push(
+          save(run.startedAt, 'claims-run', renderJson(run), renderCsv(run)),
+          save(fullRun.startedAt, 'claims-disk-full-run', renderJson(fullRun), renderCsv(fullRun)),
+          save(sweep.startedAt, 'claims-sweep', renderJson(sweep), renderSweepCsv(sweep)),
+        );
       } finally {
         uninstall();
       }

@@ -73,6 +73,7 @@ export async function snapshotAndWait(conn: RespConnection, command: 'BGSAVE' | 
   }
   await idle();
   const info = parseInfo(replyText(await conn.call('INFO', 'persistence')));
-  const [field, status] = command === 'BGSAVE' ? ['rdb_last_bgsave_status', info.rdb_last_bgsave_status] : ['aof_last_bgrewrite_status', info.aof_last_bgrewrite_status];
+  const field = command === 'BGSAVE' ? 'rdb_last_bgsave_status' : 'aof_last_bgrewrite_status';
+  const status = info[field];
   if (status !== undefined && status !== 'ok') throw new RunError(`the ${command} after the preload failed (${field}:${status})`);
 }

@@ -1,3 +1,4 @@
+import { Rng } from '../../shared/prng.js';
 import { Databases } from '../databases.js';
 import type { Keyspace } from '../keyspace.js';
 import type { EncoderFactory, SnapshotEncoder } from './background-save.js';
@@ -11,16 +12,10 @@ export const WARM_KEYS = 5000;
 const KEYS_PER_CHECK = 16;
 
 /** Random alphanumerics (LZF cannot shrink them): values are slices of it, no string building. */
-function randomText(n: number): Buffer {
+function randomText(n: number, rng: Rng): Buffer {
   const abc = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
   const b = Buffer.allocUnsafe(n);
-  let x = 0x9e3779b9;
-  for (let i = 0; i < n; i++) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    b[i] = abc.charCodeAt((x >>> 0) % abc.length);
-  }
+  for (let i = 0; i < n; i++) b[i] = abc.charCodeAt(rng.int(abc.length));
   return b;
 }
 
@@ -55,19 +50,14 @@ export class SnapshotWarmUp {
   private enc: SnapshotEncoder | null = null;
   private filled = 0;
   private overwritten = 0;
-  private seed = 1;
-  private readonly text = randomText(4096);
+  private readonly rng = new Rng(1);
+  private readonly text = randomText(4096, this.rng);
   done = false;
 
   constructor(
     private readonly makeEncoder: EncoderFactory,
     private readonly keys = WARM_KEYS,
   ) {}
-
-  private readonly rnd = (): number => {
-    this.seed = (Math.imul(this.seed, 1103515245) + 12345) >>> 0;
-    return this.seed / 2 ** 32;
-  };
 
   /** Works for about `ms` milliseconds; true once the whole run is done. */
   step(ms: number): boolean {
@@ -102,9 +92,9 @@ export class SnapshotWarmUp {
 
   /** Writes during the snapshot, as clients make them: the copy-on-write hook preserves old values. */
   private overwrite(ks: Keyspace): void {
-    const i = Math.floor(this.rnd() * this.keys);
+    const i = this.rng.int(this.keys);
     ks.set(`warm:${i}`, scratchValue(this.overwritten++, this.text));
-    if (this.overwritten % 8 === 0) ks.delete(`warm:${Math.floor(this.rnd() * this.keys)}`);
+    if (this.overwritten % 8 === 0) ks.delete(`warm:${this.rng.int(this.keys)}`);
   }
 }
 
