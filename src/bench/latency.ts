@@ -10,7 +10,7 @@ import { commandHead, type CommandWriter } from '../harness/workload/resp-writer
 import type { Workload } from '../harness/workload/workload.js';
 import { Rng } from '../shared/prng.js';
 import { MODES, type Mode, type LocalTargetKind } from '../shared/types.js';
-import { fail, fmt, median, requireBinaries, type Running, start } from './lib.js';
+import { fail, fmt, median, requireBinaries, rssBaseline, type Running, start } from './lib.js';
 
 /**
  * npm run bench:latency — tail latency in open loop, the built-in server and redis-server
@@ -192,7 +192,7 @@ async function startServer(kind: LocalTargetKind, mode: Mode, keys: number, pool
   // measured independently of the server's own INFO figure.
   const run = await start(kind, mode, { extra, savePoints: '86400 1000000000', ...(kind === 'builtin' ? { nodeFlags: ['--trace-gc'] } : {}) });
   const admin = await RespConnection.connect(run.port);
-  const before = Number((await infoOf(admin, 'memory')).used_memory_rss);
+  const before = await rssBaseline(run.port);
   const conn = await RespConnection.connect(run.port);
   await preloadKeys(conn, keys, pool);
   conn.close();

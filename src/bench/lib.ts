@@ -121,6 +121,22 @@ export async function info(port: number, section: string): Promise<Record<string
   return parseInfo(await command(port, ['INFO', section]));
 }
 
+/**
+ * used_memory_rss of a server before it is filled, for RSS per key. The built-in server first
+ * runs its snapshot warm-up while idle (INFO rdb_snapshot_warm_up), which keeps ~8 MB it would
+ * otherwise have taken at the first save: read before it, that counted as dataset (at 10k keys
+ * 1.5 KB per key instead of ~0.2). Waits for it (at most 5 s), then reads.
+ */
+export async function rssBaseline(port: number): Promise<number> {
+  // polled slowly: INFO is a command, and the warm-up runs only after a cron tick (100 ms) without one
+  for (let i = 0; i < 20; i++) {
+    const p = await info(port, 'persistence');
+    if (p.rdb_snapshot_warm_up !== 'pending') break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return Number((await info(port, 'memory')).used_memory_rss);
+}
+
 /** Polls INFO until `field` reads "0" (a background save or rewrite finished). */
 export async function waitZero(port: number, section: string, field: string): Promise<Record<string, string>> {
   for (;;) {

@@ -1,6 +1,6 @@
 import Table from 'cli-table3';
 import type { LocalTargetKind } from '../shared/types.js';
-import { driverSetOps, fill, fmt, info, median, redisBenchmark, requireBinaries, start, valueKinds, verdict, type Running, type ValueKind } from './lib.js';
+import { driverSetOps, fill, fmt, info, median, redisBenchmark, requireBinaries, rssBaseline, start, valueKinds, verdict, type Running, type ValueKind } from './lib.js';
 
 /**
  * npm run bench:server — the built-in server vs redis-server (mode none), side by side in
@@ -73,7 +73,7 @@ for (const v of VALUES) {
   for (const k of kinds) {
     const s = await start(k, 'none');
     try {
-      const before = Number((await info(s.port, 'memory')).used_memory_rss);
+      const before = await rssBaseline(s.port);
       await fill(s.port, KEYS, SIZE, v);
       await new Promise((r) => setTimeout(r, 500));
       perKey[k] = (Number((await info(s.port, 'memory')).used_memory_rss) - before) / KEYS;
