@@ -8,8 +8,6 @@ import type { TxState } from './tx-state.js';
 /** What a connection needs from the server. */
 export interface Dispatcher {
   execute(client: Connection, argv: string[]): string;
-  /** Replies must wait for the AOF flush (group commit) when true. */
-  deferReplies(): boolean;
   queueReply(conn: Connection): void;
   protoMaxBulkLen(): number;
   queryBufferLimit(): number;
@@ -22,8 +20,9 @@ export interface Dispatcher {
 const PAUSE_AT = 1 << 20;
 
 /**
- * One client socket: bytes → decoder → commands → replies. Replies of one read are
- * written in one batch; with an AOF they wait for the server's flush (beforeSleep).
+ * One client socket: bytes → decoder → commands → replies. Replies are written in one batch
+ * at the end of the event-loop turn, after the AOF flush if there is one (the server's
+ * beforeSleep).
  */
 export class Connection implements Client {
   name = '';
@@ -33,11 +32,11 @@ export class Connection implements Client {
   libName = '';
   libVer = '';
   closeAfterReply = false;
-  /** In the server's list of connections waiting for the AOF flush. */
+  /** In the server's list of connections waiting for beforeSleep. */
   queued = false;
   /** Ran a write command since the last flush (dropped, never acknowledged, if the flush fails). */
   wroteThisTurn = false;
-  /** Replies produced but not yet written (waiting for the AOF flush). */
+  /** Replies produced but not yet written (waiting for beforeSleep). */
   out = '';
   /** Waiting in a blocking command (BLPOP...): later commands are held until it is answered. */
   blocked = false;
@@ -80,8 +79,7 @@ export class Connection implements Client {
     if (this.dead) return;
     this.out += reply;
     while (!this.blocked && this.held.length > 0) this.onCommand(this.held.shift()!);
-    if (this.server.deferReplies()) this.server.queueReply(this);
-    else this.flush();
+    this.server.queueReply(this);
   }
 
   /** Bytes read from the socket; valid only during this call (a shared read buffer). */
@@ -97,8 +95,7 @@ export class Connection implements Client {
       this.decoder.reset();
     }
     if (this.out.length === 0 && !this.closeAfterReply) return;
-    if (this.server.deferReplies()) this.server.queueReply(this);
-    else this.flush();
+    this.server.queueReply(this);
   }
 
   /** Writes pending replies; enforces the output limit; closes after QUIT/protocol errors. */
