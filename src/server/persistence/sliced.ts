@@ -4,11 +4,12 @@
  * size (Redis processes events every 2 MB loaded). Bounded by time, not by a count: a count
  * that suits 100-byte values stalls for seconds on 1 MB ones.
  */
+import { nextTurn } from '../turn-end.js';
+
 export const SLICE_MS = 2;
 /** units per call inside a slice: small enough that a slice ends near its time */
 const STEP = 1024;
 
-export const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * Runs work(n) (do up to n units; true when all is done) in slices of at most `every` units

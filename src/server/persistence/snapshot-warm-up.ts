@@ -4,7 +4,7 @@ import type { Keyspace } from '../keyspace.js';
 import type { EncoderFactory, SnapshotEncoder } from './background-save.js';
 import { ChunkPool } from './chunk-pool.js';
 import { DatasetSnapshot } from './dataset-snapshot.js';
-import { nextTurn } from './sliced.js';
+import { nextTurn } from '../turn-end.js';
 
 /** Scratch keys: enough for V8 to optimize the encoder's loops (LZF, CRC-64) and the copy-on-write path. */
 export const WARM_KEYS = 5000;

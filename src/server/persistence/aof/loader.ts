@@ -7,7 +7,8 @@ import { AofError } from './aof-error.js';
 import type { AofFile } from './manifest.js';
 import { AofParser, type ParseStatus } from './parser.js';
 import { TransactionReplay } from './transaction-replay.js';
-import { nextTurn, SLICE_MS } from '../sliced.js';
+import { SLICE_MS } from '../sliced.js';
+import { nextTurn } from '../../turn-end.js';
 
 const COMMANDS_PER_STEP = 1024;
 
