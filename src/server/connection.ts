@@ -18,6 +18,12 @@ export interface Dispatcher {
 
 /** Above this much unsent output we stop reading the client until it drains. */
 const PAUSE_AT = 1 << 20;
+/**
+ * Replies of one turn are joined into strings of about this many chars, then kept in a list:
+ * one string for them all hit V8's string length limit (~512 MB), and the RangeError took the
+ * whole server down (2,000 pipelined GETs of a 1 MB value, one read).
+ */
+const PART = 1 << 20;
 
 /**
  * One client socket: bytes → decoder → commands → replies. Replies are written in one batch
@@ -36,8 +42,11 @@ export class Connection implements Client {
   queued = false;
   /** Ran a write command since the last flush (dropped, never acknowledged, if the flush fails). */
   wroteThisTurn = false;
-  /** Replies produced but not yet written (waiting for beforeSleep). */
+  /** Replies produced but not yet written (waiting for beforeSleep): full parts, then `out`. */
   out = '';
+  private parts: string[] = [];
+  /** Chars in `parts`. */
+  private partsLength = 0;
   /** Waiting in a blocking command (BLPOP...): later commands are held until it is answered. */
   blocked = false;
   private held: string[][] = [];
@@ -66,18 +75,38 @@ export class Connection implements Client {
   }
 
   private onCommand(argv: string[]): void {
-    if (this.closeAfterReply) return;
+    if (this.closeAfterReply || this.dead) return;
     if (this.blocked) {
       this.held.push(argv);
       return;
     }
-    this.out += this.server.execute(this, argv);
+    this.append(this.server.execute(this, argv));
+  }
+
+  private append(reply: string): void {
+    if (this.out.length + reply.length <= PART) {
+      this.out += reply;
+      return;
+    }
+    if (this.out.length > 0) this.parts.push(this.out);
+    this.parts.push(reply);
+    this.partsLength += this.out.length + reply.length;
+    this.out = '';
+    // Redis checks the limit as replies are added (closeClientOnOutputBufferLimitReached).
+    const hard = this.server.outputHardLimit();
+    if (hard > 0 && this.partsLength + this.socket.writableLength > hard) this.overLimit();
+  }
+
+  /** A client that does not read its replies: dropped rather than let memory grow without bound. */
+  private overLimit(): void {
+    this.socket.destroy();
+    this.close();
   }
 
   /** The blocking command's late reply (served or timed out); then the held commands run. */
   unblocked(reply: string): void {
     if (this.dead) return;
-    this.out += reply;
+    this.append(reply);
     while (!this.blocked && this.held.length > 0) this.onCommand(this.held.shift()!);
     this.server.queueReply(this);
   }
@@ -90,30 +119,34 @@ export class Connection implements Client {
     } catch (e) {
       if (!(e instanceof ProtocolError)) throw e;
       // Redis answers the error, then closes this connection only.
-      this.out += '-ERR ' + e.message + '\r\n';
+      this.append('-ERR ' + e.message + '\r\n');
       this.closeAfterReply = true;
       this.decoder.reset();
     }
-    if (this.out.length === 0 && !this.closeAfterReply) return;
+    if (this.dead || (this.out.length === 0 && this.parts.length === 0 && !this.closeAfterReply)) return;
     this.server.queueReply(this);
   }
 
   /** Writes pending replies; enforces the output limit; closes after QUIT/protocol errors. */
   flush(): void {
     if (this.dead) return;
-    if (this.out.length > 0) {
-      const out = this.out;
-      this.out = '';
-      this.socket.write(out, 'latin1');
-      const pending = this.socket.writableLength;
-      const hard = this.server.outputHardLimit();
-      if (hard > 0 && pending > hard) {
-        // A client that never reads: drop it rather than let memory grow without bound.
-        this.socket.destroy();
-        this.close();
-        return;
+    if (this.out.length > 0 || this.parts.length > 0) {
+      const s = this.socket;
+      const corked = this.parts.length > 0;
+      if (corked) {
+        // one writev for all of them
+        s.cork();
+        for (const part of this.parts) s.write(part, 'latin1');
+        this.parts = [];
+        this.partsLength = 0;
       }
-      if (pending > PAUSE_AT) this.socket.pause();
+      if (this.out.length > 0) s.write(this.out, 'latin1');
+      this.out = '';
+      if (corked) s.uncork();
+      const pending = s.writableLength;
+      const hard = this.server.outputHardLimit();
+      if (hard > 0 && pending > hard) return this.overLimit();
+      if (pending > PAUSE_AT) s.pause();
     }
     if (this.closeAfterReply) {
       this.dead = true;
@@ -127,6 +160,8 @@ export class Connection implements Client {
     if (this.dead) return;
     this.dead = true;
     this.out = '';
+    this.parts = [];
+    this.partsLength = 0;
     // a gone client watches nothing (its queue dies with it, never run)
     this.tx?.discard();
     this.socket.destroy();

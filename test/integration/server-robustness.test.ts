@@ -112,6 +112,15 @@ describe('limits', () => {
     s.destroy();
     await otherClientsFine();
   });
+
+  it('drops a client whose replies of one read outgrow a JS string, and lives', async () => {
+    await watcher.set('big', 'x'.repeat(512 * 1024));
+    // 1,100 GETs in one 26 KB read: 577 M chars of replies, over V8's ~537 M string limit
+    // (the server used to join a read's replies into one string and die of the RangeError)
+    const { closed } = await rawExchange(srv.port, '*2\r\n$3\r\nGET\r\n$3\r\nbig\r\n'.repeat(1100), 1000);
+    expect(closed).toBe(true);
+    await otherClientsFine();
+  });
 });
 
 describe('maxclients', () => {

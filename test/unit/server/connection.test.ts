@@ -60,6 +60,21 @@ describe('Connection', () => {
     expect(b.written).toEqual(['+GET\r\n']);
   });
 
+  it('keeps a turn of large replies as parts and writes them all, in order', () => {
+    const { server, beforeSleep } = fakeServer();
+    const big = 'v'.repeat(700 * 1024);
+    server.execute = (_c, argv) => (argv[0] === 'BIG' ? big : `+${argv[0]}\r\n`);
+    const s = fakeSocket();
+    let corked = 0;
+    Object.assign(s, { cork: () => corked++, uncork: () => corked-- });
+    const c = new Connection(1, s, server);
+    c.onData(Buffer.from('*1\r\n$1\r\nA\r\n' + '*1\r\n$3\r\nBIG\r\n'.repeat(3) + '*1\r\n$1\r\nB\r\n'));
+    beforeSleep();
+    expect(corked).toBe(0);
+    expect(s.written.length).toBeGreaterThan(1); // no single string of everything
+    expect(s.written.join('')).toBe('+A\r\n' + big + big + big + '+B\r\n');
+  });
+
   it('answers a protocol error at the end of the turn, then closes', () => {
     const { server, beforeSleep } = fakeServer();
     const s = fakeSocket();
