@@ -173,7 +173,7 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
   if (b !== null) b.depth++;
   const timed = e.stats.timeNext;
   const t0 = timed ? performance.now() : 0;
-  const reply = e.cmd.handler(ctx, argv);
+  const reply = run(e, ctx, argv);
   const p = host.persistence;
   if (e.write && (ks.dirty !== dirty || (ctx.force as boolean)) && p.aofOn) {
     const rewritten = ctx.rewritten as string[][] | null; // set by the handler
@@ -192,6 +192,21 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
     b.serve(host);
   }
   return account(host, e, reply, t0, timed);
+}
+
+/**
+ * The handler's reply; a RangeError (a JS engine limit: V8 builds no string over ~537M chars, so
+ * a GET of a value within a few bytes of proto-max-bulk-len's 512 MB cannot be answered) is the
+ * client's error instead of the whole server's crash. What the command changed before it
+ * threw stays changed and propagates, as its dirty count says.
+ */
+function run(e: Entry, ctx: Ctx, argv: string[]): string {
+  try {
+    return e.cmd.handler(ctx, argv);
+  } catch (err) {
+    if (!(err instanceof RangeError)) throw err;
+    return `-ERR ${err.message}: more than the built-in server can build for one command\r\n`;
+  }
 }
 
 /** Counts a call that ran (its time since t0 when timed) and, when it answered an error, the error. */

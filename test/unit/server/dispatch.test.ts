@@ -23,6 +23,14 @@ function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boole
     cmd('auth', -2, ['noauth', 'loading'], [0, 0, 0], () => '+OK\r\n'),
     cmd('ping', -1, ['loading'], [0, 0, 0], (c) => (c.resp === 3 ? '+PONG3\r\n' : '+PONG\r\n')),
     cmd('save', 1, ['admin', 'no_multi'], [0, 0, 0], () => '+OK\r\n'),
+    // a write that changes the dataset, then hits an engine limit building its reply
+    cmd('hugew', 2, ['write'], [1, 1, 1], (c) => {
+      c.ks.dirty++;
+      return 'x'.repeat(2 ** 30);
+    }),
+    cmd('bugw', 2, ['write'], [1, 1, 1], () => {
+      throw new TypeError('a bug');
+    }),
     ...transactionCommands,
   ];
   const client: DispatchClient = {
@@ -46,6 +54,15 @@ function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boole
 }
 
 describe('dispatch', () => {
+  it("answers an engine limit (RangeError) as the client's error, and propagates what changed", () => {
+    const { run, propagated } = setup();
+    expect(run('hugew', 'k')).toBe('-ERR Invalid string length: more than the built-in server can build for one command\r\n');
+    expect(propagated).toEqual([['hugew', 'k']]);
+    expect(run('get', 'k')).toBe('$-1\r\n'); // and the server goes on
+    // a bug is not a limit: it is not hidden
+    expect(() => run('bugw', 'k')).toThrow(TypeError);
+  });
+
   it('answers an unknown command in Redis words, quoting up to 9 arguments', () => {
     const { run } = setup();
     expect(run('nope')).toBe("-ERR unknown command 'nope', with args beginning with: \r\n");
