@@ -8,20 +8,10 @@ import { AofBaseEncoder } from './aof/base-aof.js';
 import { Aof } from './aof/aof.js';
 import type { FlushResult } from './aof/writer.js';
 import type { EncoderFactory, SnapshotStrategy } from './background-save.js';
-import { defaultAux, loadRdbFileAsync, RdbEncoder } from './rdb/index.js';
-import { ThreadRdbEncoder } from './rdb/thread-encoder.js';
+import { loadRdbFileAsync } from './rdb/index.js';
 import { RdbSaves } from './rdb-saves.js';
+import { encodesOnThread, rdbEncoderFactory } from './rdb-encoder-choice.js';
 import { IdleWarmUp } from './snapshot-warm-up.js';
-
-let coreCount = 0;
-/**
- * The machine's cores, asked once: INFO (polled every 10 ms by the harness) reports the
- * encoder's choice. node:os is loaded at first use, not at start-up (inside every recovery time).
- */
-function cores(): number {
-  if (coreCount === 0) coreCount = process.getBuiltinModule('node:os').availableParallelism();
-  return coreCount;
-}
 
 /** What persistence needs from the server, passed as one object (no import of the Server). */
 export interface PersistenceDeps {
@@ -85,13 +75,7 @@ export class Persistence {
   }
 
   private rdbEncoder(extra: Record<string, string> = {}): EncoderFactory {
-    return (sink, pool, events) => {
-      const compress = this.cfg.yes('rdbcompression');
-      if (events !== undefined && pool !== undefined && this.encodeOnThread()) return new ThreadRdbEncoder(sink, pool, events, { compress, aux: defaultAux(extra) });
-      const e = new RdbEncoder(sink, { compress, pool });
-      e.header(defaultAux(extra));
-      return e;
-    };
+    return rdbEncoderFactory(this.cfg, extra);
   }
 
   private makeAof(): Aof {
@@ -109,20 +93,6 @@ export class Persistence {
       onSynced: () => this.server.retryFlush(),
       onRewriteStart: (usec) => this.snapshotStarted(usec),
     });
-  }
-
-  /**
-   * Whether a copy-on-write RDB save encodes on its own thread (rdb/thread-encoder.ts). On the
-   * thread a 1M-key BGSAVE of random values takes 0.4-0.5 s of the main thread instead of
-   * 1.4-1.5 s (all threads: 2.0-2.3 s instead of 1.6 s). But on 2 cores, with clients on the
-   * same machine, the thread, the clients and the main thread are more than the cores: the
-   * kernel then takes the main thread off its core for whole time slices, where main-thread
-   * steps give way to clients every fraction of a millisecond. 16 clients at 20k SET/s, 100k
-   * keys, BGSAVEs after the first: p99 1.5-34 ms on the main thread, 6-228 ms with the thread.
-   */
-  private encodeOnThread(): boolean {
-    const how = this.cfg.get('snapshot-encoder');
-    return how === 'thread' || (how === 'auto' && cores() > 2);
   }
 
   private strategy(): SnapshotStrategy {
@@ -274,7 +244,7 @@ export class Persistence {
       async_loading: 0,
       ...this.rdb.info(this.dbs.dirty),
       // durabench's own: where a copy-on-write RDB save started now encodes (snapshot-encoder resolved)
-      rdb_snapshot_encoder: this.encodeOnThread() ? 'thread' : 'main',
+      rdb_snapshot_encoder: encodesOnThread(this.cfg) ? 'thread' : 'main',
       // durabench's own: whether the snapshot path has been warmed up while idle (snapshot-warm-up)
       rdb_snapshot_warm_up: this.warmUp.done ? 'done' : this.cfg.yes('snapshot-warm-up') ? 'pending' : 'off',
       aof_enabled: this.aof ? 1 : 0,
