@@ -20,7 +20,7 @@ export interface Dispatcher {
 const PAUSE_AT = 1 << 20;
 /**
  * Replies of one turn are joined into strings of about this many chars, then kept in a list:
- * one string for them all hit V8's string length limit (~512 MB), and the RangeError took the
+ * one string for them all hit V8's string length limit (~537M chars), and the RangeError took the
  * whole server down (2,000 pipelined GETs of a 1 MB value, one read).
  */
 const PART = 1 << 20;
