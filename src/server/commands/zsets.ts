@@ -1,7 +1,7 @@
 import { ZSet, type ZNode } from '../zset.js';
 import { arrayHeader, bulk, double, int, nullBulk, EMPTY_ARRAY, ZERO } from '../resp/encoder.js';
 import { cmd, parseFloatStrict, parseInteger, type Command, type Ctx, WRONGTYPE, SYNTAX, NOT_FLOAT, NOT_INT } from './command.js';
-import { noteGrowth } from '../encoding.js';
+import { isCompact, noteGrowth } from '../encoding.js';
 import { scanCollection } from './scan-collection.js';
 import { lexRange, MIN_OR_MAX_FLOAT, MIN_OR_MAX_LEX, rankNodes, scoreRange, walk, type Range } from './zrange-spec.js';
 
@@ -146,11 +146,27 @@ function zcountGeneric(lex: boolean) {
   };
 }
 
+/**
+ * ZCOUNT / ZLEXCOUNT as zcountCommand and zlexcountCommand count: a listpack from the first
+ * member in range onwards while members stay under max; a skip list by the ranks of the first
+ * and the last member in range (the length less what lies outside them). The two agree when the
+ * range is well ordered, but BYLEX over mixed scores is not ("unspecified"): there the reverse
+ * walk may find no last member where the forward walk found a first, which crashed the server
+ * (`ZADD z 1 b 2 a 3 c`, `ZLEXCOUNT z (a (c`: redis-server answers 2).
+ */
 function countRange(z: ZSet, r: Range): number {
   const start = walk(z, r, false, 0, 1)[0];
   if (start === undefined) return 0;
-  const end = walk(z, r, true, 0, 1)[0]!;
-  return Math.max(0, z.rank(end.member) - z.rank(start.member) + 1);
+  if (isCompact(z)) {
+    let n = 0;
+    for (let x: ZNode | null = start; x !== null && r.lteMax(x); x = x.next[0]!) n++;
+    return n;
+  }
+  const len = z.size;
+  let count = len - z.rank(start.member);
+  const end = walk(z, r, true, 0, 1)[0];
+  if (end !== undefined) count -= len - 1 - z.rank(end.member);
+  return count;
 }
 
 /** ZREMRANGEBYRANK / BYSCORE / BYLEX (zremrangeGenericCommand). */

@@ -189,6 +189,7 @@ const scripts: Record<string, string[][]> = {
     ['ZRANGEBYLEX', 'y', '-', '+'], ['ZADD', 'l', '0', 'a', '0', 'b', '0', 'c', '0', 'd'], ['ZRANGEBYLEX', 'l', '[b', '(d'], ['ZRANGEBYLEX', 'l', '-', '+', 'LIMIT', '1', '1'],
     ['ZREVRANGEBYLEX', 'l', '+', '[b'], ['ZRANGEBYLEX', 'l', 'b', 'c'], ['ZRANGEBYLEX', 'l', '-', '+', 'WITHSCORES'], ['ZCOUNT', 'z', '2', '4'], ['ZCOUNT', 'z', '(2', '(4'],
     ['ZCOUNT', 'z', '5', '1'], ['ZCOUNT', 'zz', '0', '1'], ['ZCOUNT', 'z', 'x', '1'], ['ZLEXCOUNT', 'l', '[b', '+'], ['ZLEXCOUNT', 'l', 'b', '+'], ['ZLEXCOUNT', 'zz', '-', '+'],
+    ['ZADD', 'mx', '1', 'b', '2', 'a', '3', 'c'], ['ZLEXCOUNT', 'mx', '(a', '(c'], ['ZLEXCOUNT', 'mx', '[c', '+'], ['ZLEXCOUNT', 'mx', '-', '(b'],
     ['ZMSCORE', 'z', 'a', 'zz', 'e'], ['ZMSCORE', 'zz', 'a'], ['ZRANGESTORE', 'dst', 'z', '1', '3'], ['ZRANGE', 'dst', '0', '-1', 'WITHSCORES'],
     ['ZRANGESTORE', 'dst', 'z', '(1', '4', 'BYSCORE', 'LIMIT', '1', '5'], ['ZRANGESTORE', 'dst', 'z', '0', '1', 'WITHSCORES'], ['ZRANGESTORE', 'dst', 'zz', '0', '-1'],
     ['EXISTS', 'dst'], ['ZRANGESTORE', 'dst', 'l', '[c', '-', 'BYLEX', 'REV'], ['ZRANGE', 'dst', '0', '-1'],
