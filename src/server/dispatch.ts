@@ -105,7 +105,7 @@ export function dispatch(host: DispatchHost, client: DispatchClient, argv: strin
   if (e === undefined) {
     client.tx?.flag();
     const args = argv.slice(1, 10).map((a) => `'${a.slice(0, 128)}'`).join(' ');
-    const err = R.error(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}${args ? ' ' : ''}`);
+    const err = oneLine(R.error(`ERR unknown command '${name.slice(0, 128)}', with args beginning with: ${args}${args ? ' ' : ''}`));
     host.errorStats.count(err);
     return err;
   }
@@ -202,11 +202,24 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
  */
 function run(e: Entry, ctx: Ctx, argv: string[]): string {
   try {
-    return e.cmd.handler(ctx, argv);
+    const reply = e.cmd.handler(ctx, argv);
+    return reply.charCodeAt(0) === 45 ? oneLine(reply) : reply; // '-': an error
   } catch (err) {
     if (!(err instanceof RangeError)) throw err;
     return `-ERR ${err.message}: more than the built-in server can build for one command\r\n`;
   }
+}
+
+/**
+ * An error reply on one line, as addReplyErrorFormat makes it: a CR or LF of the client's own
+ * (a key, a group or a command name quoted in the message) becomes a space. Left in, it ended
+ * the reply early and the rest read as a reply of its own: `XGROUP CREATECONSUMER x "g\r\n+OK" c`
+ * answered NOGROUP and then a forged +OK, and every later reply on that connection was one off.
+ */
+function oneLine(err: string): string {
+  const end = err.length - 2;
+  if (err.indexOf('\r') === end && err.indexOf('\n') === end + 1) return err;
+  return err.slice(0, end).replace(/[\r\n]/g, ' ') + '\r\n';
 }
 
 /** Counts a call that ran (its time since t0 when timed) and, when it answered an error, the error. */

@@ -28,6 +28,7 @@ function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boole
       c.ks.dirty++;
       return 'x'.repeat(2 ** 30);
     }),
+    cmd('echoerr', 2, [], [0, 0, 0], (_c, a) => `-ERR no such thing '${a[1]}'\r\n`),
     cmd('bugw', 2, ['write'], [1, 1, 1], () => {
       throw new TypeError('a bug');
     }),
@@ -67,6 +68,13 @@ describe('dispatch', () => {
     const { run } = setup();
     expect(run('nope')).toBe("-ERR unknown command 'nope', with args beginning with: \r\n");
     expect(run('nope', 'a', 'b')).toBe("-ERR unknown command 'nope', with args beginning with: 'a' 'b' \r\n");
+  });
+
+  it("keeps an error on one line: the client's CR and LF become spaces, as addReplyErrorFormat does", () => {
+    const { run } = setup();
+    expect(run('echoerr', 'g\r\n+OK')).toBe("-ERR no such thing 'g  +OK'\r\n");
+    expect(run('nope\r\n+OK', 'a\nb')).toBe("-ERR unknown command 'nope  +OK', with args beginning with: 'a b' \r\n");
+    expect(run('echoerr', 'plain')).toBe("-ERR no such thing 'plain'\r\n");
   });
 
   it('looks names up in any case', () => {
