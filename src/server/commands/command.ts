@@ -110,6 +110,13 @@ export function rewrite(ctx: Ctx, argv: string[]): void {
 export const WRONGTYPE = '-WRONGTYPE Operation against a key holding the wrong kind of value\r\n';
 export const SYNTAX = '-ERR syntax error\r\n';
 export const NOT_INT = '-ERR value is not an integer or out of range\r\n';
+/**
+ * More elements than one reply can hold here: V8 builds no string over ~537M chars, and an
+ * element is at least 6 (`$0\r\n\r\n`). SRANDMEMBER, ZRANDMEMBER and HRANDFIELD with a count of
+ * -2147483648 grew their array of picks past V8's limit, a fatal error no catch can stop.
+ */
+export const MAX_REPLY_ELEMENTS = Math.floor(((1 << 29) - 24) / 6);
+export const REPLY_TOO_LONG = '-ERR Invalid string length: more than the built-in server can build for one command\r\n';
 export const NOT_FLOAT = '-ERR value is not a valid float\r\n';
 export const NO_KEY = '-ERR no such key\r\n';
 export const OVERFLOW = '-ERR increment or decrement would overflow\r\n';

@@ -1,6 +1,6 @@
 import type { Hash } from '../keyspace.js';
 import { arrayHeader, bulk, bulkArray, bulkOrNull, int, map, nullBulk, OK, ONE, ZERO } from '../resp/encoder.js';
-import { cmd, parseInteger, rewrite, wrongArgs, type Command, type Ctx, WRONGTYPE, NOT_INT, OVERFLOW, SYNTAX } from './command.js';
+import { cmd, parseInteger, rewrite, wrongArgs, type Command, type Ctx, WRONGTYPE, NOT_INT, OVERFLOW, SYNTAX, MAX_REPLY_ELEMENTS, REPLY_TOO_LONG } from './command.js';
 import { noteGrowth } from '../encoding.js';
 import { incrByFloat, parseLongDouble } from '../long-double.js';
 import { err } from './args.js';
@@ -180,6 +180,7 @@ function hrandfield(ctx: Ctx, argv: string[]): string {
   if (h === undefined) return '*0\r\n';
   if (h === null) return WRONGTYPE;
   if (l === 0) return '*0\r\n';
+  if (-l > MAX_REPLY_ELEMENTS) return REPLY_TOO_LONG;
   const fields = [...h.keys()];
   let picked: string[];
   if (l < 0) {

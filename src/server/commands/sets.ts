@@ -1,6 +1,6 @@
 import type { RSet } from '../keyspace.js';
 import { bulk, bulkArray, int, nullBulk, set as setReply, EMPTY_ARRAY, ONE, ZERO } from '../resp/encoder.js';
-import { cmd, parseInteger, rewrite, type Command, type Ctx, WRONGTYPE, NOT_INT, SYNTAX } from './command.js';
+import { cmd, parseInteger, rewrite, type Command, type Ctx, WRONGTYPE, NOT_INT, SYNTAX, MAX_REPLY_ELEMENTS, REPLY_TOO_LONG } from './command.js';
 import { forgetGrowth, noteGrowth } from '../encoding.js';
 import { err, positiveLong, rangeLong } from './args.js';
 import { scanCollection } from './scan-collection.js';
@@ -143,6 +143,7 @@ function srandmember(ctx: Ctx, argv: string[]): string {
   if (!hasCount) return s === undefined ? nullBulk(ctx.resp) : bulk(randomMember(s));
   if (s === undefined || count === 0) return EMPTY_ARRAY;
   if (count > 0) return bulkArray(sample(s, Math.min(count, s.size)));
+  if (-count > MAX_REPLY_ELEMENTS) return REPLY_TOO_LONG;
   const a = [...s];
   const out: string[] = [];
   for (let i = 0; i < -count; i++) out.push(a[Math.floor(Math.random() * a.length)]!);

@@ -1,6 +1,6 @@
 import { ZSet, type ZNode } from '../zset.js';
 import { arrayHeader, bulk, double, int, nullBulk, EMPTY_ARRAY, ZERO } from '../resp/encoder.js';
-import { cmd, parseFloatStrict, parseInteger, type Command, type Ctx, WRONGTYPE, SYNTAX, NOT_FLOAT, NOT_INT } from './command.js';
+import { cmd, parseFloatStrict, parseInteger, type Command, type Ctx, WRONGTYPE, SYNTAX, NOT_FLOAT, NOT_INT, MAX_REPLY_ELEMENTS, REPLY_TOO_LONG } from './command.js';
 import { isCompact, noteGrowth } from '../encoding.js';
 import { scanCollection } from './scan-collection.js';
 import { lexRange, MIN_OR_MAX_FLOAT, MIN_OR_MAX_LEX, rankNodes, scoreRange, walk, type Range } from './zrange-spec.js';
@@ -215,6 +215,7 @@ function zrandmember(ctx: Ctx, argv: string[]): string {
   if (z === undefined) return EMPTY_ARRAY;
   if (z === null) return WRONGTYPE;
   if (l === 0) return EMPTY_ARRAY;
+  if (-l > MAX_REPLY_ELEMENTS) return REPLY_TOO_LONG;
   const picked: ZNode[] = [];
   if (l < 0) {
     for (let i = 0; i < -l; i++) picked.push(z.at(Math.floor(Math.random() * z.size))!);

@@ -56,6 +56,18 @@ describe('set commands', () => {
     expect(h.call('SRANDMEMBER', 's', 'x')).toEqual({ err: 'ERR value is not an integer or out of range' });
   });
 
+  it('a repeat count no reply can hold is an error, not a fatal V8 error (SRANDMEMBER, ZRANDMEMBER, HRANDFIELD)', () => {
+    const h = harness();
+    h.run('SADD', 's', 'a', 'b');
+    h.run('ZADD', 'z', '1', 'a');
+    h.run('HSET', 'h', 'f', 'v');
+    const tooLong = { err: 'ERR Invalid string length: more than the built-in server can build for one command' };
+    expect(h.call('SRANDMEMBER', 's', '-2147483649')).toEqual(tooLong);
+    expect(h.call('ZRANDMEMBER', 'z', '-4503599627370497')).toEqual(tooLong);
+    expect(h.call('HRANDFIELD', 'h', '-2147483648')).toEqual(tooLong);
+    expect(h.call('SRANDMEMBER', 's', '-3')).toHaveLength(3);
+  });
+
   it('WRONGTYPE', () => {
     const h = harness();
     h.run('SET', 'k', 'v');
