@@ -1,5 +1,5 @@
 import type { Client, Ctx } from './commands/command.js';
-import { type DispatchHost, propagateUnit } from './dispatch.js';
+import { type DispatchHost, propagateUnit, runHandler } from './dispatch.js';
 import { List, Stream, ZSet } from './keyspace.js';
 import { nullArray } from './resp/encoder.js';
 
@@ -193,7 +193,7 @@ export class Blocking {
     this.serving = true;
     let reply: string;
     try {
-      reply = host.table.get(w.argv[0]!.toLowerCase())!.cmd.handler(ctx, w.argv);
+      reply = runHandler(host.table.get(w.argv[0]!.toLowerCase())!, ctx, w.argv);
     } finally {
       this.serving = false;
     }

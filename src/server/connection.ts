@@ -113,7 +113,8 @@ export class Connection implements Client {
 
   /** Bytes read from the socket; valid only during this call (a shared read buffer). */
   onData(chunk: Buffer): void {
-    if (this.dead) return;
+    // after a protocol error only its reply goes out (more reads may come in the same turn)
+    if (this.dead || this.closeAfterReply) return;
     try {
       this.decoder.feed(chunk);
     } catch (e) {

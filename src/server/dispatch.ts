@@ -173,7 +173,7 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
   if (b !== null) b.depth++;
   const timed = e.stats.timeNext;
   const t0 = timed ? performance.now() : 0;
-  const reply = run(e, ctx, argv);
+  const reply = runHandler(e, ctx, argv);
   const p = host.persistence;
   if (e.write && (ks.dirty !== dirty || (ctx.force as boolean)) && p.aofOn) {
     const rewritten = ctx.rewritten as string[][] | null; // set by the handler
@@ -198,9 +198,10 @@ function call(host: DispatchHost, client: DispatchClient, e: Entry, argv: string
  * The handler's reply; a RangeError (a JS engine limit: V8 builds no string over ~537M chars, so
  * a GET of a value within a few bytes of proto-max-bulk-len's 512 MB cannot be answered) is the
  * client's error instead of the whole server's crash. What the command changed before it
- * threw stays changed and propagates, as its dirty count says.
+ * threw stays changed and propagates, as its dirty count says. Blocking.rerun serves a
+ * blocked client through this too.
  */
-function run(e: Entry, ctx: Ctx, argv: string[]): string {
+export function runHandler(e: Entry, ctx: Ctx, argv: string[]): string {
   try {
     const reply = e.cmd.handler(ctx, argv);
     return reply.charCodeAt(0) === 45 ? oneLine(reply) : reply; // '-': an error
@@ -260,6 +261,7 @@ function execTransaction(host: DispatchHost, client: DispatchClient, tx: TxState
   const queue = tx.queue;
   const ops: Array<[argv: string[], db: number]> = [];
   let out = R.arrayHeader(queue.length);
+  let tooLong = false;
   const p = host.persistence;
   // Clients blocked on keys the transaction writes are served after it, not between its
   // commands; and its own blocking commands answer at once (CLIENT_DENY_BLOCKING).
@@ -269,7 +271,18 @@ function execTransaction(host: DispatchHost, client: DispatchClient, tx: TxState
   client.denyBlocking = true;
   p.inExec = true;
   try {
-    for (const q of queue) out += call(host, client, q.entry, q.argv, ops);
+    for (const q of queue) {
+      const reply = call(host, client, q.entry, q.argv, ops);
+      if (tooLong) continue; // every queued command still runs
+      try {
+        out += reply;
+      } catch (err) {
+        // V8's string limit again (1,100 GETs of a 512 KB value): the replies cannot be sent
+        if (!(err instanceof RangeError)) throw err;
+        tooLong = true;
+        out = '';
+      }
+    }
   } finally {
     p.inExec = false;
     client.denyBlocking = denied;
@@ -285,8 +298,10 @@ function execTransaction(host: DispatchHost, client: DispatchClient, tx: TxState
     p.propagate(EXEC, ops.at(-1)![1]);
   }
   b?.serve(host);
-  return out;
+  return tooLong ? EXEC_TOO_LONG : out;
 }
+
+const EXEC_TOO_LONG = '-ERR EXEC ran every queued command, but their replies together are more than the built-in server can build (V8 string limit)\r\n';
 
 /**
  * What one command propagated, all in database `db`, as one unit, as Redis 7.0's

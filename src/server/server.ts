@@ -20,7 +20,7 @@ import { Persistence } from './persistence/persistence.js';
 import { GcPauses } from './stall-monitor.js';
 import { Stats } from './stats.js';
 import { tickLruClock } from './lru-clock.js';
-import { atTurnEndFirst } from './turn-end.js';
+import { atTurnEndReplies } from './turn-end.js';
 
 /**
  * The built-in server: net → resp → commands → keyspace, with persistence fed through
@@ -198,7 +198,7 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
   retryFlush(): void {
     if (this.pending.length > 0 && !this.flushScheduled) {
       this.flushScheduled = true;
-      atTurnEndFirst(() => this.beforeSleep());
+      atTurnEndReplies(() => this.beforeSleep());
     }
   }
 

@@ -42,16 +42,16 @@ function schedule(): void {
 }
 
 /** Runs `job` at this turn's end, before any background step. */
-export function atTurnEndFirst(job: Job): void {
+export function atTurnEndReplies(job: Job): void {
   replies.push(job);
   schedule();
 }
 
 /** Runs `job` at this turn's end, after the reply flushes. */
-export function atTurnEnd(job: Job): void {
+export function atTurnEndBackground(job: Job): void {
   background.push(job);
   schedule();
 }
 
 /** Resolves at the next turn's end, after its replies (a slice of long work yields with it). */
-export const nextTurn = (): Promise<void> => new Promise((resolve) => atTurnEnd(resolve));
+export const nextTurn = (): Promise<void> => new Promise((resolve) => atTurnEndBackground(resolve));

@@ -116,7 +116,7 @@ export const NOT_INT = '-ERR value is not an integer or out of range\r\n';
  * -2147483648 grew their array of picks past V8's limit, a fatal error no catch can stop.
  */
 export const MAX_REPLY_ELEMENTS = Math.floor(((1 << 29) - 24) / 6);
-export const REPLY_TOO_LONG = '-ERR Invalid string length: more than the built-in server can build for one command\r\n';
+export const REPLY_TOO_LONG = '-ERR count too large: its reply is more than the built-in server can build (V8 string limit)\r\n';
 export const NOT_FLOAT = '-ERR value is not a valid float\r\n';
 export const NO_KEY = '-ERR no such key\r\n';
 export const OVERFLOW = '-ERR increment or decrement would overflow\r\n';

@@ -4,7 +4,7 @@ import type { KeyTable } from '../key-table.js';
 import type { Databases } from '../databases.js';
 import type { Collection } from '../keyspace.js';
 import { type StallWatch, watchStalls } from '../stall-monitor.js';
-import { atTurnEnd } from '../turn-end.js';
+import { atTurnEndBackground } from '../turn-end.js';
 import { ChunkPool } from './chunk-pool.js';
 import { DatasetSnapshot } from './dataset-snapshot.js';
 
@@ -159,7 +159,7 @@ export class BackgroundSave {
       this.snapshot.step(Infinity, enc);
     }
     this.startPauseUsec = Math.max(1, Math.round((performance.now() - t0) * 1000));
-    atTurnEnd(() => this.step());
+    atTurnEndBackground(() => this.step());
   }
 
   private open(makeEncoder: EncoderFactory): SnapshotEncoder {
@@ -196,7 +196,7 @@ export class BackgroundSave {
   private resumeIfDrained(): void {
     if (this.paused && this.inFlight < MAX_QUEUED / 2) {
       this.paused = false;
-      atTurnEnd(() => this.step());
+      atTurnEndBackground(() => this.step());
     }
   }
 
@@ -276,7 +276,7 @@ export class BackgroundSave {
     if (!done) {
       // Behind a slow disk, wait for the writes (written() resumes) rather than buffer the dataset.
       if (this.inFlight >= MAX_QUEUED) this.paused = true;
-      else atTurnEnd(() => this.step());
+      else atTurnEndBackground(() => this.step());
       return;
     }
     enc.finish();

@@ -10,7 +10,6 @@ export const SLICE_MS = 2;
 /** units per call inside a slice: small enough that a slice ends near its time */
 const STEP = 1024;
 
-
 /**
  * Runs work(n) (do up to n units; true when all is done) in slices of at most `every` units
  * and about `sliceMs`, letting the event loop run between slices.

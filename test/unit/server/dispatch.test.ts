@@ -5,6 +5,8 @@ import { commandTable, dispatch, type DispatchClient, type DispatchHost } from '
 import { Databases } from '../../../src/server/databases.js';
 import { transactionCommands } from '../../../src/server/commands/transactions.js';
 
+const HALF = 'x'.repeat(2 ** 28);
+
 function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boolean; authenticated?: boolean } = {}) {
   let refusal = opts.refusal ?? null;
   const dbs = new Databases(16);
@@ -28,6 +30,8 @@ function setup(opts: { loading?: boolean; refusal?: string | null; aofOn?: boole
       c.ks.dirty++;
       return 'x'.repeat(2 ** 30);
     }),
+    // a reply of 2^28 chars: two of them are over V8's string limit (made once, a rope)
+    cmd('halfw', 2, ['write'], [1, 1, 1], (c) => (c.ks.dirty++, HALF)),
     cmd('echoerr', 2, [], [0, 0, 0], (_c, a) => `-ERR no such thing '${a[1]}'\r\n`),
     cmd('bugw', 2, ['write'], [1, 1, 1], () => {
       throw new TypeError('a bug');
@@ -136,6 +140,15 @@ describe('dispatch', () => {
   });
 
   describe('between MULTI and EXEC', () => {
+    it('runs and propagates every queued command when their replies together overflow a string', () => {
+      const s = setup();
+      s.run('multi');
+      for (const k of ['a', 'b', 'c']) s.run('halfw', k);
+      expect(s.run('exec')).toMatch(/^-ERR EXEC ran every queued command, but their replies together are more than/);
+      expect(s.propagated).toEqual([['MULTI'], ['halfw', 'a'], ['halfw', 'b'], ['halfw', 'c'], ['EXEC']]);
+      expect(s.run('get', 'k')).toBe('$-1\r\n');
+    });
+
     it('a refused command (no_multi, MISCONF, NOAUTH) dooms the transaction', () => {
       const s = setup();
       s.run('multi');

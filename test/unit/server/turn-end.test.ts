@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { atTurnEnd, atTurnEndFirst, nextTurn } from '../../../src/server/turn-end.js';
+import { atTurnEndBackground, atTurnEndReplies, nextTurn } from '../../../src/server/turn-end.js';
 
 const turn = (): Promise<void> => new Promise((r) => setImmediate(r));
 
@@ -7,19 +7,19 @@ describe('turn end', () => {
   it('runs the reply flushes before background steps queued earlier', async () => {
     const ran: string[] = [];
     // a snapshot step queued by the previous turn, then a read's replies
-    atTurnEnd(() => ran.push('step'));
+    atTurnEndBackground(() => ran.push('step'));
     await Promise.resolve();
-    atTurnEndFirst(() => ran.push('replies'));
+    atTurnEndReplies(() => ran.push('replies'));
     await turn();
     expect(ran).toEqual(['replies', 'step']);
   });
 
   it('runs a job queued by a job at the next turn, not in the same one', async () => {
     const ran: string[] = [];
-    atTurnEnd(() => {
+    atTurnEndBackground(() => {
       ran.push('step 1');
-      atTurnEnd(() => ran.push('step 2'));
-      atTurnEndFirst(() => ran.push('replies 2'));
+      atTurnEndBackground(() => ran.push('step 2'));
+      atTurnEndReplies(() => ran.push('replies 2'));
     });
     await turn();
     expect(ran).toEqual(['step 1']);
@@ -35,11 +35,11 @@ describe('turn end', () => {
     process.removeAllListeners('uncaughtException');
     process.on('uncaughtException', onError);
     try {
-      atTurnEndFirst(() => {
+      atTurnEndReplies(() => {
         throw new Error('boom');
       });
-      atTurnEndFirst(() => ran.push('replies'));
-      atTurnEnd(() => ran.push('step'));
+      atTurnEndReplies(() => ran.push('replies'));
+      atTurnEndBackground(() => ran.push('step'));
       await turn();
       await turn();
     } finally {
@@ -54,7 +54,7 @@ describe('turn end', () => {
   it('nextTurn resolves after the turn’s replies', async () => {
     const ran: string[] = [];
     const p = nextTurn().then(() => ran.push('slice'));
-    atTurnEndFirst(() => ran.push('replies'));
+    atTurnEndReplies(() => ran.push('replies'));
     await p;
     expect(ran).toEqual(['replies', 'slice']);
   });
