@@ -93,14 +93,18 @@ export class Connection implements Client {
     this.partsLength += this.out.length + reply.length;
     this.out = '';
     // Redis checks the limit as replies are added (closeClientOnOutputBufferLimitReached).
-    const hard = this.server.outputHardLimit();
-    if (hard > 0 && this.partsLength + this.socket.writableLength > hard) this.overLimit();
+    this.dropIfOverLimit(this.partsLength + this.socket.writableLength);
   }
 
-  /** A client that does not read its replies: dropped rather than let memory grow without bound. */
-  private overLimit(): void {
-    this.socket.destroy();
+  /**
+   * A client that does not read its replies: dropped rather than let memory grow without
+   * bound. `pending`: its unsent output; true when it was dropped.
+   */
+  private dropIfOverLimit(pending: number): boolean {
+    const hard = this.server.outputHardLimit();
+    if (hard === 0 || pending <= hard) return false;
     this.close();
+    return true;
   }
 
   /** The blocking command's late reply (served or timed out); then the held commands run. */
@@ -145,8 +149,7 @@ export class Connection implements Client {
       this.out = '';
       if (corked) s.uncork();
       const pending = s.writableLength;
-      const hard = this.server.outputHardLimit();
-      if (hard > 0 && pending > hard) return this.overLimit();
+      if (this.dropIfOverLimit(pending)) return;
       if (pending > PAUSE_AT) s.pause();
     }
     if (this.closeAfterReply) {

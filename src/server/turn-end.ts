@@ -20,12 +20,12 @@ function run(): void {
   const then = background;
   replies = [];
   background = [];
-  for (const job of first) call(job);
-  for (const job of then) call(job);
+  for (const job of first) runJob(job);
+  for (const job of then) runJob(job);
 }
 
 /** One failing job must not drop the others: its error is thrown on as an uncaught one. */
-function call(job: Job): void {
+function runJob(job: Job): void {
   try {
     job();
   } catch (e) {

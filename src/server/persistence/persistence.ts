@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { AofBaseEncoder } from './aof/base-aof.js';
 import { Aof } from './aof/aof.js';
 import type { FlushResult } from './aof/writer.js';
-import type { EncoderFactory, SnapshotStrategy } from './background-save.js';
+import type { SnapshotStrategy } from './background-save.js';
 import { loadRdbFileAsync } from './rdb/index.js';
 import { RdbSaves } from './rdb-saves.js';
 import { encodesOnThread, rdbEncoderFactory } from './rdb-encoder-choice.js';
@@ -49,7 +49,7 @@ export class Persistence {
       dbs: server.dbs,
       config: server.config,
       log: server.log,
-      rdbEncoder: this.rdbEncoder(),
+      rdbEncoder: rdbEncoderFactory(server.config),
       strategy: () => this.strategy(),
       onSnapshotStart: (usec) => this.snapshotStarted(usec),
     });
@@ -57,7 +57,7 @@ export class Persistence {
     this.warmUp = new IdleWarmUp({
       commandsProcessed: () => server.commandsProcessed(),
       mayRun: () => !server.loading() && !this.snapshotting && this.cfg.yes('snapshot-warm-up'),
-      makeEncoder: () => this.rdbEncoder(),
+      makeEncoder: () => rdbEncoderFactory(this.cfg),
       warning: (msg) => server.log.warning(msg),
     });
   }
@@ -74,10 +74,6 @@ export class Persistence {
     return this.server.dbs;
   }
 
-  private rdbEncoder(extra: Record<string, string> = {}): EncoderFactory {
-    return rdbEncoderFactory(this.cfg, extra);
-  }
-
   private makeAof(): Aof {
     return new Aof({
       dir: this.cfg.get('dir'),
@@ -87,7 +83,7 @@ export class Persistence {
       preamble: () => this.cfg.yes('aof-use-rdb-preamble'),
       loadTruncated: () => this.cfg.yes('aof-load-truncated'),
       strategy: () => this.strategy(),
-      rdbEncoder: this.rdbEncoder({ 'aof-base': '1' }),
+      rdbEncoder: rdbEncoderFactory(this.cfg, { 'aof-base': '1' }),
       aofEncoder: (sink) => new AofBaseEncoder(sink),
       log: this.server.log,
       onSynced: () => this.server.retryFlush(),
