@@ -20,13 +20,13 @@ import { untrackedFloat64s, untrackedInt32s } from './store/untracked.js';
  * work), then every write moves REHASH_STEP slots of the old one and the server's cron
  * moves more for up to a millisecond; lookups meanwhile probe both. Moved slots are left
  * as tombstones, so the old index's probe chains stay intact until it is dropped. A slot
- * is two int32s, the entry number + 1 and the key's hash: a probe compares hashes without
- * reading the entry (a cache miss per occupied slot passed: 15% of loading a 1M-key AOF),
- * and a rehash moves slots without reading entries at all. A third int32 is the entry's
- * arena block: a lookup reads the key's bytes and the entry's fields at addresses it knows
- * from the slot, so their two cache misses overlap where they came one after the other
- * (slot → entry → block). With 100k keys under redis-benchmark's SET -P 1 those misses
- * were 17% of the server's CPU (perf), the block's alone 7%.
+ * is three int32s: the entry number + 1, the key's hash and the entry's arena block. With
+ * the hash a probe passes other keys' slots without reading their entries (a cache miss
+ * each: 15% of loading a 1M-key AOF) and a rehash reads no entries at all. With the block
+ * a lookup knows both the entry's fields and the key's bytes from the slot, so their two
+ * cache misses overlap where they came one after the other (slot → entry → block): with
+ * 100k keys under redis-benchmark's SET -P 1 the lookup went from 17% to 14% of the
+ * server's CPU (perf), for 4 more bytes a slot.
  *
  * One more per-entry field mirrors Redis's robj header: the access clock (robj->lru, see
  * lru-clock.ts), stamped when the entry is written and by touch(), with 2 bits saying how a
@@ -730,16 +730,19 @@ export class KeyTable<C extends Collection = Collection> {
   }
 
   /**
-   * The index is half full (live + tombstones): start moving into one sized for 4× the
-   * live keys, so the next growth is a doubling away. A rehash still running then is
-   * finished first (the per-write steps make that rare: it needs REHASH_STEP × fewer
-   * writes than the new index has room for).
+   * The index is half full (live + tombstones): start moving into the smallest one the live
+   * keys fill at most a third of. With no deletes that is a doubling (a quarter full after),
+   * so the next growth is a doubling of the keys away. (It was 4 × (live + 1), which at
+   * half full is just over a doubling, so every growth quadrupled: at 1M keys 4M slots of
+   * 12 bytes, 50 B a key, where redis-server's dict takes 8 B a bucket and 24 B an entry.)
+   * A rehash still running then is finished first (the per-write steps make that rare: it
+   * needs REHASH_STEP × fewer writes than the new index has room for).
    */
   private grow(): void {
     if (this.old !== null) this.rehashStep(Infinity);
     this.old = this.slots;
     this.oldPos = 0;
-    this.slots = newIndex(pow2AtLeast(4 * (this.live + 1)));
+    this.slots = newIndex(pow2AtLeast(3 * (this.live + 1)));
     this.filled = 0;
   }
 
