@@ -2,6 +2,8 @@
  * SipHash over bytes, in 32-bit halves (JS has no fast 64-bit integers), as Redis hashes
  * its dict keys (siphash.c) so that colliding keys cannot be chosen without the per-process
  * key. sipHash(…, 1, 2) is Redis's SipHash-1-2, sipHash(…, 2, 4) the original SipHash-2-4.
+ * The keyspace hashes with HalfSipHash now (key-hash.ts); this stays as the yardstick
+ * `durabench micro --filter key-hash` measures that choice against.
  *
  * One function, its state in locals kept as int32 (the carry test compares them unsigned),
  * the round written out twice: module variables or a round() helper made V8 box the
