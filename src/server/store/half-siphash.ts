@@ -7,8 +7,8 @@
  *
  * Over bytes, or over a latin1 string's chars (each taken as its low byte) with the same
  * result: a key from a command is hashed where it is, without a copy into bytes first (a
- * SET's hash 68 → 42 ns). The state lives in locals and the round is written out twice, as
- * in siphash.ts: a round() helper or module variables made V8 box the words as heap numbers.
+ * SET's hash 68 → 42 ns). The state lives in locals and the round inline, as in siphash.ts:
+ * a round() helper or module variables made V8 box the words as heap numbers.
  */
 export function halfSipHash(src: Uint8Array | string, off: number, len: number, k0: number, k1: number, c: number, d: number): number {
   const str = typeof src === 'string';
@@ -18,21 +18,26 @@ export function halfSipHash(src: Uint8Array | string, off: number, len: number, 
   let v3 = 0x74656462 ^ k1;
   const full = off + len - (len & 3);
   let i = off;
-  // Every 4-byte word, then one last word: the remaining bytes and the length's low byte.
-  for (let last = false; !last; ) {
-    let m: number;
-    if (i < full) {
+  // Every 4-byte word (c rounds each), one last word with the remaining bytes and the length's
+  // low byte (c rounds), then the finalization (d rounds): one loop, so the round is written once.
+  for (let phase = 0; phase < 3; ) {
+    let m = 0;
+    let rounds = c;
+    if (phase === 2) {
+      v2 ^= 0xff;
+      rounds = d;
+    } else if (i < full) {
       m = str
         ? (src.charCodeAt(i) & 0xff) | ((src.charCodeAt(i + 1) & 0xff) << 8) | ((src.charCodeAt(i + 2) & 0xff) << 16) | (src.charCodeAt(i + 3) << 24)
         : src[i]! | (src[i + 1]! << 8) | (src[i + 2]! << 16) | (src[i + 3]! << 24);
       i += 4;
     } else {
-      last = true;
+      phase = 1;
       m = (len & 0xff) << 24;
       for (let j = 0; j < (len & 3); j++) m |= (str ? src.charCodeAt(i + j) & 0xff : src[i + j]!) << (8 * j);
     }
     v3 ^= m;
-    for (let r = 0; r < c; r++) {
+    for (let r = 0; r < rounds; r++) {
       v0 = (v0 + v1) | 0;
       v1 = (v1 << 5) | (v1 >>> 27);
       v1 ^= v0;
@@ -49,23 +54,7 @@ export function halfSipHash(src: Uint8Array | string, off: number, len: number, 
       v2 = (v2 << 16) | (v2 >>> 16);
     }
     v0 ^= m;
-  }
-  v2 ^= 0xff;
-  for (let r = 0; r < d; r++) {
-    v0 = (v0 + v1) | 0;
-    v1 = (v1 << 5) | (v1 >>> 27);
-    v1 ^= v0;
-    v0 = (v0 << 16) | (v0 >>> 16);
-    v2 = (v2 + v3) | 0;
-    v3 = (v3 << 8) | (v3 >>> 24);
-    v3 ^= v2;
-    v0 = (v0 + v3) | 0;
-    v3 = (v3 << 7) | (v3 >>> 25);
-    v3 ^= v0;
-    v2 = (v2 + v1) | 0;
-    v1 = (v1 << 13) | (v1 >>> 19);
-    v1 ^= v2;
-    v2 = (v2 << 16) | (v2 >>> 16);
+    if (phase > 0) phase++;
   }
   return v1 ^ v3;
 }
