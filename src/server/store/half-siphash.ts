@@ -2,8 +2,8 @@
  * HalfSipHash (Aumasson's 32-bit-word SipHash, github.com/veorq/SipHash halfsiphash.c) with
  * its 32-bit output. SipHash's words are 64-bit, which JS can only emulate in 32-bit halves
  * with carries; HalfSipHash's are 32-bit, which V8 computes in single instructions.
- * halfSipHash(…, 1, 3) is the Linux kernel's hsiphash: a keyed hash for hash tables, where
- * what it must resist is keys chosen to collide.
+ * halfSipHash(…, 1, 3) is the Linux kernel's hsiphash on 32-bit machines: a keyed hash for
+ * hash tables, where what it must resist is keys chosen to collide.
  *
  * Over bytes, or over a latin1 string's chars (each taken as its low byte) with the same
  * result: a key from a command is hashed where it is, without a copy into bytes first (a

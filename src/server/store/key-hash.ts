@@ -2,7 +2,8 @@
  * The key hash of the keyspace's index: a keyed hash under a random per-process key, as
  * Redis hashes its dict keys with SipHash-1-2 (siphash.c), so that keys colliding in the
  * index cannot be chosen from outside (hash flooding). Here HalfSipHash-1-3, the Linux
- * kernel's hsiphash for hash tables: the index keeps 32 bits of the hash either way, and
+ * kernel's hsiphash for hash tables on 32-bit machines: the index keeps 32 bits of the hash
+ * either way, and
  * SipHash's 64-bit words cost JS two 32-bit halves and a carry per addition (see
  * `durabench micro --filter key-hash`). Over latin1 strings (one char per byte) and over
  * bytes with the same result, so a key is found whether it comes from a command (a JS
@@ -17,8 +18,8 @@ const K1 = KEY[1]! | 0;
 
 /**
  * 64 random bits from the kernel (HalfSipHash's key). Read from /dev/urandom rather than
- * with node:crypto, which took ~2 ms of the server's start-up to load (every recovery time measured includes it);
- * where there is no /dev/urandom, Web Crypto.
+ * with node:crypto, which took ~2 ms of the server's start-up to load (every recovery time
+ * measured includes it); where there is no /dev/urandom, Web Crypto.
  */
 function randomKey(): Uint32Array {
   const key = new Uint32Array(2);
