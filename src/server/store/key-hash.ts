@@ -3,10 +3,9 @@
  * Redis hashes its dict keys with SipHash-1-2 (siphash.c), so that keys colliding in the
  * index cannot be chosen from outside (hash flooding). Here HalfSipHash-1-3, the Linux
  * kernel's hsiphash for hash tables on 32-bit machines: the index keeps 32 bits of the hash
- * either way, and
- * SipHash's 64-bit words cost JS two 32-bit halves and a carry per addition (see
- * `durabench micro --filter key-hash`). Over latin1 strings (one char per byte) and over
- * bytes with the same result, so a key is found whether it comes from a command (a JS
+ * either way, and SipHash's 64-bit words cost JS two 32-bit halves and a carry per addition
+ * (see `durabench micro --filter key-hash`). Over latin1 strings (one char per byte) and
+ * over bytes with the same result, so a key is found whether it comes from a command (a JS
  * string) or from a file being loaded (bytes).
  */
 import fs from 'node:fs';
