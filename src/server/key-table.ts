@@ -735,14 +735,19 @@ export class KeyTable<C extends Collection = Collection> {
    * so the next growth is a doubling of the keys away. (It was 4 × (live + 1), which at
    * half full is just over a doubling, so every growth quadrupled: at 1M keys 4M slots of
    * 12 bytes, 50 B a key, where redis-server's dict takes 8 B a bucket and 24 B an entry.)
-   * A rehash still running then is finished first (the per-write steps make that rare: it
-   * needs REHASH_STEP × fewer writes than the new index has room for).
+   * It shrinks to at most a quarter at once (after mass deletes, live can be a few keys
+   * in an index of millions of slots): a much smaller one filled up before the per-write
+   * steps (REHASH_STEP slots each) had emptied the old one, and the next growth moved the
+   * rest of it in one write. With a quarter, the new index has room for more writes than
+   * the old one needs (1/32 of its slots), whatever the live count; a rehash still running
+   * at a growth is finished first all the same.
    */
   private grow(): void {
     if (this.old !== null) this.rehashStep(Infinity);
+    const size = maskOf(this.slots) + 1;
     this.old = this.slots;
     this.oldPos = 0;
-    this.slots = newIndex(pow2AtLeast(3 * (this.live + 1)));
+    this.slots = newIndex(Math.max(pow2AtLeast(3 * (this.live + 1)), size / 4));
     this.filled = 0;
   }
 

@@ -205,6 +205,29 @@ describe('KeyTable', () => {
     expect(t.offHeapBytes).toBeLessThan(4 << 20);
   });
 
+  it('after mass deletes, re-growth never moves more than one step of the old index in one write', () => {
+    const t = new KeyTable<Obj>();
+    const internals = t as unknown as { old: Int32Array | null; oldPos: number; slots: Int32Array; filled: number };
+    // Filled to just under half of a 2^19-slot index (the next insert grows it), then all but 10 deleted.
+    let n = 0;
+    while (internals.slots.length / 3 < 1 << 19 || 2 * (internals.filled + 2) <= internals.slots.length / 3) {
+      t.set(`k${n++}`, 'v');
+      t.rehashFor(1000);
+    }
+    for (let i = 10; i < n; i++) t.delete(`k${i}`);
+    for (let i = 0; i < 100_000; i++) {
+      const old = internals.old;
+      const pos = internals.oldPos;
+      t.set(`n${i}`, 'v');
+      if (old === null) continue;
+      // 32 slots a write (REHASH_STEP); a rehash that ends ends within a step of its end
+      if (internals.old === old) expect(internals.oldPos - pos).toBeLessThanOrEqual(32);
+      else expect(old.length / 3 - pos).toBeLessThanOrEqual(32);
+    }
+    for (let i = 0; i < 10; i++) expect(t.get(`k${i}`)).toBe('v');
+    expect(t.size).toBe(100_010);
+  });
+
   it('a block that moves mid-rehash is found through whichever index holds its slot', () => {
     // A slot carries its entry's block: a move must update the slot, in the old index too.
     const t = new KeyTable<Obj>();
