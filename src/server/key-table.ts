@@ -525,6 +525,15 @@ export class KeyTable<C extends Collection = Collection> {
     return true;
   }
 
+  /** Whether arena block `ref` begins with the bytes kbuf[koff, koff + klen) (a stored key's). */
+  private blockStartsWith(ref: number, kbuf: Buffer, koff: number, klen: number): boolean {
+    const buf = this.arena.buffer(ref);
+    const off = this.arena.offset(ref);
+    let j = 0;
+    while (j < klen && buf[off + j] === kbuf[koff + j]) j++;
+    return j === klen;
+  }
+
   private probe(slots: Int32Array, key: string, h: number): number {
     const mask = maskOf(slots);
     for (let i = h & mask; ; i = (i + 1) & mask) {
@@ -539,15 +548,7 @@ export class KeyTable<C extends Collection = Collection> {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = slots[SLOT * i]!;
       if (s === EMPTY) return -1;
-      if (s > 0 && slots[SLOT * i + S_HASH] === h && this.keyLength(s - 1) === klen) {
-        const e = s - 1;
-        const ref = slots[SLOT * i + S_REF]!;
-        const buf = this.arena.buffer(ref);
-        const off = this.arena.offset(ref);
-        let j = 0;
-        while (j < klen && buf[off + j] === kbuf[koff + j]) j++;
-        if (j === klen) return e;
-      }
+      if (s > 0 && slots[SLOT * i + S_HASH] === h && this.keyLength(s - 1) === klen && this.blockStartsWith(slots[SLOT * i + S_REF]!, kbuf, koff, klen)) return s - 1;
     }
   }
 
@@ -560,13 +561,8 @@ export class KeyTable<C extends Collection = Collection> {
       if (s === EMPTY) return free < 0 ? i : free;
       if (s === DELETED) {
         if (free < 0) free = i;
-      } else if (slots[SLOT * i + S_HASH] === h && this.keyLength(s - 1) === klen) {
-        const ref = slots[SLOT * i + S_REF]!;
-        const buf = this.arena.buffer(ref);
-        const off = this.arena.offset(ref);
-        let j = 0;
-        while (j < klen && buf[off + j] === kbuf[koff + j]) j++;
-        if (j === klen) return -1;
+      } else if (slots[SLOT * i + S_HASH] === h && this.keyLength(s - 1) === klen && this.blockStartsWith(slots[SLOT * i + S_REF]!, kbuf, koff, klen)) {
+        return -1;
       }
     }
   }
