@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { lzfCompress, lzfCompressInto, lzfDecompress } from '../../../src/server/persistence/rdb/lzf.js';
+import { lzfCompress, lzfCompressInto, lzfDecompress, mayRepeat } from '../../../src/server/persistence/rdb/lzf.js';
 
 /** Buffers made of repeated random pieces: what LZF finds back references in. */
 const repetitive = fc
@@ -99,6 +99,53 @@ describe('lzf', () => {
         } catch (e) {
           expect(e).toBeInstanceOf(Error);
         }
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('skips LZF only where it must fail: the repeat filter never misses a repeated 3-byte sequence', () => {
+    const repeats = (b: Uint8Array, from: number, to: number): boolean => {
+      const seen = new Set<number>();
+      for (let p = from; p + 2 < to; p++) {
+        const t = (b[p]! << 16) | (b[p + 1]! << 8) | b[p + 2]!;
+        if (seen.has(t)) return true;
+        seen.add(t);
+      }
+      return false;
+    };
+    // Short alphabets make repeats likely; long random values make hash collisions likely.
+    const input = fc.oneof(
+      fc.uint8Array({ minLength: 3, maxLength: 400 }),
+      fc.array(fc.constantFrom(0x61, 0x62, 0x63, 0x64), { minLength: 3, maxLength: 60 }).map((a) => Uint8Array.from(a)),
+      repetitive.map((b) => new Uint8Array(b)),
+    );
+    fc.assert(
+      fc.property(input, fc.nat(20), (b, cut) => {
+        const from = Math.min(cut, b.length - 3);
+        if (repeats(b, from, b.length)) expect(mayRepeat(b, from, b.length)).toBe(true);
+      }),
+      { numRuns: 2000 },
+    );
+    // And it earns its keep: most 100-byte random alphanumeric values skip LZF.
+    let skipped = 0;
+    for (let i = 0; i < 1000; i++) {
+      const v = Buffer.from(Array.from({ length: 100 }, (_, k) => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'.charCodeAt((Math.imul(i * 131 + k, 0x9e3779b1) >>> 7) % 62)));
+      if (!mayRepeat(v, 0, v.length)) skipped++;
+    }
+    expect(skipped).toBeGreaterThan(850);
+  });
+
+  it('skips only inputs that liblzf leaves as literals, which never fit the limits a save gives', () => {
+    // With room for literals the filter stays out of the way, so this is liblzf's own pass.
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ minLength: 21, maxLength: 300 }).map((b) => Buffer.from(b)), repetitive), (b) => {
+        if (mayRepeat(b, 0, b.length)) return;
+        const literals = b.length + Math.ceil(b.length / 32);
+        const wide = Buffer.alloc(literals + 16);
+        expect(lzfCompressInto(b, 0, b.length, wide, 0, wide.length)).toBe(literals);
+        expect(lzfCompressInto(b, 0, b.length, Buffer.alloc(b.length), 0, b.length - 4)).toBe(0);
+        expect(lzfCompressInto(b, 0, b.length, Buffer.alloc(b.length), 0, b.length)).toBe(0);
       }),
       { numRuns: 500 },
     );
