@@ -9,6 +9,13 @@ import type { ChunkPool } from '../chunk-pool.js';
 import { Crc64 } from './crc64.js';
 import { lzfCompressInto } from './lzf.js';
 
+/**
+ * Copies up to this many bytes (a key, usually) byte by byte: Buffer.copy's argument checks
+ * cost more than the copy there. In process, 200k keys of random 100-byte values, a save
+ * 547 -> 520 ns per key; longer copies (the values) go through Buffer.copy.
+ */
+const SMALL_COPY = 32;
+
 /** Receives output chunks; it owns them afterwards (the writer reuses only what the sink gives back to `pool`). */
 export type RdbSink = (chunk: Buffer) => void;
 
@@ -308,7 +315,11 @@ export class RdbWriter {
   /** Copies src[off, off + n) into the output. */
   private bytes(src: Buffer, n: number, off = 0): void {
     if (this.pos + n <= this.buf.length) {
-      src.copy(this.buf, this.pos, off, off + n);
+      if (n <= SMALL_COPY) {
+        const buf = this.buf;
+        let p = this.pos;
+        for (let i = off, end = off + n; i < end; i++) buf[p++] = src[i]!;
+      } else src.copy(this.buf, this.pos, off, off + n);
       this.pos += n;
     } else if (n <= this.chunkSize) {
       this.emit(true);
