@@ -37,6 +37,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       preload: args.preload,
       fault: args.fault,
       snapshotStrategy: args['snapshot-strategy'],
+      snapshotEncoder: args['snapshot-encoder'],
       crashModel: args['crash-model'],
     });
     const shard = args.shard !== undefined ? parseShard(args.shard) : undefined;

@@ -43,7 +43,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
   const rng = new Rng(spec.seed);
   const fault: Fault = faults[spec.fault];
   const plan = fault.plan(rng.fork(), scenario);
-  const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints, scenario.snapshotStrategy));
+  const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints, scenario.snapshotStrategy, scenario.snapshotEncoder));
   // a fault this target or machine cannot take (an external target's files out of reach, no
   // root for a tmpfs, no strace) is not half-run
   const unavailable = unmetNeed(spec.fault, target.kind, target.caps) ?? fault.unavailable?.() ?? null;
@@ -78,6 +78,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       mode,
       savePoints: scenario.savePoints,
       snapshotStrategy: scenario.snapshotStrategy,
+      snapshotEncoder: scenario.snapshotEncoder,
       logFile: path.join(root, 'server.log'),
       ...(fault.wrapLaunch || session?.wrapLaunch ? { wrapLaunch: wrap } : {}),
     }).catch((err: Error) => {
@@ -178,6 +179,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
           mode,
           savePoints: scenario.savePoints,
           snapshotStrategy: scenario.snapshotStrategy,
+          snapshotEncoder: scenario.snapshotEncoder,
           logFile: o.logFile ?? path.join(root, `server-restart${restarts++ > 0 ? `-${restarts}` : ''}.log`),
           timeoutMs: o.timeoutMs ?? RESTART_TIMEOUT_MS,
           ...(o.waitFor ? { waitFor: o.waitFor } : {}),

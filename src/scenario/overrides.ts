@@ -28,6 +28,7 @@ export interface ScenarioOverrides {
   /** comma list, like --modes */
   fault?: string | string[];
   snapshotStrategy?: string;
+  snapshotEncoder?: string;
   crashModel?: string;
 }
 
@@ -101,6 +102,7 @@ export function applyOverrides(scenario: Scenario, flags: ScenarioOverrides): Sc
   if (flags.preload !== undefined) set('preload', 'preload', flags.preload);
   if (flags.fault !== undefined) set('fault', 'faults', [...new Set(list(flags.fault))]);
   if (flags.snapshotStrategy !== undefined) set('snapshot-strategy', 'snapshotStrategy', flags.snapshotStrategy);
+  if (flags.snapshotEncoder !== undefined) set('snapshot-encoder', 'snapshotEncoder', flags.snapshotEncoder);
   if (flags.crashModel !== undefined) set('crash-model', 'crashModel', flags.crashModel);
   if (flags.duration !== undefined) {
     const ms = parseDurationMs(flags.duration);

@@ -4,7 +4,7 @@
  * checked by the compiler to cover every Scenario field.
  */
 import { parseGate } from '../shared/gate-parse.js';
-import { CRASH_MODELS, EXTERNAL_PREFIX, FAULTS, MODES, SNAPSHOT_STRATEGIES, TARGETS, WORKLOADS, type Scenario } from '../shared/types.js';
+import { CRASH_MODELS, EXTERNAL_PREFIX, FAULTS, MODES, SNAPSHOT_ENCODERS, SNAPSHOT_STRATEGIES, TARGETS, WORKLOADS, type Scenario } from '../shared/types.js';
 import { validateExternalTarget } from './external-target.js';
 import { MAX_WORKERS } from '../shared/load-workers.js';
 
@@ -29,6 +29,7 @@ export const DEFAULT_SCENARIO: Scenario = {
   killWindowMs: [1500, 3500],
   savePoints: '1 1000',
   snapshotStrategy: 'cow',
+  snapshotEncoder: 'auto',
   crashModel: 'posix',
   gates: [],
 };
@@ -105,6 +106,7 @@ export const FIELDS = {
   },
   savePoints: validSavePoints,
   snapshotStrategy: oneOf(SNAPSHOT_STRATEGIES),
+  snapshotEncoder: oneOf(SNAPSHOT_ENCODERS),
   crashModel: oneOf(CRASH_MODELS),
   gates: (v) => {
     if (!Array.isArray(v) || !v.every((g) => typeof g === 'string' && g.trim() !== '')) return 'must be an array of non-empty strings';

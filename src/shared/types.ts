@@ -100,6 +100,10 @@ export type CrashModelKind = (typeof CRASH_MODELS)[number];
 export const SNAPSHOT_STRATEGIES = ['cow', 'blocking'] as const;
 export type SnapshotStrategy = (typeof SNAPSHOT_STRATEGIES)[number];
 
+/** Where the built-in server's RDB saves encode (its --snapshot-encoder): auto = a thread on more than 2 cores. */
+export const SNAPSHOT_ENCODERS = ['auto', 'thread', 'main'] as const;
+export type SnapshotEncoderChoice = (typeof SNAPSHOT_ENCODERS)[number];
+
 export const WORKLOADS = ['unique-set', 'overwrite', 'counter', 'list-append', 'mixed', 'transaction'] as const;
 export type WorkloadKind = (typeof WORKLOADS)[number];
 
@@ -143,6 +147,11 @@ export interface Scenario {
    * to show what copy-on-write buys. redis-server always forks.
    */
   snapshotStrategy: SnapshotStrategy;
+  /**
+   * Where the built-in server's copy-on-write RDB saves encode: `auto` (its default: on a
+   * thread of their own on machines with more than 2 cores), `thread` or `main`.
+   */
+  snapshotEncoder: SnapshotEncoderChoice;
   /** power-loss faults: which name changes survive the cut (see CRASH_MODELS) */
   crashModel: CrashModelKind;
   /** Gate expressions evaluated by --gate / `durabench gate`. */

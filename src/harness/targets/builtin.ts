@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunError } from '../../shared/errors.js';
-import type { Mode, SnapshotStrategy } from '../../shared/types.js';
+import type { Mode, SnapshotEncoderChoice, SnapshotStrategy } from '../../shared/types.js';
 import { repoRoot, toolVersion } from '../repo.js';
 import { baseFlags, flagsFor } from './modes.js';
 import { spawnServer } from './spawn.js';
@@ -16,10 +16,12 @@ export function builtinAvailable(): boolean {
   return fs.existsSync(COMPILED_CLI) && fs.existsSync(BIN);
 }
 
-/** The mode's flags, plus the snapshot strategy when it is not the default. */
-function builtinFlags(mode: Mode, savePoints: string, strategy?: SnapshotStrategy): string[] {
+/** The mode's flags, plus the snapshot strategy and encoder when they are not the defaults. */
+function builtinFlags(mode: Mode, savePoints: string, strategy?: SnapshotStrategy, encoder?: SnapshotEncoderChoice): string[] {
   const flags = flagsFor(mode, savePoints);
-  return strategy === 'blocking' ? [...flags, '--snapshot-strategy', 'blocking'] : flags;
+  if (strategy === 'blocking') flags.push('--snapshot-strategy', 'blocking');
+  if (encoder !== undefined && encoder !== 'auto') flags.push('--snapshot-encoder', encoder);
+  return flags;
 }
 
 /**
@@ -32,7 +34,7 @@ function builtinFlags(mode: Mode, savePoints: string, strategy?: SnapshotStrateg
  */
 export const SERVER_NODE_FLAGS = (process.env.DURABENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
-const modeFlags = (opts: StartOptions): string[] => builtinFlags(opts.mode, opts.savePoints, opts.snapshotStrategy);
+const modeFlags = (opts: StartOptions): string[] => builtinFlags(opts.mode, opts.savePoints, opts.snapshotStrategy, opts.snapshotEncoder);
 
 export const builtinTarget: Target = {
   kind: 'builtin',

@@ -1,4 +1,4 @@
-import type { Mode, SnapshotStrategy, TargetKind } from '../../shared/types.js';
+import type { Mode, SnapshotEncoderChoice, SnapshotStrategy, TargetKind } from '../../shared/types.js';
 
 /** What to execute; a fault may wrap it (e.g. run the server under a syscall tracer). */
 export interface LaunchSpec {
@@ -21,6 +21,8 @@ export interface StartOptions {
   savePoints: string;
   /** built-in server only (redis-server always forks); default cow */
   snapshotStrategy?: SnapshotStrategy;
+  /** built-in server only; default auto */
+  snapshotEncoder?: SnapshotEncoderChoice;
   /** server stdout/stderr go here */
   logFile: string;
   /** spawn → ready limit, ms (a recovery at size may need long) */
@@ -105,8 +107,8 @@ export interface Target {
   prepareTrial?(trialDir: string): Promise<void>;
   /** Checks the target can run here and returns its version; RunError (one line, how to fix) if not. */
   check(): Promise<string>;
-  /** The flags a mode maps to (the built-in server adds a non-default snapshot strategy). */
-  flagsFor(mode: Mode, savePoints: string, snapshotStrategy?: SnapshotStrategy): string[];
+  /** The flags a mode maps to (the built-in server adds a non-default snapshot strategy and encoder). */
+  flagsFor(mode: Mode, savePoints: string, snapshotStrategy?: SnapshotStrategy, snapshotEncoder?: SnapshotEncoderChoice): string[];
   /** the command a start runs (the servers durabench launches itself) */
   launchSpec?(opts: StartOptions): LaunchSpec;
   /** Spawns the server and waits until it answers (not -LOADING). RunError on failure/timeout. */

@@ -63,6 +63,12 @@ describe('applyOverrides', () => {
     expect(s.killWindowMs).toEqual([500, 1500]);
   });
 
+  it('--snapshot-encoder: auto by default, one of auto, thread, main', () => {
+    expect(base.snapshotEncoder).toBe('auto');
+    expect(applyOverrides(base, { snapshotEncoder: 'main' }).snapshotEncoder).toBe('main');
+    expect(() => applyOverrides(base, { snapshotEncoder: 'gpu' })).toThrow(/^--snapshot-encoder must be one of auto, thread, main/);
+  });
+
   it('names the flag that is wrong', () => {
     expect(() => applyOverrides(base, { modes: 'none,fast' })).toThrow(UsageError);
     expect(() => applyOverrides(base, { modes: 'none,fast' })).toThrow(/^--modes has "fast", not one of/);
