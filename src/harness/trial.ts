@@ -22,7 +22,7 @@ import { afterKillFigures, ioFigures, recoveryFigures } from './measure/trial-fi
 import { DATA_FILES, hasAof, hasSavePoints } from './targets/modes.js';
 import { freePort } from './targets/ports.js';
 import { logTail, waitExit } from './targets/spawn.js';
-import type { LaunchSpec, TargetHandle } from './targets/target.js';
+import { snapshotOptions, type LaunchSpec, type TargetHandle } from './targets/target.js';
 import type { RecoveryOutcome } from '../shared/result.js';
 import { connectLoad, scenarioLoad } from './workload/load-driver.js';
 import { createWorkload } from './workload/generators.js';
@@ -43,7 +43,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
   const rng = new Rng(spec.seed);
   const fault: Fault = faults[spec.fault];
   const plan = fault.plan(rng.fork(), scenario);
-  const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints, scenario.snapshotStrategy, scenario.snapshotEncoder));
+  const result = emptyTrial(spec, target.flagsFor(mode, scenario.savePoints, scenario));
   // a fault this target or machine cannot take (an external target's files out of reach, no
   // root for a tmpfs, no strace) is not half-run
   const unavailable = unmetNeed(spec.fault, target.kind, target.caps) ?? fault.unavailable?.() ?? null;
@@ -77,8 +77,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
       dir: dataDir,
       mode,
       savePoints: scenario.savePoints,
-      snapshotStrategy: scenario.snapshotStrategy,
-      snapshotEncoder: scenario.snapshotEncoder,
+      ...snapshotOptions(scenario),
       logFile: path.join(root, 'server.log'),
       ...(fault.wrapLaunch || session?.wrapLaunch ? { wrapLaunch: wrap } : {}),
     }).catch((err: Error) => {
@@ -178,8 +177,7 @@ export async function runTrial(spec: TrialSpec): Promise<TrialRun> {
           dir: dataDir,
           mode,
           savePoints: scenario.savePoints,
-          snapshotStrategy: scenario.snapshotStrategy,
-          snapshotEncoder: scenario.snapshotEncoder,
+          ...snapshotOptions(scenario),
           logFile: o.logFile ?? path.join(root, `server-restart${restarts++ > 0 ? `-${restarts}` : ''}.log`),
           timeoutMs: o.timeoutMs ?? RESTART_TIMEOUT_MS,
           ...(o.waitFor ? { waitFor: o.waitFor } : {}),

@@ -525,13 +525,13 @@ export class KeyTable<C extends Collection = Collection> {
     return true;
   }
 
-  /** Whether arena block `ref` begins with the bytes kbuf[koff, koff + klen) (a stored key's). */
-  private blockStartsWith(ref: number, kbuf: Buffer, koff: number, klen: number): boolean {
+  /** keyEquals for a key given as bytes, kbuf[koff, koff + klen) (a file being loaded). */
+  private keyEqualsBytes(e: number, ref: number, kbuf: Buffer, koff: number, klen: number): boolean {
+    if (this.keyLength(e) !== klen) return false;
     const buf = this.arena.buffer(ref);
     const off = this.arena.offset(ref);
-    let j = 0;
-    while (j < klen && buf[off + j] === kbuf[koff + j]) j++;
-    return j === klen;
+    for (let j = 0; j < klen; j++) if (buf[off + j] !== kbuf[koff + j]) return false;
+    return true;
   }
 
   private probe(slots: Int32Array, key: string, h: number): number {
@@ -548,7 +548,7 @@ export class KeyTable<C extends Collection = Collection> {
     for (let i = h & mask; ; i = (i + 1) & mask) {
       const s = slots[SLOT * i]!;
       if (s === EMPTY) return -1;
-      if (s > 0 && slots[SLOT * i + S_HASH] === h && this.keyLength(s - 1) === klen && this.blockStartsWith(slots[SLOT * i + S_REF]!, kbuf, koff, klen)) return s - 1;
+      if (s > 0 && slots[SLOT * i + S_HASH] === h && this.keyEqualsBytes(s - 1, slots[SLOT * i + S_REF]!, kbuf, koff, klen)) return s - 1;
     }
   }
 
@@ -561,7 +561,7 @@ export class KeyTable<C extends Collection = Collection> {
       if (s === EMPTY) return free < 0 ? i : free;
       if (s === DELETED) {
         if (free < 0) free = i;
-      } else if (slots[SLOT * i + S_HASH] === h && this.keyLength(s - 1) === klen && this.blockStartsWith(slots[SLOT * i + S_REF]!, kbuf, koff, klen)) {
+      } else if (slots[SLOT * i + S_HASH] === h && this.keyEqualsBytes(s - 1, slots[SLOT * i + S_REF]!, kbuf, koff, klen)) {
         return -1;
       }
     }

@@ -2,11 +2,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { RunError } from '../../shared/errors.js';
-import type { Mode, SnapshotEncoderChoice, SnapshotStrategy } from '../../shared/types.js';
+import type { Mode } from '../../shared/types.js';
 import { repoRoot, toolVersion } from '../repo.js';
 import { baseFlags, flagsFor } from './modes.js';
 import { spawnServer } from './spawn.js';
-import type { LaunchSpec, StartOptions, Target } from './target.js';
+import type { LaunchSpec, SnapshotOptions, StartOptions, Target } from './target.js';
 
 const BIN = path.join(repoRoot, 'bin', 'durabench');
 const COMPILED_CLI = path.join(repoRoot, 'dist', 'cli', 'index.js');
@@ -17,9 +17,10 @@ export function builtinAvailable(): boolean {
 }
 
 /** The mode's flags, plus the snapshot strategy and encoder when they are not the defaults. */
-function builtinFlags(mode: Mode, savePoints: string, strategy?: SnapshotStrategy, encoder?: SnapshotEncoderChoice): string[] {
+function builtinFlags(mode: Mode, savePoints: string, snapshot: SnapshotOptions = {}): string[] {
   const flags = flagsFor(mode, savePoints);
-  if (strategy === 'blocking') flags.push('--snapshot-strategy', 'blocking');
+  if (snapshot.snapshotStrategy === 'blocking') flags.push('--snapshot-strategy', 'blocking');
+  const encoder = snapshot.snapshotEncoder;
   if (encoder !== undefined && encoder !== 'auto') flags.push('--snapshot-encoder', encoder);
   return flags;
 }
@@ -34,7 +35,7 @@ function builtinFlags(mode: Mode, savePoints: string, strategy?: SnapshotStrateg
  */
 export const SERVER_NODE_FLAGS = (process.env.DURABENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
-const modeFlags = (opts: StartOptions): string[] => builtinFlags(opts.mode, opts.savePoints, opts.snapshotStrategy, opts.snapshotEncoder);
+const modeFlags = (opts: StartOptions): string[] => builtinFlags(opts.mode, opts.savePoints, opts);
 
 export const builtinTarget: Target = {
   kind: 'builtin',

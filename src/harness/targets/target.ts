@@ -13,16 +13,25 @@ export interface LaunchSpec {
   tracer?: boolean;
 }
 
-export interface StartOptions {
+/** How the built-in server snapshots (redis-server always forks): its flags when not the defaults. */
+export interface SnapshotOptions {
+  /** default cow */
+  snapshotStrategy?: SnapshotStrategy;
+  /** default auto */
+  snapshotEncoder?: SnapshotEncoderChoice;
+}
+
+/** The snapshot options of a scenario (or anything carrying them), and nothing else. */
+export function snapshotOptions(o: SnapshotOptions): SnapshotOptions {
+  return { snapshotStrategy: o.snapshotStrategy, snapshotEncoder: o.snapshotEncoder };
+}
+
+export interface StartOptions extends SnapshotOptions {
   port: number;
   /** the data directory (--dir) */
   dir: string;
   mode: Mode;
   savePoints: string;
-  /** built-in server only (redis-server always forks); default cow */
-  snapshotStrategy?: SnapshotStrategy;
-  /** built-in server only; default auto */
-  snapshotEncoder?: SnapshotEncoderChoice;
   /** server stdout/stderr go here */
   logFile: string;
   /** spawn → ready limit, ms (a recovery at size may need long) */
@@ -108,7 +117,7 @@ export interface Target {
   /** Checks the target can run here and returns its version; RunError (one line, how to fix) if not. */
   check(): Promise<string>;
   /** The flags a mode maps to (the built-in server adds a non-default snapshot strategy and encoder). */
-  flagsFor(mode: Mode, savePoints: string, snapshotStrategy?: SnapshotStrategy, snapshotEncoder?: SnapshotEncoderChoice): string[];
+  flagsFor(mode: Mode, savePoints: string, snapshot?: SnapshotOptions): string[];
   /** the command a start runs (the servers durabench launches itself) */
   launchSpec?(opts: StartOptions): LaunchSpec;
   /** Spawns the server and waits until it answers (not -LOADING). RunError on failure/timeout. */

@@ -28,8 +28,8 @@ describe('mode → flags', () => {
   it('the built-in server adds a snapshot strategy and encoder only when they are not its defaults', () => {
     const b = targets.builtin;
     expect(formatFlags(b.flagsFor('rdb', '1 1000'))).toBe('--save "1 1000" --appendonly no');
-    expect(formatFlags(b.flagsFor('rdb', '1 1000', 'cow', 'auto'))).toBe('--save "1 1000" --appendonly no');
-    expect(formatFlags(b.flagsFor('rdb', '1 1000', 'blocking', 'thread'))).toBe('--save "1 1000" --appendonly no --snapshot-strategy blocking --snapshot-encoder thread');
+    expect(formatFlags(b.flagsFor('rdb', '1 1000', { snapshotStrategy: 'cow', snapshotEncoder: 'auto' }))).toBe('--save "1 1000" --appendonly no');
+    expect(formatFlags(b.flagsFor('rdb', '1 1000', { snapshotStrategy: 'blocking', snapshotEncoder: 'thread' }))).toBe('--save "1 1000" --appendonly no --snapshot-strategy blocking --snapshot-encoder thread');
     const opts = { port: 7000, dir: '/tmp/x', mode: 'rdb' as const, savePoints: '1 1000', logFile: '/tmp/x.log', snapshotEncoder: 'main' as const };
     expect(b.launchSpec!(opts).args.slice(-2)).toEqual(['--snapshot-encoder', 'main']);
     expect(targets.redis.launchSpec!(opts).args).not.toContain('--snapshot-encoder');
