@@ -1,6 +1,8 @@
 import { Arena, copyBytes } from './store/arena.js';
+import type { TableMemory } from './store/table-view.js';
 import { hashBytes, hashKey } from './store/key-hash.js';
 import { lru, SHARED, sharedInteger, sharedIntegerBytes } from './lru-clock.js';
+import { FIELDS, HASH, KLEN, REF, SEG, SEG_BITS, SEG_MASK, STAMP, VLEN } from './store/entry-layout.js';
 import { untrackedFloat64s, untrackedInt32s } from './store/untracked.js';
 
 /**
@@ -40,22 +42,12 @@ const MIN_SLOTS = 16;
 /** Old-index slots moved per write while a rehash is in progress. */
 const REHASH_STEP = 32;
 
-const SEG_BITS = 16;
-const SEG = 1 << SEG_BITS;
-const SEG_MASK = SEG - 1;
 /**
  * Entries the first segment starts with; it doubles up to SEG. A full segment is 1.8 MB:
  * the two small tables every snapshot makes (what copy-on-write kept or found absent) were
  * 3.6 MB allocated the instant BGSAVE began, as was any database's first key.
  */
 const FIRST_SEG = 1024;
-/** Int32 fields per entry in `meta`. */
-const HASH = 0;
-const STAMP = 1; // ENC bits | (LRU clock, or SHARED | a shared integer)
-const REF = 2;
-const KLEN = 3; // -1: a free entry
-const VLEN = 4; // -1: a collection (in objs)
-const FIELDS = 5;
 /** The STAMP field's string-encoding bits (above SHARED and the 24-bit clock). */
 const ENC_SHIFT = 28;
 const ENC_MASK = 3 << ENC_SHIFT;
@@ -116,6 +108,12 @@ export class KeyTable<C extends Collection = Collection> {
   private oldPos = 0;
   /** Bumped by clear(): cursors from before start again at 0. */
   private epoch = 0;
+  /**
+   * While true, new entries are numbered from the high-water mark up, never with a freed
+   * number: a snapshot then knows every entry below its start's high-water mark was there
+   * at the start (snapshot.ts), and an encoding thread reading them sees no new key appear.
+   */
+  holdNumbers = false;
 
   get size(): number {
     return this.live;
@@ -136,6 +134,11 @@ export class KeyTable<C extends Collection = Collection> {
     let segs = 0;
     for (let i = 0; i < this.meta.length; i++) segs += this.meta[i]!.byteLength + this.exp[i]!.byteLength;
     return this.arena.reservedBytes + this.slots.byteLength + (this.old?.byteLength ?? 0) + segs;
+  }
+
+  /** The entry arrays and arena as they are now, for the RDB encoding thread (table-view.ts). */
+  memory(): TableMemory {
+    return { meta: [...this.meta], exp: [...this.exp], arena: this.arena.memory() };
   }
 
   /** Sizes the index for `n` more keys at once (an RDB's RESIZEDB hint), so loading never rehashes. */
@@ -663,7 +666,7 @@ export class KeyTable<C extends Collection = Collection> {
   /** Takes an entry number (a freed one first) and fills it in; the caller indexes it. */
   private newEntry(h: number, ref: number, klen: number, vlen: number): number {
     let e: number;
-    if (this.freeCount > 0) e = this.free[--this.freeCount]!;
+    if (this.freeCount > 0 && !this.holdNumbers) e = this.free[--this.freeCount]!;
     else {
       e = this.used++;
       const seg = e >>> SEG_BITS;

@@ -7,9 +7,10 @@ import { type StallWatch, watchStalls } from '../stall-monitor.js';
 import { atTurnEndBackground } from '../turn-end.js';
 import { ChunkPool } from './chunk-pool.js';
 import { DatasetSnapshot } from './dataset-snapshot.js';
+import type { EntrySink } from './snapshot.js';
 
 /** Turns snapshot entries into file bytes (RDB, or AOF commands for a .base.aof). */
-export interface SnapshotEncoder {
+export interface SnapshotEncoder extends EntrySink {
   /** Database `id` begins: its keys and keys with a TTL at the snapshot instant (RESIZEDB). Only non-empty ones, in id order. */
   db(id: number, keys: number, expires: number): void;
   /** Entry `e` of the live table, read from its bytes where the encoder can. */
@@ -270,12 +271,20 @@ export class BackgroundSave {
       return this.fail((e as Error).message);
     }
     let done = false;
-    while (!done && this.inFlight < MAX_QUEUED && performance.now() - t0 < budget) done = this.snapshot.step(KEYS_PER_CHECK, enc);
+    try {
+      while (!done && this.inFlight < MAX_QUEUED && performance.now() - t0 < budget) {
+        done = this.snapshot.step(KEYS_PER_CHECK, enc);
+        if (this.snapshot.waiting) break;
+      }
+    } catch (e) {
+      return this.fail((e as Error).message);
+    }
     if (this.writeError) return;
     this.lastStepEnd = performance.now();
     if (!done) {
-      // Behind a slow disk, wait for the writes (written() resumes) rather than buffer the dataset.
-      if (this.inFlight >= MAX_QUEUED) this.paused = true;
+      // Behind a slow disk, wait for the writes (written() resumes) rather than buffer the
+      // dataset; behind the encoder's thread, for its progress (progress() resumes).
+      if (this.inFlight >= MAX_QUEUED || this.snapshot.waiting) this.paused = true;
       else atTurnEndBackground(() => this.step());
       return;
     }

@@ -50,6 +50,11 @@ export class DatasetSnapshot {
     return n;
   }
 
+  /** The last step could do nothing more until the encoder's thread reports progress. */
+  get waiting(): boolean {
+    return this.parts[this.current]?.snap.waiting ?? false;
+  }
+
   /** Emits up to `max` keys; true once every database has been emitted. */
   step(max: number, sink: EntrySink): boolean {
     while (this.current < this.parts.length) {

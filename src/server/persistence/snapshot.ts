@@ -1,25 +1,59 @@
 import { hashKey } from '../store/key-hash.js';
 import { type EntryCursor, KeyTable } from '../key-table.js';
-import { untrackedBytes } from '../store/untracked.js';
+import { untrackedBytes, untrackedInt32s } from '../store/untracked.js';
 import { cloneWithEncoding } from '../encoding.js';
 import { type Collection, type Keyspace, valueBytes, type WriteHook } from '../keyspace.js';
 
 /**
  * A point-in-time view of the keyspace without fork, as Dragonfly and Valkey's forkless
- * save do it: starting is O(1) (take a live iterator, install the write hook); a step
- * serializes a chunk of keys; before a write touches a key the iterator has not reached,
- * its old value (or its absence) is preserved for the snapshot — copy-on-write at key
- * granularity. What comes out is exactly the dataset at the instant of start().
+ * save do it: starting is O(1) (note the table's high-water mark, install the write hook);
+ * a step serializes a chunk of entries in number order, or hands a range of them to a
+ * TableReader on its thread; before a write touches a key not yet read, its old value is
+ * preserved for the snapshot — copy-on-write at key granularity. Keys created meanwhile are
+ * numbered above the mark and never read. What comes out is exactly the dataset at the
+ * instant of start().
  */
 export interface EntrySink {
   /** Database `id` begins (SELECTDB, RESIZEDB with its keys and TTLs at the snapshot instant). */
   db(id: number, keys: number, expires: number): void;
   /** Entry `e` of `table` (the live one, or what copy-on-write kept): read from its bytes, no JS strings made. */
   stored(table: KeyTable<Collection>, e: number): void;
+  /** Present when the sink reads string entries from the table's memory itself, on a thread of its own. */
+  readonly reader?: TableReader;
 }
 
-/** Bits in the filter of preserved key hashes (1 MB): a false positive costs two lookups. */
-const FILTER_BITS = 1 << 23;
+/**
+ * An encoder that reads a snapshot's string entries where the table keeps them, on its own
+ * thread (rdb/thread-encoder.ts), as a forked child reads its parent's pages: the main
+ * thread only hands out ranges of entry numbers.
+ */
+export interface TableReader {
+  /**
+   * Reading `table` begins: its entries numbered below `end` but those whose byte in `skip`
+   * is set. The reader stores in progress[0] a number below which it has read every entry
+   * (Atomics.store, then Atomics.notify), so that the main thread knows when it may change one.
+   */
+  attach(table: KeyTable<Collection>, end: number, skip: Uint8Array, progress: Int32Array): void;
+  /** Encode the string entries in [from, to) that are not skipped (done in the order given). */
+  range(from: number, to: number): void;
+  /** Ranges handed over and not yet done (their completion calls the save's progress event). */
+  readonly pending: number;
+  /** String entries it has encoded, every table of the save together. */
+  readonly keysRead: number;
+}
+
+/** Entry numbers per range handed to a TableReader. */
+const RANGE = 512;
+/** Fewer strings than this before a collection are staged, not sent as a range. */
+const MIN_RANGE = 32;
+/**
+ * Ranges a TableReader may hold at once. A write to an entry handed over and not yet read
+ * waits for the reader (a key of 100k is in the window 1.5% of the time), at most the
+ * reading of this many ranges (~0.2 ms each on the 2-core VM).
+ */
+const MAX_RANGES = 3;
+/** A write that waits this long for the reader gives up: the save fails, the write goes on. */
+const READ_WAIT_LIMIT_MS = 2000;
 
 export class CowSnapshot implements WriteHook {
   readonly startedAt = Date.now();
@@ -29,23 +63,33 @@ export class CowSnapshot implements WriteHook {
   /** Bytes preserved because a write arrived first (rdb_last_cow_size). */
   cowBytes = 0;
   keysWritten = 0;
-  private readonly iter: EntryCursor;
+  /** The last step can do nothing more until the TableReader reports progress. */
+  waiting = false;
   /** The table as it was at start(): SWAPDB may move it to another database, FLUSHDB may leave it to us alone. */
   private readonly table: KeyTable<Collection>;
+  /**
+   * The table's high-water mark at the instant. The table numbers new entries above it
+   * while the snapshot runs (holdNumbers), so every entry below it was there at the instant
+   * (or is free), and every entry above it is not ours.
+   */
+  private readonly end: number;
+  /** Entries below this have been emitted, or handed to the reader. */
+  private pos = 0;
+  /** Per entry below `end`: 1 when it is not to be read from the table (kept, or emitted already). */
+  private readonly skip: Uint8Array;
   /*
    * What copy-on-write preserved lives off the JS heap too: at 4M keys and 20k writes/s a
    * snapshot preserves hundreds of thousands of values, and as a Map of strings they were
-   * what every major GC during the snapshot traced (Mark-Compacts of 10-41 ms).
-   *   kept:   old values of keys written before the cursor reached them, as table entries
-   *   absent: keys that did not exist at the instant (what is written there later is not ours)
-   *   filter: bits of their key hashes, so the cursor looks only those two up
+   * what every major GC during the snapshot traced (Mark-Compacts of 10-41 ms). Emitted last.
    */
   private kept = new KeyTable<Collection>();
-  private absent = new KeyTable<Collection>();
-  private filter: Uint8Array | null = null;
   private finished = false;
   /** After the cursor's end: the kept values still to emit. */
   private drain: EntryCursor | null = null;
+  /** With a TableReader: where it says how far it has read, and its count when it began. */
+  private progress: Int32Array | null = null;
+  private readerKeysBefore = 0;
+  private stalled = false;
 
   /**
    * `holders`: where the table's write hook may be by the time the snapshot ends (every
@@ -59,25 +103,28 @@ export class CowSnapshot implements WriteHook {
     this.keysAtStart = ks.size;
     this.expiresAtStart = ks.expiresCount;
     this.table = ks.data;
-    this.iter = this.table.cursor();
+    this.end = this.table.highWater;
+    // Zero pages from the OS: no work at the start, 1 byte an entry.
+    this.skip = untrackedBytes(this.end);
+    this.table.holdNumbers = true;
     ks.beforeWrite = this;
   }
 
   /** The keyspace's write hook: `key` is about to change. */
   preserve(key: string): void {
     // Past the cursor's end every key of the snapshot is emitted or waiting in `kept`.
-    if (this.drain !== null) return;
+    if (this.drain !== null || this.finished) return;
     const t = this.table;
-    const h = hashKey(key); // one hash for every table below: they share the process's key
+    const h = hashKey(key); // one hash for both tables: they share the process's key
     const at = t.find(key, h);
-    if (at >= 0 && at < this.iter.position) return; // already emitted
-    if (this.mayHold(h) && (this.kept.find(key, h) >= 0 || this.absent.find(key, h) >= 0)) return; // preserved already
-    this.mark(h);
-    if (at < 0) {
-      // Absent now: whatever is written here later is not part of the snapshot.
-      this.absent.set(key, '', 0, h);
+    // Absent (never there, or kept when it was deleted), created since, or kept already.
+    if (at < 0 || at >= this.end || this.skip[at] !== 0) return;
+    if (at < this.pos) {
+      // Emitted; or handed to the reader, which must have read it before it changes.
+      if (this.progress !== null) this.awaitRead(at);
       return;
     }
+    this.skip[at] = 1;
     const vlen = t.valueLength(at);
     const klen = t.keyLength(at);
     let k: number;
@@ -94,32 +141,38 @@ export class CowSnapshot implements WriteHook {
     this.kept.setExpireAt(k, t.expireAt(at));
   }
 
-  private mayHold(h: number): boolean {
-    const f = this.filter;
-    const b = h & (FILTER_BITS - 1);
-    return f !== null && (f[b >>> 3]! & (1 << (b & 7))) !== 0;
-  }
-
-  private mark(h: number): void {
-    this.filter ??= untrackedBytes(FILTER_BITS >>> 3);
-    const b = h & (FILTER_BITS - 1);
-    this.filter[b >>> 3]! |= 1 << (b & 7);
+  /** Blocks until the reader has read entry `at` (a fraction of a millisecond: it holds at most MAX_RANGES ranges). */
+  private awaitRead(at: number): void {
+    const p = this.progress!;
+    const t0 = performance.now();
+    for (;;) {
+      const read = Atomics.load(p, 0);
+      if (read > at) return;
+      if (Atomics.wait(p, 0, read, 1) === 'timed-out' && performance.now() - t0 > READ_WAIT_LIMIT_MS) {
+        // A reader that stopped (its thread hung): this save is lost, the write is not.
+        this.stalled = true;
+        this.release();
+        return;
+      }
+    }
   }
 
   /**
    * Looks at up to `max` entries (emitting at most that many keys); returns true when the
    * whole snapshot has been emitted. The values preserved by copy-on-write come last, also
    * at most `max` per call: at 1M keys and 20k writes/s a snapshot preserves hundreds of
-   * thousands of them, and emitting them in one go was a stall of its own.
+   * thousands of them, and emitting them in one go was a stall of its own. With a
+   * TableReader a call hands it one range instead (or finds it busy: `waiting`).
    */
   step(max: number, sink: EntrySink): boolean {
+    if (this.stalled) throw new Error('the RDB encoding thread stopped reading the snapshot');
     if (this.finished) return true;
+    this.waiting = false;
+    if (this.drain === null && sink.reader !== undefined) return this.handOut(sink.reader, sink);
     const t = this.table;
-    const kept = this.kept;
+    const skip = this.skip;
     let n = 0;
-    // `max` bounds the entries looked at, not only those emitted: the keys created during the
-    // snapshot sit at the end of the table and are each skipped (absent), and at 4M keys and
-    // 40k SET/s the last call skipped thousands of them in one go, a 20-30 ms stall.
+    // `max` bounds the entries looked at, not only those emitted: free entries are skipped.
     for (let work = 0; work < max; work++) {
       if (this.drain !== null) {
         const k = this.drain.next();
@@ -128,43 +181,69 @@ export class CowSnapshot implements WriteHook {
           this.release();
           return true;
         }
-        sink.stored(kept, k);
+        sink.stored(this.kept, k);
         n++;
         continue;
       }
-      const e = this.iter.next();
-      if (e < 0) {
-        this.drain = kept.cursor();
+      if (this.pos >= this.end) {
+        this.drain = this.kept.cursor();
         continue;
       }
-      // Only keys written since start() can be kept or absent, and their hashes are in the
-      // filter: every other entry goes out as bytes, looked up nowhere.
-      const h = t.hashAt(e);
-      if (!this.mayHold(h)) {
-        sink.stored(t, e);
-        n++;
-        continue;
-      }
-      const buf = t.buffer(e);
-      const off = t.keyOffset(e);
-      const klen = t.keyLength(e);
-      const a = this.absent.findBytes(buf, off, klen, h);
-      if (a >= 0) {
-        // Created after the instant (its number reused ahead of the cursor): not ours.
-        // Forgotten now: a later write finds it behind the cursor.
-        this.absent.deleteEntry(a);
-        continue;
-      }
-      const k = kept.findBytes(buf, off, klen, h);
-      if (k < 0) sink.stored(t, e);
-      else {
-        // Emitted now, so the drain must not emit it again.
-        sink.stored(kept, k);
-        kept.deleteEntry(k);
-      }
+      const e = this.pos++;
+      if (skip[e] !== 0 || t.keyLength(e) < 0) continue;
+      sink.stored(t, e);
       n++;
     }
     this.keysWritten += n;
+    return false;
+  }
+
+  /**
+   * Hands the reader the next range, up to the next collection: collections (JS objects,
+   * only this thread has them) are emitted here, in their place, so the file's bytes come
+   * out in entry order as they do without a reader. A few strings between collections are
+   * staged from here too rather than a message each.
+   */
+  private handOut(reader: TableReader, sink: EntrySink): boolean {
+    const t = this.table;
+    const skip = this.skip;
+    if (this.progress === null) {
+      this.progress = untrackedInt32s(1);
+      this.readerKeysBefore = reader.keysRead;
+      reader.attach(t, this.end, skip, this.progress);
+    }
+    if (this.pos < this.end) {
+      if (reader.pending >= MAX_RANGES) {
+        this.waiting = true;
+        return false;
+      }
+      const from = this.pos;
+      const limit = Math.min(this.end, from + RANGE);
+      let e = from;
+      while (e < limit && (skip[e] !== 0 || t.keyLength(e) < 0 || t.valueLength(e) >= 0)) e++;
+      if (e - from >= MIN_RANGE || (e === limit && e > from)) {
+        this.pos = e;
+        reader.range(from, e);
+        return false;
+      }
+      // Strings too few for a range of their own, then the collection (if any) that ended it.
+      const stop = Math.min(e + 1, limit);
+      for (let i = from; i < stop; i++) {
+        if (skip[i] !== 0 || t.keyLength(i) < 0) continue;
+        sink.stored(t, i);
+        skip[i] = 1;
+        this.keysWritten++;
+      }
+      this.pos = stop;
+      return false;
+    }
+    if (reader.pending > 0) {
+      this.waiting = true;
+      return false;
+    }
+    // Every range read: what copy-on-write kept comes last, from here.
+    this.keysWritten += reader.keysRead - this.readerKeysBefore;
+    this.drain = this.kept.cursor();
     return false;
   }
 
@@ -172,11 +251,10 @@ export class CowSnapshot implements WriteHook {
   release(): void {
     if (this.finished) return;
     this.finished = true;
+    this.table.holdNumbers = false;
     for (const ks of this.holders()) if (ks.beforeWrite === this) ks.beforeWrite = null;
     // dropped, not cleared: their pages go back with them
     this.kept = new KeyTable<Collection>();
-    this.absent = new KeyTable<Collection>();
-    this.filter = null;
     this.drain = null;
   }
 }

@@ -36,6 +36,26 @@ export function blockSize(n: number): number {
   return n <= MAX_SMALL ? CLASS_SIZE[CLASS_OF[n]!]! : n;
 }
 
+/** An arena's memory by reference number: pages[ref >>> 17] for ref >= 0, bigs[-ref - 1] below. */
+export interface ArenaMemory {
+  pages: SharedArrayBuffer[];
+  bigs: (SharedArrayBuffer | null)[];
+}
+
+/** Where block `ref` starts in its page (0 in a big block's own buffer). */
+export function blockOffset(ref: number): number {
+  return ref >= 0 ? (ref & OFF_MASK) << UNIT_BITS : 0;
+}
+
+/** Block `ref`'s buffer among `pages` and `bigs` (an ArenaMemory's, as Buffers). */
+export function blockBuffer(pages: Buffer[], bigs: (Buffer | null)[], ref: number): Buffer {
+  return ref >= 0 ? pages[ref >>> OFF_BITS]! : bigs[-ref - 1]!;
+}
+
+function sharedOf(b: Buffer): SharedArrayBuffer {
+  return b.buffer as SharedArrayBuffer;
+}
+
 export class Arena {
   private pages: Buffer[] = [];
   /** Where the next fresh block of the last page starts. */
@@ -102,7 +122,12 @@ export class Arena {
   }
 
   offset(ref: number): number {
-    return ref >= 0 ? (ref & OFF_MASK) << UNIT_BITS : 0;
+    return blockOffset(ref);
+  }
+
+  /** The pages and big blocks as they are now, for another thread to read (table-view.ts). */
+  memory(): ArenaMemory {
+    return { pages: this.pages.map(sharedOf), bigs: this.bigs.map((b) => (b === undefined ? null : sharedOf(b))) };
   }
 
   /** Drops every block and page. */

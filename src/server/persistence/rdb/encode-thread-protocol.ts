@@ -3,15 +3,26 @@
  * to each other. Apart from the thread's module, so that the server does not load the thread's
  * code, or node:worker_threads, at start-up (inside every recovery time measured).
  */
+import type { TableMemory } from '../../store/table-view.js';
+
 /** The main thread's messages. */
 export type ToEncodeThread =
   | { id: number; kind: 'begin'; compress: boolean; checksum: boolean; chunkSize: number }
   | { id: number; kind: 'data'; batches: Uint8Array[] }
+  /** The snapshot of a table begins (snapshot.ts TableReader.attach): entries below `end` not skipped. */
+  | { id: number; kind: 'table'; memory: TableMemory; end: number; skip: Uint8Array; progress: Int32Array }
+  /** Encode the table's string entries numbered in [from, to) but those skipped. */
+  | { id: number; kind: 'range'; from: number; to: number }
   | { id: number; kind: 'end' }
   | { id: number; kind: 'abort' };
 
-/** The thread's replies: encoded chunks in file order, input bytes taken in since the last reply; `done` after the footer. */
-export type FromEncodeThread = { id: number; out: Uint8Array[]; consumed: number; done: boolean } | { id: number; error: string };
+/**
+ * The thread's replies: encoded chunks in file order, input bytes taken in since the last
+ * reply, ranges finished and the keys they held; `done` after the footer.
+ */
+export type FromEncodeThread =
+  | { id: number; out: Uint8Array[]; consumed: number; ranges: number; keys: number; done: boolean }
+  | { id: number; error: string };
 
 /** What workerData says to a thread started by thread-encoder.ts (so that importing encode-thread.ts elsewhere starts nothing). */
 export const ENCODE_THREAD_MARK = 'durabench-rdb-encode-thread';

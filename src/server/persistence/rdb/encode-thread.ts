@@ -6,11 +6,14 @@
  * them (its write queue handles short writes, a full disk, fsync and rename as before).
  * One thread serves every save of the process, each under its own id.
  */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChunkPool } from '../chunk-pool.js';
 import { RdbEncoder } from './encoder.js';
 import { ENCODE_THREAD_MARK, type FromEncodeThread, type ToEncodeThread } from './encode-thread-protocol.js';
 import { readRecords, type RecordHandler } from './staged-records.js';
+import { TableView } from '../../store/table-view.js';
 
 export type Post = (reply: FromEncodeThread, transfer: ArrayBuffer[]) => void;
 
@@ -20,6 +23,50 @@ interface Session {
   /** Encoded chunks not yet posted. */
   out: Buffer[];
   records: RecordHandler;
+  /** The table being read in ranges, and the snapshot's shared state for it. */
+  table: SharedTable | null;
+}
+
+interface SharedTable {
+  view: TableView;
+  end: number;
+  skip: Uint8Array;
+  progress: Int32Array;
+}
+
+/** Entries read between two progress reports (a write waiting on one of them wakes then). */
+const PROGRESS_EVERY = 16;
+
+/**
+ * Encodes the string entries of [from, to) not skipped, straight from the table's memory;
+ * returns how many. A collection here means the main thread did not take it: an error, not
+ * a silent loss.
+ */
+function readRange(enc: RdbEncoder, t: SharedTable, from: number, to: number): number {
+  if (!(from >= 0 && to <= t.end && from <= to)) throw new Error(`range [${from}, ${to}) outside the snapshot's ${t.end} entries`);
+  const { view, skip, progress } = t;
+  let keys = 0;
+  for (let e = from; e < to; e++) {
+    if (skip[e] === 0) {
+      const klen = view.keyLength(e);
+      if (klen >= 0) {
+        const vlen = view.valueLength(e);
+        if (vlen < 0) throw new Error(`entry ${e} holds a collection the main thread did not take`);
+        const buf = view.buffer(e);
+        const off = view.keyOffset(e);
+        if (off + klen + vlen > buf.length) throw new Error(`entry ${e} lies outside its block`);
+        enc.stringPair(buf, off, klen, vlen, view.expireAt(e));
+        keys++;
+      }
+    }
+    if (e % PROGRESS_EVERY === PROGRESS_EVERY - 1) {
+      Atomics.store(progress, 0, e + 1);
+      Atomics.notify(progress, 0);
+    }
+  }
+  Atomics.store(progress, 0, to);
+  Atomics.notify(progress, 0);
+  return keys;
 }
 
 function newSession(m: Extract<ToEncodeThread, { kind: 'begin' }>): Session {
@@ -30,7 +77,7 @@ function newSession(m: Extract<ToEncodeThread, { kind: 'begin' }>): Session {
     raw: (b, off, n) => enc.writer.raw(b.subarray(off, off + n)),
     pair: (b, off, klen, vlen, expireAtMs) => enc.stringPair(b, off, klen, vlen, expireAtMs),
   };
-  return { enc, pool, out, records };
+  return { enc, pool, out, records, table: null };
 }
 
 /** A chunk the main thread can own outright: a whole ArrayBuffer of its own, or a copy (a small one may be a slice of Node's shared pool). */
@@ -41,9 +88,9 @@ function owned(b: Buffer, chunkSize: number): Buffer {
 /** The thread's message handler; `post` sends a reply (the thread's parentPort, or a test's). */
 export function encodeThreadHandler(post: Post): (m: ToEncodeThread) => void {
   const sessions = new Map<number, Session>();
-  const reply = (id: number, s: Session, consumed: number, done: boolean) => {
+  const reply = (id: number, s: Session, consumed: number, done: boolean, ranges = 0, keys = 0) => {
     const out = s.out.splice(0).map((b) => owned(b, s.pool.size));
-    post({ id, out, consumed, done }, out.map((b) => b.buffer as ArrayBuffer));
+    post({ id, out, consumed, ranges, keys, done }, out.map((b) => b.buffer as ArrayBuffer));
   };
   return (m) => {
     if (m.kind === 'begin') {
@@ -54,7 +101,11 @@ export function encodeThreadHandler(post: Post): (m: ToEncodeThread) => void {
     if (s === undefined) return; // aborted, or failed already
     try {
       if (m.kind === 'abort') sessions.delete(m.id);
-      else if (m.kind === 'data') {
+      else if (m.kind === 'table') s.table = { view: new TableView(m.memory), end: m.end, skip: m.skip, progress: m.progress };
+      else if (m.kind === 'range') {
+        if (s.table === null) throw new Error('a range before its table');
+        reply(m.id, s, 0, false, 1, readRange(s.enc, s.table, m.from, m.to));
+      } else if (m.kind === 'data') {
         let consumed = 0;
         for (const u of m.batches) {
           const b = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
@@ -76,7 +127,26 @@ export function encodeThreadHandler(post: Post): (m: ToEncodeThread) => void {
   };
 }
 
+/** This thread's own nice value (setpriority on its thread id; Linux): see lowerPriority. */
+const THREAD_NICE = Number(process.env.DURABENCH_RDB_THREAD_NICE ?? 10);
+
+/**
+ * Lowers this thread's priority below the main thread's, which serves the clients: on a
+ * busy core the kernel then runs the main thread as soon as it wakes, where a thread of equal
+ * weight keeps the core for the rest of its time slice. Best effort: raising one's nice
+ * value needs no privilege, and where /proc/thread-self is missing nothing changes.
+ */
+function lowerPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0 && THREAD_NICE > 0) setPriority(tid, Math.min(19, THREAD_NICE));
+  } catch {
+    // not Linux, or no /proc: equal priority
+  }
+}
+
 if (parentPort !== null && workerData === ENCODE_THREAD_MARK) {
+  lowerPriority();
   const port = parentPort;
   port.on('message', encodeThreadHandler((r, t) => port.postMessage(r, t)));
 }

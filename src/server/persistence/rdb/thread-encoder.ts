@@ -1,19 +1,20 @@
 /**
  * A background save's RDB encoder whose CPU work runs on a thread, as redis-server's runs in
- * its forked child. On the main thread a BGSAVE of 1M keys of random 100-byte values spends
- * ~1.5 µs per key: ~1 µs trying LZF on each value, ~0.25 µs of CRC-64, ~0.25 µs reading the
- * table and copying, all taken from the clients between steps. Here the main thread only
- * copies each key's bytes out of the table (staged-records.ts), in the same copy-on-write
- * steps as before (0.4-0.5 s of main thread per 1M keys instead of 1.4-1.5 s); encode-thread.ts
- * encodes them, and the chunks come back in order to the save's write queue. Collections are
- * encoded here, on the main thread (their values are JS objects), and go through as bytes.
- * Whether a save uses it is persistence.ts's choice (`snapshot-encoder`): not on 2 cores.
+ * its forked child. The thread reads the string entries straight from the table's shared
+ * memory (snapshot.ts TableReader, store/table-view.ts): the main thread only hands out
+ * ranges of entry numbers, and a write to an entry handed out waits until it is read. What
+ * only the main thread has goes through as bytes, staged (staged-records.ts): the header,
+ * SELECTDB, collections (JS objects), and the values copy-on-write kept. Before, the main
+ * thread copied every key out to the thread, which cost it as much as encoding there (the
+ * 2-core VM: 0.4-0.5 s per 1M keys). The chunks come back in order to the save's write queue.
+ * Whether a save uses it is rdb-encoder-choice.ts's (`snapshot-encoder`).
  */
 import type { Worker } from 'node:worker_threads';
 import type { KeyTable } from '../../key-table.js';
 import type { Collection } from '../../keyspace.js';
 import type { ChunkPool } from '../chunk-pool.js';
 import type { EncoderEvents, SnapshotEncoder } from '../background-save.js';
+import type { TableReader } from '../snapshot.js';
 import { RdbEncoder } from './encoder.js';
 import { ENCODE_THREAD_MARK, type FromEncodeThread, type ToEncodeThread } from './encode-thread-protocol.js';
 import { RecordStager } from './staged-records.js';
@@ -95,9 +96,14 @@ export interface ThreadRdbEncoderOptions {
   checksum?: boolean;
   /** AUX fields of the header. */
   aux: Readonly<Record<string, string>>;
+  /**
+   * The thread reads string entries from the table's memory itself (default); false: the
+   * main thread copies each one out to it (staged-records.ts), as before.
+   */
+  sharedReads?: boolean;
 }
 
-export class ThreadRdbEncoder implements SnapshotEncoder {
+export class ThreadRdbEncoder implements SnapshotEncoder, TableReader {
   private readonly thread = encodeThread();
   private readonly id: number;
   private readonly stager: RecordStager;
@@ -107,6 +113,9 @@ export class ThreadRdbEncoder implements SnapshotEncoder {
   private consumed = 0;
   private finishing = false;
   private closed = false;
+  private ranges = 0;
+  private keys = 0;
+  readonly reader: TableReader | undefined;
 
   constructor(
     private readonly sink: (chunk: Buffer) => void,
@@ -114,6 +123,7 @@ export class ThreadRdbEncoder implements SnapshotEncoder {
     private readonly events: EncoderEvents,
     options: ThreadRdbEncoderOptions,
   ) {
+    this.reader = options.sharedReads === false ? undefined : this;
     this.id = this.thread.open(this);
     this.thread.post({ id: this.id, kind: 'begin', compress: options.compress, checksum: options.checksum ?? true, chunkSize: pool.size });
     this.stager = new RecordStager(pool, (b) => {
@@ -125,9 +135,17 @@ export class ThreadRdbEncoder implements SnapshotEncoder {
     this.local.flush();
   }
 
-  /** Input bytes the thread has not encoded yet; 1 more until the footer is back. */
+  /** Input the thread has not encoded yet (staged bytes, plus a ranges' worth each); 1 more until the footer is back. */
   get backlog(): number {
-    return this.sent - this.consumed + (this.finishing ? 1 : 0);
+    return this.sent - this.consumed + this.ranges + (this.finishing ? 1 : 0);
+  }
+
+  get pending(): number {
+    return this.ranges;
+  }
+
+  get keysRead(): number {
+    return this.keys;
   }
 
   db(id: number, keys: number, expires: number): void {
@@ -141,6 +159,18 @@ export class ThreadRdbEncoder implements SnapshotEncoder {
       this.local.entry(t.key(e), t.value(e), t.expireAt(e));
       this.local.flush();
     } else this.stager.pair(t.buffer(e), t.keyOffset(e), t.keyLength(e), vlen, t.expireAt(e));
+  }
+
+  attach(t: KeyTable<Collection>, end: number, skip: Uint8Array, progress: Int32Array): void {
+    this.stager.flush();
+    this.thread.post({ id: this.id, kind: 'table', memory: t.memory(), end, skip, progress });
+  }
+
+  range(from: number, to: number): void {
+    // What is staged goes first: the file's bytes come out in the order they were given.
+    this.stager.flush();
+    this.ranges++;
+    this.thread.post({ id: this.id, kind: 'range', from, to });
   }
 
   /** Sends what is staged and asks for the footer; the save hears of its arrival through events.progress(). */
@@ -167,6 +197,8 @@ export class ThreadRdbEncoder implements SnapshotEncoder {
     }
     for (const u of r.out) this.sink(Buffer.from(u.buffer, u.byteOffset, u.byteLength));
     this.consumed += r.consumed;
+    this.ranges -= r.ranges;
+    this.keys += r.keys;
     if (r.done) {
       this.finishing = false;
       this.closed = true;

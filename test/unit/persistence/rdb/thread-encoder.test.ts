@@ -77,6 +77,53 @@ describe('ThreadRdbEncoder', () => {
     expect([back.get('k0'), back.get('k1'), back.get('new')]).toEqual(['value-0', 'value-1', undefined]);
   });
 
+  it('reads the table on its thread while writes hit every part of it: the file holds the start instant', async () => {
+    const dbs = new Databases();
+    const ks = dbs.get(0);
+    const rnd = crypto.randomBytes(40 * 60_000);
+    const N = 60_000;
+    for (let i = 0; i < N; i++) {
+      ks.set(`k${i}`, rnd.toString('latin1', i * 40, i * 40 + 40));
+      if (i % 97 === 0) ks.set(`l${i}`, new List([`a${i}`, `b${i}`]));
+      if (i % 13 === 0) ks.setExpire(`k${i}`, Date.now() + 3_600_000 + i);
+    }
+    for (let i = 5; i < N; i += 211) ks.delete(`k${i}`); // free entries below the mark
+    // The reference: the same dataset saved on the main thread before any write.
+    const [a, b] = [tmpDir(), tmpDir()];
+    expect((await save(dbs, a, onMain)).ok).toBe(true);
+    let writes = 0;
+    const out = await save(dbs, b, onThread, (job) => {
+      // Writes between the save's steps, all over the table: ahead of the thread, in the
+      // ranges it holds (the write waits), behind it; overwrites, deletes, TTLs, lists, new keys.
+      const write = () => {
+        if (!job.inProgress) return;
+        for (let j = 0; j < 40; j++, writes++) {
+          const i = (writes * 7919) % N;
+          if (j % 5 === 0) ks.delete(`k${i}`);
+          else if (j % 5 === 1) ks.set(`new${writes}`, 'fresh');
+          else if (j % 5 === 2) ks.setExpire(`k${i}`, Date.now() + 1000);
+          else if (j % 5 === 3 && ks.get(`l${i - (i % 97)}`) instanceof List) ks.mutate(`l${i - (i % 97)}`, ks.get(`l${i - (i % 97)}`) as List).items.push('x');
+          else ks.set(`k${i}`, 'overwritten');
+        }
+        setImmediate(write);
+      };
+      setImmediate(write);
+    });
+    expect(out.ok).toBe(true);
+    expect(writes).toBeGreaterThan(1000);
+    const [fa, fb] = [fs.readFileSync(path.join(a, 'dump.rdb')), fs.readFileSync(path.join(b, 'dump.rdb'))];
+    // Same keys and values; the order differs only where copy-on-write kept a value (emitted last).
+    const [back, ref] = [new Keyspace(), new Keyspace()];
+    loadRdbInto(fa, ref);
+    loadRdbInto(fb, back);
+    expect(back.size).toBe(ref.size);
+    for (const [k, v] of ref.data.entries()) {
+      expect(back.get(k), k).toEqual(v);
+      expect(back.getExpire(k), k).toBe(ref.getExpire(k));
+    }
+    expect(out.keys).toBe(ref.size);
+  });
+
   it('an aborted save leaves no temp file, and the thread serves the next save', async () => {
     const dbs = dataset();
     const dir = tmpDir();
