@@ -209,6 +209,8 @@ export class CowSnapshot implements WriteHook {
     const skip = this.skip;
     if (this.progress === null) {
       this.progress = untrackedInt32s(1);
+      // Entries below pos were emitted from here (before the reader was ready): none to wait for.
+      this.progress[0] = this.pos;
       this.readerKeysBefore = reader.keysRead;
       reader.attach(t, this.end, skip, this.progress);
     }

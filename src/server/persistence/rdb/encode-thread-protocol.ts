@@ -24,5 +24,11 @@ export type FromEncodeThread =
   | { id: number; out: Uint8Array[]; consumed: number; ranges: number; keys: number; done: boolean }
   | { id: number; error: string };
 
+/** The thread's first message: it has started and compiled its code (id 0: no save's). */
+export interface EncodeThreadReady {
+  id: 0;
+  ready: true;
+}
+
 /** What workerData says to a thread started by thread-encoder.ts (so that importing encode-thread.ts elsewhere starts nothing). */
 export const ENCODE_THREAD_MARK = 'durabench-rdb-encode-thread';

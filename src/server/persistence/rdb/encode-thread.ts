@@ -11,7 +11,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { ChunkPool } from '../chunk-pool.js';
 import { RdbEncoder } from './encoder.js';
-import { ENCODE_THREAD_MARK, type FromEncodeThread, type ToEncodeThread } from './encode-thread-protocol.js';
+import { ENCODE_THREAD_MARK, type EncodeThreadReady, type FromEncodeThread, type ToEncodeThread } from './encode-thread-protocol.js';
 import { readRecords, type RecordHandler } from './staged-records.js';
 import { TableView } from '../../store/table-view.js';
 
@@ -149,4 +149,5 @@ if (parentPort !== null && workerData === ENCODE_THREAD_MARK) {
   lowerPriority();
   const port = parentPort;
   port.on('message', encodeThreadHandler((r, t) => port.postMessage(r, t)));
+  port.postMessage({ id: 0, ready: true } satisfies EncodeThreadReady);
 }

@@ -16,7 +16,7 @@ import type { ChunkPool } from '../chunk-pool.js';
 import type { EncoderEvents, SnapshotEncoder } from '../background-save.js';
 import type { TableReader } from '../snapshot.js';
 import { RdbEncoder } from './encoder.js';
-import { ENCODE_THREAD_MARK, type FromEncodeThread, type ToEncodeThread } from './encode-thread-protocol.js';
+import { ENCODE_THREAD_MARK, type EncodeThreadReady, type FromEncodeThread, type ToEncodeThread } from './encode-thread-protocol.js';
 import { RecordStager } from './staged-records.js';
 
 /** The thread's code as one script: scripts/bundle-server.mjs defines it in the server bundle. */
@@ -35,6 +35,8 @@ class EncodeThread {
   private readonly saves = new Map<number, ThreadRdbEncoder>();
   private nextId = 1;
   private dead = false;
+  /** The thread has started (its first message): until then a save stages its keys to it rather than hand it ranges. */
+  ready = false;
 
   constructor() {
     // Loaded here, not at start-up: most runs never save.
@@ -43,7 +45,10 @@ class EncodeThread {
       typeof __DURABENCH_RDB_THREAD__ === 'string'
         ? new Worker(__DURABENCH_RDB_THREAD__, { eval: true, workerData: ENCODE_THREAD_MARK })
         : new Worker(new URL(THREAD_MODULE, import.meta.url), { workerData: ENCODE_THREAD_MARK });
-    this.worker.on('message', (r: FromEncodeThread) => this.saves.get(r.id)?.reply(r));
+    this.worker.on('message', (r: FromEncodeThread | EncodeThreadReady) => {
+      if ('ready' in r) this.ready = true;
+      else this.saves.get(r.id)?.reply(r);
+    });
     this.worker.on('error', (e: Error) => this.die(e.message));
     this.worker.on('exit', (code: number) => this.die(`it exited (code ${code})`));
     this.worker.unref();
@@ -115,7 +120,7 @@ export class ThreadRdbEncoder implements SnapshotEncoder, TableReader {
   private closed = false;
   private ranges = 0;
   private keys = 0;
-  readonly reader: TableReader | undefined;
+  private readonly sharedReads: boolean;
 
   constructor(
     private readonly sink: (chunk: Buffer) => void,
@@ -123,7 +128,7 @@ export class ThreadRdbEncoder implements SnapshotEncoder, TableReader {
     private readonly events: EncoderEvents,
     options: ThreadRdbEncoderOptions,
   ) {
-    this.reader = options.sharedReads === false ? undefined : this;
+    this.sharedReads = options.sharedReads !== false;
     this.id = this.thread.open(this);
     this.thread.post({ id: this.id, kind: 'begin', compress: options.compress, checksum: options.checksum ?? true, chunkSize: pool.size });
     this.stager = new RecordStager(pool, (b) => {
@@ -138,6 +143,15 @@ export class ThreadRdbEncoder implements SnapshotEncoder, TableReader {
   /** Input the thread has not encoded yet (staged bytes, plus a ranges' worth each); 1 more until the footer is back. */
   get backlog(): number {
     return this.sent - this.consumed + this.ranges + (this.finishing ? 1 : 0);
+  }
+
+  /**
+   * Itself, once the thread is up: a write to an entry handed out waits for the thread, and
+   * a thread still starting (~50 ms on the 2-core VM; the idle warm-up starts it before the
+   * first save) held such writes that long. Until then the keys are staged.
+   */
+  get reader(): TableReader | undefined {
+    return this.sharedReads && this.thread.ready ? this : undefined;
   }
 
   get pending(): number {

@@ -32,6 +32,11 @@ function save(dbs: Databases, dir: string, make: EncoderFactory, during: (job: B
   return new Promise((resolve) => during(new BackgroundSave(dbs, dir, 'dump.rdb', make, 'cow', resolve)));
 }
 
+async function threadReady(): Promise<void> {
+  const t = encodeThread();
+  while (!t.ready) await new Promise((r) => setTimeout(r, 5));
+}
+
 /** Every kind of string the encodings tell apart, TTLs, collections, two databases. */
 function dataset(): Databases {
   const dbs = new Databases();
@@ -78,6 +83,7 @@ describe('ThreadRdbEncoder', () => {
   });
 
   it('reads the table on its thread while writes hit every part of it: the file holds the start instant', async () => {
+    await threadReady();
     const dbs = new Databases();
     const ks = dbs.get(0);
     const rnd = crypto.randomBytes(40 * 60_000);
@@ -122,6 +128,28 @@ describe('ThreadRdbEncoder', () => {
       expect(back.getExpire(k), k).toBe(ref.getExpire(k));
     }
     expect(out.keys).toBe(ref.size);
+  });
+
+  it('a save begun while its thread starts stages its first keys, then hands the thread ranges', async () => {
+    await encodeThread().terminate();
+    const dbs = new Databases();
+    const ks = dbs.get(0);
+    for (let i = 0; i < 300_000; i++) ks.set(`k${i}`, `value-${i}`);
+    let enc: ThreadRdbEncoder | null = null;
+    const make: EncoderFactory = (sink, pool, events) => (enc = new ThreadRdbEncoder(sink, pool!, events!, { compress: true, aux }));
+    expect(encodeThread().ready).toBe(false);
+    const out = await save(dbs, tmpDir(), make, () => {
+      ks.set('k0', 'changed');
+      ks.set('k299999', 'changed');
+    });
+    expect(out).toMatchObject({ ok: true, keys: 300_000 });
+    // some keys went as ranges: the thread came up during the save
+    expect(enc!.keysRead).toBeGreaterThan(0);
+    expect(enc!.keysRead).toBeLessThan(300_000);
+    const back = new Keyspace();
+    loadRdbInto(fs.readFileSync(path.join(dirs.at(-1)!, 'dump.rdb')), back);
+    expect(back.size).toBe(300_000);
+    expect([back.get('k0'), back.get('k299999'), back.get('k123456')]).toEqual(['value-0', 'value-299999', 'value-123456']);
   });
 
   it('an aborted save leaves no temp file, and the thread serves the next save', async () => {
