@@ -57,7 +57,12 @@ export class Persistence {
     this.warmUp = new IdleWarmUp({
       commandsProcessed: () => server.commandsProcessed(),
       mayRun: () => !server.loading() && !this.snapshotting && this.cfg.yes('snapshot-warm-up'),
-      makeEncoder: () => rdbEncoderFactory(this.cfg),
+      // A server that never saves keeps its warm-up on the main thread: the encoding thread
+      // it would start holds ~15 MB (its V8 isolate) for nothing.
+      makeEncoder: () => {
+        const f = rdbEncoderFactory(this.cfg);
+        return this.cfg.get('save').trim() !== '' || this.cfg.yes('appendonly') ? f : (sink, pool) => f(sink, pool);
+      },
       warning: (msg) => server.log.warning(msg),
     });
   }
