@@ -25,6 +25,10 @@ function cores(): number {
  * kernel then takes the main thread off its core for whole time slices, where main-thread
  * steps give way to clients every fraction of a millisecond. 16 clients at 20k SET/s, 100k
  * keys, BGSAVEs after the first: p99 1.5-34 ms on the main thread, 6-228 ms with the thread.
+ * (Measured while the main thread still copied each key out to the thread. Since the thread
+ * reads the table's shared memory, `durabench run quick --modes rdb --preload 100000 --rate
+ * 20000` on 2 cores gives p99 1.3-2.2 ms with the thread, 2.1-2.9 on the main thread,
+ * redis-server 0.7-2.1: a case for the thread on 2 cores too, not yet confirmed by bench:latency.)
  */
 export function encodesOnThread(cfg: Config): boolean {
   const how = cfg.get('snapshot-encoder');
