@@ -48,7 +48,7 @@ export function blockOffset(ref: number): number {
 }
 
 /** Block `ref`'s buffer among `pages` and `bigs` (an ArenaMemory's, as Buffers). */
-export function blockBuffer(pages: Buffer[], bigs: (Buffer | null)[], ref: number): Buffer {
+export function blockBuffer(pages: Buffer[], bigs: (Buffer | null | undefined)[], ref: number): Buffer {
   return ref >= 0 ? pages[ref >>> OFF_BITS]! : bigs[-ref - 1]!;
 }
 
@@ -118,7 +118,7 @@ export class Arena {
 
   /** The Buffer a block lives in (read or write it at offset(ref)). */
   buffer(ref: number): Buffer {
-    return ref >= 0 ? this.pages[ref >>> OFF_BITS]! : this.bigs[-ref - 1]!;
+    return blockBuffer(this.pages, this.bigs, ref);
   }
 
   offset(ref: number): number {

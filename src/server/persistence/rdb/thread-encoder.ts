@@ -101,11 +101,6 @@ export interface ThreadRdbEncoderOptions {
   checksum?: boolean;
   /** AUX fields of the header. */
   aux: Readonly<Record<string, string>>;
-  /**
-   * The thread reads string entries from the table's memory itself (default); false: the
-   * main thread copies each one out to it (staged-records.ts), as before.
-   */
-  sharedReads?: boolean;
 }
 
 export class ThreadRdbEncoder implements SnapshotEncoder, TableReader {
@@ -120,7 +115,6 @@ export class ThreadRdbEncoder implements SnapshotEncoder, TableReader {
   private closed = false;
   private ranges = 0;
   private keys = 0;
-  private readonly sharedReads: boolean;
 
   constructor(
     private readonly sink: (chunk: Buffer) => void,
@@ -128,7 +122,6 @@ export class ThreadRdbEncoder implements SnapshotEncoder, TableReader {
     private readonly events: EncoderEvents,
     options: ThreadRdbEncoderOptions,
   ) {
-    this.sharedReads = options.sharedReads !== false;
     this.id = this.thread.open(this);
     this.thread.post({ id: this.id, kind: 'begin', compress: options.compress, checksum: options.checksum ?? true, chunkSize: pool.size });
     this.stager = new RecordStager(pool, (b) => {
@@ -151,7 +144,7 @@ export class ThreadRdbEncoder implements SnapshotEncoder, TableReader {
    * first save) held such writes that long. Until then the keys are staged.
    */
   get reader(): TableReader | undefined {
-    return this.sharedReads && this.thread.ready ? this : undefined;
+    return this.thread.ready ? this : undefined;
   }
 
   get pending(): number {
