@@ -139,14 +139,25 @@ interface Window {
   info: Record<string, string>;
 }
 
-/** Longest Mark-Compact and Scavenge pauses in a --trace-gc log from byte `from` on. */
+/**
+ * Longest Mark-Compact and Scavenge pauses of the main thread in a --trace-gc log from byte
+ * `from` on. V8 flags are process-wide, so the RDB encoding thread's isolate traces too, into
+ * the same stdout; its pauses hold no client (a read wait would show in the INFO stall). Lines
+ * start `[pid:isolate address]`: the main isolate is the lowest address (glibc allocates it
+ * from the main heap, a worker's from its thread's mmap'd arena at 0x7f…); the INFO column
+ * gc_max_pause_usec, main thread only by construction, cross-checks it.
+ */
 function traceGc(logFile: string, from: number): { major: number; minor: number } {
-  const text = fs.readFileSync(logFile, 'latin1').slice(from);
+  const text = fs.readFileSync(logFile, 'latin1');
+  // the whole log, preload included, so the main isolate is known even if a window has none of its lines
+  const isolates = [...text.matchAll(/^\[\d+:0x([0-9a-f]+)\]/gm)].map((m) => BigInt(`0x${m[1]}`));
+  const main = isolates.reduce((lo, a) => (a < lo ? a : lo), isolates[0] ?? 0n);
   let major = 0;
   let minor = 0;
-  for (const m of text.matchAll(/ (Mark-Compact|Scavenge|Minor Mark-Sweep)[^,\n]*, ([\d.]+) \/ [\d.]+ ms/g)) {
-    const ms = Number(m[2]);
-    if (m[1] === 'Mark-Compact') major = Math.max(major, ms);
+  for (const m of text.slice(from).matchAll(/^\[\d+:0x([0-9a-f]+)\] .* (Mark-Compact|Scavenge|Minor Mark-Sweep)[^,\n]*, ([\d.]+) \/ [\d.]+ ms/gm)) {
+    if (BigInt(`0x${m[1]}`) !== main) continue;
+    const ms = Number(m[3]);
+    if (m[2] === 'Mark-Compact') major = Math.max(major, ms);
     else minor = Math.max(minor, ms);
   }
   return { major, minor };
