@@ -1,8 +1,9 @@
 import { hashKey } from '../store/key-hash.js';
 import { type EntryCursor, KeyTable } from '../key-table.js';
-import { untrackedBytes, untrackedInt32s } from '../store/untracked.js';
+import { untrackedBytes } from '../store/untracked.js';
 import { cloneWithEncoding } from '../encoding.js';
 import { type Collection, type Keyspace, valueBytes, type WriteHook } from '../keyspace.js';
+import { OPEN, READING, TAKEN } from './entry-claims.js';
 
 /**
  * A point-in-time view of the keyspace without fork, as Dragonfly and Valkey's forkless
@@ -29,12 +30,12 @@ export interface EntrySink {
  */
 export interface TableReader {
   /**
-   * Reading `table` begins: its entries numbered below `end` but those whose byte in `skip`
-   * is set. The reader stores in progress[0] a number below which it has read every entry
-   * (Atomics.store, then Atomics.notify), so that the main thread knows when it may change one.
+   * Reading `table` begins: its entries numbered below `end` whose byte in `claims` is OPEN.
+   * The reader claims each before reading it (entry-claims.ts: OPEN → READING → READ, by
+   * Atomics.compareExchange); one a write took first (TAKEN) it skips.
    */
-  attach(table: KeyTable<Collection>, end: number, skip: Uint8Array, progress: Int32Array): void;
-  /** Encode the string entries in [from, to) that are not skipped (done in the order given). */
+  attach(table: KeyTable<Collection>, end: number, claims: Uint8Array): void;
+  /** Encode the OPEN string entries in [from, to) (done in the order given). */
   range(from: number, to: number): void;
   /** Ranges handed over and not yet done (their completion calls the save's progress event). */
   readonly pending: number;
@@ -46,14 +47,12 @@ export interface TableReader {
 const RANGE = 512;
 /** Fewer strings than this before a collection are staged, not sent as a range. */
 const MIN_RANGE = 32;
-/**
- * Ranges a TableReader may hold at once. A write to an entry handed over and not yet read
- * waits for the reader (a key of 100k is in the window 1.5% of the time), at most the
- * reading of this many ranges (~0.2 ms each on the 2-core VM).
- */
+/** Ranges a TableReader may hold at once: enough that it never waits for the next. */
 const MAX_RANGES = 3;
 /** A write that waits this long for the reader gives up: the save fails, the write goes on. */
 const READ_WAIT_LIMIT_MS = 2000;
+/** What a write waiting on an entry being read sleeps on (nothing wakes it: a timed nap). */
+const NAP = new Int32Array(new SharedArrayBuffer(4));
 
 export class CowSnapshot implements WriteHook {
   readonly startedAt = Date.now();
@@ -75,8 +74,14 @@ export class CowSnapshot implements WriteHook {
   private readonly end: number;
   /** Entries below this have been emitted, or handed to the reader. */
   private pos = 0;
-  /** Per entry below `end`: 1 when it is not to be read from the table (kept, or emitted already). */
-  private readonly skip: Uint8Array;
+  /**
+   * Per entry below `end`: OPEN until kept, emitted or read (entry-claims.ts; shared with the
+   * reader). Entries emitted here before a reader attached stay OPEN: below `readerFrom`.
+   */
+  private readonly claims: Uint8Array;
+  /** The first entry handed to the reader (`end` while none is attached). */
+  private readerFrom: number;
+  private attached = false;
   /*
    * What copy-on-write preserved lives off the JS heap too: at 4M keys and 20k writes/s a
    * snapshot preserves hundreds of thousands of values, and as a Map of strings they were
@@ -86,8 +91,7 @@ export class CowSnapshot implements WriteHook {
   private finished = false;
   /** After the cursor's end: the kept values still to emit. */
   private drain: EntryCursor | null = null;
-  /** With a TableReader: where it says how far it has read, and its count when it began. */
-  private progress: Int32Array | null = null;
+  /** With a TableReader: its key count when it began. */
   private readerKeysBefore = 0;
   private stalled = false;
 
@@ -105,7 +109,8 @@ export class CowSnapshot implements WriteHook {
     this.table = ks.data;
     this.end = this.table.highWater;
     // Zero pages from the OS: no work at the start, 1 byte an entry.
-    this.skip = untrackedBytes(this.end);
+    this.claims = untrackedBytes(this.end);
+    this.readerFrom = this.end;
     this.table.holdNumbers = true;
     ks.beforeWrite = this;
   }
@@ -117,14 +122,19 @@ export class CowSnapshot implements WriteHook {
     const t = this.table;
     const h = hashKey(key); // one hash for both tables: they share the process's key
     const at = t.find(key, h);
-    // Absent (never there, or kept when it was deleted), created since, or kept already.
-    if (at < 0 || at >= this.end || this.skip[at] !== 0) return;
+    // Absent (never there, or kept when it was deleted), or created since.
+    if (at < 0 || at >= this.end) return;
     if (at < this.pos) {
-      // Emitted; or handed to the reader, which must have read it before it changes.
-      if (this.progress !== null) this.awaitRead(at);
-      return;
+      // Emitted here; or handed to the reader: take it back unless it has read it or is reading it.
+      if (at < this.readerFrom) return;
+      if (Atomics.compareExchange(this.claims, at, OPEN, TAKEN) !== OPEN) {
+        this.awaitRead(at);
+        return;
+      }
+    } else {
+      if (this.claims[at] !== OPEN) return; // kept already
+      this.claims[at] = TAKEN; // not handed out: the reader cannot be at it
     }
-    this.skip[at] = 1;
     const vlen = t.valueLength(at);
     const klen = t.keyLength(at);
     let k: number;
@@ -141,14 +151,14 @@ export class CowSnapshot implements WriteHook {
     this.kept.setExpireAt(k, t.expireAt(at));
   }
 
-  /** Blocks until the reader has read entry `at` (a fraction of a millisecond: it holds at most MAX_RANGES ranges). */
+  /** Blocks while the reader is reading entry `at`: the encoding of one entry, unless its thread is descheduled mid-entry. */
   private awaitRead(at: number): void {
-    const p = this.progress!;
-    const t0 = performance.now();
-    for (;;) {
-      const read = Atomics.load(p, 0);
-      if (read > at) return;
-      if (Atomics.wait(p, 0, read, 1) === 'timed-out' && performance.now() - t0 > READ_WAIT_LIMIT_MS) {
+    let t0 = 0;
+    for (let spins = 0; Atomics.load(this.claims, at) === READING; spins++) {
+      if (spins < 2000) continue;
+      if (t0 === 0) t0 = performance.now();
+      Atomics.wait(NAP, 0, 0, 0.05);
+      if (performance.now() - t0 > READ_WAIT_LIMIT_MS) {
         // A reader that stopped (its thread hung): this save is lost, the write is not.
         this.stalled = true;
         this.release();
@@ -170,7 +180,7 @@ export class CowSnapshot implements WriteHook {
     this.waiting = false;
     if (this.drain === null && sink.reader !== undefined) return this.handOut(sink.reader, sink);
     const t = this.table;
-    const skip = this.skip;
+    const claims = this.claims;
     let n = 0;
     // `max` bounds the entries looked at, not only those emitted: free entries are skipped.
     for (let work = 0; work < max; work++) {
@@ -190,7 +200,7 @@ export class CowSnapshot implements WriteHook {
         continue;
       }
       const e = this.pos++;
-      if (skip[e] !== 0 || t.keyLength(e) < 0) continue;
+      if (claims[e] !== OPEN || t.keyLength(e) < 0) continue;
       sink.stored(t, e);
       n++;
     }
@@ -206,13 +216,13 @@ export class CowSnapshot implements WriteHook {
    */
   private handOut(reader: TableReader, sink: EntrySink): boolean {
     const t = this.table;
-    const skip = this.skip;
-    if (this.progress === null) {
-      this.progress = untrackedInt32s(1);
-      // Entries below pos were emitted from here (before the reader was ready): none to wait for.
-      this.progress[0] = this.pos;
+    const claims = this.claims;
+    if (!this.attached) {
+      // Entries below pos were emitted from here (before the reader was ready).
+      this.attached = true;
+      this.readerFrom = this.pos;
       this.readerKeysBefore = reader.keysRead;
-      reader.attach(t, this.end, skip, this.progress);
+      reader.attach(t, this.end, claims);
     }
     if (this.pos < this.end) {
       if (reader.pending >= MAX_RANGES) {
@@ -222,7 +232,7 @@ export class CowSnapshot implements WriteHook {
       const from = this.pos;
       const limit = Math.min(this.end, from + RANGE);
       let e = from;
-      while (e < limit && (skip[e] !== 0 || t.keyLength(e) < 0 || t.valueLength(e) >= 0)) e++;
+      while (e < limit && (claims[e] !== OPEN || t.keyLength(e) < 0 || t.valueLength(e) >= 0)) e++;
       if (e - from >= MIN_RANGE || (e === limit && e > from)) {
         this.pos = e;
         reader.range(from, e);
@@ -231,9 +241,9 @@ export class CowSnapshot implements WriteHook {
       // Strings too few for a range of their own, then the collection (if any) that ended it.
       const stop = Math.min(e + 1, limit);
       for (let i = from; i < stop; i++) {
-        if (skip[i] !== 0 || t.keyLength(i) < 0) continue;
+        if (claims[i] !== OPEN || t.keyLength(i) < 0) continue;
         sink.stored(t, i);
-        skip[i] = 1;
+        claims[i] = TAKEN;
         this.keysWritten++;
       }
       this.pos = stop;

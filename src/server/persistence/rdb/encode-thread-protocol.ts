@@ -9,8 +9,8 @@ import type { TableMemory } from '../../store/table-view.js';
 export type ToEncodeThread =
   | { id: number; kind: 'begin'; compress: boolean; checksum: boolean; chunkSize: number }
   | { id: number; kind: 'data'; batches: Uint8Array[] }
-  /** The snapshot of a table begins (snapshot.ts TableReader.attach): entries below `end` not skipped. */
-  | { id: number; kind: 'table'; memory: TableMemory; end: number; skip: Uint8Array; progress: Int32Array }
+  /** The snapshot of a table begins (snapshot.ts TableReader.attach): entries below `end` whose claim is OPEN. */
+  | { id: number; kind: 'table'; memory: TableMemory; end: number; claims: Uint8Array }
   /** Encode the table's string entries numbered in [from, to) but those skipped. */
   | { id: number; kind: 'range'; from: number; to: number }
   | { id: number; kind: 'end' }

@@ -14,6 +14,7 @@ import { RdbEncoder } from './encoder.js';
 import { ENCODE_THREAD_MARK, type EncodeThreadReady, type FromEncodeThread, type ToEncodeThread } from './encode-thread-protocol.js';
 import { readRecords, type RecordHandler } from './staged-records.js';
 import { TableView } from '../../store/table-view.js';
+import { OPEN, READ, READING } from '../entry-claims.js';
 
 export type Post = (reply: FromEncodeThread, transfer: ArrayBuffer[]) => void;
 
@@ -30,42 +31,35 @@ interface Session {
 interface SharedTable {
   view: TableView;
   end: number;
-  skip: Uint8Array;
-  progress: Int32Array;
+  claims: Uint8Array;
 }
 
-/** Entries read between two progress reports (a write waiting on one of them wakes then). */
-const PROGRESS_EVERY = 16;
-
 /**
- * Encodes the string entries of [from, to) not skipped, straight from the table's memory;
- * returns how many. A collection here means the main thread did not take it: an error, not
- * a silent loss.
+ * Encodes the string entries of [from, to) still OPEN, straight from the table's memory,
+ * each claimed while read (entry-claims.ts); returns how many. A collection here means the
+ * main thread did not take it: an error, not a silent loss.
  */
 function readRange(enc: RdbEncoder, t: SharedTable, from: number, to: number): number {
   if (!(from >= 0 && to <= t.end && from <= to)) throw new Error(`range [${from}, ${to}) outside the snapshot's ${t.end} entries`);
-  const { view, skip, progress } = t;
+  const { view, claims } = t;
   let keys = 0;
   for (let e = from; e < to; e++) {
-    if (skip[e] === 0) {
+    if (Atomics.compareExchange(claims, e, OPEN, READING) !== OPEN) continue; // a write kept it
+    try {
       const klen = view.keyLength(e);
-      if (klen >= 0) {
-        const vlen = view.valueLength(e);
-        if (vlen < 0) throw new Error(`entry ${e} holds a collection the main thread did not take`);
-        const buf = view.buffer(e);
-        const off = view.keyOffset(e);
-        if (off + klen + vlen > buf.length) throw new Error(`entry ${e} lies outside its block`);
-        enc.stringPair(buf, off, klen, vlen, view.expireAt(e));
-        keys++;
-      }
-    }
-    if (e % PROGRESS_EVERY === PROGRESS_EVERY - 1) {
-      Atomics.store(progress, 0, e + 1);
-      Atomics.notify(progress, 0);
+      if (klen < 0) continue;
+      const vlen = view.valueLength(e);
+      if (vlen < 0) throw new Error(`entry ${e} holds a collection the main thread did not take`);
+      const buf = view.buffer(e);
+      const off = view.keyOffset(e);
+      if (off + klen + vlen > buf.length) throw new Error(`entry ${e} lies outside its block`);
+      enc.stringPair(buf, off, klen, vlen, view.expireAt(e));
+      keys++;
+    } finally {
+      // released on every path: a write waiting on it must not wait for the save to fail
+      Atomics.store(claims, e, READ);
     }
   }
-  Atomics.store(progress, 0, to);
-  Atomics.notify(progress, 0);
   return keys;
 }
 
@@ -101,7 +95,7 @@ export function encodeThreadHandler(post: Post): (m: ToEncodeThread) => void {
     if (s === undefined) return; // aborted, or failed already
     try {
       if (m.kind === 'abort') sessions.delete(m.id);
-      else if (m.kind === 'table') s.table = { view: new TableView(m.memory), end: m.end, skip: m.skip, progress: m.progress };
+      else if (m.kind === 'table') s.table = { view: new TableView(m.memory), end: m.end, claims: m.claims };
       else if (m.kind === 'range') {
         if (s.table === null) throw new Error('a range before its table');
         reply(m.id, s, 0, false, 1, readRange(s.enc, s.table, m.from, m.to));

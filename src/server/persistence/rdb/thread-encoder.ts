@@ -168,9 +168,9 @@ export class ThreadRdbEncoder implements SnapshotEncoder, TableReader {
     } else this.stager.pair(t.buffer(e), t.keyOffset(e), t.keyLength(e), vlen, t.expireAt(e));
   }
 
-  attach(t: KeyTable<Collection>, end: number, skip: Uint8Array, progress: Int32Array): void {
+  attach(t: KeyTable<Collection>, end: number, claims: Uint8Array): void {
     this.stager.flush();
-    this.thread.post({ id: this.id, kind: 'table', memory: t.memory(), end, skip, progress });
+    this.thread.post({ id: this.id, kind: 'table', memory: t.memory(), end, claims });
   }
 
   range(from: number, to: number): void {

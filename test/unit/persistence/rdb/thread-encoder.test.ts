@@ -100,7 +100,8 @@ describe('ThreadRdbEncoder', () => {
     let writes = 0;
     const out = await save(dbs, b, onThread, (job) => {
       // Writes between the save's steps, all over the table: ahead of the thread, in the
-      // ranges it holds (the write waits), behind it; overwrites, deletes, TTLs, lists, new keys.
+      // ranges it holds (the write takes the entry back), behind it; overwrites, deletes, TTLs,
+      // lists, new keys.
       const write = () => {
         if (!job.inProgress) return;
         for (let j = 0; j < 40; j++, writes++) {
