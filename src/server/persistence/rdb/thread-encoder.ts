@@ -2,7 +2,8 @@
  * A background save's RDB encoder whose CPU work runs on a thread, as redis-server's runs in
  * its forked child. The thread reads the string entries straight from the table's shared
  * memory (snapshot.ts TableReader, store/table-view.ts): the main thread only hands out
- * ranges of entry numbers, and a write to an entry handed out waits until it is read. What
+ * ranges of entry numbers, and a write to an entry handed out and not yet read takes it back
+ * (persistence/entry-claims.ts). What
  * only the main thread has goes through as bytes, staged (staged-records.ts): the header,
  * SELECTDB, collections (JS objects), and the values copy-on-write kept. Before, the main
  * thread copied every key out to the thread, which cost it as much as encoding there (the
@@ -139,9 +140,9 @@ export class ThreadRdbEncoder implements SnapshotEncoder, TableReader {
   }
 
   /**
-   * Itself, once the thread is up: a write to an entry handed out waits for the thread, and
-   * a thread still starting (~50 ms on the 2-core VM; the idle warm-up starts it before the
-   * first save) held such writes that long. Until then the keys are staged.
+   * Itself, once the thread is up. Until then the keys are staged from here, so the save moves
+   * on while the thread starts (~50 ms on the 2-core VM; the idle warm-up starts it before
+   * the first save).
    */
   get reader(): TableReader | undefined {
     return this.thread.ready ? this : undefined;
