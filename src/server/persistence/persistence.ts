@@ -57,12 +57,11 @@ export class Persistence {
     this.warmUp = new IdleWarmUp({
       commandsProcessed: () => server.commandsProcessed(),
       mayRun: () => !server.loading() && !this.snapshotting && this.cfg.yes('snapshot-warm-up'),
-      // A server that never saves keeps its warm-up on the main thread: the encoding thread
-      // it would start holds ~15 MB (its V8 isolate) for nothing.
-      makeEncoder: () => {
-        const f = rdbEncoderFactory(this.cfg);
-        return this.cfg.get('save').trim() !== '' || this.cfg.yes('appendonly') ? f : (sink, pool) => f(sink, pool);
-      },
+      // With the saves' own encoder, so it starts the encoding thread too, even on a server
+      // with no save points: a first BGSAVE that started the thread cold held clients 8-11 ms
+      // at p99 (1M keys, 20k SET/s) against 2.5-3.2 ms on the main thread. The thread's
+      // isolate holds ~15 MB RSS from then on.
+      makeEncoder: () => rdbEncoderFactory(this.cfg),
       warning: (msg) => server.log.warning(msg),
     });
   }
