@@ -1,3 +1,4 @@
+import { constants, PerformanceObserver } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
 import { Databases } from '../../../src/server/databases.js';
 import type { EncoderFactory } from '../../../src/server/persistence/background-save.js';
@@ -76,5 +77,25 @@ describe('SnapshotWarmUp', () => {
     for (let i = 0; i < 2000 && !idle.done; i++) await turns(1);
     expect(idle.done).toBe(true);
     expect(made).toHaveLength(1);
+  });
+
+  it('IdleWarmUp ends with a full garbage collection, while still idle', async () => {
+    const majors: number[] = [];
+    const obs = new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === constants.NODE_PERFORMANCE_GC_MAJOR) majors.push(e.startTime);
+    });
+    obs.observe({ entryTypes: ['gc'] });
+    try {
+      const idle = new IdleWarmUp({ commandsProcessed: () => 0, mayRun: () => true, makeEncoder: () => capturing([]), warning: (msg) => { throw new Error(msg); } });
+      idle.tick();
+      idle.tick(); // idle: runs to the end
+      for (let i = 0; i < 2000 && !idle.done; i++) await new Promise((r) => setImmediate(r));
+      expect(idle.done).toBe(true);
+      const doneAt = performance.now();
+      await new Promise((r) => setTimeout(r, 50)); // gc entries arrive asynchronously
+      expect(majors.some((t) => t <= doneAt)).toBe(true);
+    } finally {
+      obs.disconnect();
+    }
   });
 });
