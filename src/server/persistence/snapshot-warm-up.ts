@@ -168,8 +168,8 @@ export class IdleWarmUp {
  * no main-thread pause over 1.2 ms in six such rewrites, and bench:latency's longest in those
  * windows fell from 8.6-9.9 ms to 3.1 and 7.5 ms in two runs (not always gone: the limit it
  * sets is from the heap at the first idle moment, often before any data). It costs 5-9 ms
- * once, when no client has sent a command for a cron tick. `gc` is reachable only through a context made after
- * --expose-gc is set (the flag is read when a context is created).
+ * once, when no client has sent a command for a cron tick. `gc` is reachable only through
+ * a context made after --expose-gc is set (the flag is read when a context is created).
  */
 function collectWhileIdle(): void {
   process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
