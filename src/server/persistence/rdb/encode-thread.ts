@@ -1,8 +1,9 @@
 /**
- * The RDB encoding thread of a background save (thread-encoder.ts starts it): takes the
- * records the main thread copied out of the key table (staged-records.ts) and does what a
- * forked child's CPU does in redis-server: LZF on every string over 20 bytes, the integer
- * encodings, the CRC-64. It hands the file's bytes back in order; the main thread writes
+ * The RDB encoding thread of a background save (thread-encoder.ts starts it): reads ranges
+ * of the key table's string entries from its shared memory (each entry claimed while read,
+ * entry-claims.ts), takes the records the main thread staged (collections, values kept by
+ * copy-on-write: staged-records.ts), and does what a forked child's CPU does in
+ * redis-server: LZF on every string over 20 bytes, the integer encodings, the CRC-64. It hands the file's bytes back in order; the main thread writes
  * them (its write queue handles short writes, a full disk, fsync and rename as before).
  * One thread serves every save of the process, each under its own id.
  */
