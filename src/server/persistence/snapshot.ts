@@ -79,9 +79,8 @@ export class CowSnapshot implements WriteHook {
    * reader). Entries emitted here before a reader attached stay OPEN: below `readerFrom`.
    */
   private readonly claims: Uint8Array;
-  /** The first entry handed to the reader (`end` while none is attached). */
-  private readerFrom: number;
-  private attached = false;
+  /** The first entry handed to the reader (Infinity while none is attached). */
+  private readerFrom = Infinity;
   /*
    * What copy-on-write preserved lives off the JS heap too: at 4M keys and 20k writes/s a
    * snapshot preserves hundreds of thousands of values, and as a Map of strings they were
@@ -110,7 +109,6 @@ export class CowSnapshot implements WriteHook {
     this.end = this.table.highWater;
     // Zero pages from the OS: no work at the start, 1 byte an entry.
     this.claims = untrackedBytes(this.end);
-    this.readerFrom = this.end;
     this.table.holdNumbers = true;
     ks.beforeWrite = this;
   }
@@ -217,9 +215,8 @@ export class CowSnapshot implements WriteHook {
   private handOut(reader: TableReader, sink: EntrySink): boolean {
     const t = this.table;
     const claims = this.claims;
-    if (!this.attached) {
+    if (this.readerFrom === Infinity) {
       // Entries below pos were emitted from here (before the reader was ready).
-      this.attached = true;
       this.readerFrom = this.pos;
       this.readerKeysBefore = reader.keysRead;
       reader.attach(t, this.end, claims);
