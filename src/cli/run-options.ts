@@ -71,7 +71,7 @@ export function runOptions(y: Argv<object>): Argv<RunArgs> {
     .option('fault', { type: 'string', describe: `fault(s) to inject, comma list: ${FAULTS.join(', ')}` })
     .option('crash-model', { type: 'string', describe: 'power-loss faults: posix (a name change needs its directory fsynced) or ext4 (a journal commits it at the next fsync)' })
     .option('snapshot-strategy', { type: 'string', describe: 'built-in server snapshots: cow (copy-on-write) or blocking (all at once, like a copying fork)' })
-    .option('snapshot-encoder', { type: 'string', describe: 'built-in server RDB saves encode on a thread or the main thread: auto (a thread on more than 2 cores), thread, main' })
+    .option('snapshot-encoder', { type: 'string', describe: 'built-in server RDB saves encode on a thread or the main thread: auto (a thread wherever there is a second core), thread, main' })
     .option('shard', { type: 'string', nargs: 1, describe: 'run slice i of n of the trials (e.g. 2/4); `durabench merge` joins the results' })
     .option('out', { type: 'string', default: 'results', describe: 'directory for <timestamp>-<scenario>.json and .csv' })
     .option('csv', { type: 'string', nargs: 1, describe: 'also write the CSV here (- for stdout)' })

@@ -90,7 +90,7 @@ export const DEFS: Record<string, Def> = {
   'snapshot-strategy': { kind: oneOf('cow', 'blocking'), default: 'cow', mutable: true },
   // durabench's own: where a copy-on-write RDB save encodes (LZF, CRC-64): on a thread of its
   // own, as redis-server's forked child does, or between clients on the main thread; `auto`
-  // takes the thread on a machine with more than 2 cores (persistence.ts says why).
+  // takes the thread wherever there is a second core (rdb-encoder-choice.ts says why).
   'snapshot-encoder': { kind: oneOf('auto', 'thread', 'main'), default: 'auto', mutable: true },
   // durabench's own: run the snapshot path once on scratch data while idle after a start, so
   // the first save under load does not run it cold (persistence/snapshot-warm-up.ts).

@@ -100,7 +100,7 @@ export type CrashModelKind = (typeof CRASH_MODELS)[number];
 export const SNAPSHOT_STRATEGIES = ['cow', 'blocking'] as const;
 export type SnapshotStrategy = (typeof SNAPSHOT_STRATEGIES)[number];
 
-/** Where the built-in server's RDB saves encode (its --snapshot-encoder): auto = a thread on more than 2 cores. */
+/** Where the built-in server's RDB saves encode (its --snapshot-encoder): auto = a thread wherever there is a second core. */
 export const SNAPSHOT_ENCODERS = ['auto', 'thread', 'main'] as const;
 export type SnapshotEncoderChoice = (typeof SNAPSHOT_ENCODERS)[number];
 
@@ -149,7 +149,7 @@ export interface Scenario {
   snapshotStrategy: SnapshotStrategy;
   /**
    * Where the built-in server's copy-on-write RDB saves encode: `auto` (its default: on a
-   * thread of their own on machines with more than 2 cores), `thread` or `main`.
+   * thread of their own wherever there is a second core), `thread` or `main`.
    */
   snapshotEncoder: SnapshotEncoderChoice;
   /** power-loss faults: which name changes survive the cut (see CRASH_MODELS) */
