@@ -2,7 +2,7 @@
  * The shipped server (bin/durabench → the bundle, which starts the RDB encoding thread from
  * the script scripts/bundle-server.mjs put into it) saving on its thread: the file holds what
  * the server holds, redis-check-rdb accepts it, and the main-thread encoder writes the same.
- * `auto` picks the thread only on machines with more than 2 cores, so this asks for it.
+ * `auto` picks the thread only where there is a second core, so this asks for it (CI may have one).
  * (Byte for byte equality of the two encoders is a unit test: here the AUX fields differ.)
  */
 import fs from 'node:fs';
