@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { CommandModule } from 'yargs';
 import { faults, type Fault } from '../harness/faults/index.js';
+import { pageFaultCheck, pageFaultMicros } from './page-fault-probe.js';
 
 /**
  * `durabench doctor`: what this machine can run. The built-in server needs nothing; the
@@ -16,6 +17,8 @@ interface Check {
   detail: string;
   fix: string;
   required: boolean;
+  /** What a failed optional check is called: `absent` for a tool, `slow` for a measurement. */
+  miss?: string;
 }
 
 function version(cmd: string, args: string[]): string | null {
@@ -47,6 +50,7 @@ export function runChecks(): Check[] {
     { what: 'node', ok: major >= 20, detail: process.version, fix: 'install Node.js 20 or later', required: true },
     { what: 'built CLI', ok: fs.existsSync(dist), detail: dist, fix: 'npm run build', required: true },
     { what: `free space in ${tmp}`, ok: freeMb < 0 || freeMb > 512, detail: freeMb < 0 ? 'unknown' : `${freeMb} MB`, fix: 'free some disk: every trial writes its data dir there', required: true },
+    { what: 'page faults', ...pageFaultCheck(pageFaultMicros()), required: false, miss: 'slow' },
     tool('redis-server', ['--version'], 'redis-server', 'the redis target, interop tests'),
     tool('redis-benchmark', ['--version'], 'redis-tools', 'npm run bench:*'),
     tool('redis-cli', ['--version'], 'redis-tools', 'interop tests'),
@@ -70,7 +74,7 @@ function faultChecks(): Check[] {
 export function renderChecks(checks: Check[]): string {
   const w = Math.max(...checks.map((c) => c.what.length));
   const lines = checks.map((c) => {
-    const mark = c.ok ? 'ok     ' : c.required ? 'MISSING' : 'absent ';
+    const mark = (c.ok ? 'ok' : c.required ? 'MISSING' : (c.miss ?? 'absent')).padEnd(7);
     return `${mark} ${c.what.padEnd(w)}  ${c.detail}${c.ok ? '' : `  → ${c.fix}`}`;
   });
   const blocking = checks.filter((c) => c.required && !c.ok).length;
