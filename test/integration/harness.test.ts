@@ -135,7 +135,9 @@ for (const kind of ['redis', 'builtin'] as const) {
 
     it('SIGKILL during BGSAVE: the half-written snapshot is not loaded, the preload one is', async () => {
       const r = await runScenario(
-        small(kind, { modes: ['rdb'], faults: ['sigkill-during-bgsave'], preload: 30_000, savePoints: '3600 100000000', valueSize: 100 }),
+        // 1 kB values: a save of ~30 MB outlasts the INFO poll that sees it running and the kill
+        // (with 100 B values a 3 MB save on the encoding thread once finished in between)
+        small(kind, { modes: ['rdb'], faults: ['sigkill-during-bgsave'], preload: 30_000, savePoints: '3600 100000000', valueSize: 1000 }),
       );
       expectClean(r);
       const t = r.trials[0]!;
