@@ -100,7 +100,10 @@ export type CrashModelKind = (typeof CRASH_MODELS)[number];
 export const SNAPSHOT_STRATEGIES = ['cow', 'blocking'] as const;
 export type SnapshotStrategy = (typeof SNAPSHOT_STRATEGIES)[number];
 
-/** Where the built-in server's RDB saves encode (its --snapshot-encoder): auto = a thread wherever there is a second core. */
+/**
+ * Where the built-in server's RDB saves encode (its --snapshot-encoder): auto = a thread
+ * wherever there is a second core.
+ */
 export const SNAPSHOT_ENCODERS = ['auto', 'thread', 'main'] as const;
 export type SnapshotEncoderChoice = (typeof SNAPSHOT_ENCODERS)[number];
 
