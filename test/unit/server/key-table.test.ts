@@ -228,6 +228,40 @@ describe('KeyTable', () => {
     expect(t.size).toBe(100_010);
   });
 
+  it('a large index faults its successor in before growing into it, and grows into that one', () => {
+    // Past half full, one int32 of a page of the successor is written every 4 inserts; the
+    // growth waits for the last page (or five eighths full) and then moves into that array.
+    const t = new KeyTable<Obj>();
+    const internals = t as unknown as { old: Int32Array | null; slots: Int32Array; filled: number; next: Int32Array | null; nextTouched: number };
+    let n = 0;
+    const add = (): void => {
+      t.set(`k${n++}`, 'v');
+    };
+    while (internals.slots.length / 3 < 1 << 16) {
+      add();
+      t.rehashFor(1000);
+    }
+    const slots = internals.slots.length / 3;
+    while (2 * (internals.filled + 1) <= slots) add();
+    expect(internals.next).toBeNull();
+    add(); // past half: the successor exists, the index has not grown
+    const next = internals.next!;
+    expect(next.length / 3).toBe(2 * slots);
+    expect(internals.slots.length / 3).toBe(slots);
+    const pages = Math.ceil(next.length / 1024);
+    let inserts = 1;
+    while (internals.slots.length / 3 === slots) {
+      add();
+      inserts++;
+    }
+    expect(internals.slots).toBe(next);
+    expect(internals.old).not.toBeNull();
+    expect(inserts).toBe(4 * pages);
+    expect(internals.filled * 8).toBeLessThan(5 * 2 * slots);
+    for (let i = 0; i < n; i += 997) expect(t.get(`k${i}`)).toBe('v');
+    expect(t.size).toBe(n);
+  });
+
   it('a block that moves mid-rehash is found through whichever index holds its slot', () => {
     // A slot carries its entry's block: a move must update the slot, in the old index too.
     const t = new KeyTable<Obj>();
