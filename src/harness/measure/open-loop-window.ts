@@ -34,6 +34,8 @@ export interface WindowOptions {
   workers?: number;
   /** INFO poll interval while the snapshot runs */
   pollMs?: number;
+  /** requests a client may have in flight (default: so many it never waits behind a stall) */
+  pipeline?: number;
 }
 
 export interface WindowResult {
@@ -51,8 +53,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Ma
 export async function openLoopWindow(o: WindowOptions): Promise<WindowResult> {
   const pollMs = o.pollMs ?? 10;
   const ledger = new Ledger({ ...o.workload.ledgerOptions, initialCapacity: Math.ceil(o.rate * (o.ms / 1000 + 2)) });
-  // a deep pipeline: an open-loop client must never wait for a slot behind a stall
-  const driver = await connectLoad({ port: o.port, clients: o.clients, pipeline: 100_000, rate: o.rate, workload: o.workload, ledger, workers: o.workers ?? 1 });
+  // by default a deep pipeline: an open-loop client must never wait for a slot behind a stall
+  const driver = await connectLoad({ port: o.port, clients: o.clients, pipeline: o.pipeline ?? 100_000, rate: o.rate, workload: o.workload, ledger, workers: o.workers ?? 1 });
   const t0 = performance.now();
   driver.start(t0);
   let snapshot: WindowResult['snapshot'] = null;
