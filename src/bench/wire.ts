@@ -3,11 +3,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
+import { parseInfo } from '../harness/measure/info.js';
 import { mergeHistograms } from '../harness/measure/latency.js';
 import { openLoopWindow } from '../harness/measure/open-loop-window.js';
 import { overwritePreloaded } from '../harness/workload/overwrite-preloaded.js';
 import { preload } from '../harness/workload/preload.js';
-import { RespConnection } from '../harness/workload/resp-connection.js';
+import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
 import { MODES, type LocalTargetKind, type Mode } from '../shared/types.js';
 import { fail, fmt, requireBinaries, start } from './lib.js';
 import { wireLatencies } from './wire-latency.js';
@@ -83,6 +84,12 @@ function pct(sorted: number[], q: number): number {
   return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
+/** CPU seconds the server has used (INFO: all its threads), user + system. */
+async function cpuSeconds(admin: RespConnection): Promise<number> {
+  const i = parseInfo(replyText(await admin.call('INFO', 'cpu')));
+  return Number(i.used_cpu_user) + Number(i.used_cpu_sys);
+}
+
 const ms = (x: number): string => (Number.isNaN(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
 async function measure(kind: LocalTargetKind, mode: Mode, dir: string): Promise<string[]> {
@@ -97,6 +104,8 @@ async function measure(kind: LocalTargetKind, mode: Mode, dir: string): Promise<
     await openLoopWindow({ port: run.port, admin, workload: workload(1), rate: RATE, clients: CLIENTS, pipeline: PIPELINE, ms: 1000, pollMs: 100 });
     const file = path.join(dir, `${kind}-${mode}.pcap`);
     const cap = await capture(run.port, file);
+    const serverCpu = await cpuSeconds(admin);
+    const clientCpu = process.cpuUsage();
     const aof = mode.startsWith('aof') || mode === 'rdb+aof';
     const w = await openLoopWindow({
       port: run.port,
@@ -109,6 +118,8 @@ async function measure(kind: LocalTargetKind, mode: Mode, dir: string): Promise<
       pollMs: 20,
       ...(SNAPSHOT === 'with' ? { snapshot: { command: aof ? ('BGREWRITEAOF' as const) : ('BGSAVE' as const), atMs: 1000, afterMs: 1000, timeoutMs: 600_000 } } : {}),
     });
+    const cpu = [(await cpuSeconds(admin)) - serverCpu, (process.cpuUsage(clientCpu).user + process.cpuUsage(clientCpu).system) / 1e6];
+    const seconds = (w.end - w.t0) / 1000;
     const dropped = await cap.stop();
     const h = mergeHistograms(w.driver.histograms());
     const wire = wireLatencies(fs.readFileSync(file), run.port);
@@ -127,6 +138,7 @@ async function measure(kind: LocalTargetKind, mode: Mode, dir: string): Promise<
       ms(pct(sorted, 0.999)),
       ms(h.maxValue / 1000),
       ms(sorted[sorted.length - 1] ?? NaN),
+      `${((100 * cpu[0]!) / seconds).toFixed(0)} / ${((100 * cpu[1]!) / seconds).toFixed(0)}`,
       `${sorted.length} / ${w.driver.acked}${w.driver.unsentDue ? ` (+${w.driver.unsentDue} due, unsent)` : ''}${dropped > 0 ? ` (${dropped} packets dropped: pairing unreliable)` : ''}`,
     ];
   } finally {
@@ -137,7 +149,7 @@ async function measure(kind: LocalTargetKind, mode: Mode, dir: string): Promise<
 
 const table = new Table({
   style: { head: [], border: [] },
-  head: ['mode', 'server', 'p50 client', 'p50 wire', 'p99 client', 'p99 wire', 'p99.9 client', 'p99.9 wire', 'max client', 'max wire', 'replies on the wire / acked'],
+  head: ['mode', 'server', 'p50 client', 'p50 wire', 'p99 client', 'p99 wire', 'p99.9 client', 'p99.9 wire', 'max client', 'max wire', 'CPU % server / client', 'replies on the wire / acked'],
 });
 process.stdout.write(
   `bench:wire — open loop ${RATE} SET/s over ${fmt(KEYS)} keys, ${CLIENTS} clients × ${PIPELINE} in flight, ${SECONDS} s window${SNAPSHOT === 'with' ? ' with a BGSAVE / BGREWRITEAOF' : ''}; ms\n`,
@@ -156,4 +168,7 @@ try {
   if (!process.env.WIRE_KEEP) fs.rmSync(dir, { recursive: true, force: true });
 }
 process.stdout.write(`${table.toString()}\n`);
-process.stdout.write('client: intended send → reply read (what durabench reports); wire: request packet → reply packet (tcpdump)\n');
+process.stdout.write(
+  'client: intended send → reply read (what durabench reports); wire: request packet → reply packet (tcpdump);\n' +
+    `CPU: % of one core over the window, the server's (INFO used_cpu_*, all threads) and this process's (the load generator); ${os.availableParallelism()} cores\n`,
+);
