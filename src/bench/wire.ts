@@ -50,15 +50,19 @@ interface Capture {
   stop(): Promise<number>;
 }
 
+/** Longer than libpcap's 1 s block timeout, so the last packets have been written (capture). */
+const BLOCK_TIMEOUT_MS = 1500;
 let capturing: ChildProcess | null = null;
 process.on('exit', () => capturing?.kill('SIGKILL'));
 
 /** Starts tcpdump on loopback for `port`, writing `file`; resolves once it is listening. */
 function capture(port: number, file: string): Promise<Capture> {
   return new Promise((resolve, reject) => {
-    // -B: a 64 MB kernel buffer, so bursts are not dropped (a drop would misalign the pairing);
-    // --immediate-mode: without it the packets of the ring's last block were lost at SIGINT
-    const p = spawn('tcpdump', ['-i', 'lo', '-s', '0', '-B', '65536', '--immediate-mode', '-n', '-w', file, `tcp port ${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    // -B: a 64 MB kernel buffer, so bursts are not dropped (a drop would misalign the pairing).
+    // Packets reach tcpdump in blocks, and the last block's were lost at SIGINT: stop() waits
+    // past the 1 s block timeout first (--immediate-mode instead woke tcpdump for every packet,
+    // CPU a 2-core machine measuring a snapshot does not have: it dropped packets)
+    const p = spawn('tcpdump', ['-i', 'lo', '-s', '0', '-B', '65536', '-n', '-w', file, `tcp port ${port}`], { stdio: ['ignore', 'ignore', 'pipe'] });
     capturing = p;
     let err = '';
     const exited = new Promise<void>((r) => p.once('exit', () => r()));
@@ -70,6 +74,7 @@ function capture(port: number, file: string): Promise<Capture> {
       if (!/listening on/.test(err)) return;
       resolve({
         stop: async () => {
+          await new Promise((r) => setTimeout(r, BLOCK_TIMEOUT_MS));
           p.kill('SIGINT');
           await exited;
           capturing = null;
