@@ -55,6 +55,8 @@ export function emptyTrial(
     maxMs: null,
     sendLagP99Ms: null,
     sendLagMaxMs: null,
+    serviceP99Ms: null,
+    serviceMaxMs: null,
     unsentDue: null,
     readThroughputOps: null,
     readP99Ms: null,

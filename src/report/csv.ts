@@ -27,6 +27,7 @@ const EXTRAS = [
   ['in_flight', 'inFlight'],
   ['load_mb_per_sec', 'loadMBPerSec'],
   ['send_lag_max_ms', 'sendLagMaxMs'],
+  ['service_max_ms', 'serviceMaxMs'],
   ['unsent_due', 'unsentDue'],
   ['read_throughput_ops_per_sec', 'readThroughputOps'],
   ['read_p99_ms', 'readP99Ms'],

@@ -154,7 +154,7 @@ function validateRun(o: { [k: string]: Json }, v: Validator): RunResult {
 const NULLABLE_NUMBERS = [
   'recoveryMs', 'loadMs', 'keysRecovered', 'loadKeysPerSec', 'loadMBPerSec', 'bytesPerKey', 'spaceAmplification',
   'forkUsec', 'cowBytes', 'snapshotMaxLatencyMs', 'p50Ms', 'p99Ms', 'p999Ms', 'maxMs',
-  'sendLagP99Ms', 'sendLagMaxMs', 'unsentDue', 'readThroughputOps', 'readP99Ms', 'staleReads', 'partialTx',
+  'sendLagP99Ms', 'sendLagMaxMs', 'serviceP99Ms', 'serviceMaxMs', 'unsentDue', 'readThroughputOps', 'readP99Ms', 'staleReads', 'partialTx',
   'bytesWritten', 'bytesWrittenPerWrite', 'writeAmplification',
 ] as const satisfies ReadonlyArray<keyof TrialResult>;
 const NUMBERS = [

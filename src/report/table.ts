@@ -120,6 +120,7 @@ const CONCERNS: Concern[] = [
       col('p999_ms', 'p99.9'),
       col('max_ms', 'max'),
       col('send_lag_p99_ms', 'send lag\np99'),
+      col('service_p99_ms', 'p99 from\nsend'),
     ],
     splitTraced: true,
     empty: 'no throughput measurements',

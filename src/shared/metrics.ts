@@ -55,6 +55,7 @@ export const METRICS = {
   p999_ms: { field: 'p999Ms', unit: 'ms', better: 'lower', label: 'p99.9 latency' },
   max_ms: { field: 'maxMs', unit: 'ms', better: 'lower', label: 'max latency' },
   send_lag_p99_ms: { field: 'sendLagP99Ms', unit: 'ms', better: 'lower', label: 'load generator send lag p99 (open loop)' },
+  service_p99_ms: { field: 'serviceP99Ms', unit: 'ms', better: 'lower', label: 'service time p99, send → reply (open loop)' },
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricName = keyof typeof METRICS;

@@ -100,6 +100,14 @@ export interface TrialResult {
    */
   sendLagP99Ms: number | null;
   sendLagMaxMs: number | null;
+  /**
+   * Open loop only: acknowledged writes' service time, actual send → reply read, ms. Latency
+   * counts from the due time, so it also holds the wait for a free slot of a full window
+   * (`pipeline` requests in flight per client): where p99 is far above this, ops queued in
+   * the clients behind a slow stretch. Null in closed loop and in results from before it.
+   */
+  serviceP99Ms: number | null;
+  serviceMaxMs: number | null;
   /** open loop only: ops due before the halt but never sent (their wait is in the latency as a lower bound) */
   unsentDue: number | null;
   /** reads (the mixed workload): completed per second of the write phase, and their p99 latency; null without reads */

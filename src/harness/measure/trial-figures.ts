@@ -15,7 +15,7 @@ const r3 = (x: number): number => Math.round(x * 1000) / 1000;
 
 type WriteFigures = Pick<
   TrialResult,
-  | 'throughputOps' | 'p50Ms' | 'p99Ms' | 'p999Ms' | 'maxMs' | 'sendLagP99Ms' | 'sendLagMaxMs' | 'unsentDue'
+  | 'throughputOps' | 'p50Ms' | 'p99Ms' | 'p999Ms' | 'maxMs' | 'sendLagP99Ms' | 'sendLagMaxMs' | 'serviceP99Ms' | 'serviceMaxMs' | 'unsentDue'
   | 'readThroughputOps' | 'readP99Ms' | 'writeMs'
 >;
 
@@ -27,6 +27,7 @@ export function writeFigures(d: LoadDriver, writeMs: number): WriteFigures {
   const perSec = (n: number): number => (writeMs > 0 ? Math.round(n / (writeMs / 1000)) : 0);
   const lat = summarizeLatency(mergeHistograms(d.histograms()));
   const lag = d.openLoop ? summarizeLatency(mergeHistograms(d.lagHistograms())) : null;
+  const service = d.openLoop ? summarizeLatency(mergeHistograms(d.serviceHistograms())) : null;
   const reads = summarizeLatency(mergeHistograms(d.readHistograms()));
   return {
     throughputOps: perSec(d.writesAtHalt),
@@ -36,6 +37,8 @@ export function writeFigures(d: LoadDriver, writeMs: number): WriteFigures {
     maxMs: lat.maxMs,
     sendLagP99Ms: lag?.p99Ms ?? null,
     sendLagMaxMs: lag?.maxMs ?? null,
+    serviceP99Ms: service?.p99Ms ?? null,
+    serviceMaxMs: service?.maxMs ?? null,
     unsentDue: d.unsentDue,
     readThroughputOps: reads.count > 0 ? perSec(d.readsAtHalt) : null,
     readP99Ms: reads.p99Ms,

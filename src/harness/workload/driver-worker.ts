@@ -72,6 +72,7 @@ function finish(r: Run): void {
       hist: enc(d.histograms()),
       readHist: enc(d.readHistograms()),
       lagHist: enc(d.lagHistograms()),
+      serviceHist: enc(d.serviceHistograms()),
       unsentDue: d.unsentDue,
       sawStopAt: d.sawStopAt === 0 ? null : d.sawStopAt + r.offsetMs,
     },

@@ -64,6 +64,7 @@ export class Driver implements ClientHost, LoadDriver {
   readonly hist = newHistogram();
   readonly readHist = newHistogram();
   readonly lagHist = newHistogram();
+  readonly serviceHist = newHistogram();
   firstError: string | null = null;
   issued = 0;
   startedAt = 0;
@@ -268,6 +269,7 @@ export class Driver implements ClientHost, LoadDriver {
       this.issued += n;
       const sentAt = performance.now();
       c.socket.write(w.take());
+      c.markSent(n, sentAt);
       if (this.openLoop) {
         for (let k = 0; k < n; k++) {
           const us = Math.round((sentAt - Math.max(c.dueOfNewest(k), c.availAt)) * 1000);
@@ -337,6 +339,10 @@ export class Driver implements ClientHost, LoadDriver {
   /** Open loop: the generator's send lag (µs). */
   lagHistograms(): Histogram[] {
     return [this.lagHist];
+  }
+
+  serviceHistograms(): Histogram[] {
+    return [this.serviceHist];
   }
 
   close(): void {

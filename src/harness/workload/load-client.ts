@@ -21,11 +21,13 @@ export interface ClientHost {
    * The histograms every client of this driver records into, µs (one thread: no need for one
    * per client, and 3 per client were ~11 MB allocated at every connect of 50 clients):
    * acknowledged writes and successful reads from the intended send time, and (open loop) the
-   * generator's own lateness: actual send − the moment the op could first have gone out.
+   * generator's own lateness: actual send − the moment the op could first have gone out, and
+   * acknowledged writes' service time: actual send → reply (the wait for a free slot left out).
    */
   readonly hist: Histogram;
   readonly readHist: Histogram;
   readonly lagHist: Histogram;
+  readonly serviceHist: Histogram;
   /** what a read's reply says about which write it saw (for ledger.reads), when logged */
   readonly decodeRead: ((v: Buffer | null) => number) | null;
   /** replies per op (a transaction's MULTI … EXEC), folded into one before onReply */
@@ -64,6 +66,8 @@ export class LoadClient {
    */
   private ops: Int32Array;
   private due: Float64Array;
+  /** when each outstanding op was written (markSent) */
+  private sent: Float64Array;
   private head = 0;
   count = 0;
   closed = false;
@@ -91,6 +95,7 @@ export class LoadClient {
   ) {
     this.ops = new Int32Array(Math.min(window, 64));
     this.due = new Float64Array(this.ops.length);
+    this.sent = new Float64Array(this.ops.length);
     const onReply = (r: Reply): void => this.onReply(r);
     this.reader = new RespReader(host.repliesPerOp > 1 ? foldReplies(host.repliesPerOp, onReply) : onReply, true);
     const socket = (this.socket = conn.socket);
@@ -127,6 +132,11 @@ export class LoadClient {
     this.count++;
   }
 
+  /** The `n` newest outstanding ops went out in one write at `at`. */
+  markSent(n: number, at: number): void {
+    for (let k = 0; k < n; k++) this.sent[(this.head + this.count - 1 - k) % this.ops.length] = at;
+  }
+
   /** Intended send time of the k-th newest outstanding op (0 = the last pushed). */
   dueOfNewest(k: number): number {
     return this.due[(this.head + this.count - 1 - k) % this.ops.length]!;
@@ -137,13 +147,16 @@ export class LoadClient {
     const n = Math.min(this.ops.length * 2, this.window);
     const ops = new Int32Array(n);
     const due = new Float64Array(n);
+    const sent = new Float64Array(n);
     for (let k = 0; k < this.count; k++) {
       const j = (this.head + k) % this.ops.length;
       ops[k] = this.ops[j]!;
       due[k] = this.due[j]!;
+      sent[k] = this.sent[j]!;
     }
     this.ops = ops;
     this.due = due;
+    this.sent = sent;
     this.head = 0;
   }
 
@@ -152,6 +165,7 @@ export class LoadClient {
     if (this.count === this.window) this.availAt = this.now;
     const op = this.ops[this.head]!;
     const at = this.due[this.head]!;
+    const sentAt = this.sent[this.head]!;
     this.head = this.head + 1 === this.ops.length ? 0 : this.head + 1;
     this.count--;
     const ledger = this.host.ledger;
@@ -164,6 +178,8 @@ export class LoadClient {
     if (op >= 0) {
       ledger.ack(op, this.now, typeof r === 'number' ? r : 0);
       this.host.hist.recordValue(us > 0 ? us : 1);
+      const service = Math.round((this.now - sentAt) * 1000);
+      this.host.serviceHist.recordValue(service > 0 ? service : 1);
       this.writes++;
       this.host.stats[STAT.acked]!++;
     } else {

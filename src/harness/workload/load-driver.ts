@@ -40,10 +40,11 @@ export interface LoadDriver {
   close(): void;
   /** Writes a client with a `ms` timeout would have given up on by `now` (ledger.slowerThan), over every thread. */
   slowWrites(ms: number, now: number): Promise<number>;
-  /** per-client (or per-worker) HDR histograms, µs: acknowledged writes, reads, open-loop send lag */
+  /** per-client (or per-worker) HDR histograms, µs: acknowledged writes, reads, open-loop send lag, writes' service time */
   histograms(): Histogram[];
   readHistograms(): Histogram[];
   lagHistograms(): Histogram[];
+  serviceHistograms(): Histogram[];
 }
 
 export interface LoadOptions extends DriverOptions {

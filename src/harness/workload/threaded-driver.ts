@@ -90,6 +90,7 @@ export class ThreadedDriver implements LoadDriver {
   private hists: Histogram[] = [];
   private readHists: Histogram[] = [];
   private lagHists: Histogram[] = [];
+  private serviceHists: Histogram[] = [];
   private waiters: (() => void)[] = [];
   /** slowWrites() asks in flight: id → the workers yet to answer, the sum so far */
   private asks = new Map<number, { pending: Set<Slot>; sum: number; resolve: (n: number) => void }>();
@@ -331,6 +332,7 @@ export class ThreadedDriver implements LoadDriver {
     this.hists = results.map((x) => decode(x.hist));
     this.readHists = results.map((x) => decode(x.readHist));
     this.lagHists = results.map((x) => decode(x.lagHist));
+    this.serviceHists = results.map((x) => decode(x.serviceHist));
     this.unsentDue = this.openLoop ? results.reduce((n, x) => n + (x.unsentDue ?? 0), 0) : null;
     const saw = results.map((x) => x.sawStopAt).filter((x): x is number => x !== null);
     this.stopLagMs = saw.length > 0 ? Math.max(0, ...saw.map((t) => t - this.haltedAt)) : null;
@@ -365,5 +367,9 @@ export class ThreadedDriver implements LoadDriver {
 
   lagHistograms(): Histogram[] {
     return this.lagHists;
+  }
+
+  serviceHistograms(): Histogram[] {
+    return this.serviceHists;
   }
 }

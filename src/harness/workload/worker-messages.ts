@@ -44,6 +44,7 @@ export type ToMain =
       hist: string;
       readHist: string;
       lagHist: string;
+      serviceHist: string;
       unsentDue: number | null;
       /** when it first saw the shared stop, main clock (null: it was halted by message or limit) */
       sawStopAt: number | null;

@@ -1,7 +1,7 @@
 /**
  * The load driver against an in-process fake server (replies +OK to SET, $-1 to GET, at
  * once, after a delay, or never): open-loop send precision, what throughput counts, the
- * generator's send lag kept apart from latency, and ops still due at the halt.
+ * generator's send lag and the service time kept apart from latency, and ops still due at the halt.
  */
 import os from 'node:os';
 import net from 'node:net';
@@ -125,5 +125,17 @@ describe('load driver', { retry: 2 }, () => {
     const lag = summarizeLatency(mergeHistograms(d.lagHistograms()));
     expect(lat.p50Ms!).toBeGreaterThan(20);
     expect(lag.p50Ms!).toBeLessThan(1);
+  });
+
+  it('service time counts from the actual send: the 20 ms reply delay, not the queue behind a full window', async () => {
+    const port = await fakeServer(20);
+    const { d } = await drive(port, { rate: 2000, ms: 400, clients: 2 });
+    const lat = summarizeLatency(mergeHistograms(d.histograms()));
+    const service = summarizeLatency(mergeHistograms(d.serviceHistograms()));
+    // 1,000 ops/s per client against one reply per 20 ms: ops wait in the client for hundreds of ms
+    expect(lat.p99Ms!).toBeGreaterThan(200);
+    expect(service.count).toBe(d.acked);
+    expect(service.p50Ms!).toBeGreaterThanOrEqual(19);
+    expect(service.p99Ms!).toBeLessThan(60);
   });
 });

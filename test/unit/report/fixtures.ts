@@ -53,6 +53,8 @@ export function trial(over: Partial<TrialResult> = {}): TrialResult {
     maxMs: 12.5,
     sendLagP99Ms: null,
     sendLagMaxMs: null,
+    serviceP99Ms: null,
+    serviceMaxMs: null,
     unsentDue: null,
     readThroughputOps: null,
     readP99Ms: null,
