@@ -29,7 +29,12 @@ for (const sig of ['SIGINT', 'SIGTERM'] as const) {
     process.exit(130);
   });
 }
-process.on('exit', () => killAllChildren());
+/** Data dirs start() made and stop() has not removed yet: a Ctrl-C leaves none behind. */
+const ownDirs = new Set<string>();
+process.on('exit', () => {
+  killAllChildren();
+  for (const d of ownDirs) fs.rmSync(d, { recursive: true, force: true });
+});
 
 export function fail(script: string, msg: string): never {
   process.stderr.write(`${script}: ${msg}\n`);
@@ -61,6 +66,7 @@ export async function start(
   opts: { extra?: string[]; dir?: string; savePoints?: string; nodeFlags?: string[]; /** another checkout's bin/durabench (built-in only) */ bin?: string } = {},
 ): Promise<Running> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `durabench-bench-${kind}-`));
+  if (opts.dir === undefined) ownDirs.add(dir);
   const extra = opts.extra ?? [];
   const h = await targets[kind]
     .start({
@@ -73,7 +79,10 @@ export async function start(
       wrapLaunch: (spec) => ({ ...spec, args: [...(opts.nodeFlags ?? []), ...spec.args.map((x) => (opts.bin && x.endsWith(BIN_TAIL) ? opts.bin : x)), ...extra] }),
     })
     .catch((e: unknown) => {
-      if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });
+      if (opts.dir === undefined) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        ownDirs.delete(dir);
+      }
       throw e;
     });
   const kill = async () => {
@@ -88,7 +97,10 @@ export async function start(
     kill,
     stop: async () => {
       await kill();
-      if (opts.dir === undefined) fs.rmSync(dir, { recursive: true, force: true });
+      if (opts.dir === undefined) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        ownDirs.delete(dir);
+      }
     },
   };
 }

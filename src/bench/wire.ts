@@ -27,7 +27,8 @@ import { wireLatencies } from './wire-latency.js';
  *
  * Needs tcpdump and the right to capture (root or CAP_NET_RAW).
  * Env: KEYS (100000), MODES (none,rdb,aof-everysec), RATE (20000), SECONDS (5), CLIENTS (16),
- *      PIPELINE (1), SNAPSHOT (without | with: a BGSAVE / BGREWRITEAOF 1 s into the window).
+ *      PIPELINE (1), SNAPSHOT (without | with: a BGSAVE / BGREWRITEAOF 1 s into the window),
+ *      WIRE_KEEP (set: keep the captures, their paths printed).
  */
 requireBinaries('bench:wire');
 if (spawnSync('tcpdump', ['--version'], { stdio: 'ignore' }).error) fail('bench:wire', 'tcpdump not found on PATH: install it (apt-get install tcpdump)');
@@ -53,7 +54,12 @@ interface Capture {
 /** Longer than libpcap's 1 s block timeout, so the last packets have been written (capture). */
 const BLOCK_TIMEOUT_MS = 1500;
 let capturing: ChildProcess | null = null;
-process.on('exit', () => capturing?.kill('SIGKILL'));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durabench-wire-'));
+// every way out (lib.ts turns Ctrl-C into an exit): no tcpdump left running, no captures left
+process.on('exit', () => {
+  capturing?.kill('SIGKILL');
+  if (!process.env.WIRE_KEEP) fs.rmSync(dir, { recursive: true, force: true });
+});
 
 /** Starts tcpdump on loopback for `port`, writing `file`; resolves once it is listening. */
 function capture(port: number, file: string): Promise<Capture> {
@@ -129,7 +135,7 @@ async function measure(kind: LocalTargetKind, mode: Mode, dir: string): Promise<
     const h = mergeHistograms(w.driver.histograms());
     const wire = wireLatencies(fs.readFileSync(file), run.port);
     if (process.env.WIRE_KEEP) process.stderr.write(`kept ${file}: port ${run.port}, ${wire.connections} connections, ${wire.skipped} skipped\n`);
-    else fs.rmSync(file);
+    else fs.rmSync(file); // 5 s at 20k/s is ~40 MB
     const sorted = wire.ms.sort((a, b) => a - b);
     const q = (p: number): number => h.getValueAtPercentile(p) / 1000;
     return [
@@ -159,7 +165,6 @@ const table = new Table({
 process.stdout.write(
   `bench:wire — open loop ${RATE} SET/s over ${fmt(KEYS)} keys, ${CLIENTS} clients × ${PIPELINE} in flight, ${SECONDS} s window${SNAPSHOT === 'with' ? ' with a BGSAVE / BGREWRITEAOF' : ''}; ms\n`,
 );
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'durabench-wire-'));
 try {
   for (const mode of modes) {
     for (const kind of ['builtin', 'redis'] as const) {
@@ -169,8 +174,6 @@ try {
   }
 } catch (e) {
   fail('bench:wire', (e as Error).message);
-} finally {
-  if (!process.env.WIRE_KEEP) fs.rmSync(dir, { recursive: true, force: true });
 }
 process.stdout.write(`${table.toString()}\n`);
 process.stdout.write(
