@@ -67,6 +67,11 @@ export async function start(
 ): Promise<Running> {
   const dir = opts.dir ?? fs.mkdtempSync(path.join(os.tmpdir(), `durabench-bench-${kind}-`));
   if (opts.dir === undefined) ownDirs.add(dir);
+  const removeOwnDir = (): void => {
+    if (opts.dir !== undefined) return;
+    fs.rmSync(dir, { recursive: true, force: true });
+    ownDirs.delete(dir);
+  };
   const extra = opts.extra ?? [];
   const h = await targets[kind]
     .start({
@@ -79,10 +84,7 @@ export async function start(
       wrapLaunch: (spec) => ({ ...spec, args: [...(opts.nodeFlags ?? []), ...spec.args.map((x) => (opts.bin && x.endsWith(BIN_TAIL) ? opts.bin : x)), ...extra] }),
     })
     .catch((e: unknown) => {
-      if (opts.dir === undefined) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        ownDirs.delete(dir);
-      }
+      removeOwnDir();
       throw e;
     });
   const kill = async () => {
@@ -97,10 +99,7 @@ export async function start(
     kill,
     stop: async () => {
       await kill();
-      if (opts.dir === undefined) {
-        fs.rmSync(dir, { recursive: true, force: true });
-        ownDirs.delete(dir);
-      }
+      removeOwnDir();
     },
   };
 }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
 import { parseInfo } from '../harness/measure/info.js';
-import { mergeHistograms } from '../harness/measure/latency.js';
+import { mergeHistograms, newHistogram, summarizeLatency, type LatencySummary } from '../harness/measure/latency.js';
 import { openLoopWindow } from '../harness/measure/open-loop-window.js';
 import { overwritePreloaded } from '../harness/workload/overwrite-preloaded.js';
 import { preload } from '../harness/workload/preload.js';
@@ -91,19 +91,22 @@ function capture(port: number, file: string): Promise<Capture> {
   });
 }
 
-function pct(sorted: number[], q: number): number {
-  return sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
-
 /** CPU seconds the server has used (INFO: all its threads), user + system. */
 async function cpuSeconds(admin: RespConnection): Promise<number> {
   const i = parseInfo(replyText(await admin.call('INFO', 'cpu')));
   return Number(i.used_cpu_user) + Number(i.used_cpu_sys);
 }
 
-const ms = (x: number): string => (Number.isNaN(x) ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
+const ms = (x: number | null): string => (x === null ? '—' : x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2));
 
-async function measure(kind: LocalTargetKind, mode: Mode, dir: string): Promise<string[]> {
+/** The wire's times as the client's are kept (an HDR histogram, µs), so both have the same percentiles. */
+function wireSummary(times: number[]): LatencySummary {
+  const h = newHistogram();
+  for (const t of times) h.recordValue(Math.max(1, Math.round(t * 1000)));
+  return summarizeLatency(h);
+}
+
+async function measure(kind: LocalTargetKind, mode: Mode): Promise<string[]> {
   const run = await start(kind, mode, { extra: ['--auto-aof-rewrite-percentage', '0'], savePoints: '86400 1000000000' });
   const admin = await RespConnection.connect(run.port);
   try {
@@ -129,28 +132,28 @@ async function measure(kind: LocalTargetKind, mode: Mode, dir: string): Promise<
       pollMs: 20,
       ...(SNAPSHOT === 'with' ? { snapshot: { command: aof ? ('BGREWRITEAOF' as const) : ('BGSAVE' as const), atMs: 1000, afterMs: 1000, timeoutMs: 600_000 } } : {}),
     });
-    const cpu = [(await cpuSeconds(admin)) - serverCpu, (process.cpuUsage(clientCpu).user + process.cpuUsage(clientCpu).system) / 1e6];
+    const serverSeconds = (await cpuSeconds(admin)) - serverCpu;
+    const client = process.cpuUsage(clientCpu);
     const seconds = (w.end - w.t0) / 1000;
     const dropped = await cap.stop();
-    const h = mergeHistograms(w.driver.histograms());
+    const c = summarizeLatency(mergeHistograms(w.driver.histograms()));
     const wire = wireLatencies(fs.readFileSync(file), run.port);
     if (process.env.WIRE_KEEP) process.stderr.write(`kept ${file}: port ${run.port}, ${wire.connections} connections, ${wire.skipped} skipped\n`);
     else fs.rmSync(file); // 5 s at 20k/s is ~40 MB
-    const sorted = wire.ms.sort((a, b) => a - b);
-    const q = (p: number): number => h.getValueAtPercentile(p) / 1000;
+    const v = wireSummary(wire.ms);
     return [
       mode,
       kind === 'builtin' ? 'built-in' : 'redis',
-      ms(q(50)),
-      ms(pct(sorted, 0.5)),
-      ms(q(99)),
-      ms(pct(sorted, 0.99)),
-      ms(q(99.9)),
-      ms(pct(sorted, 0.999)),
-      ms(h.maxValue / 1000),
-      ms(sorted[sorted.length - 1] ?? NaN),
-      `${((100 * cpu[0]!) / seconds).toFixed(0)} / ${((100 * cpu[1]!) / seconds).toFixed(0)}`,
-      `${sorted.length} / ${w.driver.acked}${w.driver.unsentDue ? ` (+${w.driver.unsentDue} due, unsent)` : ''}${dropped > 0 ? ` (${dropped} packets dropped: pairing unreliable)` : ''}`,
+      ms(c.p50Ms),
+      ms(v.p50Ms),
+      ms(c.p99Ms),
+      ms(v.p99Ms),
+      ms(c.p999Ms),
+      ms(v.p999Ms),
+      ms(c.maxMs),
+      ms(v.maxMs),
+      `${((100 * serverSeconds) / seconds).toFixed(0)} / ${((100 * (client.user + client.system)) / 1e6 / seconds).toFixed(0)}`,
+      `${v.count} / ${w.driver.acked}${w.driver.unsentDue ? ` (+${w.driver.unsentDue} due, unsent)` : ''}${dropped > 0 ? ` (${dropped} packets dropped: pairing unreliable)` : ''}`,
     ];
   } finally {
     admin.close();
@@ -168,7 +171,7 @@ process.stdout.write(
 try {
   for (const mode of modes) {
     for (const kind of ['builtin', 'redis'] as const) {
-      table.push(await measure(kind, mode, dir));
+      table.push(await measure(kind, mode));
       process.stdout.write(`  done ${mode} ${kind}\n`);
     }
   }

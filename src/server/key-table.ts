@@ -18,9 +18,10 @@ import { untrackedFloat64s, untrackedInt32s } from './store/untracked.js';
  * not be visited. After clear() a cursor goes on with what is added next.
  *
  * The index is open-addressed (linear probing) and grows
- * incrementally as Redis's dict rehashes: a larger index is allocated and its pages faulted
- * in a few inserts at a time (prepareNext), then every write moves REHASH_STEP slots of the old one and the server's cron
- * moves more for up to a millisecond; lookups meanwhile probe both. Moved slots are left
+ * incrementally as Redis's dict rehashes: a larger index is allocated and its pages
+ * faulted in a few inserts at a time (prepareNext), then every write moves REHASH_STEP
+ * slots of the old one and the server's cron moves more for up to a millisecond; lookups
+ * meanwhile probe both. Moved slots are left
  * as tombstones, so the old index's probe chains stay intact until it is dropped. A slot
  * is three int32s: the entry number + 1, the key's hash and the entry's arena block. With
  * the hash a probe passes other keys' slots without reading their entries (a cache miss
