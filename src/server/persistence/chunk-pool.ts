@@ -23,4 +23,9 @@ export class ChunkPool {
     if (chunk.byteOffset !== 0 || chunk.buffer.byteLength !== this.size || this.free.length >= this.keep) return;
     this.free.push(chunk.length === this.size ? chunk : Buffer.from(chunk.buffer, 0, this.size));
   }
+
+  /** Takes out the free buffers beyond `keep` (to hand them to the thread that fills them). */
+  surplus(keep: number): Buffer[] {
+    return this.free.length > keep ? this.free.splice(keep) : [];
+  }
 }

@@ -28,4 +28,15 @@ describe('ChunkPool', () => {
     expect(pool.take().buffer).toBe(x.buffer);
     expect(pool.take().buffer).not.toBe(y.buffer);
   });
+
+  it('gives up its free buffers beyond `keep`, newest first kept', () => {
+    const pool = new ChunkPool(1024, 8);
+    const bufs = [pool.take(), pool.take(), pool.take(), pool.take()];
+    for (const b of bufs) pool.give(b);
+    expect(pool.surplus(4)).toEqual([]);
+    const out = pool.surplus(1);
+    expect(out.map((b) => b.buffer)).toEqual(bufs.slice(1).map((b) => b.buffer));
+    expect(pool.take().buffer).toBe(bufs[0]!.buffer);
+    expect(pool.take().buffer).not.toBe(bufs[0]!.buffer); // empty now: a new one
+  });
 });

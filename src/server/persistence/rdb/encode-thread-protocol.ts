@@ -11,8 +11,12 @@ export type ToEncodeThread =
   | { id: number; kind: 'data'; batches: Uint8Array[] }
   /** The snapshot of a table begins (snapshot.ts TableReader.attach): entries below `end` whose claim is OPEN. */
   | { id: number; kind: 'table'; memory: TableMemory; end: number; claims: Uint8Array }
-  /** Encode the table's string entries numbered in [from, to) but those skipped. */
-  | { id: number; kind: 'range'; from: number; to: number }
+  /**
+   * Encode the table's string entries numbered in [from, to) but those skipped. `spare`:
+   * written chunks back for the thread's pool, so that a save circulates one set of buffers
+   * instead of the thread allocating every chunk and the main thread leaving each to its GC.
+   */
+  | { id: number; kind: 'range'; from: number; to: number; spare: Uint8Array[] }
   | { id: number; kind: 'end' }
   | { id: number; kind: 'abort' };
 

@@ -98,6 +98,7 @@ export function encodeThreadHandler(post: Post): (m: ToEncodeThread) => void {
       if (m.kind === 'abort') sessions.delete(m.id);
       else if (m.kind === 'table') s.table = { view: new TableView(m.memory), end: m.end, claims: m.claims };
       else if (m.kind === 'range') {
+        for (const u of m.spare) s.pool.give(Buffer.from(u.buffer, u.byteOffset, u.byteLength));
         if (s.table === null) throw new Error('a range before its table');
         reply(m.id, s, 0, false, 1, readRange(s.enc, s.table, m.from, m.to));
       } else if (m.kind === 'data') {
