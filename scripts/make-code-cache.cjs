@@ -1,6 +1,6 @@
 'use strict';
 // `npm run build`'s last step (after scripts/bundle-server.mjs): starts the freshly bundled
-// server once, under its node flags (bin/server-node-flags.cjs), (empty, no persistence, a free port, a temporary dir), sends it a PING, and saves
+// server once (empty, no persistence, a free port, a temporary dir), sends it a PING, and saves
 // the V8 code cache of everything that start compiled to dist/server.bundle.cache (see
 // bin/code-cache.cjs). A failure only warns:
 // the server then starts without a cache and writes one itself.
@@ -8,15 +8,7 @@ const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { spawnSync } = require('node:child_process');
 const { requireCached, saveCache } = require('../bin/code-cache.cjs');
-const serverFlags = require('../bin/server-node-flags.cjs');
-
-// V8 accepts a cache only under the flags it was made with: make it under the server's.
-if (process.execArgv.join(' ') !== serverFlags.join(' ')) {
-  const r = spawnSync(process.execPath, [...serverFlags, __filename], { stdio: 'inherit' });
-  process.exit(r.status ?? 1);
-}
 
 const dist = path.join(__dirname, '..', 'dist');
 const cache = path.join(dist, 'server.bundle.cache');

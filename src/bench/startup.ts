@@ -14,7 +14,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { probeReady } from '../harness/measure/recovery-probe.js';
 import { repoRoot } from '../harness/repo.js';
-import { SERVER_NODE_FLAGS } from '../harness/targets/builtin.js';
 import { freePort } from '../harness/targets/ports.js';
 import { median } from '../report/stats.js';
 import { procCpuMs } from './proc-stat.js';
@@ -94,7 +93,7 @@ async function serverPong(command: string, args: (port: number, dir: string) => 
 }
 
 const builtin = (port: number, dir: string): string[] => [
-  ...SERVER_NODE_FLAGS, ...extraNodeFlags, BIN, 'server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
+  ...extraNodeFlags, BIN, 'server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
 ];
 const redis = (port: number, dir: string): string[] => [
   '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning',

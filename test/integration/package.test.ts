@@ -11,7 +11,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -91,10 +90,8 @@ describe('the npm package', () => {
     expect(fs.existsSync(path.join(pkgDir, 'scenarios', 'quick.json'))).toBe(true);
     expect(fs.existsSync(path.join(pkgDir, 'src'))).toBe(false);
     // The installed bundle takes the shipped cache: it is keyed by the build id the bundle ends
-    // with, not by file times (npm sets every packed file's mtime to one fixed date), and made
-    // under the server's node flags (V8 rejects a cache made under others).
-    const serverFlags = createRequire(import.meta.url)(path.join(pkgDir, 'bin', 'server-node-flags.cjs')) as string[];
-    const probe = spawnSync(process.execPath, [...serverFlags, '-e', "const { requireCached } = require('./bin/code-cache.cjs'); process.stdout.write(String(requireCached('dist/server.bundle.cjs', 'dist/server.bundle.cache').fresh))"], { cwd: pkgDir, encoding: 'utf8' });
+    // with, not by file times (npm sets every packed file's mtime to one fixed date).
+    const probe = spawnSync(process.execPath, ['-e', "const { requireCached } = require('./bin/code-cache.cjs'); process.stdout.write(String(requireCached('dist/server.bundle.cjs', 'dist/server.bundle.cache').fresh))"], { cwd: pkgDir, encoding: 'utf8' });
     expect(probe.stdout, probe.stderr).toBe('true');
 
     const doctor = installed(['doctor']);

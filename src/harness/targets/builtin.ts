@@ -1,6 +1,5 @@
 /** The built-in TypeScript server: `node bin/durabench server <redis-server flags>`. */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { RunError } from '../../shared/errors.js';
 import type { Mode } from '../../shared/types.js';
@@ -27,13 +26,14 @@ function builtinFlags(mode: Mode, savePoints: string, snapshot: SnapshotOptions 
 }
 
 /**
- * Node flags for the server process: its own (bin/server-node-flags.cjs says why), then
- * DURABENCH_SERVER_NODE_FLAGS (profiling, tracing, experiments; the last of a flag wins).
+ * V8 flags for the server process. A young-generation collection (scavenge) copies what
+ * survives it, and a server's writes survive (they are the dataset): with V8's default
+ * 16 MB semi-spaces each scavenge copied megabytes and paused clients for tens of ms
+ * (--trace-gc; bench:latency p99.9). 1 MB semi-spaces make them short and frequent, but
+ * cost throughput: under strace the power-cut test's always-mode write count fell to its
+ * threshold. Opt-in until measured further: DURABENCH_SERVER_NODE_FLAGS=--max-semi-space-size=1.
  */
-export const SERVER_NODE_FLAGS = [
-  ...(createRequire(import.meta.url)(path.join(repoRoot, 'bin', 'server-node-flags.cjs')) as string[]),
-  ...(process.env.DURABENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean),
-];
+export const SERVER_NODE_FLAGS = (process.env.DURABENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
 const modeFlags = (opts: StartOptions): string[] => builtinFlags(opts.mode, opts.savePoints, opts);
 
