@@ -36,6 +36,10 @@ function builtinFlags(mode: Mode, savePoints: string, snapshot: SnapshotOptions 
  * pauses fell from 11-14 ms to <= 4.3 ms (V8 no longer unmaps a pool of 48 young-generation
  * pages inside each one), but they came every ~2 s instead of every ~60 s and steady p99.9
  * rose to 1.89-2.17x redis-server's against 1.00-1.67x without it; not made the default.
+ * `--v8-pool-size=1` (one V8 helper thread, a Node option: the code cache still applies) is
+ * the other lead on 2 cores: Mark-Compacts of 6.1-7.9 ms against 11-14 (the final pause no
+ * longer sleeps in DefaultJobHandle::Join while its helpers wait for the core), steady p99
+ * 0.88-1.01x, but snapshot windows' max 16-27 ms against 12-17 in one run: opt-in too.
  */
 export const SERVER_NODE_FLAGS = (process.env.DURABENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
 
