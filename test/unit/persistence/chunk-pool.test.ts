@@ -29,7 +29,7 @@ describe('ChunkPool', () => {
     expect(pool.take().buffer).not.toBe(y.buffer);
   });
 
-  it('gives up its free buffers beyond `keep`, newest first kept', () => {
+  it('keeps its first `keep` free buffers and gives up the rest', () => {
     const pool = new ChunkPool(1024, 8);
     const bufs = [pool.take(), pool.take(), pool.take(), pool.take()];
     for (const b of bufs) pool.give(b);

@@ -6,7 +6,7 @@ import type { FromEncodeThread } from '../../../../src/server/persistence/rdb/en
 
 // The thread's handler, called in-process: what a range message's spare chunks become.
 describe('encodeThreadHandler', () => {
-  it("fills the spare chunks a range brings before allocating any: a save circulates one set of buffers", () => {
+  it('fills the spare chunks a range brings before allocating any: a save circulates one set of buffers', () => {
     const ks = new Keyspace();
     const rnd = crypto.randomBytes(2000 * 100);
     for (let i = 0; i < 2000; i++) ks.set(`key:${i}`, rnd.toString('latin1', i * 100, i * 100 + 100));
