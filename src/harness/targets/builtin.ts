@@ -1,5 +1,6 @@
 /** The built-in TypeScript server: `node bin/durabench server <redis-server flags>`. */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { RunError } from '../../shared/errors.js';
 import type { Mode } from '../../shared/types.js';
@@ -36,12 +37,22 @@ function builtinFlags(mode: Mode, savePoints: string, snapshot: SnapshotOptions 
  * pauses fell from 11-14 ms to <= 4.3 ms (V8 no longer unmaps a pool of 48 young-generation
  * pages inside each one), but they came every ~2 s instead of every ~60 s and steady p99.9
  * rose to 1.89-2.17x redis-server's against 1.00-1.67x without it; not made the default.
- * `--v8-pool-size=1` (one V8 helper thread, a Node option: the code cache still applies) is
- * the other lead on 2 cores: Mark-Compacts of 6.1-7.9 ms against 11-14 (the final pause no
- * longer sleeps in DefaultJobHandle::Join while its helpers wait for the core), steady p99
- * 0.88-1.01x, but snapshot windows' max 16-27 ms against 12-17 in one run: opt-in too.
+ *
+ * On 2 cores or fewer the server runs with one V8 helper thread instead of four
+ * (`--v8-pool-size`, a Node option: the code cache still applies). A Mark-Compact's final
+ * pause hands work to the helpers and joins them; with the load generator on one core the
+ * main thread and four helpers shared the other, and perf's sched_switch showed the main
+ * thread preempted by its own helpers and asleep in DefaultJobHandle::Join for 8.8 ms of one
+ * pause. Pauses (1M keys, 20k SET/s, BGSAVE windows, --trace-gc-nvp): 6.1-7.9 ms against
+ * 11-14. bench:latency at 1M, 3 interleaved pairs of runs: steady p99.9 0.66-1.11x
+ * redis-server's against 1.00-1.86x, BGSAVE/BGREWRITEAOF windows' max 11.8-16.6 ms against
+ * 12.4-24.8 in two pairs (16-27 against 12-17 in the first). DURABENCH_SERVER_NODE_FLAGS
+ * adds flags after it (`--v8-pool-size=4` undoes it).
  */
-export const SERVER_NODE_FLAGS = (process.env.DURABENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean);
+export const SERVER_NODE_FLAGS = [
+  ...(os.availableParallelism() <= 2 ? ['--v8-pool-size=1'] : []),
+  ...(process.env.DURABENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean),
+];
 
 const modeFlags = (opts: StartOptions): string[] => builtinFlags(opts.mode, opts.savePoints, opts);
 
