@@ -14,6 +14,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { probeReady } from '../harness/measure/recovery-probe.js';
 import { repoRoot } from '../harness/repo.js';
+import { SERVER_NODE_FLAGS } from '../harness/targets/builtin.js';
 import { freePort } from '../harness/targets/ports.js';
 import { median } from '../report/stats.js';
 import { procCpuMs } from './proc-stat.js';
@@ -92,8 +93,9 @@ async function serverPong(command: string, args: (port: number, dir: string) => 
   }
 }
 
+// Started as the harness starts it (its node flags), so this is the start-up inside every recovery time.
 const builtin = (port: number, dir: string): string[] => [
-  ...extraNodeFlags, BIN, 'server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
+  ...SERVER_NODE_FLAGS, ...extraNodeFlags, BIN, 'server', '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no',
 ];
 const redis = (port: number, dir: string): string[] => [
   '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'no', '--loglevel', 'warning',
@@ -135,7 +137,7 @@ const baseCpu = rows[0]!.cpuMs;
 if (argv.includes('--json')) {
   process.stdout.write(JSON.stringify({ n: N, node: process.version, nodeFlags: extraNodeFlags, rows }, null, 2) + '\n');
 } else {
-  process.stdout.write(`spawn → first PONG (node -e 0: spawn → exit), ${N} interleaved rounds, node ${process.version}${extraNodeFlags.length ? `, server node flags ${extraNodeFlags.join(' ')}` : ''}\n`);
+  process.stdout.write(`spawn → first PONG (node -e 0: spawn → exit), ${N} interleaved rounds, node ${process.version}${SERVER_NODE_FLAGS.length + extraNodeFlags.length ? `, server node flags ${[...SERVER_NODE_FLAGS, ...extraNodeFlags].join(' ')}` : ''}\n`);
   process.stdout.write(`${'what'.padEnd(18)} ${'median ms'.padStart(10)} ${'p90 ms'.padStart(8)} ${'× node -e 0'.padStart(12)} ${'cpu ms'.padStart(8)} ${'cpu ×'.padStart(6)}\n`);
   for (const r of rows) {
     const c = r.cpuMs === null || baseCpu === null ? ['', ''] : [r.cpuMs.toFixed(0), (r.cpuMs / baseCpu).toFixed(2)];

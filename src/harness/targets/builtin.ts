@@ -47,7 +47,8 @@ function builtinFlags(mode: Mode, savePoints: string, snapshot: SnapshotOptions 
  * 11-14. bench:latency at 1M, 3 interleaved pairs of runs: steady p99.9 0.66-1.11x
  * redis-server's against 1.00-1.86x, BGSAVE/BGREWRITEAOF windows' max 11.8-16.6 ms against
  * 12.4-24.8 in two pairs (16-27 against 12-17 in the first). DURABENCH_SERVER_NODE_FLAGS
- * adds flags after it (`--v8-pool-size=4` undoes it).
+ * adds flags after it (`--v8-pool-size=4` undoes it). The same 2-core line as bin/durabench's
+ * GC flags, which the bin sets itself; this one only a command line can give.
  */
 export const SERVER_NODE_FLAGS = [
   ...(os.availableParallelism() <= 2 ? ['--v8-pool-size=1'] : []),
