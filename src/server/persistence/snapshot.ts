@@ -54,6 +54,39 @@ const READ_WAIT_LIMIT_MS = 2000;
 /** What a write waiting on an entry being read sleeps on (nothing wakes it: a timed nap). */
 const NAP = new Int32Array(new SharedArrayBuffer(4));
 
+/**
+ * What finished snapshots leave for the next ones: their copy-on-write tables, emptied with
+ * their memory kept (KeyTable.reset), and their claims, zeroed. Allocated anew per snapshot
+ * they were 5-10 MB of SharedArrayBuffers at 1M keys and 20k writes/s, each above malloc's
+ * mmap threshold, that the next Mark-Compact freed: a munmap each, with the TLB flushes that
+ * go with it, 2-7 ms of its pause on the 2-core VM (`finish.sweep_array_buffers` in
+ * `--trace-gc-nvp`; perf: `cfree < SweepListFull < ArrayBufferSweeper` over `__munmap`).
+ * One of each per database snapshotted at once; a table grown past SPARE_MAX_BYTES goes.
+ */
+const spareTables: KeyTable<Collection>[] = [];
+const spareClaims: Buffer[] = [];
+const SPARE_MAX = 4;
+const SPARE_MAX_BYTES = 64 << 20;
+
+/** Zeroed claims for `n` entries: a spare's if one is large enough. */
+function takeClaims(n: number): Buffer {
+  const i = spareClaims.findIndex((b) => b.length >= n);
+  // Rounded up to whole int32s: a spare is zeroed through an Int32Array (4× a Uint8Array's fill on shared memory).
+  return i < 0 ? untrackedBytes((n + 3) & ~3) : spareClaims.splice(i, 1)[0]!;
+}
+
+/** Takes back a finished snapshot's claims (zeroed) and copy-on-write table (emptied). */
+function giveBack(claims: Buffer, kept: KeyTable<Collection>): void {
+  if (spareClaims.length < SPARE_MAX) {
+    new Int32Array(claims.buffer, claims.byteOffset, claims.length >> 2).fill(0);
+    spareClaims.push(claims);
+  }
+  if (spareTables.length < SPARE_MAX && kept.offHeapBytes <= SPARE_MAX_BYTES) {
+    kept.reset();
+    spareTables.push(kept);
+  }
+}
+
 export class CowSnapshot implements WriteHook {
   readonly startedAt = Date.now();
   /** Keys and expires at the snapshot instant (for RESIZEDB). */
@@ -78,7 +111,7 @@ export class CowSnapshot implements WriteHook {
    * Per entry below `end`: OPEN until kept, emitted or read (entry-claims.ts; shared with the
    * reader). Entries emitted here before a reader attached stay OPEN: below `readerFrom`.
    */
-  private readonly claims: Uint8Array;
+  private readonly claims: Buffer;
   /** The first entry handed to the reader (Infinity while none is attached). */
   private readerFrom = Infinity;
   /*
@@ -86,7 +119,7 @@ export class CowSnapshot implements WriteHook {
    * snapshot preserves hundreds of thousands of values, and as a Map of strings they were
    * what every major GC during the snapshot traced (Mark-Compacts of 10-41 ms). Emitted last.
    */
-  private kept = new KeyTable<Collection>();
+  private kept = spareTables.pop() ?? new KeyTable<Collection>();
   private finished = false;
   /** After the cursor's end: the kept values still to emit. */
   private drain: EntryCursor | null = null;
@@ -107,8 +140,8 @@ export class CowSnapshot implements WriteHook {
     this.expiresAtStart = ks.expiresCount;
     this.table = ks.data;
     this.end = this.table.highWater;
-    // Zero pages from the OS: no work at the start, 1 byte an entry.
-    this.claims = untrackedBytes(this.end);
+    // 1 byte an entry: a finished snapshot's, zeroed when it finished, or zero pages from the OS.
+    this.claims = takeClaims(this.end);
     this.table.holdNumbers = true;
     ks.beforeWrite = this;
   }
@@ -186,7 +219,10 @@ export class CowSnapshot implements WriteHook {
         const k = this.drain.next();
         if (k < 0) {
           this.keysWritten += n;
+          const kept = this.kept;
           this.release();
+          // Done with both: every range was read before the drain began (handOut).
+          giveBack(this.claims as Buffer, kept);
           return true;
         }
         sink.stored(this.kept, k);

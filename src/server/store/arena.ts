@@ -58,6 +58,8 @@ function sharedOf(b: Buffer): SharedArrayBuffer {
 
 export class Arena {
   private pages: Buffer[] = [];
+  /** Pages kept by reset() for newPage to take first. */
+  private spare: Buffer[] = [];
   /** Where the next fresh block of the last page starts. */
   private top = PAGE_SIZE;
   /** Per class: first free block's ref, or -1. */
@@ -69,7 +71,7 @@ export class Arena {
 
   /** Bytes held: pages plus big blocks. */
   get reservedBytes(): number {
-    let n = this.pages.length * PAGE_SIZE;
+    let n = (this.pages.length + this.spare.length) * PAGE_SIZE;
     for (const b of this.bigs) if (b !== undefined) n += b.length;
     return n;
   }
@@ -130,8 +132,21 @@ export class Arena {
     return { pages: this.pages.map(sharedOf), bigs: this.bigs.map((b) => (b === undefined ? null : sharedOf(b))) };
   }
 
+  /** Frees every block but keeps the pages, which the next allocations take before any new one. */
+  reset(): void {
+    // Reversed: newPage pops them, so page numbers come back in their old order.
+    this.spare.push(...this.pages.reverse());
+    this.pages = [];
+    this.top = PAGE_SIZE;
+    this.freeHead.fill(-1);
+    this.bigs = [];
+    this.freeBigs = [];
+    this.usedBytes = 0;
+  }
+
   /** Drops every block and page. */
   clear(): void {
+    this.spare = [];
     this.pages = [];
     this.top = PAGE_SIZE;
     this.freeHead.fill(-1);
@@ -143,7 +158,7 @@ export class Arena {
   private newPage(): void {
     if (this.pages.length >= MAX_PAGES) throw new RangeError('arena full (16 GB)');
     // The tail of the old page is left unused: at most one class size per 1 MB page.
-    this.pages.push(untrackedBytes(PAGE_SIZE));
+    this.pages.push(this.spare.pop() ?? untrackedBytes(PAGE_SIZE));
     this.top = 0;
   }
 

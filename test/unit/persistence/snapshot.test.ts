@@ -82,6 +82,25 @@ describe('CowSnapshot', () => {
     );
   });
 
+  it('a snapshot after a finished one reuses its copy-on-write memory, emptied: each emits exactly its own instant', () => {
+    const ks = new Keyspace();
+    for (let i = 0; i < 2000; i++) ks.set(key(i), `a${i}`);
+    const run = (tag: string) => {
+      const expected = snapshotOf(ks);
+      const got = new Map<string, [Value, number | undefined]>();
+      const sink: EntrySink = { stored: (t, e) => got.set(t.key(e), [cloneValue(t.value(e)), t.expireAt(e)]) };
+      const snap = new CowSnapshot(ks);
+      // every key overwritten before the snapshot reads it: all of them come from what it kept
+      for (let i = 0; i < 2000; i++) ks.set(key(i), `${tag}${i}`);
+      while (!snap.step(64, sink));
+      expect(got).toEqual(expected);
+    };
+    run('b');
+    ks.delete(key(5));
+    run('c');
+    run('d');
+  });
+
   it('counts preserved bytes as copy-on-write size', () => {
     const ks = new Keyspace();
     ks.set('a', 'x'.repeat(100));

@@ -15,6 +15,7 @@ type Op =
   | { op: 'deleteEntry'; key: string }
   | { op: 'expire'; key: string; at: number | undefined }
   | { op: 'clear' }
+  | { op: 'reset' }
   | { op: 'reserve'; n: number }
   | { op: 'rehash'; slots: number }
   | { op: 'random' };
@@ -46,7 +47,11 @@ const writes = [
   { weight: 1, arbitrary: fc.constant({ op: 'random' as const }) },
 ];
 const noClear: fc.Arbitrary<Op> = fc.oneof(...writes);
-const op: fc.Arbitrary<Op> = fc.oneof(...writes, { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) });
+const op: fc.Arbitrary<Op> = fc.oneof(
+  ...writes,
+  { weight: 1, arbitrary: fc.constant({ op: 'clear' as const }) },
+  { weight: 1, arbitrary: fc.constant({ op: 'reset' as const }) },
+);
 
 interface Model {
   m: Map<string, V>;
@@ -81,7 +86,8 @@ function apply(t: KeyTable<Obj>, model: Model, o: Op): void {
       break;
     }
     case 'clear':
-      t.clear();
+    case 'reset':
+      t[o.op]();
       m.clear();
       ttl.clear();
       break;
@@ -179,6 +185,28 @@ describe('KeyTable', () => {
       }),
       { numRuns: 500 },
     );
+  });
+
+  it('reset() empties the table and refilling it takes the memory it kept, nothing new', () => {
+    const t = new KeyTable<Obj>();
+    const fill = (tag: string) => {
+      for (let i = 0; i < 50_000; i++) t.set(`${tag}${i}`, 'v'.repeat(i % 200));
+      for (let i = 0; i < 50_000; i += 7) t.setExpireAt(t.find(`${tag}${i}`), 1e12 + i);
+    };
+    fill('a');
+    const held = t.offHeapBytes;
+    t.reset();
+    expect(t.size).toBe(0);
+    expect(t.expiresCount).toBe(0);
+    expect(t.find('a1')).toBe(-1);
+    expect(t.offHeapBytes).toBe(held);
+    fill('b');
+    expect(t.offHeapBytes).toBe(held);
+    expect(t.size).toBe(50_000);
+    expect(t.get('b49999')).toBe('v'.repeat(49_999 % 200));
+    expect(t.expireAt(t.find('b8'))).toBeUndefined();
+    expect(t.expireAt(t.find('b7'))).toBe(1e12 + 7);
+    expect(t.find('a7')).toBe(-1);
   });
 
   it('after clear() a cursor goes on with what is added next', () => {

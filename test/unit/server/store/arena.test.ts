@@ -54,6 +54,22 @@ describe('Arena', () => {
     expect(reserved).toBe(PAGE_SIZE);
   });
 
+  it('reset() frees every block and the next allocations take its pages, in their old order, before any new one', () => {
+    const a = new Arena();
+    const first = Array.from({ length: 30_000 }, () => a.alloc(100)); // 3 pages
+    const pages = first.map((r) => a.buffer(r));
+    a.reset();
+    expect(a.usedBytes).toBe(0);
+    expect(a.reservedBytes).toBe(3 * PAGE_SIZE);
+    const again = Array.from({ length: 30_000 }, () => a.alloc(100));
+    expect(again).toEqual(first);
+    expect(again.every((r, i) => a.buffer(r) === pages[i])).toBe(true); // the same pages, not copies
+    expect(a.reservedBytes).toBe(3 * PAGE_SIZE);
+    a.alloc(100_000); // a big block is its own, as before
+    a.reset();
+    expect(a.reservedBytes).toBe(3 * PAGE_SIZE);
+  });
+
   it('fits: in place within a size class, a big block only while it stays over half used', () => {
     const a = new Arena();
     const r = a.alloc(100);
