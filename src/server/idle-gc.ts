@@ -1,3 +1,5 @@
+import { bytesLetGo } from './store/untracked.js';
+
 /**
  * The process's first full garbage collection, run while the server is idle (the snapshot
  * warm-up calls it as it ends) rather than where V8 would run it. Until its first Mark-Compact V8 holds the old generation to its small initial
@@ -13,6 +15,57 @@
  * a context made after --expose-gc is set (the flag is read when a context is created).
  */
 export function collectWhileIdle(): void {
+  collections++;
   process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
   (process.getBuiltinModule('node:vm').runInNewContext('gc') as () => void)();
+}
+
+let collections = 0;
+
+/** Full collections run while idle since start (INFO gc_idle_collections). */
+export function idleCollections(): number {
+  return collections;
+}
+
+/** Dataset buffers let go that make an idle collection worth its pause (see IdleCollector). */
+const LET_GO_MIN = 16 << 20;
+
+/** What IdleCollector needs from the server. */
+export interface IdleCollectorHost {
+  /** Commands run since start (total_commands_processed): idle while it does not move. */
+  commandsProcessed(): number;
+  /** False while loading, or while a save or rewrite runs (its steps share the loop). */
+  mayRun(): boolean;
+}
+
+/**
+ * Runs a full collection at an idle moment (no command for a cron tick) once the dataset
+ * has let go of LET_GO_MIN bytes of its buffers (untracked.ts letGo: outgrown indexes, a
+ * flushed table): V8 frees them only in a Mark-Compact's array-buffer sweep, a munmap each,
+ * inside the pause when that comes under load. A 1M-key preload leaves its index doublings,
+ * ~24 MB: the first Mark-Compact under load afterwards paused 8.6 ms, 3.5 of it
+ * `finish.sweep_array_buffers` (`--trace-gc-nvp`; perf: `cfree < ArrayBufferSweeper` over
+ * `__munmap`); the ones after it 1.9 and 3.6 ms. Chrome schedules V8's collections into idle
+ * time for the same reason. This one is atomic, 12-25 ms at 1M keys on the 2-core VM (a
+ * client arriving meanwhile waits for it), so it is kept for those rare bursts: with it also
+ * after every shrink of the young generation it ran between every two windows of
+ * `bench:latency`.
+ */
+export class IdleCollector {
+  private commandsAtLastTick = -1;
+  private letGoAtLast = 0;
+
+  constructor(private readonly host: IdleCollectorHost) {}
+
+  /** Called by the server's cron. */
+  tick(): void {
+    const commands = this.host.commandsProcessed();
+    const idle = commands === this.commandsAtLastTick;
+    this.commandsAtLastTick = commands;
+    if (!idle || !this.host.mayRun()) return;
+    const letGone = bytesLetGo();
+    if (letGone - this.letGoAtLast < LET_GO_MIN) return;
+    this.letGoAtLast = letGone;
+    collectWhileIdle();
+  }
 }

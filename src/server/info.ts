@@ -1,6 +1,7 @@
 import type { Stats } from './stats.js';
 import { VERSION } from './version.js';
 import { lru } from './lru-clock.js';
+import { idleCollections } from './idle-gc.js';
 
 /** What INFO reads, declared here so that INFO never imports the Server. */
 export interface InfoSource {
@@ -80,6 +81,7 @@ export function infoSections(s: InfoSource): InfoSection[] {
       latest_fork_usec: s.persistence.latestForkUsec,
       total_forks: s.persistence.totalForks,
       ...s.gc.info(),
+      gc_idle_collections: idleCollections(),
     }],
     ['Replication', { role: 'master', connected_slaves: 0 }],
     ['CPU', { used_cpu_sys: (cpu.system / 1e6).toFixed(6), used_cpu_user: (cpu.user / 1e6).toFixed(6) }],

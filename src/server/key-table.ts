@@ -3,7 +3,7 @@ import type { TableMemory } from './store/table-view.js';
 import { hashBytes, hashKey } from './store/key-hash.js';
 import { lru, SHARED, sharedInteger, sharedIntegerBytes } from './lru-clock.js';
 import { FIELDS, HASH, KLEN, REF, SEG, SEG_BITS, SEG_MASK, STAMP, VLEN } from './store/entry-layout.js';
-import { untrackedFloat64s, untrackedInt32s } from './store/untracked.js';
+import { letGo, untrackedFloat64s, untrackedInt32s } from './store/untracked.js';
 
 /**
  * The keyspace's table, kept out of the garbage collector's way: every key and every string
@@ -395,6 +395,7 @@ export class KeyTable<C extends Collection = Collection> {
   }
 
   clear(): void {
+    letGo(this.offHeapBytes);
     this.arena.clear();
     this.meta = [];
     this.exp = [];
@@ -788,6 +789,7 @@ export class KeyTable<C extends Collection = Collection> {
     // A prepared index sized before deletes (or many more inserts) is not used.
     this.slots = next !== null && next.length >= SLOT * size && next.length <= 2 * SLOT * size ? next : newIndex(size);
     this.filled = 0;
+    letGo(this.old.byteLength + (next !== null && next !== this.slots ? next.byteLength : 0)); // once moved out of
   }
 
   /** The size grow() moves into when `live` keys are left (see grow). */
@@ -832,6 +834,7 @@ export class KeyTable<C extends Collection = Collection> {
   /** A synchronous rebuild (reserve: before loading, when nothing is waiting on us). */
   private rebuild(size: number): void {
     if (this.old !== null) this.rehashStep(Infinity);
+    letGo(this.slots.byteLength + (this.next?.byteLength ?? 0));
     this.next = null;
     this.old = this.slots;
     this.oldPos = 0;

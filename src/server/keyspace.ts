@@ -1,6 +1,7 @@
 import { type EntryCursor, KeyTable } from './key-table.js';
 import { Stream } from './stream/stream.js';
 import { ZSet } from './zset.js';
+import { letGo } from './store/untracked.js';
 
 export { ZSet } from './zset.js';
 export { Stream } from './stream/stream.js';
@@ -286,6 +287,7 @@ export class Keyspace {
       // A snapshot is reading this table: it keeps it, whole and no longer written, and the
       // database starts a new one. O(1), where preserving every key first was a copy of all.
       this.beforeWrite = null;
+      letGo(this.table.offHeapBytes); // once the snapshot is done with it
       this.table = new KeyTable<Collection>();
     } else this.table.clear();
     this.sweep = null;

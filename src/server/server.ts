@@ -18,6 +18,8 @@ import { Databases } from './databases.js';
 import { Logger } from './log.js';
 import { Persistence } from './persistence/persistence.js';
 import { GcPauses } from './stall-monitor.js';
+import { YoungGenCap } from './young-gen-cap.js';
+import { IdleCollector } from './idle-gc.js';
 import { Stats } from './stats.js';
 import { tickLruClock } from './lru-clock.js';
 import { atTurnEndReplies } from './turn-end.js';
@@ -42,6 +44,11 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
   readonly table: CommandTable;
   private readonly all: Command[];
   private readonly conns = new Map<number, Connection>();
+  private readonly youngGen = new YoungGenCap();
+  private readonly idleGc = new IdleCollector({
+    commandsProcessed: () => this.stats.totalCommands,
+    mayRun: () => !this.loading && !this.persistence.snapshotting,
+  });
   /** Connections with replies waiting for this turn's beforeSleep (each at most once). */
   private pending: Connection[] = [];
   private readonly servers: net.Server[] = [];
@@ -149,6 +156,8 @@ export class Server implements Dispatcher, ServerApi, DispatchHost {
     this.dbs.activeExpireCycle();
     this.dbs.rehashFor(1);
     this.persistence.cron();
+    this.youngGen.tick();
+    this.idleGc.tick();
   }
 
   // ---- Dispatcher ----

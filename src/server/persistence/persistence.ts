@@ -188,7 +188,8 @@ export class Persistence {
     this.warmUp.tick();
   }
 
-  private get snapshotting(): boolean {
+  /** A BGSAVE or an AOF rewrite is running. */
+  get snapshotting(): boolean {
     return this.rdb.inProgress || (this.rewriter?.rewriting ?? false);
   }
 

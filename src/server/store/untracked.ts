@@ -21,3 +21,19 @@ export function untrackedInt32s(n: number): Int32Array {
 export function untrackedFloat64s(n: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(n * 8));
 }
+
+let letGoBytes = 0;
+
+/**
+ * Counts `n` bytes of these buffers that the dataset has let go (an outgrown index, a
+ * flushed table): V8 frees them only at its next Mark-Compact, a munmap each, inside its
+ * pause when that comes under load (idle-gc.ts collects at an idle moment instead).
+ */
+export function letGo(n: number): void {
+  letGoBytes += n;
+}
+
+/** Bytes let go since start (monotonic). */
+export function bytesLetGo(): number {
+  return letGoBytes;
+}
