@@ -1,8 +1,12 @@
 import { bytesLetGo } from './store/untracked.js';
 
+/** Collections run by collectWhileIdle since start. */
+let collections = 0;
+
 /**
- * The process's first full garbage collection, run while the server is idle (the snapshot
- * warm-up calls it as it ends) rather than where V8 would run it. Until its first Mark-Compact V8 holds the old generation to its small initial
+ * A full garbage collection while the server is idle: the process's first (the snapshot
+ * warm-up calls it as it ends), and IdleCollector's below. The first, rather than where V8
+ * would run it: until its first Mark-Compact V8 holds the old generation to its small initial
  * limit, and under load it had not begun incremental marking by the time an allocation met
  * that limit: 1M keys, aof-always, 20k SET/s, the second BGREWRITEAOF's start paused clients
  * for an atomic Mark-Compact of 8.6-12 ms every run (`--trace-gc`: "allocation failure; GC in
@@ -19,8 +23,6 @@ export function collectWhileIdle(): void {
   process.getBuiltinModule('node:v8').setFlagsFromString('--expose-gc');
   (process.getBuiltinModule('node:vm').runInNewContext('gc') as () => void)();
 }
-
-let collections = 0;
 
 /** Full collections run while idle since start (INFO gc_idle_collections). */
 export function idleCollections(): number {
@@ -46,9 +48,9 @@ export interface IdleCollectorHost {
  * ~24 MB: the first Mark-Compact under load afterwards paused 8.6 ms, 3.5 of it
  * `finish.sweep_array_buffers` (`--trace-gc-nvp`; perf: `cfree < ArrayBufferSweeper` over
  * `__munmap`); the ones after it 1.9 and 3.6 ms. Chrome schedules V8's collections into idle
- * time for the same reason. This one is atomic, 12-25 ms at 1M keys on the 2-core VM (a
- * client arriving meanwhile waits for it), so it is kept for those rare bursts: with it also
- * after every shrink of the young generation it ran between every two windows of
+ * time for the same reason. This one is atomic, 6-25 ms at 1M keys on the 2-core VM (a
+ * client arriving meanwhile waits for it), so it is kept for those rare bursts: triggered
+ * also by every shrink of the young generation, it ran between every two windows of
  * `bench:latency`.
  */
 export class IdleCollector {
