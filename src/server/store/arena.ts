@@ -146,13 +146,8 @@ export class Arena {
 
   /** Drops every block and page. */
   clear(): void {
+    this.reset();
     this.spare = [];
-    this.pages = [];
-    this.top = PAGE_SIZE;
-    this.freeHead.fill(-1);
-    this.bigs = [];
-    this.freeBigs = [];
-    this.usedBytes = 0;
   }
 
   private newPage(): void {
