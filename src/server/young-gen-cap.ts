@@ -3,7 +3,8 @@ import type * as V8 from 'node:v8';
 /**
  * Holds V8's young generation to two 4 MB semi-spaces (Node's default lets them grow to 16
  * MB each), by switching V8's growth factor to 1 while it is at the cap and back to 2 below
- * it (V8 reads `--semi-space-growth-factor` at each growth).
+ * it (V8 reads `--semi-space-growth-factor` at each growth). A cap at the cron's pace: a
+ * burst may grow it one more step between two ticks (a 1M-key fill grew it a step a second).
  *
  * Why: a burst of writes (a preload, pipelined clients) grew the semi-spaces to 16 MB; the
  * next quiet moment shrank them, and V8 pools the pages a shrink gives up until its next
