@@ -29,6 +29,21 @@ export function idleCollections(): number {
   return collections;
 }
 
+/**
+ * The server's idea of idle, at a cron tick: no command ran since the previous tick
+ * (total_commands_processed did not move). The snapshot warm-up and IdleCollector both wait for it.
+ */
+export class IdleTicks {
+  private last = -1;
+
+  /** `commands`: total_commands_processed now. True when it has not moved since the last call. */
+  tick(commands: number): boolean {
+    const idle = commands === this.last;
+    this.last = commands;
+    return idle;
+  }
+}
+
 /** Dataset buffers let go that make an idle collection worth its pause (see IdleCollector). */
 const LET_GO_MIN = 16 << 20;
 
@@ -54,17 +69,14 @@ export interface IdleCollectorHost {
  * `bench:latency`.
  */
 export class IdleCollector {
-  private commandsAtLastTick = -1;
+  private readonly idle = new IdleTicks();
   private letGoAtLast = 0;
 
   constructor(private readonly host: IdleCollectorHost) {}
 
   /** Called by the server's cron. */
   tick(): void {
-    const commands = this.host.commandsProcessed();
-    const idle = commands === this.commandsAtLastTick;
-    this.commandsAtLastTick = commands;
-    if (!idle || !this.host.mayRun()) return;
+    if (!this.idle.tick(this.host.commandsProcessed()) || !this.host.mayRun()) return;
     const letGone = bytesLetGo();
     if (letGone - this.letGoAtLast < LET_GO_MIN) return;
     this.letGoAtLast = letGone;

@@ -1,4 +1,4 @@
-import { collectWhileIdle } from '../idle-gc.js';
+import { collectWhileIdle, IdleTicks } from '../idle-gc.js';
 import { Rng } from '../../shared/prng.js';
 import { Databases } from '../databases.js';
 import type { Keyspace } from '../keyspace.js';
@@ -124,7 +124,7 @@ export interface IdleWarmUpHost {
 export class IdleWarmUp {
   private warmUp: SnapshotWarmUp | null = null;
   private running = false;
-  private commandsAtLastTick = -1;
+  private readonly idle = new IdleTicks();
   done = false;
 
   constructor(private readonly host: IdleWarmUpHost) {}
@@ -132,9 +132,7 @@ export class IdleWarmUp {
   /** Called by the server's cron. */
   tick(): void {
     const commands = this.host.commandsProcessed();
-    const idle = commands === this.commandsAtLastTick;
-    this.commandsAtLastTick = commands;
-    if (idle && !this.done && !this.running && this.host.mayRun()) void this.run(commands);
+    if (this.idle.tick(commands) && !this.done && !this.running && this.host.mayRun()) void this.run(commands);
   }
 
   private async run(seen: number): Promise<void> {

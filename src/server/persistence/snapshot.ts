@@ -222,7 +222,7 @@ export class CowSnapshot implements WriteHook {
           const kept = this.kept;
           this.release();
           // Done with both: every range was read before the drain began (handOut).
-          giveBack(this.claims as Buffer, kept);
+          giveBack(this.claims, kept);
           return true;
         }
         sink.stored(this.kept, k);
