@@ -133,8 +133,12 @@ for (const kind of ['redis', 'builtin'] as const) {
       expect(t.attempted).toBeLessThan(2100);
       expect(t.sendLagP99Ms).not.toBeNull(); // the generator's own lateness, kept apart
       expect(t.serviceP99Ms).not.toBeNull(); // and the time from the actual send
-      expect(t.serviceP99Ms!).toBeLessThanOrEqual(t.p99Ms! + 0.01);
       expect(t.unsentDue).not.toBeNull();
+      // each acknowledged write's service time is within its latency (sent at or after due), so
+      // the max always is; p99 only when no unsent op added its (shorter) wait so far to the
+      // latency histogram alone: those extra samples move its p99 rank down (a CI run: 15.08 > 14.56)
+      expect(t.serviceMaxMs!).toBeLessThanOrEqual(t.maxMs! + 0.01);
+      if (t.unsentDue === 0) expect(t.serviceP99Ms!).toBeLessThanOrEqual(t.p99Ms! + 0.01);
     });
 
     it('SIGKILL during BGSAVE: the half-written snapshot is not loaded, the preload one is', async () => {
