@@ -27,8 +27,13 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 
-/** how long, and how often, the reaper runs again a kill command that failed */
-export const RETRY_FOR_MS = 10_000;
+/**
+ * how long, and how often, the reaper runs again a kill command that failed. 30 s: with 10 s, a
+ * test's late server (started 1 s after the harness died) was once left running in a full CI
+ * run on 2 cores, likeliest by coming up after the window closed; and `docker run -d` may pull
+ * an image first. Each retry is one `sh -c`.
+ */
+export const RETRY_FOR_MS = 30_000;
 const RETRY_EVERY_MS = 200;
 
 /** CommonJS for `node -e`; no dependencies, so it starts in ~40 ms and cannot fail to load. */
