@@ -17,14 +17,14 @@ const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
 
-/** require(file) through a vm.Script using cacheFile; returns the exports and the script */
+/** require(file) through a vm.Script using cacheFile (null: none); returns the exports and the script */
 function requireCached(file, cacheFile) {
   // esbuild writes ASCII (its default charset), so latin1 decodes it as utf8 would, faster
   const source = fs.readFileSync(file, 'latin1');
   const digest = buildId(source);
   let cachedData;
   try {
-    const cache = digest === null ? null : fs.readFileSync(cacheFile);
+    const cache = digest === null || cacheFile === null ? null : fs.readFileSync(cacheFile);
     if (cache !== null && cache.subarray(0, digest.length).equals(digest)) cachedData = cache.subarray(digest.length);
   } catch {
     cachedData = undefined;

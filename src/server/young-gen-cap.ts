@@ -19,6 +19,9 @@ import type * as V8 from 'node:v8';
  *
  * From a second after start: loading node:v8 sooner would fall inside every recovery time
  * measured (as the bin's GC flags, set at the same moment).
+ *
+ * The harness launches its servers with fixed 4 MB semi-spaces (bin/server-flags.cjs), which
+ * also keep the young generation from shrinking; this cap is for a server started by hand.
  */
 const CAP_BYTES = 8 << 20;
 const AFTER_S = 1;

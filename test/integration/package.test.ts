@@ -9,6 +9,7 @@
  * come from npm's cache (--prefer-offline); when npm cannot get them (no network and a cold
  * cache), the test is skipped and says why.
  */
+import { createRequire } from 'node:module';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -93,6 +94,10 @@ describe('the npm package', () => {
     // with, not by file times (npm sets every packed file's mtime to one fixed date).
     const probe = spawnSync(process.execPath, ['-e', "const { requireCached } = require('./bin/code-cache.cjs'); process.stdout.write(String(requireCached('dist/server.bundle.cjs', 'dist/server.bundle.cache').fresh))"], { cwd: pkgDir, encoding: 'utf8' });
     expect(probe.stdout, probe.stderr).toBe('true');
+    // and the harness's launch flags have their own (V8 rejects a cache made under other flags)
+    const flags = (createRequire(import.meta.url)('../../bin/server-flags.cjs') as { SERVER_V8_FLAGS: string[] }).SERVER_V8_FLAGS;
+    const launch = spawnSync(process.execPath, [...flags, '-e', "const { requireCached } = require('./bin/code-cache.cjs'); const { cacheName } = require('./bin/server-flags.cjs'); process.stdout.write(String(requireCached('dist/server.bundle.cjs', 'dist/' + cacheName(process.execArgv.slice(0, -2))).fresh))"] /* -e and its code end execArgv */, { cwd: pkgDir, encoding: 'utf8' });
+    expect(launch.stdout, launch.stderr).toBe('true');
 
     const doctor = installed(['doctor']);
     expect(doctor.stderr).toBe('');

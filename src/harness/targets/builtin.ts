@@ -1,5 +1,6 @@
 /** The built-in TypeScript server: `node bin/durabench server <redis-server flags>`. */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import { RunError } from '../../shared/errors.js';
@@ -10,6 +11,12 @@ import { spawnServer } from './spawn.js';
 import type { LaunchSpec, SnapshotOptions, StartOptions, Target } from './target.js';
 
 const BIN = path.join(repoRoot, 'bin', 'durabench');
+
+/** The V8 flags every built-in server is launched with: bin/server-flags.cjs says why (and keeps its code cache). */
+function serverV8Flags(): string[] {
+  const require = createRequire(import.meta.url);
+  return (require(path.join(repoRoot, 'bin', 'server-flags.cjs')) as { SERVER_V8_FLAGS: string[] }).SERVER_V8_FLAGS;
+}
 const COMPILED_CLI = path.join(repoRoot, 'dist', 'cli', 'index.js');
 
 /** True when the compiled CLI exists (the built-in server needs `npm run build`). */
@@ -27,16 +34,12 @@ function builtinFlags(mode: Mode, savePoints: string, snapshot: SnapshotOptions 
 }
 
 /**
- * V8 flags for the server process. A young-generation collection (scavenge) copies what
- * survives it, and a server's writes survive (they are the dataset): with V8's default
- * 16 MB semi-spaces each scavenge copied megabytes and paused clients for tens of ms
- * (--trace-gc; bench:latency p99.9). 1 MB semi-spaces make them short and frequent, but
- * cost throughput: under strace the power-cut test's always-mode write count fell to its
- * threshold. Opt-in: DURABENCH_SERVER_NODE_FLAGS=--max-semi-space-size=1. Measured again
- * (2026-12-04, bench:latency 1M keys, random values, one run each): with it Mark-Compact
- * pauses fell from 11-14 ms to <= 4.3 ms (V8 no longer unmaps a pool of 48 young-generation
- * pages inside each one), but they came every ~2 s instead of every ~60 s and steady p99.9
- * rose to 1.89-2.17x redis-server's against 1.00-1.67x without it; not made the default.
+ * Node and V8 flags for the server process. Young generation: with V8's default 16 MB
+ * semi-spaces each scavenge copied megabytes and paused clients for tens of ms; 1 MB ones
+ * (opt-in: DURABENCH_SERVER_NODE_FLAGS=--max-semi-space-size=1, measured 2026-12-04) made
+ * Mark-Compacts 30 times as frequent and steady p99.9 1.89-2.17x redis-server's. Every
+ * server is launched with fixed 4 MB semi-spaces (bin/server-flags.cjs: a young generation
+ * that cannot shrink leaves no pooled pages for a Mark-Compact to unmap in its pause).
  *
  * On 2 cores or fewer the server runs with one V8 helper thread instead of four
  * (`--v8-pool-size`, a Node option: the code cache still applies). A Mark-Compact's final
@@ -52,6 +55,7 @@ function builtinFlags(mode: Mode, savePoints: string, snapshot: SnapshotOptions 
  */
 export const SERVER_NODE_FLAGS = [
   ...(os.availableParallelism() <= 2 ? ['--v8-pool-size=1'] : []),
+  ...serverV8Flags(),
   ...(process.env.DURABENCH_SERVER_NODE_FLAGS ?? '').split(/\s+/).filter(Boolean),
 ];
 

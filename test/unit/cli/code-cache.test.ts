@@ -67,3 +67,25 @@ describe('requireCached', () => {
     expect(fs.readdirSync(dir)).toEqual(['b.cjs']);
   });
 });
+
+// bin/server-flags.cjs: V8 rejects a cache made under other V8 flags, so each flag set that
+// starts often has its own file, and any other set neither reads nor writes one.
+const { SERVER_V8_FLAGS, cacheName } = require('../../../bin/server-flags.cjs') as {
+  SERVER_V8_FLAGS: string[];
+  cacheName(execArgv: string[]): string | null;
+};
+
+describe('cacheName', () => {
+  it('keeps one cache for a start by hand and one for the harness launch flags', () => {
+    expect(cacheName([])).toBe('server.bundle.cache');
+    expect(cacheName(['--v8-pool-size=1'])).toBe('server.bundle.cache'); // a Node option, not a V8 flag
+    expect(cacheName(SERVER_V8_FLAGS)).toBe('server.bundle.launch.cache');
+    expect(cacheName(['--v8-pool-size=1', ...SERVER_V8_FLAGS])).toBe('server.bundle.launch.cache');
+  });
+
+  it('gives any other V8 flags no cache', () => {
+    expect(cacheName(['--trace-gc'])).toBeNull();
+    expect(cacheName([...SERVER_V8_FLAGS, '--trace-gc'])).toBeNull();
+    expect(cacheName(SERVER_V8_FLAGS.slice(0, 1))).toBeNull();
+  });
+});
