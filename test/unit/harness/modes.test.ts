@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { formatFlags, flagsFor } from '../../../src/harness/targets/modes.js';
 import { targets } from '../../../src/harness/targets/index.js';
@@ -23,6 +24,19 @@ describe('mode → flags', () => {
       expect(r.command).toBe('redis-server');
       expect(b.command).toBe(process.execPath);
     }
+  });
+
+  it('the built-in server is launched with the node flags that have a code cache of their own', () => {
+    // bin/server-flags.cjs: fixed semi-spaces; a flag set without its cache would compile the
+    // server at every start, inside every recovery time measured
+    const { SERVER_V8_FLAGS, cacheName } = createRequire(import.meta.url)('../../../bin/server-flags.cjs') as {
+      SERVER_V8_FLAGS: string[];
+      cacheName(execArgv: string[]): string | null;
+    };
+    const args = targets.builtin.launchSpec!({ port: 7000, dir: '/tmp/x', mode: 'rdb', savePoints: '1 1000', logFile: '/tmp/x.log' }).args;
+    const nodeFlags = args.slice(0, args.findIndex((a) => a.endsWith('durabench')));
+    expect(nodeFlags).toEqual(expect.arrayContaining(SERVER_V8_FLAGS));
+    if (process.env.DURABENCH_SERVER_NODE_FLAGS === undefined) expect(cacheName(nodeFlags)).toBe('server.bundle.launch.cache');
   });
 
   it('the built-in server adds a snapshot strategy and encoder only when they are not its defaults', () => {
