@@ -11,13 +11,13 @@ import { spawnServer } from './spawn.js';
 import type { LaunchSpec, SnapshotOptions, StartOptions, Target } from './target.js';
 
 const BIN = path.join(repoRoot, 'bin', 'durabench');
+const COMPILED_CLI = path.join(repoRoot, 'dist', 'cli', 'index.js');
 
 /** The V8 flags every built-in server is launched with: bin/server-flags.cjs says why (and keeps its code cache). */
 function serverV8Flags(): string[] {
   const require = createRequire(import.meta.url);
   return (require(path.join(repoRoot, 'bin', 'server-flags.cjs')) as { SERVER_V8_FLAGS: string[] }).SERVER_V8_FLAGS;
 }
-const COMPILED_CLI = path.join(repoRoot, 'dist', 'cli', 'index.js');
 
 /** True when the compiled CLI exists (the built-in server needs `npm run build`). */
 export function builtinAvailable(): boolean {
