@@ -9,8 +9,8 @@
 // pause (perf: `__munmap < FreePages` and TLB shootdowns, 1.5 ms of a 5.9 ms pause on the
 // 2-core VM). A minimum equal to the maximum leaves nothing to shrink. 4 MB is where 20k SET/s
 // settles anyway (server/young-gen-cap.ts holds a flagless start there from its cron).
-// bench:latency at 1M keys, rdb and aof-everysec, 3 trials, four runs each way (--trace-gc):
-// Mark-Compacts under load 1.4-8.2 ms, median 3.6, against 5.1-14.6, median 6.5.
+// bench:latency at 1M keys, random values (--trace-gc): Mark-Compacts under load 1.4-8.2 ms,
+// median 3.2 (seven in four runs), against 5.1-14.6, median 6.5 (four in two runs).
 // Only a command line can set them (NODE_OPTIONS refuses them; set at run time they are read
 // once, at heap setup).
 const SERVER_V8_FLAGS = ['--min-semi-space-size=4', '--max-semi-space-size=4'];
