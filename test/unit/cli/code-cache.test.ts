@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -70,8 +71,9 @@ describe('requireCached', () => {
 
 // bin/server-flags.cjs: V8 rejects a cache made under other V8 flags, so each flag set that
 // starts often has its own file, and any other set neither reads nor writes one.
-const { SERVER_V8_FLAGS, cacheName } = require('../../../bin/server-flags.cjs') as {
+const { SERVER_V8_FLAGS, FEW_CORES_GC_FLAGS, cacheName } = require('../../../bin/server-flags.cjs') as {
   SERVER_V8_FLAGS: string[];
+  FEW_CORES_GC_FLAGS: string[];
   cacheName(execArgv: string[]): string | null;
 };
 
@@ -87,5 +89,21 @@ describe('cacheName', () => {
     expect(cacheName(['--trace-gc'])).toBeNull();
     expect(cacheName([...SERVER_V8_FLAGS, '--trace-gc'])).toBeNull();
     expect(cacheName(SERVER_V8_FLAGS.slice(0, 1))).toBeNull();
+  });
+});
+
+// The bin sets these at run time on ≤ 2 cores: V8 only prints a misspelt one and goes on, and
+// some combinations abort the process at its first full collection (--no-parallel-marking did).
+describe('FEW_CORES_GC_FLAGS', () => {
+  it('are flags this V8 knows, and collections of every kind run under them', () => {
+    const code = [
+      `const v8 = require('node:v8'); v8.setFlagsFromString(${JSON.stringify(FEW_CORES_GC_FLAGS.join(' '))});`,
+      "v8.setFlagsFromString('--expose-gc'); const gc = require('node:vm').runInNewContext('gc');",
+      'let keep = []; for (let i = 0; i < 4; i++) { for (let j = 0; j < 200000; j++) keep.push({ j, s: String(j) }); keep = keep.slice(-50000); gc(); }',
+      "process.stdout.write('ok ' + keep.length);",
+    ].join('\n');
+    const r = spawnSync(process.execPath, ['-e', code], { encoding: 'utf8' });
+    expect(r.stdout + r.stderr).toBe('ok 50000');
+    expect(r.status).toBe(0);
   });
 });
