@@ -6,11 +6,10 @@ import { type Histogram, maxLatencyDuring, mergeHistograms } from '../harness/me
 import { parseInfo } from '../harness/measure/info.js';
 import { openLoopWindow } from '../harness/measure/open-loop-window.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
-import { commandHead, type CommandWriter } from '../harness/workload/resp-writer.js';
-import type { Workload } from '../harness/workload/workload.js';
-import { Rng } from '../shared/prng.js';
 import { MODES, type Mode, type LocalTargetKind } from '../shared/types.js';
 import { fail, fmt, median, requireBinaries, rssBaseline, type Running, start } from './lib.js';
+import { overwrite, preloadKeys, VALUE_SIZE, valuePool, type ValueKind } from './overwrite-load.js';
+import { longestGcPauses } from './trace-gc.js';
 
 /**
  * npm run bench:latency — tail latency in open loop, the built-in server and redis-server
@@ -41,7 +40,6 @@ const SIZES = (process.env.SIZES ?? '100000,1000000,4000000').split(',').map(Num
 const modes = process.env.MODES ? (process.env.MODES.split(',') as Mode[]) : [...MODES];
 const bad = modes.filter((m) => !MODES.includes(m));
 if (bad.length > 0) fail('bench:latency', `MODES: unknown mode ${bad.join(', ')} (known: ${MODES.join(', ')})`);
-type ValueKind = 'random' | 'repetitive';
 const VALUES = (process.env.VALUES ?? 'random,repetitive').split(',') as ValueKind[];
 const RATE = Number(process.env.RATE ?? 20_000);
 const SECONDS = Number(process.env.SECONDS ?? 5);
@@ -54,65 +52,9 @@ const FIRSTS = Number(process.env.FIRSTS ?? 1);
 if (!(Number.isInteger(FIRSTS) && FIRSTS >= 1)) fail('bench:latency', `FIRSTS: a whole number of server pairs ≥ 1, not ${process.env.FIRSTS}`);
 const WARM_UP = process.env.WARM_UP ?? 'yes';
 if (!['yes', 'no'].includes(WARM_UP)) fail('bench:latency', `WARM_UP: yes or no, not ${WARM_UP}`);
-const VALUE_SIZE = 100;
 /** Generous bytes per key for both servers at once, to skip sizes that do not fit. */
 const BYTES_PER_KEY_BOTH = 900;
 const kinds: LocalTargetKind[] = ['builtin', 'redis'];
-const SET = commandHead(3, 'SET');
-
-/** Value bytes: a pool of random alphanumerics (LZF cannot shrink it) or one repeated byte. */
-function valuePool(kind: ValueKind, seed: number): Buffer {
-  const pool = Buffer.alloc(8192 + VALUE_SIZE, 'x');
-  if (kind === 'repetitive') return pool;
-  const rng = new Rng(seed);
-  const abc = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  for (let i = 0; i < pool.length; i++) pool[i] = abc.charCodeAt(rng.int(abc.length));
-  return pool;
-}
-
-function writeValue(w: CommandWriter, pool: Buffer, i: number): void {
-  const off = (Math.imul(i, 0x9e3779b1) >>> 0) % 8192;
-  w.argParts('', pool, off, off + VALUE_SIZE);
-}
-
-/** SETs over random preloaded keys (the dataset keeps its size while we measure). */
-function overwrite(keys: number, pool: Buffer, seed: number): Workload {
-  const rng = new Rng(seed);
-  return {
-    kind: 'overwrite',
-    ledgerOptions: {},
-    readShare: 0,
-    next(w, ledger, sendAt) {
-      const op = ledger.add(0, sendAt);
-      w.raw(SET);
-      w.argNum('p:', rng.int(keys));
-      writeValue(w, pool, op);
-      return op;
-    },
-    logicalBytes: () => 0,
-    readBack: () => Promise.reject(new Error('not used')),
-  };
-}
-
-async function preloadKeys(conn: RespConnection, n: number, pool: Buffer): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < n) {
-      const from = next;
-      const to = Math.min(n, from + 1000);
-      next = to;
-      const r = await conn.batch(to - from, (w) => {
-        for (let i = from; i < to; i++) {
-          w.raw(SET);
-          w.argNum('p:', i);
-          writeValue(w, pool, i);
-        }
-      });
-      if (r.errors > 0) throw new Error(`preload refused: ${r.firstError}`);
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
-}
 
 async function infoOf(conn: RespConnection, section = 'everything'): Promise<Record<string, string>> {
   return parseInfo(replyText(await conn.call('INFO', section)));
@@ -139,30 +81,6 @@ interface Window {
   info: Record<string, string>;
 }
 
-/**
- * Longest Mark-Compact and Scavenge pauses of the main thread in a --trace-gc log from byte
- * `from` on. V8 flags are process-wide, so the RDB encoding thread's isolate traces too, into
- * the same stdout; its pauses hold no client (a read wait would show in the INFO stall). Lines
- * start `[pid:isolate address]`: the main isolate is the lowest address (glibc allocates it
- * from the main heap, a worker's from its thread's mmap'd arena at 0x7f…); the INFO column
- * gc_max_pause_usec, main thread only by construction, cross-checks it.
- */
-function traceGc(logFile: string, from: number): { major: number; minor: number } {
-  const text = fs.readFileSync(logFile, 'latin1');
-  // the whole log, preload included, so the main isolate is known even if a window has none of its lines
-  const isolates = [...text.matchAll(/^\[\d+:0x([0-9a-f]+)\]/gm)].map((m) => BigInt(`0x${m[1]}`));
-  const main = isolates.reduce((lo, a) => (a < lo ? a : lo), isolates[0] ?? 0n);
-  let major = 0;
-  let minor = 0;
-  for (const m of text.slice(from).matchAll(/^\[\d+:0x([0-9a-f]+)\] .* (Mark-Compact|Scavenge|Minor Mark-Sweep)[^,\n]*, ([\d.]+) \/ [\d.]+ ms/gm)) {
-    if (BigInt(`0x${m[1]}`) !== main) continue;
-    const ms = Number(m[3]);
-    if (m[2] === 'Mark-Compact') major = Math.max(major, ms);
-    else minor = Math.max(minor, ms);
-  }
-  return { major, minor };
-}
-
 async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | null, seed: number): Promise<Window> {
   await s.admin.call('CONFIG', 'RESETSTAT');
   const logFile = path.join(s.run.dir, 'server.log');
@@ -184,7 +102,7 @@ async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | nu
   const snapFrom = w.snapshot?.sentAt ?? 0;
   const snapTo = w.snapshot?.doneAt ?? 0;
   const h: Histogram = mergeHistograms(d.histograms());
-  const gc = s.kind === 'builtin' ? traceGc(logFile, logFrom) : null;
+  const gc = s.kind === 'builtin' ? longestGcPauses(logFile, logFrom) : null;
   return {
     p99: h.getValueAtPercentile(99) / 1000,
     p999: h.getValueAtPercentile(99.9) / 1000,

@@ -1,0 +1,69 @@
+import type { RespConnection } from '../harness/workload/resp-connection.js';
+import { commandHead, type CommandWriter } from '../harness/workload/resp-writer.js';
+import type { Workload } from '../harness/workload/workload.js';
+import { Rng } from '../shared/prng.js';
+
+/**
+ * The load bench:latency and bench:gc put on a server: keys p:0..N-1 preloaded, then SETs
+ * overwriting random ones (the dataset keeps its size while it is measured), 100-byte values
+ * cut from a pool of random alphanumerics (LZF cannot shrink them) or of one repeated byte.
+ */
+export type ValueKind = 'random' | 'repetitive';
+
+export const VALUE_SIZE = 100;
+const SET = commandHead(3, 'SET');
+
+/** Value bytes: a pool of random alphanumerics or one repeated byte. */
+export function valuePool(kind: ValueKind, seed: number): Buffer {
+  const pool = Buffer.alloc(8192 + VALUE_SIZE, 'x');
+  if (kind === 'repetitive') return pool;
+  const rng = new Rng(seed);
+  const abc = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  for (let i = 0; i < pool.length; i++) pool[i] = abc.charCodeAt(rng.int(abc.length));
+  return pool;
+}
+
+function writeValue(w: CommandWriter, pool: Buffer, i: number): void {
+  const off = (Math.imul(i, 0x9e3779b1) >>> 0) % 8192;
+  w.argParts('', pool, off, off + VALUE_SIZE);
+}
+
+/** SETs over random preloaded keys. */
+export function overwrite(keys: number, pool: Buffer, seed: number): Workload {
+  const rng = new Rng(seed);
+  return {
+    kind: 'overwrite',
+    ledgerOptions: {},
+    readShare: 0,
+    next(w, ledger, sendAt) {
+      const op = ledger.add(0, sendAt);
+      w.raw(SET);
+      w.argNum('p:', rng.int(keys));
+      writeValue(w, pool, op);
+      return op;
+    },
+    logicalBytes: () => 0,
+    readBack: () => Promise.reject(new Error('not used')),
+  };
+}
+
+/** Sets p:0..n-1, four batches of 1,000 in flight. */
+export async function preloadKeys(conn: RespConnection, n: number, pool: Buffer): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < n) {
+      const from = next;
+      const to = Math.min(n, from + 1000);
+      next = to;
+      const r = await conn.batch(to - from, (w) => {
+        for (let i = from; i < to; i++) {
+          w.raw(SET);
+          w.argNum('p:', i);
+          writeValue(w, pool, i);
+        }
+      });
+      if (r.errors > 0) throw new Error(`preload refused: ${r.firstError}`);
+    }
+  };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+}
