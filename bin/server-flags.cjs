@@ -1,8 +1,9 @@
 'use strict';
 // The built-in server's V8 flags: the ones the harness launches it with, the ones the bin sets
 // at run time on few cores, and which code cache a start with given flags may use: V8 keys a
-// code cache to every V8 flag, so each flag set that starts often gets its own file, and a start with any other set compiles without one (and never
-// writes one, so an experiment's --trace-gc cannot make every later start compile).
+// code cache to every V8 flag, so each flag set that starts often gets its own file, and a
+// start with any other set compiles without one (and never writes one, so an experiment's
+// --trace-gc cannot make every later start compile).
 //
 // Fixed 4 MB semi-spaces: V8 shrinks the young generation after a quiet moment (allocation
 // under 1 MB/s) and pools the pages it gives up; its next Mark-Compact unmaps them inside its
