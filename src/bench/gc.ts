@@ -74,7 +74,7 @@ try {
       pollMs: 20,
       snapshot: { command: aof ? 'BGREWRITEAOF' : 'BGSAVE', atMs: 500, afterMs: 300, timeoutMs: 600_000 },
     });
-    hists.push(mergeHistograms(w.driver.histograms()));
+    hists.push(...w.driver.histograms());
     if (w.snapshot !== null) {
       snapshots++;
       stallUsec = Math.max(stallUsec, Number(w.snapshot.info[stallField] ?? 0));

@@ -1,5 +1,6 @@
 import type { RespConnection } from '../harness/workload/resp-connection.js';
 import { commandHead, type CommandWriter } from '../harness/workload/resp-writer.js';
+import { overwriteKeys } from '../harness/workload/overwrite-preloaded.js';
 import type { Workload } from '../harness/workload/workload.js';
 import { Rng } from '../shared/prng.js';
 
@@ -28,23 +29,9 @@ function writeValue(w: CommandWriter, pool: Buffer, i: number): void {
   w.argParts('', pool, off, off + VALUE_SIZE);
 }
 
-/** SETs over random preloaded keys. */
+/** SETs over random preloaded keys, values cut from `pool`. */
 export function overwrite(keys: number, pool: Buffer, seed: number): Workload {
-  const rng = new Rng(seed);
-  return {
-    kind: 'overwrite',
-    ledgerOptions: {},
-    readShare: 0,
-    next(w, ledger, sendAt) {
-      const op = ledger.add(0, sendAt);
-      w.raw(SET);
-      w.argNum('p:', rng.int(keys));
-      writeValue(w, pool, op);
-      return op;
-    },
-    logicalBytes: () => 0,
-    readBack: () => Promise.reject(new Error('not used')),
-  };
+  return overwriteKeys(keys, seed, (w, op) => writeValue(w, pool, op));
 }
 
 /** Sets p:0..n-1, four batches of 1,000 in flight. */
