@@ -91,6 +91,15 @@ export async function start(
     if (h.alive) h.kill('SIGKILL');
     await h.exited;
   };
+  // a profiled server writes its --cpu-prof file only on a clean exit: SHUTDOWN NOSAVE first, SIGKILL if it does not go in 30 s
+  const profiled = kind === 'builtin' && /--cpu-prof\b/.test(`${process.env.DURABENCH_SERVER_NODE_FLAGS ?? ''} ${(opts.nodeFlags ?? []).join(' ')}`);
+  const shutDown = async (): Promise<void> => {
+    if (profiled && h.alive) {
+      await command(h.port, ['SHUTDOWN', 'NOSAVE']).catch(() => undefined);
+      await Promise.race([h.exited, new Promise((r) => setTimeout(r, 30_000).unref())]);
+    }
+    await kill();
+  };
   return {
     port: h.port,
     dir,
@@ -98,7 +107,7 @@ export async function start(
     version: h.version,
     kill,
     stop: async () => {
-      await kill();
+      await shutDown();
       removeOwnDir();
     },
   };
@@ -125,6 +134,8 @@ export function command(port: number, argv: string[]): Promise<string> {
       if (m && buf.length >= m[0].length + Number(m[1]) + 2) return s.destroy(), resolve(buf.slice(m[0].length, m[0].length + Number(m[1])));
     });
     s.once('error', reject);
+    // a server that closes without a reply (SHUTDOWN) must not leave the caller waiting forever
+    s.once('close', () => reject(new Error(`connection closed before a reply to ${argv[0]}`)));
   });
 }
 

@@ -6,7 +6,8 @@ import { fail } from './lib.js';
  * npm run profile:spans -- <file.cpuprofile> [top] [from-seconds] — prints the longest busy
  * spans of a CPU profile (busy-spans.ts). Profile the built-in server with
  * DURABENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=DIR" (written when it exits cleanly:
- * SHUTDOWN or SIGTERM, not SIGKILL); `from` skips the preload.
+ * SHUTDOWN or SIGTERM, not SIGKILL; the benches stop a profiled server with SHUTDOWN NOSAVE);
+ * `from` skips the preload.
  */
 const [file, top = '8', from = '0'] = process.argv.slice(2);
 if (!file) fail('profile:spans', 'usage: npm run profile:spans -- <file.cpuprofile> [top] [from-seconds]');
