@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mergeHistograms, type Histogram } from '../harness/measure/latency.js';
+import { describeFreezes, startFreezeProbe } from '../harness/measure/freeze-probe.js';
 import { parseInfo } from '../harness/measure/info.js';
 import { openLoopWindow } from '../harness/measure/open-loop-window.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
 import { MODES, type Mode } from '../shared/types.js';
 import { fail, fmt, start } from './lib.js';
 import { overwrite, preloadKeys, valuePool, type ValueKind } from './overwrite-load.js';
+import { threadSchedMs } from './proc-stat.js';
 import { type GcPause, gcPauses } from './trace-gc.js';
 
 /**
@@ -21,8 +23,13 @@ import { type GcPause, gcPauses } from './trace-gc.js';
  * `--heap-growing-percent=3` in DURABENCH_SERVER_NODE_FLAGS makes them come twice as often
  * for a larger sample of the same pause.
  *
+ * Two second views of a long wait: how much of the time the server's main thread waited for a
+ * CPU (/proc schedstat, read before and after: free), and with FREEZES=<ms> a freeze probe
+ * (freeze-probe.ts: a thread at nice -20 waking every <ms>) that says when the whole machine
+ * stopped; opt-in, since its wake-ups take CPUs from the server too.
+ *
  * Env: KEYS (1000000), SECONDS (120), MODE (rdb), VALUES (random | repetitive), RATE (20000),
- *      CLIENTS (16).
+ *      CLIENTS (16), FREEZES (off; a period in ms, e.g. 10).
  */
 const KEYS = Number(process.env.KEYS ?? 1_000_000);
 const SECONDS = Number(process.env.SECONDS ?? 120);
@@ -30,15 +37,18 @@ const MODE = (process.env.MODE ?? 'rdb') as Mode;
 const VALUES = (process.env.VALUES ?? 'random') as ValueKind;
 const RATE = Number(process.env.RATE ?? 20_000);
 const CLIENTS = Number(process.env.CLIENTS ?? 16);
+const FREEZES = process.env.FREEZES === undefined ? 0 : Number(process.env.FREEZES);
 if (!(Number.isInteger(KEYS) && KEYS > 0)) fail('bench:gc', `KEYS: a whole number of keys > 0, not ${process.env.KEYS}`);
 if (!(SECONDS > 0)) fail('bench:gc', `SECONDS: a number of seconds > 0, not ${process.env.SECONDS}`);
 if (!MODES.includes(MODE) || MODE === 'none') fail('bench:gc', `MODE: one that snapshots (${MODES.filter((m) => m !== 'none').join(', ')}), not ${MODE}`);
 if (!['random', 'repetitive'].includes(VALUES)) fail('bench:gc', `VALUES: random or repetitive, not ${VALUES}`);
 if (!(RATE > 0 && Number.isInteger(CLIENTS) && CLIENTS > 0)) fail('bench:gc', 'RATE and CLIENTS: numbers > 0');
+if (!(FREEZES >= 0 && FREEZES <= 1000)) fail('bench:gc', `FREEZES: the freeze probe's period in ms (1-1000), not ${process.env.FREEZES}`);
 
 const GOAL_MS = 5;
 const aof = MODE.startsWith('aof') || MODE === 'rdb+aof';
 const ms = (x: number): string => x.toFixed(2);
+const pct = (x: number): string => `${(100 * x).toFixed(1)} %`;
 /** A Mark-Compact's pause; over the goal, also what V8 said started it and whether all its marking was in the pause. */
 const label = (p: GcPause): string =>
   `${ms(p.ms)} ms${p.reduce ? ' (reduce)' : ''}${p.ms >= GOAL_MS ? ` [${p.incremental ? '' : 'atomic: '}${p.reason}]` : ''}`;
@@ -55,6 +65,11 @@ try {
   // a discarded second of the load first, as bench:latency does: the JIT's warm-up is not the steady state
   await openLoopWindow({ port: run.port, admin, workload: overwrite(KEYS, pool, 7), rate: RATE, clients: CLIENTS, ms: 1000, pollMs: 100 });
   await admin.call('CONFIG', 'RESETSTAT');
+  // the second views of a long wait (see the top): did the server's main thread wait for a CPU, did the machine stop
+  const pid = Number(parseInfo(replyText(await admin.call('INFO', 'server'))).process_id);
+  const sched0 = threadSchedMs(pid);
+  const t0 = performance.now();
+  const probe = FREEZES > 0 ? await startFreezeProbe({ periodMs: FREEZES }) : null;
   const logFile = path.join(run.dir, 'server.log');
   const from = fs.statSync(logFile).size;
   const hists: Histogram[] = [];
@@ -80,6 +95,9 @@ try {
       stallUsec = Math.max(stallUsec, Number(w.snapshot.info[stallField] ?? 0));
     }
   }
+  const freezes = await probe?.stop();
+  const sched1 = threadSchedMs(pid);
+  const wallMs = performance.now() - t0;
   const info = parseInfo(replyText(await admin.call('INFO', 'stats')));
   admin.close();
   const pauses = gcPauses(logFile, from);
@@ -98,6 +116,12 @@ try {
     `  longest ${ms(longest)} ms: ${longest < GOAL_MS ? 'under' : 'over'} the ${GOAL_MS} ms goal; INFO gc_major_max_pause_usec ${info.gc_major_max_pause_usec ?? '?'} over ${info.gc_major_pauses ?? '?'} (PerformanceObserver, a second view of the same pauses)`,
     `Scavenges: ${minors.length}, p99 ${ms(minors[Math.floor(0.99 * (minors.length - 1))] ?? 0)} ms, longest ${ms(minors.at(-1) ?? 0)} ms`,
     `Clients: p99 ${ms(h.getValueAtPercentile(99) / 1000)} ms, p99.9 ${ms(h.getValueAtPercentile(99.9) / 1000)} ms, max ${ms(h.maxValue / 1000)} ms (${fmt(h.totalCount)} SETs); the server's longest event-loop stall in a snapshot ${ms(stallUsec / 1000)} ms (INFO ${stallField})`,
+    sched0 && sched1
+      ? `The server's main thread ran ${pct((sched1.runMs - sched0.runMs) / wallMs)} of the time and waited for a CPU ${pct((sched1.waitMs - sched0.waitMs) / wallMs)} (/proc schedstat: ready to run, every CPU held by another thread; a pause's wall time includes such waits)`
+      : `The server's main thread: no /proc schedstat here (not Linux)`,
+    freezes
+      ? `Machine stops: ${describeFreezes(freezes)}: a client's worst wait that matches one was the machine's, not the server's`
+      : `Machine stops: not probed (FREEZES=10 probes every 10 ms, at some cost to the server)`,
   ];
   if (pauses.length > 0) process.stdout.write(out.join('\n') + '\n');
 } finally {

@@ -24,8 +24,17 @@ export function procCpuMs(who: number | 'self', children = false): number | null
  * /proc/<pid>/task/<tid>/schedstat (nanoseconds, where stat counts 10 ms ticks). null off Linux.
  */
 export function threadRunMs(pid: number, tid = pid): number | null {
+  return threadSchedMs(pid, tid)?.runMs ?? null;
+}
+
+/**
+ * schedstat's first two fields, ms: the time the thread ran, and the time it was ready to run
+ * but waited for a CPU (on a run queue: another thread held every CPU). null off Linux.
+ */
+export function threadSchedMs(pid: number, tid = pid): { runMs: number; waitMs: number } | null {
   try {
-    return Number(fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ')[0]) / 1e6;
+    const [run, wait] = fs.readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1').split(' ');
+    return { runMs: Number(run) / 1e6, waitMs: Number(wait) / 1e6 };
   } catch {
     return null;
   }
