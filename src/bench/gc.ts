@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { mergeHistograms, type Histogram } from '../harness/measure/latency.js';
-import { describeFreezes, startFreezeProbe } from '../harness/measure/freeze-probe.js';
 import { parseInfo } from '../harness/measure/info.js';
 import { openLoopWindow } from '../harness/measure/open-loop-window.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
@@ -23,13 +22,11 @@ import { type GcPause, gcPauses } from './trace-gc.js';
  * `--heap-growing-percent=3` in DURABENCH_SERVER_NODE_FLAGS makes them come twice as often
  * for a larger sample of the same pause.
  *
- * Two second views of a long wait: how much of the time the server's main thread waited for a
- * CPU (/proc schedstat, read before and after: free), and with FREEZES=<ms> a freeze probe
- * (freeze-probe.ts: a thread at nice -20 waking every <ms>) that says when the whole machine
- * stopped; opt-in, since its wake-ups take CPUs from the server too.
+ * Also how much of the time the server's main thread waited for a CPU (/proc schedstat, read
+ * before and after: it costs the server nothing): a pause's wall time includes such waits.
  *
  * Env: KEYS (1000000), SECONDS (120), MODE (rdb), VALUES (random | repetitive), RATE (20000),
- *      CLIENTS (16), FREEZES (off; a period in ms, e.g. 10).
+ *      CLIENTS (16).
  */
 const KEYS = Number(process.env.KEYS ?? 1_000_000);
 const SECONDS = Number(process.env.SECONDS ?? 120);
@@ -37,13 +34,11 @@ const MODE = (process.env.MODE ?? 'rdb') as Mode;
 const VALUES = (process.env.VALUES ?? 'random') as ValueKind;
 const RATE = Number(process.env.RATE ?? 20_000);
 const CLIENTS = Number(process.env.CLIENTS ?? 16);
-const FREEZES = process.env.FREEZES === undefined ? 0 : Number(process.env.FREEZES);
 if (!(Number.isInteger(KEYS) && KEYS > 0)) fail('bench:gc', `KEYS: a whole number of keys > 0, not ${process.env.KEYS}`);
 if (!(SECONDS > 0)) fail('bench:gc', `SECONDS: a number of seconds > 0, not ${process.env.SECONDS}`);
 if (!MODES.includes(MODE) || MODE === 'none') fail('bench:gc', `MODE: one that snapshots (${MODES.filter((m) => m !== 'none').join(', ')}), not ${MODE}`);
 if (!['random', 'repetitive'].includes(VALUES)) fail('bench:gc', `VALUES: random or repetitive, not ${VALUES}`);
 if (!(RATE > 0 && Number.isInteger(CLIENTS) && CLIENTS > 0)) fail('bench:gc', 'RATE and CLIENTS: numbers > 0');
-if (!(FREEZES >= 0 && FREEZES <= 1000)) fail('bench:gc', `FREEZES: the freeze probe's period in ms (1-1000), not ${process.env.FREEZES}`);
 
 const GOAL_MS = 5;
 const aof = MODE.startsWith('aof') || MODE === 'rdb+aof';
@@ -65,11 +60,10 @@ try {
   // a discarded second of the load first, as bench:latency does: the JIT's warm-up is not the steady state
   await openLoopWindow({ port: run.port, admin, workload: overwrite(KEYS, pool, 7), rate: RATE, clients: CLIENTS, ms: 1000, pollMs: 100 });
   await admin.call('CONFIG', 'RESETSTAT');
-  // the second views of a long wait (see the top): did the server's main thread wait for a CPU, did the machine stop
+  // a second view of a long pause: did the server's main thread wait for a CPU meanwhile
   const pid = Number(parseInfo(replyText(await admin.call('INFO', 'server'))).process_id);
   const sched0 = threadSchedMs(pid);
   const t0 = performance.now();
-  const probe = FREEZES > 0 ? await startFreezeProbe({ periodMs: FREEZES }) : null;
   const logFile = path.join(run.dir, 'server.log');
   const from = fs.statSync(logFile).size;
   const hists: Histogram[] = [];
@@ -95,7 +89,6 @@ try {
       stallUsec = Math.max(stallUsec, Number(w.snapshot.info[stallField] ?? 0));
     }
   }
-  const freezes = await probe?.stop();
   const sched1 = threadSchedMs(pid);
   const wallMs = performance.now() - t0;
   const info = parseInfo(replyText(await admin.call('INFO', 'stats')));
@@ -119,9 +112,6 @@ try {
     sched0 && sched1
       ? `The server's main thread ran ${pct((sched1.runMs - sched0.runMs) / wallMs)} of the time and waited for a CPU ${pct((sched1.waitMs - sched0.waitMs) / wallMs)} (/proc schedstat: ready to run, every CPU held by another thread; a pause's wall time includes such waits)`
       : `The server's main thread: no /proc schedstat here (not Linux)`,
-    freezes
-      ? `Machine stops: ${describeFreezes(freezes)}: a client's worst wait that matches one was the machine's, not the server's`
-      : `Machine stops: not probed (FREEZES=10 probes every 10 ms, at some cost to the server)`,
   ];
   if (pauses.length > 0) process.stdout.write(out.join('\n') + '\n');
 } finally {

@@ -2,7 +2,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
-import { startFreezeProbe } from '../harness/measure/freeze-probe.js';
 import { type Histogram, maxLatencyDuring, mergeHistograms } from '../harness/measure/latency.js';
 import { parseInfo } from '../harness/measure/info.js';
 import { openLoopWindow } from '../harness/measure/open-loop-window.js';
@@ -34,10 +33,7 @@ import { longestGcPauses } from './trace-gc.js';
  *      WARM_UP (its --snapshot-warm-up: yes | no; default yes: it runs in the idle 1.5 s after
  *      the preload, so `no` shows a first snapshot that runs the code cold),
  *      FIRSTS (1: each first-snapshot row is measured on this many fresh pairs of servers,
- *      the mode's own pair and FIRSTS-1 more, started, preloaded and stopped for it),
- *      FREEZES (off; a period in ms, e.g. 10: a freeze probe runs in every window, and a
- *      column gives the longest time the whole machine stopped in each — freeze-probe.ts;
- *      a worst latency that matches it was the machine's, for either server).
+ *      the mode's own pair and FIRSTS-1 more, started, preloaded and stopped for it).
  */
 requireBinaries('bench:latency');
 const SIZES = (process.env.SIZES ?? '100000,1000000,4000000').split(',').map(Number);
@@ -54,8 +50,6 @@ const ENCODER = process.env.ENCODER ?? 'auto';
 if (!['auto', 'thread', 'main'].includes(ENCODER)) fail('bench:latency', `ENCODER: auto, thread or main, not ${ENCODER}`);
 const FIRSTS = Number(process.env.FIRSTS ?? 1);
 if (!(Number.isInteger(FIRSTS) && FIRSTS >= 1)) fail('bench:latency', `FIRSTS: a whole number of server pairs ≥ 1, not ${process.env.FIRSTS}`);
-const FREEZES = process.env.FREEZES === undefined ? 0 : Number(process.env.FREEZES);
-if (!(FREEZES >= 0 && FREEZES <= 1000)) fail('bench:latency', `FREEZES: the freeze probe's period in ms (1-1000), not ${process.env.FREEZES}`);
 const WARM_UP = process.env.WARM_UP ?? 'yes';
 if (!['yes', 'no'].includes(WARM_UP)) fail('bench:latency', `WARM_UP: yes or no, not ${WARM_UP}`);
 /** Generous bytes per key for both servers at once, to skip sizes that do not fit. */
@@ -83,8 +77,6 @@ interface Window {
   /** built-in: longest GC pauses in the window from --trace-gc (ms) */
   gcMajor: number | null;
   gcMinor: number | null;
-  /** the longest the whole machine stopped during the window (ms; FREEZES), null unprobed */
-  machineStop: number | null;
   /** INFO fields after the window, when the server has them */
   info: Record<string, string>;
 }
@@ -94,7 +86,6 @@ async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | nu
   const logFile = path.join(s.run.dir, 'server.log');
   const logFrom = s.kind === 'builtin' ? fs.statSync(logFile).size : 0;
   const aof = snapshot !== null && (snapshot.startsWith('aof') || snapshot === 'rdb+aof');
-  const probe = FREEZES > 0 ? await startFreezeProbe({ periodMs: FREEZES }) : null;
   // the window (load, BGSAVE/BGREWRITEAOF, INFO polls) is the harness's, shared with `durabench sweep`
   const w = await openLoopWindow({
     port: s.run.port,
@@ -106,7 +97,6 @@ async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | nu
     pollMs: 20,
     ...(snapshot !== null ? { snapshot: { command: aof ? ('BGREWRITEAOF' as const) : ('BGSAVE' as const), atMs: 1000, afterMs: 1000, timeoutMs: 600_000 } } : {}),
   });
-  const freezes = await probe?.stop();
   const d = w.driver;
   const ledger = w.ledger;
   const snapFrom = w.snapshot?.sentAt ?? 0;
@@ -121,7 +111,6 @@ async function window(s: Server, keys: number, pool: Buffer, snapshot: Mode | nu
     snapMs: snapshot === null ? null : snapTo - snapFrom,
     gcMajor: gc?.major ?? null,
     gcMinor: gc?.minor ?? null,
-    machineStop: freezes ? Math.max(0, ...freezes.freezes.map((f) => f.lateMs)) : null,
     info: await infoOf(s.admin),
   };
 }
@@ -166,7 +155,7 @@ function side(b: Window[], r: Window[], f: (w: Window) => number): string[] {
 
 const lat = new Table({
   style: { head: [], border: [] },
-  head: ['keys', 'values', 'mode', 'snapshot', 'p99 ms built-in', 'p99 redis', '÷', 'p99.9 built-in', 'p99.9 redis', '÷', 'max built-in', 'max redis', 'max in snapshot b / r', 'snapshot s b / r', ...(FREEZES > 0 ? ['machine stop b / r'] : [])],
+  head: ['keys', 'values', 'mode', 'snapshot', 'p99 ms built-in', 'p99 redis', '÷', 'p99.9 built-in', 'p99.9 redis', '÷', 'max built-in', 'max redis', 'max in snapshot b / r', 'snapshot s b / r'],
 });
 const cold = new Table({
   style: { head: [], border: [] },
@@ -177,7 +166,7 @@ const mem = new Table({
   style: { head: [], border: [] },
   head: ['keys', 'values', 'mode', 'RSS/key built-in', 'RSS/key redis', '÷', 'GC major max ms (trace)', 'GC minor max ms (trace)', 'gc_max_pause_usec', 'max stall usec (INFO)'],
 });
-process.stdout.write(`bench:latency — open loop ${RATE} SET/s, ${CLIENTS} clients, ${VALUE_SIZE} B values, ${SECONDS} s windows, ${TRIALS} interleaved trials; median (min–max); built-in --snapshot-encoder ${ENCODER} --snapshot-warm-up ${WARM_UP}${FREEZES > 0 ? `; freeze probe every ${FREEZES} ms` : ''}\n`);
+process.stdout.write(`bench:latency — open loop ${RATE} SET/s, ${CLIENTS} clients, ${VALUE_SIZE} B values, ${SECONDS} s windows, ${TRIALS} interleaved trials; median (min–max); built-in --snapshot-encoder ${ENCODER} --snapshot-warm-up ${WARM_UP}\n`);
 
 for (const keys of SIZES) {
   const need = keys * BYTES_PER_KEY_BOTH;
@@ -236,7 +225,6 @@ for (const keys of SIZES) {
             spread(b.map((w) => w.max)), spread(r.map((w) => w.max)),
             snapCol((w) => w.duringSnap),
             snapCol((w) => (w.snapMs === null ? null : w.snapMs / 1000)),
-            ...(FREEZES > 0 ? [`${spread(b.map((w) => w.machineStop ?? 0))} / ${spread(r.map((w) => w.machineStop ?? 0))}`] : []),
           ]);
           const bs = servers.find((s) => s.kind === 'builtin')!;
           const rs = servers.find((s) => s.kind === 'redis')!;
