@@ -55,7 +55,7 @@ export interface Running {
   version: string;
   /** SIGKILL, wait for exit; the data dir stays */
   kill(): Promise<void>;
-  /** kill and remove the data dir (unless it was given) */
+  /** kill (SHUTDOWN NOSAVE first when CPU-profiled) and remove the data dir (unless it was given) */
   stop(): Promise<void>;
 }
 
