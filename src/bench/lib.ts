@@ -8,9 +8,11 @@ import { parseInfo } from '../harness/measure/info.js';
 import { killAllChildren } from '../harness/targets/children.js';
 import { targets } from '../harness/targets/index.js';
 import { freePort } from '../harness/targets/ports.js';
+import { shutDown } from '../harness/targets/shut-down.js';
 import { connectLoad } from '../harness/workload/load-driver.js';
 import { createWorkload } from '../harness/workload/generators.js';
 import { Ledger } from '../harness/workload/ledger.js';
+import { VALUE_KINDS, type ValueKind } from '../harness/workload/preload.js';
 import { ValueCodec } from '../harness/workload/values.js';
 import type { Mode, LocalTargetKind } from '../shared/types.js';
 import { runRedisBenchmark } from './redis-benchmark.js';
@@ -91,15 +93,8 @@ export async function start(
     if (h.alive) h.kill('SIGKILL');
     await h.exited;
   };
-  // a profiled server writes its --cpu-prof file only on a clean exit: SHUTDOWN NOSAVE first, SIGKILL if it does not go in 30 s
+  // a profiled server writes its --cpu-prof file only on a clean exit
   const profiled = kind === 'builtin' && /--cpu-prof\b/.test(`${process.env.DURABENCH_SERVER_NODE_FLAGS ?? ''} ${(opts.nodeFlags ?? []).join(' ')}`);
-  const shutDown = async (): Promise<void> => {
-    if (profiled && h.alive) {
-      await command(h.port, ['SHUTDOWN', 'NOSAVE']).catch(() => undefined);
-      await Promise.race([h.exited, new Promise((r) => setTimeout(r, 30_000).unref())]);
-    }
-    await kill();
-  };
   return {
     port: h.port,
     dir,
@@ -107,7 +102,7 @@ export async function start(
     version: h.version,
     kill,
     stop: async () => {
-      await shutDown();
+      await (profiled ? shutDown(h) : kill());
       removeOwnDir();
     },
   };
@@ -173,9 +168,9 @@ export async function waitZero(port: number, section: string, field: string): Pr
  * sends: LZF shrinks it to almost nothing), `random` the harness's seeded incompressible values
  * (ValueCodec, as every trial writes them).
  */
-export type ValueKind = 'repetitive' | 'random';
+export type { ValueKind };
 /** Random first: the main row (realistic data); repetitive second, for comparison with redis-benchmark's figures. */
-export const VALUE_KINDS: readonly ValueKind[] = ['random', 'repetitive'];
+export { VALUE_KINDS };
 
 /** The VALUES env knob (comma list, default both), checked. */
 export function valueKinds(script: string): ValueKind[] {

@@ -1,18 +1,19 @@
 import type { RespConnection } from '../harness/workload/resp-connection.js';
-import { commandHead, type CommandWriter } from '../harness/workload/resp-writer.js';
+import { fillKeys, type ValueKind } from '../harness/workload/preload.js';
+import type { CommandWriter } from '../harness/workload/resp-writer.js';
 import { overwriteKeys } from '../harness/workload/overwrite-preloaded.js';
 import type { Workload } from '../harness/workload/workload.js';
 import { Rng } from '../shared/prng.js';
+
+export type { ValueKind };
 
 /**
  * The load bench:latency and bench:gc put on a server: keys p:0..N-1 preloaded, then SETs
  * overwriting random ones (the dataset keeps its size while it is measured), 100-byte values
  * cut from a pool of random alphanumerics (LZF cannot shrink them) or of one repeated byte.
  */
-export type ValueKind = 'random' | 'repetitive';
 
 export const VALUE_SIZE = 100;
-const SET = commandHead(3, 'SET');
 
 /** Value bytes: a pool of random alphanumerics or one repeated byte. */
 export function valuePool(kind: ValueKind, seed: number): Buffer {
@@ -34,23 +35,7 @@ export function overwrite(keys: number, pool: Buffer, seed: number): Workload {
   return overwriteKeys(keys, seed, (w, op) => writeValue(w, pool, op));
 }
 
-/** Sets p:0..n-1, four batches of 1,000 in flight. */
-export async function preloadKeys(conn: RespConnection, n: number, pool: Buffer): Promise<void> {
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < n) {
-      const from = next;
-      const to = Math.min(n, from + 1000);
-      next = to;
-      const r = await conn.batch(to - from, (w) => {
-        for (let i = from; i < to; i++) {
-          w.raw(SET);
-          w.argNum('p:', i);
-          writeValue(w, pool, i);
-        }
-      });
-      if (r.errors > 0) throw new Error(`preload refused: ${r.firstError}`);
-    }
-  };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+/** Sets p:0..n-1 (the harness's fill: four batches of 1,000 in flight), values cut from `pool`. */
+export function preloadKeys(conn: RespConnection, n: number, pool: Buffer): Promise<void> {
+  return fillKeys(conn, n, (w, i) => writeValue(w, pool, i));
 }

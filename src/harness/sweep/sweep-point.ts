@@ -30,6 +30,7 @@ import { buildTimeline } from '../measure/timeline.js';
 import { registerTempDir } from '../targets/children.js';
 import { DATA_FILES, hasAof } from '../targets/modes.js';
 import { freePort } from '../targets/ports.js';
+import { shutDown } from '../targets/shut-down.js';
 import type { Target, TargetHandle } from '../targets/target.js';
 import { overwritePreloaded } from '../workload/overwrite-preloaded.js';
 import { preload, type ValueKind } from '../workload/preload.js';
@@ -59,8 +60,6 @@ const SNAPSHOT_AT_MS = 500;
 const SNAPSHOT_AFTER_MS = 500;
 /** auto AOF rewrites off: the AOF must stay the fill's commands, not become an RDB preamble */
 const EXTRA_FLAGS = ['--auto-aof-rewrite-percentage', '0'];
-/** how long a server may take to exit after SHUTDOWN (it fsyncs the AOF) before it is killed */
-const STOP_TIMEOUT_MS = 30_000;
 
 export function emptyPoint(target: Target['kind'], keys: number, valueBytes: number): SweepPoint {
   const none = { p99Ms: null, p999Ms: null, maxMs: null };
@@ -104,14 +103,6 @@ export async function measurePoint(target: Target, o: PointOptions): Promise<Swe
     if (h.alive) h.kill('SIGKILL');
     await h.exited;
   };
-  // To restart on the same files, not to measure a loss: SHUTDOWN writes and fsyncs the AOF.
-  // A SIGKILL here lost acknowledged writes in aof-everysec whenever redis-server had postponed
-  // its AOF write behind a slow background fsync (a busy disk: DBSIZE 49,610 of 50,000).
-  const stopCleanly = async (h: TargetHandle, conn: RespConnection): Promise<void> => {
-    await conn.call('SHUTDOWN', 'NOSAVE').catch(() => undefined);
-    await Promise.race([h.exited, new Promise((r) => setTimeout(r, STOP_TIMEOUT_MS).unref())]);
-    await kill(h);
-  };
   const expectKeys = async (conn: RespConnection, what: string): Promise<void> => {
     const n = replyInt(await conn.call('DBSIZE'));
     if (n !== o.keys) throw new RunError(`${what}: DBSIZE ${n}, expected ${o.keys}`);
@@ -127,7 +118,10 @@ export async function measurePoint(target: Target, o: PointOptions): Promise<Swe
     await expectKeys(conn, 'after the fill');
 
     if (aofMode) {
-      await stopCleanly(h, conn);
+      // To restart on the same files, not to measure a loss: a SIGKILL here lost acknowledged
+      // writes in aof-everysec whenever redis-server had postponed its AOF write behind a slow
+      // background fsync (a busy disk: DBSIZE 49,610 of 50,000).
+      await shutDown(h);
       point.aofBytes = (await diskUsage(fillDir, DATA_FILES.dbfilename, DATA_FILES.appenddirname)).aofBytes;
       phase('aof-load');
       ({ h, conn } = await launch(aofMode, fillDir, 'aof-load.log'));

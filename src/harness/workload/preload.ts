@@ -9,6 +9,7 @@ import { keyName } from './generators.js';
 import { infoNumber, parseInfo } from '../measure/info.js';
 import { replyText, type RespConnection } from './resp-connection.js';
 import { RespError } from './resp-reader.js';
+import type { CommandWriter } from './resp-writer.js';
 import { ValueCodec } from './values.js';
 
 const BATCH = 1000;
@@ -20,8 +21,18 @@ export const VALUE_KINDS: readonly ValueKind[] = ['random', 'repetitive'];
 export async function preload(conn: RespConnection, count: number, valueSize: number, seed: number, values: ValueKind = 'random'): Promise<number> {
   const codec = new ValueCodec(seed ^ 0x7f4a7c15, valueSize);
   const same = Buffer.alloc(valueSize, 'x');
-  let next = 0;
   let bytes = 0;
+  await fillKeys(conn, count, (w, i) => {
+    if (values === 'random') codec.write(w, i);
+    else w.argParts('', same, 0, valueSize);
+    bytes += keyName.preload(i).length + (values === 'random' ? codec.length(i) : valueSize);
+  });
+  return bytes;
+}
+
+/** SETs p:0..count-1, each value's bytes from `writeValue`: batches of BATCH, WINDOW of them in flight. */
+export async function fillKeys(conn: RespConnection, count: number, writeValue: (w: CommandWriter, i: number) => void): Promise<void> {
+  let next = 0;
   const worker = async (): Promise<void> => {
     while (next < count) {
       const from = next;
@@ -32,16 +43,13 @@ export async function preload(conn: RespConnection, count: number, valueSize: nu
           w.begin(3);
           w.arg('SET');
           w.argNum('p:', i);
-          if (values === 'random') codec.write(w, i);
-          else w.argParts('', same, 0, valueSize);
-          bytes += keyName.preload(i).length + (values === 'random' ? codec.length(i) : valueSize);
+          writeValue(w, i);
         }
       });
       if (r.errors > 0) throw new RunError(`preload: the server refused ${r.errors} SETs: ${r.firstError}`);
     }
   };
   await Promise.all(Array.from({ length: WINDOW }, worker));
-  return bytes;
 }
 
 /**
