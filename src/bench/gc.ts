@@ -7,6 +7,7 @@ import { replyText, RespConnection } from '../harness/workload/resp-connection.j
 import { MODES, type Mode } from '../shared/types.js';
 import { fail, fmt, start } from './lib.js';
 import { overwrite, preloadKeys, valuePool, type ValueKind } from './overwrite-load.js';
+import { setAutogroupNice } from './autogroup.js';
 import { threadSchedMs } from './proc-stat.js';
 import { type GcPause, gcPauses } from './trace-gc.js';
 
@@ -25,8 +26,13 @@ import { type GcPause, gcPauses } from './trace-gc.js';
  * Also how much of the time the server's main thread waited for a CPU (/proc schedstat, read
  * before and after: it costs the server nothing): a pause's wall time includes such waits.
  *
+ * SERVER_NICE (e.g. -20; root) gives the server's session (its scheduler autogroup) that nice
+ * value, so the kernel runs the server's threads before the load generator's, as a client on
+ * another machine would leave them: the server's pauses without the generator's share of the
+ * cores in them. Clients' latency then includes the generator's own waits.
+ *
  * Env: KEYS (1000000), SECONDS (120), MODE (rdb), VALUES (random | repetitive), RATE (20000),
- *      CLIENTS (16).
+ *      CLIENTS (16), SERVER_NICE (unset: the server and the generator share the CPUs equally).
  */
 const KEYS = Number(process.env.KEYS ?? 1_000_000);
 const SECONDS = Number(process.env.SECONDS ?? 120);
@@ -34,11 +40,13 @@ const MODE = (process.env.MODE ?? 'rdb') as Mode;
 const VALUES = (process.env.VALUES ?? 'random') as ValueKind;
 const RATE = Number(process.env.RATE ?? 20_000);
 const CLIENTS = Number(process.env.CLIENTS ?? 16);
+const SERVER_NICE = process.env.SERVER_NICE === undefined || process.env.SERVER_NICE === '' ? null : Number(process.env.SERVER_NICE);
 if (!(Number.isInteger(KEYS) && KEYS > 0)) fail('bench:gc', `KEYS: a whole number of keys > 0, not ${process.env.KEYS}`);
 if (!(SECONDS > 0)) fail('bench:gc', `SECONDS: a number of seconds > 0, not ${process.env.SECONDS}`);
 if (!MODES.includes(MODE) || MODE === 'none') fail('bench:gc', `MODE: one that snapshots (${MODES.filter((m) => m !== 'none').join(', ')}), not ${MODE}`);
 if (!['random', 'repetitive'].includes(VALUES)) fail('bench:gc', `VALUES: random or repetitive, not ${VALUES}`);
 if (!(RATE > 0 && Number.isInteger(CLIENTS) && CLIENTS > 0)) fail('bench:gc', 'RATE and CLIENTS: numbers > 0');
+if (SERVER_NICE !== null && !(Number.isInteger(SERVER_NICE) && SERVER_NICE >= -20 && SERVER_NICE <= 19)) fail('bench:gc', `SERVER_NICE: a nice value from -20 to 19, not ${process.env.SERVER_NICE}`);
 
 const GOAL_MS = 5;
 const aof = MODE.startsWith('aof') || MODE === 'rdb+aof';
@@ -62,6 +70,14 @@ try {
   await admin.call('CONFIG', 'RESETSTAT');
   // a second view of a long pause: did the server's main thread wait for a CPU meanwhile
   const pid = Number(parseInfo(replyText(await admin.call('INFO', 'server'))).process_id);
+  let priority = 'the server and the load generator share the CPUs equally';
+  if (SERVER_NICE !== null) {
+    try {
+      priority = `the server's session at nice ${SERVER_NICE} (${setAutogroupNice(pid, SERVER_NICE)}): its threads run before the load generator's, whose waits are in the clients' figures`;
+    } catch (e) {
+      fail('bench:gc', `SERVER_NICE: ${(e as Error).message}`);
+    }
+  }
   const sched0 = threadSchedMs(pid);
   const t0 = performance.now();
   const logFile = path.join(run.dir, 'server.log');
@@ -104,7 +120,7 @@ try {
   const longest = Math.max(0, ...majors.map((p) => p.ms));
   const h = mergeHistograms(hists);
   const out = [
-    `bench:gc — built-in server, ${fmt(KEYS)} keys, ${VALUES} values, ${MODE}: back-to-back ${aof ? 'BGREWRITEAOF' : 'BGSAVE'}s under ${RATE} SET/s open loop, ${CLIENTS} clients, ${SECONDS} s (${snapshots} snapshots)`,
+    `bench:gc — built-in server, ${fmt(KEYS)} keys, ${VALUES} values, ${MODE}: back-to-back ${aof ? 'BGREWRITEAOF' : 'BGSAVE'}s under ${RATE} SET/s open loop, ${CLIENTS} clients, ${SECONDS} s (${snapshots} snapshots); ${priority}`,
     `Mark-Compacts (main thread, --trace-gc): ${majors.length}${majors.length > 0 ? `: ${majors.map(label).join(', ')}` : ''}`,
     `  longest ${ms(longest)} ms: ${longest < GOAL_MS ? 'under' : 'over'} the ${GOAL_MS} ms goal; INFO gc_major_max_pause_usec ${info.gc_major_max_pause_usec ?? '?'} over ${info.gc_major_pauses ?? '?'} (PerformanceObserver, a second view of the same pauses)`,
     `Scavenges: ${minors.length}, p99 ${ms(minors[Math.floor(0.99 * (minors.length - 1))] ?? 0)} ms, longest ${ms(minors.at(-1) ?? 0)} ms`,
