@@ -5,9 +5,9 @@ import { parseInfo } from '../harness/measure/info.js';
 import { openLoopWindow } from '../harness/measure/open-loop-window.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
 import { MODES, type Mode } from '../shared/types.js';
+import { setAutogroupNice } from './autogroup.js';
 import { fail, fmt, start } from './lib.js';
 import { overwrite, preloadKeys, valuePool, type ValueKind } from './overwrite-load.js';
-import { setAutogroupNice } from './autogroup.js';
 import { threadSchedMs } from './proc-stat.js';
 import { type GcPause, gcPauses } from './trace-gc.js';
 
