@@ -6,9 +6,10 @@ import { type Histogram, maxLatencyDuring, mergeHistograms } from '../harness/me
 import { parseInfo } from '../harness/measure/info.js';
 import { openLoopWindow } from '../harness/measure/open-loop-window.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
+import type { ValueKind } from '../harness/workload/preload.js';
 import { MODES, type Mode, type LocalTargetKind } from '../shared/types.js';
 import { fail, fmt, median, requireBinaries, rssBaseline, type Running, start } from './lib.js';
-import { overwrite, preloadKeys, VALUE_SIZE, valuePool, type ValueKind } from './overwrite-load.js';
+import { overwrite, preloadKeys, VALUE_SIZE, valuePool } from './overwrite-load.js';
 import { longestGcPauses } from './trace-gc.js';
 
 /**

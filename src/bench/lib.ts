@@ -163,15 +163,6 @@ export async function waitZero(port: number, section: string, field: string): Pr
   }
 }
 
-/**
- * Value kinds of the side-by-side rows: `repetitive` is one repeated byte (what redis-benchmark
- * sends: LZF shrinks it to almost nothing), `random` the harness's seeded incompressible values
- * (ValueCodec, as every trial writes them).
- */
-export type { ValueKind };
-/** Random first: the main row (realistic data); repetitive second, for comparison with redis-benchmark's figures. */
-export { VALUE_KINDS };
-
 /** The VALUES env knob (comma list, default both), checked. */
 export function valueKinds(script: string): ValueKind[] {
   const v = (process.env.VALUES ?? VALUE_KINDS.join(',')).split(',') as ValueKind[];

@@ -5,8 +5,6 @@ import { overwriteKeys } from '../harness/workload/overwrite-preloaded.js';
 import type { Workload } from '../harness/workload/workload.js';
 import { Rng } from '../shared/prng.js';
 
-export type { ValueKind };
-
 /**
  * The load bench:latency and bench:gc put on a server: keys p:0..N-1 preloaded, then SETs
  * overwriting random ones (the dataset keeps its size while it is measured), 100-byte values

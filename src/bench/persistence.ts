@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
+import type { ValueKind } from '../harness/workload/preload.js';
 import { MODES, type Mode, type LocalTargetKind } from '../shared/types.js';
 import { threadRunMs } from './proc-stat.js';
-import { command, driverSetOps, fail, fill, fmt, info, median, redisBenchmark, requireBinaries, start, valueKinds, verdict, waitZero, type ValueKind } from './lib.js';
+import { command, driverSetOps, fail, fill, fmt, info, median, redisBenchmark, requireBinaries, start, valueKinds, verdict, waitZero } from './lib.js';
 
 /**
  * npm run bench:persistence — the built-in server vs redis-server, side by side in one run,

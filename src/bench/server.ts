@@ -1,6 +1,7 @@
 import Table from 'cli-table3';
+import type { ValueKind } from '../harness/workload/preload.js';
 import type { LocalTargetKind } from '../shared/types.js';
-import { driverSetOps, fill, fmt, info, median, redisBenchmark, requireBinaries, rssBaseline, start, valueKinds, verdict, type Running, type ValueKind } from './lib.js';
+import { driverSetOps, fill, fmt, info, median, redisBenchmark, requireBinaries, rssBaseline, start, valueKinds, verdict, type Running } from './lib.js';
 
 /**
  * npm run bench:server — the built-in server vs redis-server (mode none), side by side in

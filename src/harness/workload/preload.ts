@@ -15,7 +15,13 @@ import { ValueCodec } from './values.js';
 const BATCH = 1000;
 const WINDOW = 4;
 
+/**
+ * Kinds of value: `random` the harness's seeded incompressible values (ValueCodec, as every trial
+ * writes them), `repetitive` one repeated byte (what redis-benchmark sends: LZF shrinks it to
+ * almost nothing).
+ */
 export type ValueKind = 'random' | 'repetitive';
+/** Random first: the main row of a side-by-side bench (realistic data); repetitive second, for redis-benchmark's figures. */
 export const VALUE_KINDS: readonly ValueKind[] = ['random', 'repetitive'];
 
 export async function preload(conn: RespConnection, count: number, valueSize: number, seed: number, values: ValueKind = 'random'): Promise<number> {
