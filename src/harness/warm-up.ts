@@ -8,6 +8,18 @@
  * (workload, clients, pipeline, rate, load threads, which are kept: load-worker-pool.ts)
  * against a throwaway built-in server in a temp dir, and throws everything away. The servers
  * under test still start cold in every trial: their start-up is part of what a trial measures.
+ *
+ * It drives that load twice, a short round then the full one, each with a driver of its own.
+ * A driver's halt changes the hidden classes of the objects it touched (a field that held 0
+ * now holds a fractional time), and V8 throws away the code it optimized on the old ones:
+ * after a single round, the first trial began with its driver's hot loop (pump, next, the
+ * reply callback) deoptimized and spent its first few hundred ms recompiling it, 38–43 ms of
+ * compiler-thread time each, on the cores the server needs (`node --trace-opt --trace-deopt`).
+ * That was the ramp every target showed in a run's first trial: `durabench run quick --target
+ * redis --modes none --preload 100000 --rate 20000 --duration 3s --trials 2`, p99 of the first
+ * trial's first 300 ms 14–29 ms against 3.8–7.8 in the second (eight runs). With the short
+ * round first, the full one compiles on the final shapes: 3.9–7.7 against 3.2–8.5 (eight runs
+ * interleaved with those), for 0.2 s more per run.
  */
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -22,39 +34,50 @@ import { createWorkload } from './workload/generators.js';
 import { Ledger } from './workload/ledger.js';
 import { withTimeout } from './with-timeout.js';
 
-/** At most this long; a shorter write phase warms for its own length. */
+/** The full round: at most this long; a shorter write phase warms for its own length. */
 export const WARM_UP_MS = 1000;
+/** The short round before it: long enough to start, send and halt, nothing more. */
+const SHAPING_ROUND_MS = 200;
 
 /** Runs the warm-up; false if it could not (the run goes on cold: the trials will show it as send lag). */
 export async function warmUpLoad(scenario: Scenario, tmpRoot = os.tmpdir()): Promise<boolean> {
   let dir: string | null = null;
   let unregister = (): void => undefined;
   let handle: TargetHandle | null = null;
-  let d: LoadDriver | null = null;
   try {
     dir = await fs.mkdtemp(path.join(tmpRoot, 'durabench-warm-up-'));
     // removed on Ctrl-C, SIGHUP or by the reaper after a kill -9, as a trial's dir is
     unregister = registerTempDir(dir);
     handle = await targets.builtin.start({ port: await freePort(), dir, mode: 'none', savePoints: '', logFile: path.join(dir, 'server.log') });
-    const workload = createWorkload(scenario.workload, { seed: scenario.seed, keys: scenario.keys, valueSize: scenario.valueSize, preload: 0 });
-    const ledger = new Ledger(workload.ledgerOptions);
-    d = await connectLoad({ port: handle.port, ...scenarioLoad(scenario), workload, ledger });
-    d.start();
-    await new Promise((r) => setTimeout(r, Math.min(WARM_UP_MS, scenario.durationMs)));
-    d.halt();
-    await withTimeout(d.settled(), 5000, 'the warm-up load settling');
-    await d.finish();
-    d = null;
+    const full = Math.min(WARM_UP_MS, scenario.durationMs);
+    await driveFor(handle.port, scenario, Math.min(SHAPING_ROUND_MS, full));
+    await driveFor(handle.port, scenario, full);
     return true;
   } catch {
     return false;
   } finally {
-    d?.close();
     if (handle !== null) {
       if (handle.alive) handle.kill('SIGKILL');
       await handle.exited;
     }
     if (dir !== null) await fs.rm(dir, { recursive: true, force: true });
     unregister();
+  }
+}
+
+/** One round: a fresh driver and ledger, as a trial makes them, started, halted and finished. */
+async function driveFor(port: number, scenario: Scenario, ms: number): Promise<void> {
+  const workload = createWorkload(scenario.workload, { seed: scenario.seed, keys: scenario.keys, valueSize: scenario.valueSize, preload: 0 });
+  const ledger = new Ledger(workload.ledgerOptions);
+  let d: LoadDriver | null = await connectLoad({ port, ...scenarioLoad(scenario), workload, ledger });
+  try {
+    d.start();
+    await new Promise((r) => setTimeout(r, ms));
+    d.halt();
+    await withTimeout(d.settled(), 5000, 'the warm-up load settling');
+    await d.finish();
+    d = null;
+  } finally {
+    d?.close();
   }
 }
