@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { mergeHistograms, type Histogram } from '../harness/measure/latency.js';
 import { parseInfo } from '../harness/measure/info.js';
-import { openLoopWindow } from '../harness/measure/open-loop-window.js';
+import { openLoopWindow, warmUpWindows } from '../harness/measure/open-loop-window.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
 import type { ValueKind } from '../harness/workload/preload.js';
 import { MODES, type Mode } from '../shared/types.js';
@@ -76,7 +76,7 @@ try {
   // idle after the preload as bench:latency is: the server collects what a fill let go at an idle moment (idle-gc.ts)
   await new Promise((r) => setTimeout(r, 1500));
   // a discarded second of the load first, as bench:latency does: the JIT's warm-up is not the steady state
-  await openLoopWindow({ port: run.port, admin, workload: overwrite(KEYS, pool, 7), rate: RATE, clients: CLIENTS, ms: 1000, pollMs: 100 });
+  await warmUpWindows({ port: run.port, admin, workload: overwrite(KEYS, pool, 7), rate: RATE, clients: CLIENTS, ms: 1000, pollMs: 100 });
   await admin.call('CONFIG', 'RESETSTAT');
   // a second view of a long pause: did the server's main thread wait for a CPU meanwhile
   const sched0 = threadSchedMs(pid);

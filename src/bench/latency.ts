@@ -4,7 +4,7 @@ import path from 'node:path';
 import Table from 'cli-table3';
 import { type Histogram, maxLatencyDuring, mergeHistograms } from '../harness/measure/latency.js';
 import { parseInfo } from '../harness/measure/info.js';
-import { openLoopWindow } from '../harness/measure/open-loop-window.js';
+import { openLoopWindow, warmUpWindows } from '../harness/measure/open-loop-window.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
 import type { ValueKind } from '../harness/workload/preload.js';
 import { MODES, type Mode, type LocalTargetKind } from '../shared/types.js';
@@ -131,7 +131,7 @@ async function startServer(kind: LocalTargetKind, mode: Mode, keys: number, pool
   const s: Server = { kind, run, admin, rssPerKey: (after - before) / keys };
   // A discarded second of the same load first: the first window of a run measured the JIT
   // warming up (the server's write path, the driver's), not the steady state.
-  await openLoopWindow({ port: run.port, admin, workload: overwrite(keys, pool, 7), rate: RATE, clients: CLIENTS, ms: 1000, pollMs: 100 });
+  await warmUpWindows({ port: run.port, admin, workload: overwrite(keys, pool, 7), rate: RATE, clients: CLIENTS, ms: 1000, pollMs: 100 });
   return s;
 }
 

@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Table from 'cli-table3';
 import { mergeHistograms, summarizeLatency } from '../harness/measure/latency.js';
-import { openLoopWindow } from '../harness/measure/open-loop-window.js';
+import { openLoopWindow, warmUpWindows } from '../harness/measure/open-loop-window.js';
 import { targets } from '../harness/targets/index.js';
 import { freePort } from '../harness/targets/ports.js';
 import { createWorkload } from '../harness/workload/generators.js';
@@ -114,11 +114,10 @@ async function openLoop(port: number, workers: number, table: Table.Table): Prom
   const admin = await RespConnection.connect(port);
   try {
     const workload = createWorkload('overwrite', { seed: 9, keys: KEYS, valueSize: VALUE, preload: 0 });
-    // a discarded window first, as wrk2 calibrates before it measures: a thread's first
-    // open-loop window runs its code cold, and V8 optimizing it (--no-opt halves the stalls)
-    // holds sends for up to ~30 ms. Load threads are kept between windows
-    // (load-worker-pool.ts), so the warm-up reaches them too.
-    await openLoopWindow({ port, admin, workload, rate: RATE, clients: CLIENTS, ms: WARMUP_MS, workers });
+    // discarded windows first: a thread's first open-loop window runs its code cold, and V8
+    // optimizing it (--no-opt halves the stalls) holds sends for up to ~30 ms. Load threads are
+    // kept between windows (load-worker-pool.ts), so the warm-up reaches them too.
+    await warmUpWindows({ port, admin, workload, rate: RATE, clients: CLIENTS, ms: WARMUP_MS, workers });
     const w = await openLoopWindow({ port, admin, workload, rate: RATE, clients: CLIENTS, ms: OPEN_SECONDS * 1000, workers });
     const secs = (w.end - w.t0) / 1000;
     const lag = summarizeLatency(mergeHistograms(w.driver.lagHistograms()));

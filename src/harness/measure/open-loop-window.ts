@@ -6,7 +6,7 @@
  * sweep` and `npm run bench:latency`.
  */
 import { RunError } from '../../shared/errors.js';
-import { connectLoad, type LoadDriver } from '../workload/load-driver.js';
+import { connectLoad, SHAPING_ROUND_MS, type LoadDriver } from '../workload/load-driver.js';
 import { Ledger } from '../workload/ledger.js';
 import { replyText, type RespConnection } from '../workload/resp-connection.js';
 import { RespError } from '../workload/resp-reader.js';
@@ -88,4 +88,13 @@ export async function openLoopWindow(o: WindowOptions): Promise<WindowResult> {
   }
   if (driver.errors > 0) throw new RunError(`the server refused ${driver.errors} writes during a latency window: ${driver.firstError}`);
   return { driver, ledger, t0, end, snapshot };
+}
+
+/**
+ * Discarded windows before the measured ones, as wrk2 calibrates before it measures: a short
+ * one, then one of `o.ms`. The short one is there for its halt (SHAPING_ROUND_MS says why).
+ */
+export async function warmUpWindows(o: Omit<WindowOptions, 'snapshot'>): Promise<void> {
+  await openLoopWindow({ ...o, ms: Math.min(SHAPING_ROUND_MS, o.ms) });
+  await openLoopWindow(o);
 }

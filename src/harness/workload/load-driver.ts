@@ -52,6 +52,15 @@ export interface LoadOptions extends DriverOptions {
   workers?: number;
 }
 
+/**
+ * A warm-up's first round: long enough to start, send and halt a driver, nothing more. A
+ * driver's halt changes the hidden classes of the objects it used (a field that held 0 now
+ * holds a fractional time) and V8 throws away the code it optimized on the old ones, so a
+ * warm-up of one round left the next driver recompiling its hot loop while it measured. After
+ * this round the real one compiles on the final shapes (warm-up.ts has the figures).
+ */
+export const SHAPING_ROUND_MS = 200;
+
 export async function connectLoad(o: LoadOptions): Promise<LoadDriver> {
   const workers = Math.min(o.workers ?? 1, o.clients);
   return workers > 1 ? ThreadedDriver.connect(o, workers) : Driver.connect(o);
