@@ -3,7 +3,7 @@
  * a stall cannot hide by slowing the generator) for `ms`, optionally with a background save
  * or rewrite started `snapshot.atMs` in. With a snapshot the window lasts until INFO says it
  * finished, plus `snapshot.afterMs`, so the whole save is under load. Shared by `durabench
- * sweep` and `npm run bench:latency`.
+ * sweep` and the benches (latency, gc, load, wire), with the discarded windows before them.
  */
 import { RunError } from '../../shared/errors.js';
 import { connectLoad, SHAPING_ROUND_MS, type LoadDriver } from '../workload/load-driver.js';
