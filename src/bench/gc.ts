@@ -75,7 +75,7 @@ try {
   conn.close();
   // idle after the preload as bench:latency is: the server collects what a fill let go at an idle moment (idle-gc.ts)
   await new Promise((r) => setTimeout(r, 1500));
-  // a discarded second of the load first, as bench:latency does: the JIT's warm-up is not the steady state
+  // discarded windows of the load first (0.2 s + 1 s), as bench:latency does: the JIT's warm-up is not the steady state
   await warmUpWindows({ port: run.port, admin, workload: overwrite(KEYS, pool, 7), rate: RATE, clients: CLIENTS, ms: 1000, pollMs: 100 });
   await admin.call('CONFIG', 'RESETSTAT');
   // a second view of a long pause: did the server's main thread wait for a CPU meanwhile

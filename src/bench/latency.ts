@@ -18,11 +18,11 @@ import { longestGcPauses } from './trace-gc.js';
  * started and preloaded with keys p:0..N-1 (100-byte values: random, incompressible, or one
  * repeated byte), then measured windows alternate between them, TRIALS times: a plain window
  * and one with a BGSAVE (none, rdb) or BGREWRITEAOF (aof modes) started 1 s in; the window
- * lasts SECONDS or until the snapshot is done + 1 s. Each server first takes a discarded
- * second of the load (warm-up), and before the snapshot trials each server's first snapshot
- * since its start is measured on its own, in a table of its own. The load is the harness's
- * open-loop driver (latency from the intended send time: no coordinated omission)
- * overwriting random preloaded keys at RATE SET/s, well under both servers' capacity.
+ * lasts SECONDS or until the snapshot is done + 1 s. Each server first takes 1.2 s of the
+ * load, discarded (warm-up: two windows, warmUpWindows), and before the snapshot trials each
+ * server's first snapshot since its start is measured on its own, in a table of its own. The
+ * load is the harness's open-loop driver (latency from the intended send time: no coordinated
+ * omission) overwriting random preloaded keys at RATE SET/s, well under both servers' capacity.
  *
  * Prints p99, p99.9, max per server (median and range over trials), built-in ÷ redis, the
  * worst latency of a write that overlapped the snapshot, the built-in server's GC pauses
@@ -129,8 +129,8 @@ async function startServer(kind: LocalTargetKind, mode: Mode, keys: number, pool
   await new Promise((r) => setTimeout(r, 1500));
   const after = Number((await infoOf(admin, 'memory')).used_memory_rss);
   const s: Server = { kind, run, admin, rssPerKey: (after - before) / keys };
-  // A discarded second of the same load first: the first window of a run measured the JIT
-  // warming up (the server's write path, the driver's), not the steady state.
+  // Discarded windows of the same load first (0.2 s + 1 s): the first window of a run measured
+  // the JIT warming up (the server's write path, the driver's), not the steady state.
   await warmUpWindows({ port: run.port, admin, workload: overwrite(keys, pool, 7), rate: RATE, clients: CLIENTS, ms: 1000, pollMs: 100 });
   return s;
 }

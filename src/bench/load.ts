@@ -13,7 +13,7 @@
  * Env: CLIENTS (50), PIPELINES (comma list, "1,16"), SECONDS per measurement (3), VALUE bytes
  *      (100), KEYS (100000), ROUNDS (3), WORKERS (N: default the larger of 2 and --workers
  *      auto), RATE for the open loop (50000), OPEN_SECONDS (3), WARMUP_MS (1000: the open loop's
- *      discarded first window).
+ *      discarded window, after a discarded 200 ms one).
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
       "server busy = redis-server's CPU time ÷ wall time during durabench's runs / redis-benchmark's: near 100% for both, the server is the limit and the ratio is within its run-to-run spread.\n",
   );
   process.stdout.write(
-    `Open loop, ${CLIENTS} clients, ${OPEN_SECONDS} s each, after a ${WARMUP_MS} ms warm-up window (send lag = actual send − due time: the generator's own lateness):\n${open.toString()}\n`,
+    `Open loop, ${CLIENTS} clients, ${OPEN_SECONDS} s each, after warm-up windows of 200 + ${WARMUP_MS} ms (send lag = actual send − due time: the generator's own lateness):\n${open.toString()}\n`,
   );
   if (missed) process.exitCode = 1;
 }

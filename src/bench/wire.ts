@@ -16,8 +16,8 @@ import { wireLatencies } from './wire-latency.js';
 /**
  * npm run bench:wire — client-measured latency next to the wire's (issue #10), both servers
  * in one run: a second, independent measurement of the figure durabench reports. For each
- * mode, each server is preloaded with KEYS keys (100-byte random values), takes a discarded
- * second of load, then one open-loop window of SETs over them while tcpdump captures its
+ * mode, each server is preloaded with KEYS keys (100-byte random values), takes 1.2 s of load,
+ * discarded, then one open-loop window of SETs over them while tcpdump captures its
  * port on loopback. Client: from each SET's intended send time to its reply being read, as
  * every durabench latency. Wire: from the packet completing the request to the packet
  * completing its reply (wire-latency.ts): what the server and its socket queue took. The gap
@@ -114,7 +114,7 @@ async function measure(kind: LocalTargetKind, mode: Mode): Promise<string[]> {
     await preload(conn, KEYS, 100, 7, 'random');
     conn.close();
     const workload = (seed: number) => overwritePreloaded(KEYS, 100, 'random', seed);
-    // a discarded second: the first moments of a run measure the JIT warming up
+    // discarded windows (0.2 s + 1 s): the first moments of a run measure the JIT warming up
     await warmUpWindows({ port: run.port, admin, workload: workload(1), rate: RATE, clients: CLIENTS, pipeline: PIPELINE, ms: 1000, pollMs: 100 });
     const file = path.join(dir, `${kind}-${mode}.pcap`);
     const cap = await capture(run.port, file);

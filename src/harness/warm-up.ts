@@ -9,11 +9,11 @@
  * against a throwaway built-in server in a temp dir, and throws everything away. The servers
  * under test still start cold in every trial: their start-up is part of what a trial measures.
  *
- * It drives that load twice, a short round (SHAPING_ROUND_MS) then the full one, each with a
+ * It drives that load twice, a short round then the full one (warmUpRoundsMs), each with a
  * driver of its own: after a single round, the first driver's halt had changed the shapes the
- * code was optimized for, and the first trial began with its driver's hot loop (pump, next,
- * the reply callback) deoptimized, spending its first few hundred ms recompiling it, 38–43 ms
- * of compiler-thread time each, on the cores the server needs (`node --trace-opt --trace-deopt`).
+ * code was optimized for, and the first trial spent its first few hundred ms recompiling its
+ * driver's hot loop (pump, next, the reply callback: 38–43 ms of compiler-thread time each)
+ * on the cores the server needs (`node --trace-opt --trace-deopt`).
  * That was the ramp every target showed in a run's first trial: `durabench run quick --target
  * redis --modes none --preload 100000 --rate 20000 --duration 3s --trials 2`, p99 of the first
  * trial's first 300 ms 14–29 ms against 3.8–7.8 in the second (eight runs). With the short
@@ -28,13 +28,10 @@ import { registerTempDir } from './targets/children.js';
 import { targets } from './targets/index.js';
 import { freePort } from './targets/ports.js';
 import type { TargetHandle } from './targets/target.js';
-import { connectLoad, scenarioLoad, SHAPING_ROUND_MS, type LoadDriver } from './workload/load-driver.js';
+import { connectLoad, scenarioLoad, WARM_UP_MS, warmUpRoundsMs, type LoadDriver } from './workload/load-driver.js';
 import { createWorkload } from './workload/generators.js';
 import { Ledger } from './workload/ledger.js';
 import { withTimeout } from './with-timeout.js';
-
-/** The full round: at most this long; a shorter write phase warms for its own length. */
-export const WARM_UP_MS = 1000;
 
 /** Runs the warm-up; false if it could not (the run goes on cold: the trials will show it as send lag). */
 export async function warmUpLoad(scenario: Scenario, tmpRoot = os.tmpdir()): Promise<boolean> {
@@ -46,9 +43,7 @@ export async function warmUpLoad(scenario: Scenario, tmpRoot = os.tmpdir()): Pro
     // removed on Ctrl-C, SIGHUP or by the reaper after a kill -9, as a trial's dir is
     unregister = registerTempDir(dir);
     handle = await targets.builtin.start({ port: await freePort(), dir, mode: 'none', savePoints: '', logFile: path.join(dir, 'server.log') });
-    const full = Math.min(WARM_UP_MS, scenario.durationMs);
-    await driveFor(handle.port, scenario, Math.min(SHAPING_ROUND_MS, full));
-    await driveFor(handle.port, scenario, full);
+    for (const ms of warmUpRoundsMs(Math.min(WARM_UP_MS, scenario.durationMs))) await driveFor(handle.port, scenario, ms);
     return true;
   } catch {
     return false;

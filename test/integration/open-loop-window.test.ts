@@ -53,9 +53,8 @@ describe('open-loop windows', () => {
     await withAdmin(async (admin) => {
       const w = await openLoopWindow({ ...load(admin, 300), snapshot: { command: 'BGSAVE', atMs: 100, afterMs: 200, timeoutMs: 10_000 }, pollMs: 5 });
       const snap = w.snapshot!;
-      expect(snap.info.rdb_bgsave_in_progress).toBe('0');
+      expect(snap.info.rdb_last_bgsave_status).toBe('ok');
       expect(snap.sentAt - w.t0).toBeGreaterThanOrEqual(95);
-      expect(snap.doneAt).toBeGreaterThan(snap.sentAt);
       expect(w.end).toBeGreaterThanOrEqual(snap.doneAt + 195);
     });
   });
@@ -63,13 +62,14 @@ describe('open-loop windows', () => {
   it('warms up with two windows, each on connections of its own', async () => {
     await withAdmin(async (admin) => {
       const before = await stats(admin);
-      await warmUpWindows(load(admin, 400));
+      const [short, full] = await warmUpWindows(load(admin, 400));
       const after = await stats(admin);
       expect(infoNumber(after, 'total_connections_received')! - infoNumber(before, 'total_connections_received')!).toBe(2 * CLIENTS);
-      // 200 ms + 400 ms at 2,000/s: ~1,200 SETs (one window of 400 ms would be ~800)
-      const commands = infoNumber(after, 'total_commands_processed')! - infoNumber(before, 'total_commands_processed')!;
-      expect(commands).toBeGreaterThan(1000);
-      expect(commands).toBeLessThan(1600);
+      // 200 ms, then the 400 asked for (a late timer can only lengthen a window)
+      expect(short!.end - short!.t0).toBeGreaterThanOrEqual(195);
+      expect(short!.end - short!.t0).toBeLessThan(full!.end - full!.t0 - 50);
+      expect(full!.end - full!.t0).toBeGreaterThanOrEqual(395);
+      expect(short!.driver).not.toBe(full!.driver);
     });
   });
 });

@@ -6,7 +6,7 @@
  * sweep` and the benches (latency, gc, load, wire), with the discarded windows before them.
  */
 import { RunError } from '../../shared/errors.js';
-import { connectLoad, SHAPING_ROUND_MS, type LoadDriver } from '../workload/load-driver.js';
+import { connectLoad, warmUpRoundsMs, type LoadDriver } from '../workload/load-driver.js';
 import { Ledger } from '../workload/ledger.js';
 import { replyText, type RespConnection } from '../workload/resp-connection.js';
 import { RespError } from '../workload/resp-reader.js';
@@ -91,10 +91,11 @@ export async function openLoopWindow(o: WindowOptions): Promise<WindowResult> {
 }
 
 /**
- * Discarded windows before the measured ones, as wrk2 calibrates before it measures: a short
- * one, then one of `o.ms`. The short one is there for its halt (SHAPING_ROUND_MS says why).
+ * Windows to discard before the measured ones, as wrk2 calibrates before it measures: a short
+ * one, then one of `o.ms` (warmUpRoundsMs says why two). Their results, for tests.
  */
-export async function warmUpWindows(o: Omit<WindowOptions, 'snapshot'>): Promise<void> {
-  await openLoopWindow({ ...o, ms: Math.min(SHAPING_ROUND_MS, o.ms) });
-  await openLoopWindow(o);
+export async function warmUpWindows(o: Omit<WindowOptions, 'snapshot'>): Promise<WindowResult[]> {
+  const results: WindowResult[] = [];
+  for (const ms of warmUpRoundsMs(o.ms)) results.push(await openLoopWindow({ ...o, ms }));
+  return results;
 }

@@ -32,7 +32,7 @@ import { DATA_FILES, hasAof } from '../targets/modes.js';
 import { freePort } from '../targets/ports.js';
 import { shutDown } from '../targets/shut-down.js';
 import type { Target, TargetHandle } from '../targets/target.js';
-import { WARM_UP_MS } from '../warm-up.js';
+import { WARM_UP_MS } from '../workload/load-driver.js';
 import { overwritePreloaded } from '../workload/overwrite-preloaded.js';
 import { preload, type ValueKind } from '../workload/preload.js';
 import { replyInt, replyText, RespConnection } from '../workload/resp-connection.js';
@@ -151,8 +151,9 @@ export async function measurePoint(target: Target, o: PointOptions): Promise<Swe
 
     phase('baseline');
     // Discarded first, so both windows measure a warm server and generator: the server has
-    // only loaded its AOF so far (its reply path runs unoptimized for a few hundred ms) and the
-    // generator's code changes shape at its first halt (SHAPING_ROUND_MS).
+    // just loaded its AOF or taken the fill, not a load like this one (its reply path runs
+    // unoptimized for a few hundred ms), and the generator's code changes shape at its first
+    // halt (warmUpRoundsMs).
     await warmUpWindows(load(o.seed + 2, Math.min(WARM_UP_MS, o.windowMs)));
     const base = await window(false);
     const b = latencyDuring(base.ledger, base.t0, base.end);

@@ -52,14 +52,22 @@ export interface LoadOptions extends DriverOptions {
   workers?: number;
 }
 
+/** A warm-up's full round: at most this long (a run's shorter write phase warms for its own length). */
+export const WARM_UP_MS = 1000;
+/** A warm-up's first round: long enough to start, send and halt a driver, nothing more. */
+const SHAPING_ROUND_MS = 200;
+
 /**
- * A warm-up's first round: long enough to start, send and halt a driver, nothing more. A
- * driver's halt changes the hidden classes of the objects it used (a field that held 0 now
- * holds a fractional time) and V8 throws away the code it optimized on the old ones, so a
- * warm-up of one round left the next driver recompiling its hot loop while it measured. After
- * this round the real one compiles on the final shapes (warm-up.ts has the figures).
+ * The lengths of a warm-up's rounds, each to be driven by a driver of its own: a short one,
+ * then the full one. A driver's halt changes the hidden classes of objects it used (e.g.
+ * `haltedAt` held 0 and takes a fractional time) and V8 throws away code it optimized on
+ * them, so after a warm-up of one round the next driver recompiled its hot loop while it
+ * measured. After the short round the full one compiles on the final shapes (warm-up.ts has
+ * the figures).
  */
-export const SHAPING_ROUND_MS = 200;
+export function warmUpRoundsMs(fullMs: number): [number, number] {
+  return [Math.min(SHAPING_ROUND_MS, fullMs), fullMs];
+}
 
 export async function connectLoad(o: LoadOptions): Promise<LoadDriver> {
   const workers = Math.min(o.workers ?? 1, o.clients);
