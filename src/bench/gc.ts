@@ -3,6 +3,7 @@ import path from 'node:path';
 import { mergeHistograms, type Histogram } from '../harness/measure/latency.js';
 import { parseInfo } from '../harness/measure/info.js';
 import { openLoopWindow, warmUpWindows } from '../harness/measure/open-loop-window.js';
+import { WARM_UP_MS } from '../harness/workload/load-driver.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
 import type { ValueKind } from '../harness/workload/preload.js';
 import { MODES, type Mode } from '../shared/types.js';
@@ -76,7 +77,7 @@ try {
   // idle after the preload as bench:latency is: the server collects what a fill let go at an idle moment (idle-gc.ts)
   await new Promise((r) => setTimeout(r, 1500));
   // discarded windows of the load first (0.2 s + 1 s), as bench:latency does: the JIT's warm-up is not the steady state
-  await warmUpWindows({ port: run.port, admin, workload: overwrite(KEYS, pool, 7), rate: RATE, clients: CLIENTS, ms: 1000, pollMs: 100 });
+  await warmUpWindows({ port: run.port, admin, workload: overwrite(KEYS, pool, 7), rate: RATE, clients: CLIENTS, ms: WARM_UP_MS, pollMs: 100 });
   await admin.call('CONFIG', 'RESETSTAT');
   // a second view of a long pause: did the server's main thread wait for a CPU meanwhile
   const sched0 = threadSchedMs(pid);

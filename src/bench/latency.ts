@@ -5,6 +5,7 @@ import Table from 'cli-table3';
 import { type Histogram, maxLatencyDuring, mergeHistograms } from '../harness/measure/latency.js';
 import { parseInfo } from '../harness/measure/info.js';
 import { openLoopWindow, warmUpWindows } from '../harness/measure/open-loop-window.js';
+import { WARM_UP_MS } from '../harness/workload/load-driver.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
 import type { ValueKind } from '../harness/workload/preload.js';
 import { MODES, type Mode, type LocalTargetKind } from '../shared/types.js';
@@ -131,7 +132,7 @@ async function startServer(kind: LocalTargetKind, mode: Mode, keys: number, pool
   const s: Server = { kind, run, admin, rssPerKey: (after - before) / keys };
   // Discarded windows of the same load first (0.2 s + 1 s): the first window of a run measured
   // the JIT warming up (the server's write path, the driver's), not the steady state.
-  await warmUpWindows({ port: run.port, admin, workload: overwrite(keys, pool, 7), rate: RATE, clients: CLIENTS, ms: 1000, pollMs: 100 });
+  await warmUpWindows({ port: run.port, admin, workload: overwrite(keys, pool, 7), rate: RATE, clients: CLIENTS, ms: WARM_UP_MS, pollMs: 100 });
   return s;
 }
 

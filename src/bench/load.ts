@@ -24,6 +24,7 @@ import { openLoopWindow, warmUpWindows } from '../harness/measure/open-loop-wind
 import { targets } from '../harness/targets/index.js';
 import { freePort } from '../harness/targets/ports.js';
 import { createWorkload } from '../harness/workload/generators.js';
+import { warmUpRoundsMs } from '../harness/workload/load-driver.js';
 import { RespConnection } from '../harness/workload/resp-connection.js';
 import { loadWorkers } from '../shared/load-workers.js';
 import { driverSetOps, fail as failScript, fmt, median, redisBenchmark, requireBinaries } from './lib.js';
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
       "server busy = redis-server's CPU time ÷ wall time during durabench's runs / redis-benchmark's: near 100% for both, the server is the limit and the ratio is within its run-to-run spread.\n",
   );
   process.stdout.write(
-    `Open loop, ${CLIENTS} clients, ${OPEN_SECONDS} s each, after warm-up windows of 200 + ${WARMUP_MS} ms (send lag = actual send − due time: the generator's own lateness):\n${open.toString()}\n`,
+    `Open loop, ${CLIENTS} clients, ${OPEN_SECONDS} s each, after warm-up windows of ${warmUpRoundsMs(WARMUP_MS).join(' + ')} ms (send lag = actual send − due time: the generator's own lateness):\n${open.toString()}\n`,
   );
   if (missed) process.exitCode = 1;
 }

@@ -1,15 +1,14 @@
+/**
+ * The load bench:latency and bench:gc put on a server: keys p:0..N-1 preloaded, then SETs
+ * overwriting random ones (the dataset keeps its size while it is measured), 100-byte values
+ * cut from a pool of random alphanumerics (LZF cannot shrink them) or of one repeated byte.
+ */
 import type { RespConnection } from '../harness/workload/resp-connection.js';
 import { fillKeys, type ValueKind } from '../harness/workload/preload.js';
 import type { CommandWriter } from '../harness/workload/resp-writer.js';
 import { overwriteKeys } from '../harness/workload/overwrite-preloaded.js';
 import type { Workload } from '../harness/workload/workload.js';
 import { Rng } from '../shared/prng.js';
-
-/**
- * The load bench:latency and bench:gc put on a server: keys p:0..N-1 preloaded, then SETs
- * overwriting random ones (the dataset keeps its size while it is measured), 100-byte values
- * cut from a pool of random alphanumerics (LZF cannot shrink them) or of one repeated byte.
- */
 
 export const VALUE_SIZE = 100;
 

@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import { parseInfo } from '../harness/measure/info.js';
 import { mergeHistograms, newHistogram, summarizeLatency, type LatencySummary } from '../harness/measure/latency.js';
 import { openLoopWindow, warmUpWindows } from '../harness/measure/open-loop-window.js';
+import { WARM_UP_MS } from '../harness/workload/load-driver.js';
 import { overwritePreloaded } from '../harness/workload/overwrite-preloaded.js';
 import { preload } from '../harness/workload/preload.js';
 import { replyText, RespConnection } from '../harness/workload/resp-connection.js';
@@ -115,7 +116,7 @@ async function measure(kind: LocalTargetKind, mode: Mode): Promise<string[]> {
     conn.close();
     const workload = (seed: number) => overwritePreloaded(KEYS, 100, 'random', seed);
     // discarded windows (0.2 s + 1 s): the first moments of a run measure the JIT warming up
-    await warmUpWindows({ port: run.port, admin, workload: workload(1), rate: RATE, clients: CLIENTS, pipeline: PIPELINE, ms: 1000, pollMs: 100 });
+    await warmUpWindows({ port: run.port, admin, workload: workload(1), rate: RATE, clients: CLIENTS, pipeline: PIPELINE, ms: WARM_UP_MS, pollMs: 100 });
     const file = path.join(dir, `${kind}-${mode}.pcap`);
     const cap = await capture(run.port, file);
     const serverCpu = await cpuSeconds(admin);
